@@ -1,0 +1,1 @@
+"""Cue sounds shipped with voiceguide (installed as the package `voiceguide.audio_cues`)."""

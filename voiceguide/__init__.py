@@ -1,0 +1,20 @@
+"""voiceguide: hands-free spoken guidance for exercise, stretching and breathing routines.
+
+    import voiceguide
+    timeline = voiceguide.plan("lower-back", rate=140, hold="high")
+    print(timeline.total, [c.title for c in timeline.chapters()])
+"""
+
+from voiceguide.api import DEFAULT_ROUTINE, check, plan, resolve, routines, voices
+from voiceguide.compiler import compile_timeline, iter_events
+from voiceguide.errors import RoutineError, VoiceguideError
+from voiceguide.options import Options, options_for
+from voiceguide.routine import Routine, builtin_names, load_routine, parse_routine
+from voiceguide.timeline import Chapter, Event, Timeline
+from voiceguide.tts import Speech
+
+__all__ = [
+    "DEFAULT_ROUTINE", "Chapter", "Event", "Options", "Routine", "RoutineError", "Speech", "Timeline",
+    "VoiceguideError", "builtin_names", "check", "compile_timeline", "iter_events", "load_routine",
+    "options_for", "parse_routine", "plan", "resolve", "routines", "voices",
+]

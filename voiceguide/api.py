@@ -1,0 +1,49 @@
+"""The library API: what each command does, as functions a user can import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from voiceguide.compiler import compile_timeline
+from voiceguide.errors import VoiceguideError
+from voiceguide.options import Options, options_for
+from voiceguide.routine import Routine, builtin_names, load_routine
+from voiceguide.timeline import Timeline
+from voiceguide.tts import Speech, VoiceInfo, list_voices
+
+DEFAULT_ROUTINE = "lower-back"
+
+
+def resolve(routine: str | Path | Routine = DEFAULT_ROUTINE, **choices: object) -> tuple[Routine, Options]:
+    """The routine (a built-in name, a path or a Routine) and the options for it.
+
+    `choices` are Options fields; None means "not given", so the routine's settings apply.
+    """
+    loaded = routine if isinstance(routine, Routine) else load_routine(routine)
+    try:
+        return loaded, options_for(loaded, **choices)
+    except ValueError as exc:
+        raise VoiceguideError(str(exc)) from None
+
+
+def plan(routine: str | Path | Routine = DEFAULT_ROUTINE, speech: Speech | None = None, **choices: object) -> Timeline:
+    """Compile the routine into its timeline, with speech lengths from the real engine (cached)."""
+    loaded, options = resolve(routine, **choices)
+    speech = speech or Speech(options.voice, options.rate)
+    return compile_timeline(loaded, options, speech.duration)
+
+
+def check(routine: str | Path) -> Routine:
+    """Validate a routine without synthesizing speech; raises RoutineError (FILE:LINE: ...)."""
+    loaded = load_routine(routine)
+    options_for(loaded)  # its settings must make valid options too
+    return loaded
+
+
+def routines() -> list[Routine]:
+    """The built-in routines."""
+    return [load_routine(name) for name in builtin_names()]
+
+
+def voices() -> list[VoiceInfo]:
+    return list_voices()

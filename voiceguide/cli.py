@@ -1,0 +1,109 @@
+"""The `voiceguide` command: a thin typer layer over voiceguide.api."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from voiceguide import api
+from voiceguide.errors import VoiceguideError
+from voiceguide.plan_table import plan_table
+from voiceguide.routine import builtin_names
+from voiceguide.schema import ROUTINE_SCHEMA
+
+app = typer.Typer(
+    help="Hands-free spoken guidance for exercise, stretching and breathing routines.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+RoutineArg = Annotated[
+    str, typer.Argument(help="A built-in routine name ('voiceguide routines') or a routine YAML file.")
+]
+VoiceOpt = Annotated[Optional[str], typer.Option("--voice", help="Voice id ('voiceguide voices').")]
+RateOpt = Annotated[Optional[int], typer.Option("--rate", help="Speech rate in words per minute [default: 150].")]
+HoldOpt = Annotated[
+    Optional[str],
+    typer.Option("--hold", help="low|mid|high: pick within hold ranges; or SECONDS: fix every hold [default: mid]."),
+]
+HoldScaleOpt = Annotated[Optional[float], typer.Option("--hold-scale", help="Multiply every hold by X.")]
+RepsOpt = Annotated[
+    Optional[str], typer.Option("--reps", help="low|mid|high: pick within rep ranges; or N: fix them [default: mid].")
+]
+BreathOpt = Annotated[Optional[str], typer.Option("--breath", help="Breath pace IN:OUT in seconds [default: 4:6].")]
+RestOpt = Annotated[Optional[float], typer.Option("--rest", help="Quiet seconds between exercises [default: 5].")]
+BriefOpt = Annotated[bool, typer.Option("--brief", help="Drop intros and setup, for people who know the routine.")]
+
+
+def choices(voice, rate, hold, hold_scale, reps, breath, rest, brief) -> dict:  # noqa: ANN001
+    """The timeline options as api keyword arguments; None = not given on the command line."""
+    return {
+        "voice": voice, "rate": rate, "hold": hold, "hold_scale": hold_scale, "reps": reps,
+        "breath": breath, "rest": rest, "brief": brief or None,
+    }
+
+
+@app.command()
+def plan(
+    routine: RoutineArg = api.DEFAULT_ROUTINE,
+    voice: VoiceOpt = None, rate: RateOpt = None, hold: HoldOpt = None, hold_scale: HoldScaleOpt = None,
+    reps: RepsOpt = None, breath: BreathOpt = None, rest: RestOpt = None, brief: BriefOpt = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the timeline as JSON.")] = False,
+) -> None:
+    """Show the session's timeline: when each thing is said or heard, and the total length."""
+    timeline = api.plan(routine, **choices(voice, rate, hold, hold_scale, reps, breath, rest, brief))
+    if as_json:
+        typer.echo(timeline.to_json())
+    else:
+        Console().print(plan_table(timeline))
+
+
+@app.command()
+def check(routine: Annotated[str, typer.Argument(help="A routine YAML file or built-in name.")]) -> None:
+    """Validate a routine without synthesizing speech."""
+    loaded = api.check(routine)
+    typer.echo(f"{routine}: ok: {loaded.title}, {len(loaded.exercises)} exercises")
+
+
+@app.command()
+def routines() -> None:
+    """List the built-in routines."""
+    for name, routine in zip(builtin_names(), api.routines()):
+        names = ", ".join(e.name for e in routine.exercises)
+        typer.echo(f"{name}: {routine.title} ({names})")
+
+
+@app.command()
+def voices() -> None:
+    """List the installed voices with their ids and languages."""
+    for voice in api.voices():
+        typer.echo(f"{voice.id}\t{', '.join(voice.languages)}\t{voice.name}")
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the routine format, for editors."""
+    typer.echo(json.dumps(ROUTINE_SCHEMA, indent=2, ensure_ascii=False))
+
+
+def main() -> None:
+    """Entry point: user errors as one line with exit 2, Ctrl-C as exit 130, never a traceback for either."""
+    try:
+        result = app(standalone_mode=False)
+    except VoiceguideError as exc:
+        print(str(exc) if getattr(exc, "source", None) else f"voiceguide: {exc}", file=sys.stderr)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        print("voiceguide: interrupted", file=sys.stderr)
+        sys.exit(130)
+    except Exception as exc:
+        if hasattr(exc, "show") and hasattr(exc, "exit_code"):  # click's usage errors (typer vendors click)
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise
+    sys.exit(result if isinstance(result, int) else 0)

@@ -1,0 +1,20 @@
+"""Errors a user can act on: each prints as one line and exits with code 2."""
+
+from __future__ import annotations
+
+
+class VoiceguideError(Exception):
+    """A problem with the user's input or machine, reported without a traceback."""
+
+    exit_code = 2
+
+
+class RoutineError(VoiceguideError):
+    """A routine file that cannot be used, located at FILE:LINE."""
+
+    def __init__(self, source: str, line: int | None, message: str) -> None:
+        self.source = source
+        self.line = line
+        self.message = message
+        where = f"{source}:{line}" if line is not None else source
+        super().__init__(f"{where}: {message}")

@@ -1,0 +1,70 @@
+"""Choices a user makes about a session: built-in defaults < routine settings < command line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+
+from voiceguide.routine import MAX_HOLD_SECONDS, MAX_REPEAT, MAX_REST, RATE_LIMITS, Routine, parse_breath_pace
+
+PICKS = ("low", "mid", "high")
+
+
+@dataclass(frozen=True)
+class Options:
+    voice: str | None = None  # engine voice id; None = the engine's default (English)
+    rate: int = 150  # words per minute
+    hold: str = "mid"  # low | mid | high (pick in ranges) | seconds (fix every hold)
+    hold_scale: float = 1.0
+    reps: str = "mid"  # low | mid | high | a count (fix every repeated exercise)
+    breath: tuple[float, float] = (4.0, 6.0)  # inhale, exhale seconds
+    rest: float = 5.0  # quiet seconds between exercises
+    brief: bool = False  # drop intros and setup
+
+    def __post_init__(self) -> None:
+        check_options(self)
+
+
+def check_options(options: Options) -> None:
+    """Raise ValueError with a user-facing message for an impossible choice."""
+    low, high = RATE_LIMITS
+    if not low <= options.rate <= high:
+        raise ValueError(f"rate must be between {low} and {high} words per minute, not {options.rate}")
+    _check_pick("hold", options.hold, 1, MAX_HOLD_SECONDS)
+    _check_pick("reps", options.reps, 1, MAX_REPEAT)
+    if not 0.1 <= options.hold_scale <= 10:
+        raise ValueError(f"hold scale must be between 0.1 and 10, not {options.hold_scale:g}")
+    parse_breath_pace(f"{options.breath[0]}:{options.breath[1]}")
+    if not 0 <= options.rest <= MAX_REST:
+        raise ValueError(f"rest must be between 0 and {MAX_REST:g} seconds, not {options.rest:g}")
+
+
+def _check_pick(name: str, value: str, low: float, high: float) -> None:
+    if value in PICKS:
+        return
+    try:
+        number = float(value)
+    except ValueError:
+        raise ValueError(f"{name} must be low, mid, high or a number, not '{value}'") from None
+    if not low <= number <= high:
+        raise ValueError(f"{name} must be between {low:g} and {high:g}, not {value}")
+
+
+def options_for(routine: Routine, **overrides: object) -> Options:
+    """Options for this routine: its settings over the defaults, non-None overrides over both.
+
+    `breath` may be given as "IN:OUT" text. Raises ValueError for impossible values.
+    """
+    values: dict[str, object] = {}
+    names = {f.name for f in fields(Options)}
+    settings = routine.settings
+    for name in names:
+        if getattr(settings, name, None) is not None:
+            values[name] = getattr(settings, name)
+    for name, value in overrides.items():
+        if name not in names:
+            raise TypeError(f"unknown option {name!r}")
+        if value is not None:
+            values[name] = value
+    if isinstance(values.get("breath"), str):
+        values["breath"] = parse_breath_pace(values["breath"])  # type: ignore[arg-type]
+    return replace(Options(), **values)  # type: ignore[arg-type]

@@ -1,0 +1,51 @@
+"""The timeline as a table a person reads: `voiceguide plan`."""
+
+from __future__ import annotations
+
+from rich.table import Table
+
+from voiceguide.timeline import Event, Timeline
+
+
+def clock(seconds: float) -> str:
+    minutes, secs = divmod(seconds, 60)
+    return f"{int(minutes)}:{secs:04.1f}"
+
+
+def describe(event: Event) -> str:
+    if event.kind == "speech":
+        return f'"{event.text}"'
+    if event.kind == "hold":
+        return f"hold {event.text}"
+    if event.kind == "breath":
+        return event.text
+    if event.kind == "cue":
+        return f"[{event.text}]"
+    return f"quiet ({event.role})" if event.role else "quiet"
+
+
+def where(event: Event) -> str:
+    if event.exercise is None:
+        return ""
+    parts = [f"{event.index}. {event.exercise}"]
+    if event.side:
+        parts.append(event.side)
+    if event.reps and event.reps > 1:
+        parts.append(f"rep {event.rep}/{event.reps}")
+    return ", ".join(parts)
+
+
+def shown(timeline: Timeline) -> list[Event]:
+    """The rows worth reading: breath phases inside holds are summed up by the hold's row."""
+    return [e for e in timeline.events if not (e.kind == "breath" and e.role == "hold")]
+
+
+def plan_table(timeline: Timeline) -> Table:
+    table = Table(title=timeline.title, caption=f"Total {clock(timeline.total)} ({timeline.total:.1f} s)")
+    table.add_column("start", justify="right", no_wrap=True)
+    table.add_column("length", justify="right", no_wrap=True)
+    table.add_column("exercise")
+    table.add_column("said or heard")
+    for event in shown(timeline):
+        table.add_row(clock(event.start), f"{event.duration:.1f}", where(event), describe(event))
+    return table

@@ -1,0 +1,56 @@
+"""What each timeline event sounds like: the samples that render and live play both use.
+
+Everything is mono float32 at SAMPLE_RATE, in [-1, 1]; render and play only
+place these arrays at their event's start, so what is heard live is what a
+file contains.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from voiceguide.errors import VoiceguideError
+from voiceguide.timeline import Event
+from voiceguide.tts import SAMPLE_RATE, Speech, read_clip
+
+CUE_PACKAGE = "voiceguide.audio_cues"
+
+
+class Sounds:
+    def __init__(self, speech: Speech, cue_dir: Path | None = None) -> None:
+        self.speech = speech
+        self.cue_dir = cue_dir
+        self._cues: dict[str, np.ndarray] = {}
+
+    def prefetch(self, events: list[Event]) -> None:
+        """Start synthesizing every speech clip in the background."""
+        for event in events:
+            if event.kind == "speech":
+                self.speech.request(event.text)
+
+    def for_event(self, event: Event) -> np.ndarray | None:
+        """The event's samples, or None for events that are silence (holds, rests, breath phases)."""
+        if event.kind == "speech":
+            return self.speech.samples(event.text).astype(np.float32) / 32768.0
+        if event.kind == "cue":
+            return self.cue(event.text)
+        return None
+
+    def cue(self, name: str) -> np.ndarray:
+        if name not in self._cues:
+            self._cues[name] = read_clip(self._cue_path(name)).astype(np.float32) / 32768.0
+        return self._cues[name]
+
+    def _cue_path(self, name: str) -> Path:
+        if self.cue_dir is not None:
+            path = self.cue_dir / f"{name}.wav"
+            if not path.is_file():
+                raise VoiceguideError(f"{path}: cue sound '{name}' is missing")
+            return path
+        return Path(str(resources.files(CUE_PACKAGE).joinpath(f"{name}.wav")))
+
+
+__all__ = ["SAMPLE_RATE", "Sounds"]

@@ -1,0 +1,102 @@
+"""The timeline: the one contract between the compiler and every player, exporter and test.
+
+Times are seconds from the session start. Events are ordered by start; they may
+overlap only where one contains the other (a hold contains its prompts and
+breath phases).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+Kind = Literal["speech", "breath", "hold", "cue", "rest"]
+
+# Bump when the JSON keys change meaning.
+JSON_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Event:
+    """One thing heard (or deliberately not heard) during the session.
+
+    text: speech -> the words; breath -> "inhale"/"exhale"; cue -> the sound's
+    name; hold -> its length as said ("30 seconds", "6 breaths"); rest -> "".
+    role: why the event is there ("title", "intro", "setup", "step", "prompt",
+    "count", "side", "announce", "note", "closing", ...): lets players and
+    captions treat prompts differently from instructions.
+    """
+
+    start: float
+    duration: float
+    kind: Kind
+    text: str = ""
+    role: str = ""
+    exercise: str | None = None
+    index: int | None = None  # 1-based exercise number
+    side: str | None = None
+    rep: int | None = None
+    reps: int | None = None
+
+    @property
+    def end(self) -> float:
+        return self.start + self.duration
+
+
+@dataclass(frozen=True)
+class Chapter:
+    title: str
+    start: float
+    end: float
+    index: int
+    side: str | None
+
+
+@dataclass(frozen=True)
+class Timeline:
+    title: str
+    events: tuple[Event, ...]
+    total: float
+    exercises: tuple[str, ...] = field(default=())
+
+    def speech(self) -> list[Event]:
+        return [e for e in self.events if e.kind == "speech"]
+
+    def chapters(self) -> list[Chapter]:
+        """One chapter per exercise and side, covering the whole session without gaps."""
+        starts: list[tuple[float, int, str, str | None]] = []
+        seen: set[tuple[int, str | None]] = set()
+        for event in self.events:
+            if event.index is None or (event.index, event.side) in seen:
+                continue
+            seen.add((event.index, event.side))
+            title = event.exercise or ""
+            if event.side:
+                title = f"{title} ({event.side})"
+            if starts and starts[-1][1] == event.index and starts[-1][3] is None:
+                # The exercise's intro opens the chapter of its first side.
+                starts[-1] = (starts[-1][0], event.index, title, event.side)
+            else:
+                starts.append((event.start, event.index, title, event.side))
+        chapters = []
+        for i, (start, index, title, side) in enumerate(starts):
+            begin = 0.0 if i == 0 else start
+            end = starts[i + 1][0] if i + 1 < len(starts) else self.total
+            chapters.append(Chapter(title, begin, end, index, side))
+        return chapters
+
+    def to_dict(self) -> dict:
+        return {
+            "version": JSON_VERSION,
+            "title": self.title,
+            "total": round(self.total, 3),
+            "exercises": list(self.exercises),
+            "chapters": [asdict(c) | {"start": round(c.start, 3), "end": round(c.end, 3)} for c in self.chapters()],
+            "events": [
+                asdict(e) | {"start": round(e.start, 3), "duration": round(e.duration, 3)} for e in self.events
+            ],
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)

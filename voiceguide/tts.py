@@ -1,0 +1,260 @@
+"""Speech clips: pyttsx3 (espeak-ng on Linux) synthesis behind an on-disk cache.
+
+pyttsx3 is not thread-safe and espeak can only be initialised once per process,
+so one worker thread owns the engine and every request goes through its queue.
+Each distinct (engine, voice, rate, text) is synthesized once; the cached clip
+is trimmed of espeak's leading and trailing silence so a clip's length is the
+time it is heard, which is what the compiler schedules against.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import json
+import os
+import queue
+import shutil
+import tempfile
+import threading
+import wave
+from concurrent.futures import Future
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+
+from voiceguide.errors import VoiceguideError
+
+SAMPLE_RATE = 22050  # what espeak produces, whatever the file extension
+CLIP_FORMAT = 3  # bump when the processing below changes what a cached clip holds
+SILENCE_THRESHOLD = 200  # |sample| below this counts as silence (of 32767)
+LEAD_KEEP = 0.01  # seconds of silence kept before the first sound
+TAIL_KEEP = 0.05  # and after the last
+
+
+class SpeechUnavailable(VoiceguideError):
+    pass
+
+
+@dataclass(frozen=True)
+class VoiceInfo:
+    id: str
+    name: str
+    languages: tuple[str, ...]
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "voiceguide" / "clips"
+
+
+def _engine_version() -> str:
+    try:
+        return "pyttsx3-" + metadata.version("pyttsx3")
+    except metadata.PackageNotFoundError:
+        return "pyttsx3"
+
+
+class _Espeak:
+    """pyttsx3's espeak driver, driven synchronously so each clip is captured whole.
+
+    pyttsx3's own save_to_file path loses audio: its synth callback writes the
+    WAV on the "message terminated" event before appending the samples that came
+    with it (short texts come out empty, longer ones lose their ending), and
+    setProperty between saves goes through a command queue whose ordering can
+    end a run before it speaks. So we use the driver for voices and properties
+    and espeak's retrieval callback (through pyttsx3's binding) for the samples.
+    """
+
+    def __init__(self) -> None:
+        if os.name == "posix" and shutil.which("espeak-ng") is None and shutil.which("espeak") is None:
+            raise SpeechUnavailable(
+                "espeak-ng is not installed: install it with 'sudo apt-get install espeak-ng' (or run scripts/setup.sh)"
+            )
+        try:
+            import pyttsx3
+            from pyttsx3.drivers import _espeak
+
+            self.driver = pyttsx3.init(driverName="espeak").proxy._driver
+        except Exception as exc:  # pyttsx3 raises bare RuntimeError/OSError from the driver
+            raise SpeechUnavailable(
+                f"cannot start the speech engine ({exc}); install espeak-ng: 'sudo apt-get install espeak-ng'"
+            ) from None
+        self._espeak = _espeak
+        self._chunks: list[bytes] = []
+        _espeak.SetSynthCallback(self._on_synth)  # replaces the driver's callback: we never use its playback
+        self.voices = [
+            VoiceInfo(v.id, v.name, tuple(str(lang) for lang in (v.languages or ())))
+            for v in self.driver.getProperty("voices")
+        ]
+        self.default_voice: str = self.driver.getProperty("voice") or "en"
+
+    def _on_synth(self, wav, numsamples, events) -> int:  # noqa: ANN001 - ctypes callback
+        if numsamples > 0:
+            self._chunks.append(ctypes.string_at(wav, numsamples * ctypes.sizeof(ctypes.c_short)))
+        return 0
+
+    def configure(self, voice: str, rate: int) -> None:
+        self.driver.setProperty("voice", voice)
+        self.driver.setProperty("rate", rate)  # words per minute
+
+    def synthesize(self, text: str) -> np.ndarray:
+        self._chunks = []
+        self._espeak.Synth(text.encode("utf-8"), flags=self._espeak.ENDPAUSE | self._espeak.CHARS_UTF8)
+        self._espeak.Synchronize()
+        return np.frombuffer(b"".join(self._chunks), dtype="<i2")
+
+
+class _EngineWorker:
+    """The one thread that owns the process's speech engine."""
+
+    def __init__(self) -> None:
+        self.requests: queue.Queue[tuple[str | None, int, str, Path, Future[Path]]] = queue.Queue()
+        self.voices: list[VoiceInfo] = []
+        self.error: BaseException | None = None
+        started = threading.Event()
+        threading.Thread(target=self._run, args=(started,), name="voiceguide-tts", daemon=True).start()
+        started.wait()
+
+    def _run(self, started: threading.Event) -> None:
+        try:
+            engine = _Espeak()
+            self.voices = engine.voices
+        except BaseException as exc:  # handed to the caller's thread
+            self.error = exc
+            return
+        finally:
+            started.set()
+        current: tuple[str, int] | None = None
+        while True:
+            voice, rate, text, target, future = self.requests.get()
+            try:
+                if current != (voice or engine.default_voice, rate):
+                    current = (voice or engine.default_voice, rate)
+                    engine.configure(*current)
+                samples = trim_silence(engine.synthesize(text))
+                if samples.size == 0:
+                    raise VoiceguideError(f"the speech engine produced no sound for {text!r}")
+                target.parent.mkdir(parents=True, exist_ok=True)
+                write_clip(target, samples)
+                future.set_result(target)
+            except BaseException as exc:
+                future.set_exception(exc)
+
+
+_worker: _EngineWorker | None = None
+_worker_lock = threading.Lock()
+
+
+def _engine_worker() -> _EngineWorker:
+    global _worker
+    with _worker_lock:
+        if _worker is None or _worker.error is not None:
+            _worker = _EngineWorker()
+        if _worker.error is not None:
+            raise _worker.error
+        return _worker
+
+
+class Speech:
+    """Speech clips for one voice and rate; thread-safe, requests go to the engine's worker."""
+
+    def __init__(self, voice: str | None = None, rate: int = 150, cache: Path | None = None) -> None:
+        self.voice = voice
+        self.rate = rate
+        self.cache = cache or cache_dir()
+        self._worker = _engine_worker()
+        if voice is not None and voice not in {v.id for v in self._worker.voices}:
+            raise VoiceguideError(f"unknown voice '{voice}': 'voiceguide voices' lists the installed ones")
+        self._pending: dict[str, Future[Path]] = {}
+        self._lengths: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def key(self, text: str) -> str:
+        ident = {"engine": _engine_version(), "voice": self.voice, "rate": self.rate, "text": text, "format": CLIP_FORMAT}
+        return hashlib.sha256(json.dumps(ident, sort_keys=True).encode()).hexdigest()
+
+    def path(self, text: str) -> Path:
+        key = self.key(text)
+        return self.cache / key[:2] / f"{key}.wav"
+
+    def request(self, text: str) -> Future[Path]:
+        """Start synthesizing text (unless cached) and return a future of its clip's path."""
+        with self._lock:
+            future = self._pending.get(text)
+            if future is None:
+                future = Future()
+                path = self.path(text)
+                if _valid_clip(path):
+                    future.set_result(path)
+                else:
+                    self._worker.requests.put((self.voice, self.rate, text, path, future))
+                self._pending[text] = future
+            return future
+
+    def clip(self, text: str) -> Path:
+        return self.request(text).result()
+
+    def samples(self, text: str) -> np.ndarray:
+        """The clip as int16 mono samples at SAMPLE_RATE."""
+        return read_clip(self.clip(text))
+
+    def duration(self, text: str) -> float:
+        """Seconds the clip lasts: the compiler's duration function."""
+        length = self._lengths.get(text)
+        if length is None:
+            with wave.open(str(self.clip(text)), "rb") as clip:
+                length = clip.getnframes() / clip.getframerate()
+            self._lengths[text] = length
+        return length
+
+    def voices(self) -> list[VoiceInfo]:
+        return list(self._worker.voices)
+
+
+def trim_silence(samples: np.ndarray) -> np.ndarray:
+    loud = np.flatnonzero(np.abs(samples.astype(np.int32)) > SILENCE_THRESHOLD)
+    if loud.size == 0:
+        return samples[:0]
+    first = max(0, loud[0] - int(LEAD_KEEP * SAMPLE_RATE))
+    last = min(samples.size, loud[-1] + 1 + int(TAIL_KEEP * SAMPLE_RATE))
+    return samples[first:last]
+
+
+def read_clip(path: Path) -> np.ndarray:
+    with wave.open(str(path), "rb") as clip:
+        if clip.getnchannels() != 1 or clip.getsampwidth() != 2:
+            raise ValueError(f"{path}: not a mono 16-bit WAV")
+        return np.frombuffer(clip.readframes(clip.getnframes()), dtype="<i2").copy()
+
+
+def write_clip(path: Path, samples: np.ndarray) -> None:
+    """Write atomically: a clip in the cache is always whole."""
+    fd, tmp = tempfile.mkstemp(suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle, wave.open(handle, "wb") as clip:
+            clip.setnchannels(1)
+            clip.setsampwidth(2)
+            clip.setframerate(SAMPLE_RATE)
+            clip.writeframes(samples.astype("<i2").tobytes())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _valid_clip(path: Path) -> bool:
+    """A cached clip is usable if its header is ours and its data is all there."""
+    try:
+        with wave.open(str(path), "rb") as clip:
+            frames = clip.getnframes()
+            ok = clip.getnchannels() == 1 and clip.getsampwidth() == 2 and clip.getframerate() == SAMPLE_RATE
+            return ok and frames > 0 and len(clip.readframes(frames)) == frames * 2
+    except (OSError, EOFError, wave.Error):
+        return False
+
+
+def list_voices() -> list[VoiceInfo]:
+    return list(_engine_worker().voices)
