@@ -151,8 +151,12 @@ def parse_routine(data: bytes | str, source: str = "<routine>") -> Routine:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         raise RoutineError(source, line, f"YAML syntax error: {exc.problem or exc.context}") from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raise RoutineError(source, line, f"character U+{code:04X} is not allowed in YAML") from None
     except yaml.YAMLError as exc:
-        raise RoutineError(source, None, f"YAML error: {exc}") from None
+        raise RoutineError(source, None, "YAML error: " + " ".join(str(exc).split())) from None
     except RecursionError:
         raise RoutineError(source, None, "YAML nested too deeply") from None
     if root is None:

@@ -1,0 +1,161 @@
+"""The compiler: what a user hears, when, under each option (real espeak clip lengths)."""
+
+from __future__ import annotations
+
+import json
+from itertools import product
+
+import pytest
+
+from voiceguide import api
+from voiceguide.compiler import compile_timeline
+from voiceguide.options import options_for
+from voiceguide.routine import builtin_names, load_routine
+from voiceguide.timeline import Timeline
+
+from .conftest import run_cli
+
+
+def plan(speech, routine: str = "lower-back", **choices) -> Timeline:  # noqa: ANN001
+    loaded = load_routine(routine)
+    options = options_for(loaded, **choices)
+    assert options.voice is None and options.rate == speech.rate
+    return compile_timeline(loaded, options, speech.duration)
+
+
+def spoken(timeline: Timeline) -> list[str]:
+    return [e.text for e in timeline.speech()]
+
+
+def test_built_in_routine_has_five_exercises_with_sides_reps_and_breath_holds(speech) -> None:  # noqa: ANN001
+    timeline = plan(speech)
+    assert timeline.exercises == ("Supine twist", "Cat-cow stretch", "Child's pose", "Hip lifts", "Shoelace stretch")
+    sides = {(e.exercise, e.side) for e in timeline.events if e.side}
+    assert sides == {("Supine twist", "left"), ("Supine twist", "right"),
+                     ("Shoelace stretch", "left"), ("Shoelace stretch", "right")}
+    reps = {e.exercise: e.reps for e in timeline.events if e.reps and e.reps > 1}
+    assert reps == {"Cat-cow stretch": 9, "Hip lifts": 9}  # mid of 7-10, rounded half up
+    twist_holds = [e for e in timeline.events if e.kind == "hold" and e.exercise == "Supine twist"]
+    assert [h.text for h in twist_holds] == ["8 breaths", "8 breaths"]  # mid of 5-10
+    inside = [e for e in timeline.events if e.kind == "breath" and twist_holds[0].start <= e.start < twist_holds[0].end]
+    assert [e.text for e in inside] == ["inhale", "exhale"] * 8
+    assert twist_holds[0].duration == pytest.approx(8 * (4 + 6))
+    catcow_breaths = [e.text for e in timeline.events if e.kind == "breath" and e.exercise == "Cat-cow stretch"]
+    assert catcow_breaths == ["inhale", "exhale"] * 9
+    assert [c.title for c in timeline.chapters()] == [
+        "Supine twist (left)", "Supine twist (right)", "Cat-cow stretch", "Child's pose", "Hip lifts",
+        "Shoelace stretch (right)", "Shoelace stretch (left)",
+    ]
+    assert "Now switch to the right side." in spoken(timeline)
+
+
+def test_slower_speech_makes_a_longer_session() -> None:
+    slow = api.plan("lower-back", rate=120)
+    fast = api.plan("lower-back", rate=220)
+    assert slow.total > fast.total + 30
+    # Only speech changes: holds are the same.
+    assert [e.duration for e in slow.events if e.kind == "hold"] == [e.duration for e in fast.events if e.kind == "hold"]
+
+
+def test_hold_choices(speech) -> None:  # noqa: ANN001
+    low, mid, high = (plan(speech, hold=h) for h in ("low", "mid", "high"))
+    assert low.total < mid.total < high.total
+    child = [e.duration for e in high.events if e.kind == "hold" and e.exercise == "Child's pose"]
+    assert child == [240.0]
+    fixed = plan(speech, hold="30")
+    timed = [e for e in fixed.events if e.kind == "hold" and not e.text.endswith("breaths")]
+    assert timed and {e.duration for e in timed} == {30.0}
+    breath_holds = [e for e in fixed.events if e.kind == "hold" and e.text.endswith("breaths")]
+    assert {e.text for e in breath_holds} == {"3 breaths"}  # 30 s at 10 s a breath
+    doubled = plan(speech, hold_scale=2)
+    assert sum(e.duration for e in doubled.events if e.kind == "hold") == pytest.approx(
+        2 * sum(e.duration for e in mid.events if e.kind == "hold"), rel=0.05
+    )
+
+
+def test_rep_choices(speech) -> None:  # noqa: ANN001
+    low, high, three = plan(speech, reps="low"), plan(speech, reps="high"), plan(speech, reps="3")
+    assert low.total < high.total
+    assert {e.reps for e in low.events if e.reps and e.reps > 1} == {7}
+    assert {e.reps for e in high.events if e.reps and e.reps > 1} == {10}
+    assert {e.reps for e in three.events if e.reps and e.reps > 1} == {3}
+    assert spoken(three).count("Last one.") == 2
+
+
+def test_breath_rest_and_brief(speech) -> None:  # noqa: ANN001
+    base = plan(speech)
+    assert plan(speech, breath="6:8").total > base.total > plan(speech, breath="3:3").total
+    assert plan(speech, rest=15).total == pytest.approx(base.total + 4 * 10)
+    brief = plan(speech, brief=True)
+    assert brief.total < base.total
+    assert not [e for e in brief.speech() if e.role in ("intro", "setup")]
+    assert "Come onto all fours. If your knees are sensitive, pad them with a towel or a blanket." in spoken(base)
+
+
+def test_routine_settings_are_defaults_that_options_override(speech) -> None:  # noqa: ANN001
+    routine = load_routine("quick-neck")
+    assert options_for(routine).breath == (4.0, 6.0)
+    assert options_for(routine, breath="3:3").breath == (3.0, 3.0)
+    assert options_for(routine, rest=None).rest == 5
+
+
+def test_holds_start_when_announced_and_last_exactly(speech) -> None:  # noqa: ANN001
+    timeline = plan(speech, "quick-neck", hold="30")
+    events = list(timeline.events)
+    for i, hold in enumerate(events):
+        if hold.kind != "hold":
+            continue
+        announcement = events[i - 1]
+        assert announcement.kind == "speech" and announcement.text.startswith("Hold for")
+        assert hold.start == pytest.approx(announcement.end)
+        if not hold.text.endswith("breaths"):
+            assert hold.duration == 30.0
+        after = [e for e in events if e.start >= hold.end - 1e-9 and e.kind == "speech"]
+        inside = [e for e in events if e.kind == "speech" and hold.start <= e.start < hold.end]
+        assert all(e.end <= hold.end + 1e-9 for e in inside)
+        assert after and after[0].start >= hold.end - 1e-9
+
+
+@pytest.mark.parametrize("routine,hold,brief", list(product(builtin_names(), ("low", "high", "8"), (False, True))))
+def test_speech_never_overlaps(speech, routine: str, hold: str, brief: bool) -> None:  # noqa: ANN001
+    timeline = plan(speech, routine, hold=hold, brief=brief, breath="2:2")
+    said = timeline.speech()
+    for before, after in zip(said, said[1:]):
+        assert after.start >= before.end - 1e-9, (before, after)
+    starts = [e.start for e in timeline.events]
+    assert starts == sorted(starts)
+    assert timeline.total == pytest.approx(max(e.end for e in timeline.events))
+
+
+def test_hold_prompts_are_spoken(speech) -> None:  # noqa: ANN001
+    texts = spoken(plan(speech))
+    for prompt in ("Halfway.", "Three.", "Two.", "One.", "Last breath.", "Four more breaths.", "One minute left."):
+        assert prompt in texts
+
+
+def test_plan_json_has_documented_keys() -> None:
+    result = run_cli("plan", "quick-neck", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["total"] > 60
+    assert {"start", "duration", "kind", "text", "exercise"} <= set(data["events"][0])
+    assert {e["kind"] for e in data["events"]} >= {"speech", "breath", "hold", "rest"}
+    assert [c["title"] for c in data["chapters"]] == [
+        "Neck rotation (right)", "Neck rotation (left)", "Seated cat-cow", "Resting breath",
+    ]
+
+
+def test_plan_table_shows_exercises_and_total() -> None:
+    result = run_cli("plan", env={"COLUMNS": "160"})
+    assert result.returncode == 0, result.stderr
+    for name in ("Supine twist", "Cat-cow stretch", "Child's pose", "Hip lifts", "Shoelace stretch"):
+        assert name in result.stdout
+    assert "hold 8 breaths" in result.stdout and "Total " in result.stdout
+    assert "Audio saved" not in result.stdout
+
+
+def test_bad_option_is_one_line_exit_2() -> None:
+    for args in (["--rate", "5"], ["--breath", "4-6"], ["--hold", "forever"], ["--voice", "no-such-voice"]):
+        result = run_cli("plan", "quick-neck", *args)
+        assert result.returncode == 2, args
+        assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr, result.stderr
