@@ -133,6 +133,17 @@ def test_hold_prompts_are_spoken(speech) -> None:  # noqa: ANN001
         assert prompt in texts
 
 
+def test_breath_prompts_fall_on_breath_phases(speech) -> None:  # noqa: ANN001
+    timeline = plan(speech, "lower-back")
+    phase_starts = {(e.text, round(e.start, 6)) for e in timeline.events if e.kind == "breath"}
+    twist = [e for e in timeline.speech() if e.exercise == "Supine twist" and e.side == "left"]
+    ins = [e for e in twist if e.text == "Breathe in."]
+    outs = [e for e in twist if e.text == "And out."]
+    assert len(ins) == len(outs) == 2  # the first two breaths that do not collide with the note
+    assert all(("inhale", round(e.start, 6)) in phase_starts for e in ins)
+    assert all(("exhale", round(e.start, 6)) in phase_starts for e in outs)
+
+
 def test_plan_json_has_documented_keys() -> None:
     result = run_cli("plan", "quick-neck", "--json")
     assert result.returncode == 0, result.stderr

@@ -187,8 +187,13 @@ class _Session:
         placed: list[Event] = []
         if note:
             self.place(placed, [(start, note, "note")], end)
+        spoken_breaths = 0
         for group in self.prompt_groups(start, end, length):
-            self.place(placed, group, end)
+            if group[0][2] == "breath":  # breath pacing: the first breaths that fit, up to SPOKEN_BREATHS
+                if spoken_breaths < SPOKEN_BREATHS and self.place(placed, group, end):
+                    spoken_breaths += 1
+            else:
+                self.place(placed, group, end)
         yield self.event(start, length.seconds, "hold", said, "hold")
         yield from sorted(inner + placed, key=lambda e: (e.start, e.kind != "breath"))
         self.t = end
@@ -212,9 +217,9 @@ class _Session:
             n = length.breaths
             if n > 1:
                 groups.append([(start + (n - 1) * cycle, "Last breath.", "prompt")])
-            for k in range(min(SPOKEN_BREATHS, n - 1)):
+            for k in range(n - 1):
                 at = start + k * cycle
-                groups.append([(at, "Breathe in.", "prompt"), (at + inhale, "And out.", "prompt")])
+                groups.append([(at, "Breathe in.", "breath"), (at + inhale, "And out.", "breath")])
             if n >= 6:
                 left = n // 2
                 groups.append([(start + (n - left) * cycle, f"{number_word(left).capitalize()} more breaths.", "prompt")])
@@ -231,15 +236,16 @@ class _Session:
             groups.append([(start + seconds / 2, "Halfway.", "prompt")])
         return groups
 
-    def place(self, placed: list[Event], group: list[tuple[float, str, str]], end: float) -> None:
+    def place(self, placed: list[Event], group: list[tuple[float, str, str]], end: float) -> bool:
         """Add the group's prompts if none overlaps placed speech or runs past the hold."""
         candidates: list[Event] = []
         for at, text, role in group:
             c = self.event(at, self.duration(text), "speech", text, role)
             if c.end > end + 1e-9:
-                return
+                return False
             for other in placed + candidates:
                 if c.start < other.end + PROMPT_CLEARANCE and other.start < c.end + PROMPT_CLEARANCE:
-                    return
+                    return False
             candidates.append(c)
         placed.extend(candidates)
+        return True
