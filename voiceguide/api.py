@@ -35,8 +35,7 @@ def plan(routine: str | Path | Routine = DEFAULT_ROUTINE, speech: Speech | None 
 
 def check(routine: str | Path) -> Routine:
     """Validate a routine without synthesizing speech; raises RoutineError (FILE:LINE: ...)."""
-    loaded = load_routine(routine)
-    options_for(loaded)  # its settings must make valid options too
+    loaded, _ = resolve(routine)  # its settings must make valid options too
     return loaded
 
 
