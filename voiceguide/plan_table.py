@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.table import Table
+from rich.text import Text
 
 from voiceguide.timeline import Event, Timeline
 
@@ -47,5 +48,6 @@ def plan_table(timeline: Timeline) -> Table:
     table.add_column("exercise")
     table.add_column("said or heard")
     for event in shown(timeline):
-        table.add_row(clock(event.start), f"{event.duration:.1f}", where(event), describe(event))
+        # Text, not markup: a cue's "[bell]" (or brackets in a routine's words) must print as written.
+        table.add_row(clock(event.start), f"{event.duration:.1f}", where(event), Text(describe(event)))
     return table
