@@ -106,7 +106,8 @@ def test_cli_plan_uses_the_users_own_cue_lengths(tmp_path):
     # Only the sounds --cues minimal --no-breath-tones plays must be there.
     for name in ("switch", "tick", "inhale", "exhale"):
         (folder / f"{name}.wav").unlink()
-    assert run_cli("plan", "quick-neck", "--cue-dir", str(folder), "--cues", "minimal", "--no-breath-tones").returncode == 0
+    minimal = run_cli("plan", "quick-neck", "--cue-dir", str(folder), "--cues", "minimal", "--no-breath-tones")
+    assert minimal.returncode == 0, minimal.stderr
 
 
 def test_cli_plan_shows_cues_and_off_removes_them():

@@ -69,7 +69,9 @@ def plan(
     as_json: Annotated[bool, typer.Option("--json", help="Print the timeline as JSON.")] = False,
 ) -> None:
     """Show the session's timeline: when each thing is said or heard, and the total length."""
-    timeline = api.plan(routine, **choices(voice, rate, hold, hold_scale, reps, breath, rest, brief, cues, cue_dir, breath_tones))
+    timeline = api.plan(
+        routine, **choices(voice, rate, hold, hold_scale, reps, breath, rest, brief, cues, cue_dir, breath_tones)
+    )
     if as_json:
         typer.echo(timeline.to_json())
     else:

@@ -105,7 +105,9 @@ def iter_events(
 class _Session:
     """Walks the routine, keeping the clock and the current exercise/side/rep context."""
 
-    def __init__(self, routine: Routine, options: Options, duration: DurationFn, cue_lengths: Mapping[str, float]) -> None:
+    def __init__(
+        self, routine: Routine, options: Options, duration: DurationFn, cue_lengths: Mapping[str, float]
+    ) -> None:
         self.routine = routine
         self.options = options
         self.duration = duration
@@ -185,6 +187,7 @@ class _Session:
                     yield from self.say(word, "count", gap=0.3)
                 for step in exercise.steps:
                     yield from self.step(step, side)
+            self.context = {"exercise": exercise.name, "index": index, "side": side}  # the bell ends no one rep
         yield from self.cue("exercise-end")
 
     def step(self, step: Say | Hold | Breath, side: str | None) -> Iterator[Event]:
@@ -223,10 +226,10 @@ class _Session:
         if self.plays("countdown") and counted_down and length.seconds >= TICK_MIN_HOLD:
             ticks = [(end - k, "tick", "countdown") for k in range(COUNTDOWN_FROM + TICKS, COUNTDOWN_FROM, -1)]
             self.place(placed, ticks, end, kind="cue")
-        for phase in inner:
-            tone = self.cue_lengths[phase.text] if self.plays(phase.text) else math.inf
-            if tone <= phase.duration:
-                self.place(placed, [(phase.start, phase.text, PLACES[phase.text].role)], end, kind="cue")
+        for phase in inner:  # a breath tone only where it fits its phase: "inhale" / "exhale" places
+            tone = PLACES[phase.text]
+            if self.plays(phase.text) and self.cue_lengths[tone.sound] <= phase.duration:
+                self.place(placed, [(phase.start, tone.sound, tone.role)], end, kind="cue")
         yield self.event(start, length.seconds, "hold", said, "hold")
         yield from sorted(inner + placed, key=lambda e: (e.start, e.kind != "breath"))
         self.t = end

@@ -73,7 +73,8 @@ def cue_length(path: Path, name: str) -> float:
         raise VoiceguideError(f"{path}: cue sound '{name}' is missing")
     try:
         with wave.open(str(path), "rb") as clip:
-            channels, width, rate, frames = clip.getnchannels(), clip.getsampwidth(), clip.getframerate(), clip.getnframes()
+            channels, width, rate = clip.getnchannels(), clip.getsampwidth(), clip.getframerate()
+            frames = clip.getnframes()
             complete = len(clip.readframes(frames)) == frames * channels * width
     except (OSError, EOFError, wave.Error) as exc:
         reason = f" ({exc})" if str(exc) else ""

@@ -75,5 +75,5 @@ def options_for(routine: Routine, **overrides: object) -> Options:
     if isinstance(values.get("breath"), str):
         values["breath"] = parse_breath_pace(values["breath"])  # type: ignore[arg-type]
     if isinstance(values.get("cue_dir"), str):
-        values["cue_dir"] = Path(values["cue_dir"])  # type: ignore[arg-type]
+        values["cue_dir"] = Path(values["cue_dir"]).expanduser()  # type: ignore[arg-type]
     return replace(Options(), **values)  # type: ignore[arg-type]

@@ -39,7 +39,8 @@ def where(event: Event) -> str:
 
 def shown(timeline: Timeline) -> list[Event]:
     """The rows worth reading: breath phases and breath tones inside holds are summed up by the hold's row."""
-    return [e for e in timeline.events if not (e.role == "hold" and e.kind == "breath" or e.role == "breath" and e.kind == "cue")]
+    summed = {("breath", "hold"), ("cue", "breath")}
+    return [e for e in timeline.events if (e.kind, e.role) not in summed]
 
 
 def breath_tones(timeline: Timeline) -> dict[Event, int]:
