@@ -105,9 +105,13 @@ def test_holds_start_when_announced_and_last_exactly(speech) -> None:  # noqa: A
     for i, hold in enumerate(events):
         if hold.kind != "hold":
             continue
-        announcement = events[i - 1]
+        j = i - 1
+        while events[j].kind == "cue":  # the hold-start chime, between announcement and hold
+            j -= 1
+        announcement = events[j]
         assert announcement.kind == "speech" and announcement.text.startswith("Hold for")
-        assert hold.start == pytest.approx(announcement.end)
+        assert hold.start == pytest.approx(events[i - 1].end)
+        assert all(events[k].start == pytest.approx(events[k - 1].end) for k in range(j + 1, i))
         if not hold.text.endswith("breaths"):
             assert hold.duration == 30.0
         after = [e for e in events if e.start >= hold.end - 1e-9 and e.kind == "speech"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from voiceguide.compiler import compile_timeline
+from voiceguide.cues import cue_lengths, cues_used
 from voiceguide.errors import VoiceguideError
 from voiceguide.options import Options, options_for
 from voiceguide.routine import Routine, builtin_names, load_routine
@@ -18,19 +19,27 @@ def resolve(routine: str | Path | Routine = DEFAULT_ROUTINE, **choices: object) 
     """The routine (a built-in name, a path or a Routine) and the options for it.
 
     `choices` are Options fields; None means "not given", so the routine's settings apply.
+    Checks the cue sounds the options use up front, so a bad --cue-dir fails before any work.
     """
     loaded = routine if isinstance(routine, Routine) else load_routine(routine)
     try:
-        return loaded, options_for(loaded, **choices)
+        options = options_for(loaded, **choices)
     except ValueError as exc:
         raise VoiceguideError(str(exc)) from None
+    session_cue_lengths(options)
+    return loaded, options
+
+
+def session_cue_lengths(options: Options) -> dict[str, float]:
+    """The lengths of the cue sounds these options play, for compile_timeline; raises for an unusable sound."""
+    return cue_lengths(options.cue_dir, cues_used(options.cues, options.breath_tones))
 
 
 def plan(routine: str | Path | Routine = DEFAULT_ROUTINE, speech: Speech | None = None, **choices: object) -> Timeline:
     """Compile the routine into its timeline, with speech lengths from the real engine (cached)."""
     loaded, options = resolve(routine, **choices)
     speech = speech or Speech(options.voice, options.rate)
-    return compile_timeline(loaded, options, speech.duration)
+    return compile_timeline(loaded, options, speech.duration, session_cue_lengths(options))
 
 
 def check(routine: str | Path) -> Routine:

@@ -38,13 +38,25 @@ RepsOpt = Annotated[
 BreathOpt = Annotated[Optional[str], typer.Option("--breath", help="Breath pace IN:OUT in seconds [default: 4:6].")]
 RestOpt = Annotated[Optional[float], typer.Option("--rest", help="Quiet seconds between exercises [default: 5].")]
 BriefOpt = Annotated[bool, typer.Option("--brief", help="Drop intros and setup, for people who know the routine.")]
+CuesOpt = Annotated[
+    Optional[str],
+    typer.Option("--cues", help="full|minimal|off: cue sounds (minimal: exercise bells, hold chimes); default full."),
+]
+CueDirOpt = Annotated[
+    Optional[str], typer.Option("--cue-dir", help="Your own cue sounds: a folder of bell.wav, chime.wav, ... (README).")
+]
+BreathTonesOpt = Annotated[
+    Optional[bool],
+    typer.Option("--breath-tones/--no-breath-tones", help="Tones pace the breaths of breath-counted holds; default on."),
+]
 
 
-def choices(voice, rate, hold, hold_scale, reps, breath, rest, brief) -> dict:  # noqa: ANN001
+def choices(voice, rate, hold, hold_scale, reps, breath, rest, brief, cues, cue_dir, breath_tones) -> dict:  # noqa: ANN001
     """The timeline options as api keyword arguments; None = not given on the command line."""
     return {
         "voice": voice, "rate": rate, "hold": hold, "hold_scale": hold_scale, "reps": reps,
         "breath": breath, "rest": rest, "brief": brief or None,
+        "cues": cues, "cue_dir": cue_dir, "breath_tones": breath_tones,
     }
 
 
@@ -53,10 +65,13 @@ def plan(
     routine: RoutineArg = api.DEFAULT_ROUTINE,
     voice: VoiceOpt = None, rate: RateOpt = None, hold: HoldOpt = None, hold_scale: HoldScaleOpt = None,
     reps: RepsOpt = None, breath: BreathOpt = None, rest: RestOpt = None, brief: BriefOpt = False,
+    cues: CuesOpt = None, cue_dir: CueDirOpt = None, breath_tones: BreathTonesOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the timeline as JSON.")] = False,
 ) -> None:
     """Show the session's timeline: when each thing is said or heard, and the total length."""
-    timeline = api.plan(routine, **choices(voice, rate, hold, hold_scale, reps, breath, rest, brief))
+    timeline = api.plan(
+        routine, **choices(voice, rate, hold, hold_scale, reps, breath, rest, brief, cues, cue_dir, breath_tones)
+    )
     if as_json:
         typer.echo(timeline.to_json())
     else:

@@ -1,4 +1,4 @@
-"""Routine + options -> Timeline. Pure: speech lengths come from a function the caller passes.
+"""Routine + options -> Timeline. Pure: speech and cue-sound lengths are passed in by the caller.
 
 `iter_events` yields events in start order, asking for each clip's length only
 when it reaches it, so a live player can start speaking before the whole
@@ -8,9 +8,10 @@ session is synthesized; `compile_timeline` collects them.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
+from voiceguide.cues import BUILTIN_LENGTHS, PLACES, plays
 from voiceguide.options import PICKS, Options
 from voiceguide.routine import Breath, Exercise, Hold, Routine, Say, Span
 from voiceguide.timeline import Event, Timeline
@@ -24,7 +25,10 @@ COUNTDOWN_FROM = 3  # spoken "three, two, one" at the end of timed holds...
 COUNTDOWN_MIN_HOLD = 8.0  # ...of at least this many seconds
 HALFWAY_MIN_HOLD = 20.0
 MINUTE_PROMPTS_MIN_HOLD = 120.0  # long holds get "N minutes left" instead of "halfway"
-SPOKEN_BREATHS = 2  # breath-counted holds: the first breaths are spoken in and out
+SPOKEN_BREATHS = 2  # breath-counted holds: the first breaths are spoken in and out (later ones: breath tones)
+CUE_GAP = 0.3  # quiet between a cue sound and the speech after it
+TICKS = 2  # full cues: ticks on the seconds before the spoken countdown...
+TICK_MIN_HOLD = 20.0  # ...of holds at least this long
 
 _NUMBER_WORDS = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
@@ -83,23 +87,31 @@ def rep_count(repeat: Span, options: Options) -> int:
     return max(1, round_half_up(float(options.reps)))
 
 
-def compile_timeline(routine: Routine, options: Options, duration: DurationFn) -> Timeline:
-    events = tuple(iter_events(routine, options, duration))
+def compile_timeline(
+    routine: Routine, options: Options, duration: DurationFn, cue_lengths: Mapping[str, float] | None = None
+) -> Timeline:
+    """cue_lengths: seconds per cue sound name (voiceguide.cues.cue_lengths); default: the built-in sounds'."""
+    events = tuple(iter_events(routine, options, duration, cue_lengths))
     total = max((e.end for e in events), default=0.0)
     return Timeline(routine.title, events, total, tuple(e.name for e in routine.exercises))
 
 
-def iter_events(routine: Routine, options: Options, duration: DurationFn) -> Iterator[Event]:
-    return _Session(routine, options, duration).events()
+def iter_events(
+    routine: Routine, options: Options, duration: DurationFn, cue_lengths: Mapping[str, float] | None = None
+) -> Iterator[Event]:
+    return _Session(routine, options, duration, BUILTIN_LENGTHS if cue_lengths is None else cue_lengths).events()
 
 
 class _Session:
     """Walks the routine, keeping the clock and the current exercise/side/rep context."""
 
-    def __init__(self, routine: Routine, options: Options, duration: DurationFn) -> None:
+    def __init__(
+        self, routine: Routine, options: Options, duration: DurationFn, cue_lengths: Mapping[str, float]
+    ) -> None:
         self.routine = routine
         self.options = options
         self.duration = duration
+        self.cue_lengths = cue_lengths
         self.t = 0.0
         self.context: dict[str, object] = {}
 
@@ -111,6 +123,17 @@ class _Session:
         yield self.event(self.t, length, "speech", text, role)
         self.t += length + gap
 
+    def plays(self, place: str) -> bool:
+        return plays(place, self.options.cues, self.options.breath_tones)
+
+    def cue(self, place: str, gap: float = CUE_GAP) -> Iterator[Event]:
+        """The place's sound now, if the options play it; speech follows after it has rung out."""
+        if self.plays(place):
+            spot = PLACES[place]
+            length = self.cue_lengths[spot.sound]
+            yield self.event(self.t, length, "cue", spot.sound, spot.role)
+            self.t += length + gap
+
     def quiet(self, seconds: float, role: str) -> Iterator[Event]:
         if seconds > 0:
             yield self.event(self.t, seconds, "rest", "", role)
@@ -118,6 +141,7 @@ class _Session:
 
     def events(self) -> Iterator[Event]:
         routine, brief = self.routine, self.options.brief
+        yield from self.cue("session-start")
         yield from self.say(routine.title, "title")
         if routine.description and not brief:
             yield from self.say(routine.description, "intro")
@@ -128,7 +152,9 @@ class _Session:
             if index < count:
                 yield from self.quiet(self.options.rest, "rest")
         self.context = {}
-        yield from self.say("That is the end of the session. Well done.", "closing", gap=0)
+        closing_gap = SENTENCE_GAP if self.plays("session-end") else 0
+        yield from self.say("That is the end of the session. Well done.", "closing", gap=closing_gap)
+        yield from self.cue("session-end", gap=0)
 
     def exercise(self, exercise: Exercise, index: int, count: int) -> Iterator[Event]:
         reps = rep_count(exercise.repeat, self.options)
@@ -137,6 +163,7 @@ class _Session:
             heading += f" {plural(reps, 'time')}" + (" on each side." if exercise.sides else ".")
         elif len(exercise.sides) > 1:
             heading += " On each side."
+        yield from self.cue("exercise-start")
         yield from self.say(heading, "announce")
         if not self.options.brief:
             if exercise.about:
@@ -148,6 +175,8 @@ class _Session:
             self.context = {"exercise": exercise.name, "index": index, "side": side}
             if side is not None:
                 text = f"{side.capitalize()} side." if side_number == 0 else f"Now switch to the {side} side."
+                if side_number > 0:
+                    yield from self.cue("side")
                 yield from self.say(text, "side")
                 if side_number > 0:
                     yield from self.quiet(SETTLE, "settle")
@@ -158,6 +187,8 @@ class _Session:
                     yield from self.say(word, "count", gap=0.3)
                 for step in exercise.steps:
                     yield from self.step(step, side)
+            self.context = {"exercise": exercise.name, "index": index, "side": side}  # the bell ends no one rep
+        yield from self.cue("exercise-end")
 
     def step(self, step: Say | Hold | Breath, side: str | None) -> Iterator[Event]:
         def fill(text: str) -> str:
@@ -180,6 +211,7 @@ class _Session:
         length = hold_length(hold, self.options)
         said = plural(length.breaths, "breath") if length.breaths else say_seconds(length.seconds)
         yield from self.say(f"Hold for {said}.", "announce", gap=0)
+        yield from self.cue("hold-start", gap=0)  # the chime is the "go": the hold starts as it ends
         start, end = self.t, self.t + length.seconds
         inner: list[Event] = []
         if length.breaths:
@@ -189,14 +221,24 @@ class _Session:
             self.place(placed, [(start, note, "note")], end)
         spoken_breaths = 0
         for group in self.prompt_groups(start, end, length):
-            if group[0][2] == "breath":  # breath pacing: the first breaths that fit, up to SPOKEN_BREATHS
+            if group[0][2] == "pace":  # spoken breath pacing: the first breaths that fit, up to SPOKEN_BREATHS
                 if spoken_breaths < SPOKEN_BREATHS and self.place(placed, group, end):
                     spoken_breaths += 1
             else:
                 self.place(placed, group, end)
+        # Cue sounds inside the hold only take the moments the prompts left free.
+        counted_down = any(e.role == "countdown" for e in placed)
+        if self.plays("countdown") and counted_down and length.seconds >= TICK_MIN_HOLD:
+            ticks = [(end - k, "tick", "countdown") for k in range(COUNTDOWN_FROM + TICKS, COUNTDOWN_FROM, -1)]
+            self.place(placed, ticks, end, kind="cue")
+        for phase in inner:  # a breath tone only where it fits its phase: "inhale" / "exhale" places
+            tone = PLACES[phase.text]
+            if self.plays(phase.text) and self.cue_lengths[tone.sound] <= phase.duration:
+                self.place(placed, [(phase.start, tone.sound, tone.role)], end, kind="cue")
         yield self.event(start, length.seconds, "hold", said, "hold")
         yield from sorted(inner + placed, key=lambda e: (e.start, e.kind != "breath"))
         self.t = end
+        yield from self.cue("hold-end")
 
     def breath_phases(self, start: float, breaths: int) -> list[Event]:
         inhale, exhale = self.options.breath
@@ -219,7 +261,7 @@ class _Session:
                 groups.append([(start + (n - 1) * cycle, "Last breath.", "prompt")])
             for k in range(n - 1):
                 at = start + k * cycle
-                groups.append([(at, "Breathe in.", "breath"), (at + inhale, "And out.", "breath")])
+                groups.append([(at, "Breathe in.", "pace"), (at + inhale, "And out.", "pace")])
             if n >= 6:
                 left = n // 2
                 groups.append([(start + (n - left) * cycle, f"{number_word(left).capitalize()} more breaths.", "prompt")])
@@ -236,11 +278,12 @@ class _Session:
             groups.append([(start + seconds / 2, "Halfway.", "prompt")])
         return groups
 
-    def place(self, placed: list[Event], group: list[tuple[float, str, str]], end: float) -> bool:
-        """Add the group's prompts if none overlaps placed speech or runs past the hold."""
+    def place(self, placed: list[Event], group: list[tuple[float, str, str]], end: float, kind: str = "speech") -> bool:
+        """Add the group's prompts (or cue sounds) if none overlaps placed ones or runs past the hold."""
         candidates: list[Event] = []
         for at, text, role in group:
-            c = self.event(at, self.duration(text), "speech", text, role)
+            length = self.duration(text) if kind == "speech" else self.cue_lengths[text]
+            c = self.event(at, length, kind, text, role)  # type: ignore[arg-type]
             if c.end > end + 1e-9:
                 return False
             for other in placed + candidates:

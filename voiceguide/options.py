@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
+from pathlib import Path
 
+from voiceguide.cues import CUE_LEVELS
 from voiceguide.routine import MAX_HOLD_SECONDS, MAX_REPEAT, MAX_REST, RATE_LIMITS, Routine, parse_breath_pace
 
 PICKS = ("low", "mid", "high")
@@ -19,6 +21,9 @@ class Options:
     breath: tuple[float, float] = (4.0, 6.0)  # inhale, exhale seconds
     rest: float = 5.0  # quiet seconds between exercises
     brief: bool = False  # drop intros and setup
+    cues: str = "full"  # full | minimal (exercise bells, hold chimes) | off: which cue sounds play
+    cue_dir: Path | None = None  # the user's own cue sounds, NAME.wav for each of voiceguide.cues.CUE_NAMES
+    breath_tones: bool = True  # rising and falling tones pace the breaths of breath-counted holds
 
     def __post_init__(self) -> None:
         check_options(self)
@@ -36,6 +41,8 @@ def check_options(options: Options) -> None:
     parse_breath_pace(f"{options.breath[0]}:{options.breath[1]}")
     if not 0 <= options.rest <= MAX_REST:
         raise ValueError(f"rest must be between 0 and {MAX_REST:g} seconds, not {options.rest:g}")
+    if options.cues not in CUE_LEVELS:
+        raise ValueError(f"cues must be {', '.join(CUE_LEVELS[:-1])} or {CUE_LEVELS[-1]}, not '{options.cues}'")
 
 
 def _check_pick(name: str, value: str, low: float, high: float) -> None:
@@ -52,7 +59,7 @@ def _check_pick(name: str, value: str, low: float, high: float) -> None:
 def options_for(routine: Routine, **overrides: object) -> Options:
     """Options for this routine: its settings over the defaults, non-None overrides over both.
 
-    `breath` may be given as "IN:OUT" text. Raises ValueError for impossible values.
+    `breath` may be given as "IN:OUT" text, `cue_dir` as a path string. Raises ValueError for impossible values.
     """
     values: dict[str, object] = {}
     names = {f.name for f in fields(Options)}
@@ -67,4 +74,6 @@ def options_for(routine: Routine, **overrides: object) -> Options:
             values[name] = value
     if isinstance(values.get("breath"), str):
         values["breath"] = parse_breath_pace(values["breath"])  # type: ignore[arg-type]
+    if isinstance(values.get("cue_dir"), str):
+        values["cue_dir"] = Path(values["cue_dir"]).expanduser()  # type: ignore[arg-type]
     return replace(Options(), **values)  # type: ignore[arg-type]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from rich.table import Table
+from rich.text import Text
 
+from voiceguide.compiler import plural
 from voiceguide.timeline import Event, Timeline
 
 
@@ -36,8 +38,21 @@ def where(event: Event) -> str:
 
 
 def shown(timeline: Timeline) -> list[Event]:
-    """The rows worth reading: breath phases inside holds are summed up by the hold's row."""
-    return [e for e in timeline.events if not (e.kind == "breath" and e.role == "hold")]
+    """The rows worth reading: breath phases and breath tones inside holds are summed up by the hold's row."""
+    summed = {("breath", "hold"), ("cue", "breath")}
+    return [e for e in timeline.events if (e.kind, e.role) not in summed]
+
+
+def breath_tones(timeline: Timeline) -> dict[Event, int]:
+    """How many breath tones play in each hold that has any."""
+    counts: dict[Event, int] = {}
+    hold: Event | None = None
+    for event in timeline.events:
+        if event.kind == "hold":
+            hold = event
+        elif event.kind == "cue" and event.role == "breath" and hold and hold.start <= event.start < hold.end:
+            counts[hold] = counts.get(hold, 0) + 1
+    return counts
 
 
 def plan_table(timeline: Timeline) -> Table:
@@ -46,6 +61,9 @@ def plan_table(timeline: Timeline) -> Table:
     table.add_column("length", justify="right", no_wrap=True)
     table.add_column("exercise")
     table.add_column("said or heard")
+    tones = breath_tones(timeline)
     for event in shown(timeline):
-        table.add_row(clock(event.start), f"{event.duration:.1f}", where(event), describe(event))
+        said = describe(event) + (f", {plural(tones[event], 'breath tone')}" if event in tones else "")
+        # Text, not markup: a cue's "[bell]" (or brackets in a routine's words) must print as written.
+        table.add_row(clock(event.start), f"{event.duration:.1f}", where(event), Text(said))
     return table

@@ -7,16 +7,13 @@ file contains.
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
-from voiceguide.errors import VoiceguideError
+from voiceguide.cues import cue_length, cue_path
 from voiceguide.timeline import Event
 from voiceguide.tts import SAMPLE_RATE, Speech, read_clip
-
-CUE_PACKAGE = "voiceguide.audio_cues"
 
 
 class Sounds:
@@ -41,16 +38,10 @@ class Sounds:
 
     def cue(self, name: str) -> np.ndarray:
         if name not in self._cues:
-            self._cues[name] = read_clip(self._cue_path(name)).astype(np.float32) / 32768.0
+            path = cue_path(name, self.cue_dir)
+            cue_length(path, name)  # a one-line error naming the file if it is missing or unusable
+            self._cues[name] = read_clip(path).astype(np.float32) / 32768.0
         return self._cues[name]
-
-    def _cue_path(self, name: str) -> Path:
-        if self.cue_dir is not None:
-            path = self.cue_dir / f"{name}.wav"
-            if not path.is_file():
-                raise VoiceguideError(f"{path}: cue sound '{name}' is missing")
-            return path
-        return Path(str(resources.files(CUE_PACKAGE).joinpath(f"{name}.wav")))
 
 
 __all__ = ["SAMPLE_RATE", "Sounds"]
