@@ -26,17 +26,17 @@ RoutineArg = Annotated[
     str, typer.Argument(help="A built-in routine name ('voiceguide routines') or a routine YAML file.")
 ]
 VoiceOpt = Annotated[Optional[str], typer.Option("--voice", help="Voice id ('voiceguide voices').")]
-RateOpt = Annotated[Optional[int], typer.Option("--rate", help="Speech rate in words per minute [default: 150].")]
+RateOpt = Annotated[Optional[int], typer.Option("--rate", help="Speech rate in words per minute (default 150).")]
 HoldOpt = Annotated[
     Optional[str],
-    typer.Option("--hold", help="low|mid|high: pick within hold ranges; or SECONDS: fix every hold [default: mid]."),
+    typer.Option("--hold", help="low|mid|high: pick within hold ranges; or SECONDS: fix every hold (default mid)."),
 ]
 HoldScaleOpt = Annotated[Optional[float], typer.Option("--hold-scale", help="Multiply every hold by X.")]
 RepsOpt = Annotated[
-    Optional[str], typer.Option("--reps", help="low|mid|high: pick within rep ranges; or N: fix them [default: mid].")
+    Optional[str], typer.Option("--reps", help="low|mid|high: pick within rep ranges; or N: fix them (default mid).")
 ]
-BreathOpt = Annotated[Optional[str], typer.Option("--breath", help="Breath pace IN:OUT in seconds [default: 4:6].")]
-RestOpt = Annotated[Optional[float], typer.Option("--rest", help="Quiet seconds between exercises [default: 5].")]
+BreathOpt = Annotated[Optional[str], typer.Option("--breath", help="Breath pace IN:OUT in seconds (default 4:6).")]
+RestOpt = Annotated[Optional[float], typer.Option("--rest", help="Quiet seconds between exercises (default 5).")]
 BriefOpt = Annotated[bool, typer.Option("--brief", help="Drop intros and setup, for people who know the routine.")]
 CuesOpt = Annotated[
     Optional[str],
