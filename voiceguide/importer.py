@@ -107,7 +107,7 @@ _SIDE_WORDS = frozenset(
 )
 _HOLD_WORDS = frozenset(
     "hold holding held stay staying remain remaining in this that the position pose stretch posture it there "
-    "here for keep keeping rest resting yourself at top".split()
+    "here for keep keeping yourself at top".split()
 )
 _SIDE_ADVERB = re.compile(
     r"\s*\b(?:(?:on|for|with|to|in|using)\s+)?(?:each|both|either)\s+(?:side|leg|arm|foot|hand|knee|hip|shoulder|direction)s?\b"
@@ -147,6 +147,7 @@ _MOVEMENTS = frozenset(
     "lift raise lower bring rotate turn roll tilt arch round push press pull reach bend extend straighten twist "
     "drop nod shrug circle swing kick squeeze tense tighten inhale exhale breathe hold".split()
 )
+_BREATH_MANNER = re.compile(r"\b(?:deep|slow|full|long|calm|steady|easy|relaxed|big|gentle|complete)\s+breaths?\b", re.I)
 _NOTE_START = frozenset("feel breathe relax keep let allow focus notice try don't never avoid".split())
 _OUTRO = re.compile(
     r"\b(?:these|those|all (?:of )?(?:these|the|\w+)|this|the whole)\s+(?:\w+\s+)?"
@@ -330,6 +331,9 @@ def _steps_of(sentence: str) -> list[DraftStep]:
             rest = clause[:start] + clause[end:]
             open_kind, hold_amount = "hold", amount
             open_parts = [] if _only(_HOLD_WORDS, rest) else [("", rest)]
+            manner = _BREATH_MANNER.search(amount.phrase)
+            if manner and not open_parts:  # "Stay here for 3-5 deep breaths" -> note "Deep breaths."
+                open_parts = [("", manner.group(0))]
         elif open_kind == "hold" and not (_first_word(clause) in _NOTE_START or _first_word(clause).endswith("ing")):
             close()
             pending.append((sep, clause))
