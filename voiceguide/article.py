@@ -23,14 +23,12 @@ class Block:
 
     kind: BlockKind
     text: str
-    line: int
 
 
 @dataclass(frozen=True)
 class Section:
     number: int
     name: str
-    line: int
     blocks: tuple[Block, ...]
 
 
@@ -131,7 +129,7 @@ def parse_article(text: str) -> Article:
     starts = [i for i, _, _ in headings] + [len(lines)]
     preamble = _blocks(lines, first, starts[0], width, in_section=False)
     sections = tuple(
-        Section(number, name, i + 1, _blocks(lines, i + 1, starts[k + 1], width, in_section=True))
+        Section(number, name, _blocks(lines, i + 1, starts[k + 1], width, in_section=True))
         for k, (i, number, name) in enumerate(headings)
     )
     return Article(title, preamble, sections)
@@ -200,12 +198,11 @@ def _blocks(lines: list[str], start: int, end: int, width: int | None, in_sectio
     blocks: list[Block] = []
     kind: BlockKind | None = None
     parts: list[str] = []
-    begin = 0
 
     def flush() -> None:
         nonlocal kind, parts
         if kind is not None and parts:
-            blocks.append(Block(kind, " ".join(parts), begin + 1))
+            blocks.append(Block(kind, " ".join(parts)))
         kind, parts = None, []
 
     previous = ""
@@ -218,20 +215,20 @@ def _blocks(lines: list[str], start: int, end: int, width: int | None, in_sectio
         mark = _STEP_MARK.match(line)
         if mark and in_section:
             flush()
-            kind, parts, begin = "step", [line[mark.end():]], i
+            kind, parts = "step", [line[mark.end():]]
         elif kind is not None and previous and not _deliberate_break(previous, line, width):
             parts.append(line)
         elif _is_label(line):
             flush()
-            blocks.append(Block("label", line, i + 1))
+            blocks.append(Block("label", line))
         elif _is_caption(line) and (i + 1 >= end or not lines[i + 1][:1].islower()):
             flush()
-            blocks.append(Block("caption", line, i + 1))
+            blocks.append(Block("caption", line))
         elif kind == "step" and previous and not previous.endswith((".", "!", "?")):
             parts.append(line)
         else:
             flush()
-            kind, parts, begin = "text", [line], i
+            kind, parts = "text", [line]
         previous = line
     flush()
     return tuple(blocks)

@@ -48,7 +48,6 @@ class DraftExercise:
     sides_from: str | None = None  # the article's words that made it a two-sided exercise
     repeat: Amount | None = None
     unspoken: tuple[str, ...] = ()  # layout inside the section (captions, labels), kept as comments
-    line: int = 0
 
 
 @dataclass(frozen=True)
@@ -392,7 +391,7 @@ def _exercise(section: Section, last: bool) -> tuple[DraftExercise, list[str]]:
         final = [DraftStep("say", f"{section.name}.", comment="the article gives no instructions for this exercise")]
     exercise = DraftExercise(
         name=section.name, steps=tuple(final), about=" ".join(about) or None, setup=tuple(setup), sides=sides,
-        sides_from=sides_from, repeat=shape.repeat, unspoken=tuple(unspoken), line=section.line,
+        sides_from=sides_from, repeat=shape.repeat, unspoken=tuple(unspoken),
     )
     return exercise, outro
 
