@@ -301,6 +301,9 @@ def test_cli_prints_or_writes_a_routine_check_accepts(tmp_path):
     assert written.returncode == 0, written.stderr
     assert target.read_text() == printed.stdout
     assert [p.name for p in tmp_path.iterdir()] == ["wrists.yaml"]  # no temp file left behind
+    fresh = tmp_path / "fresh.yaml"
+    assert run_cli("import", str(source), "-o", str(fresh)).returncode == 0
+    assert fresh.stat().st_mode & 0o777 == target.stat().st_mode & 0o777  # an ordinary file, not a private temp
     checked = run_cli("check", str(target))
     assert checked.returncode == 0 and "4 exercises" in checked.stdout
 

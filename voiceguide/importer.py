@@ -584,7 +584,18 @@ def write_atomic(target: Path, text: str) -> None:
     try:
         with handle:
             handle.write(text)
+        os.chmod(handle.name, _file_mode(target))  # temp files are private; the routine is not
         os.replace(handle.name, target)
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)
         raise
+
+
+def _file_mode(target: Path) -> int:
+    """The target's current permissions, or those of a new file under the user's umask."""
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
