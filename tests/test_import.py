@@ -151,6 +151,11 @@ EXPECTED = {
         "Standing Hamstring Stretch": (("right", "left"), (1, 1), [(5, 10, "seconds")], []),
         "Pigeon Pose": (("right", "left"), (1, 1), [(5, 10, "breaths")], []),
     },
+    "mobility.txt": {  # labels ("How to do it:", "Benefits:", "Reps: 10") instead of sentences
+        "Cat-Cow": ((), (10, 10), [], ["inhale", "exhale"]),
+        "World's Greatest Stretch": (("left", "right"), (5, 5), [(2, 3, "breaths")], []),
+        "Standing Forward Fold": ((), (1, 1), [(45, 45, "seconds")], []),
+    },
     "wrists.txt": {
         "Wrist Flexor Stretch": (("right", "left"), (1, 1), [(15, 30, "seconds")], []),
         "Prayer Stretch": ((), (3, 3), [(10, 10, "seconds")], []),
@@ -266,6 +271,7 @@ def test_not_durations(phrase):
 @pytest.mark.parametrize("phrase, value", [
     ("Repeat 7-10 times.", "7-10"), ("Do 8 to 12 reps", "8-12"), ("Repeat five times", "5"),
     ("10 times each side", "10"), ("Do this twice", "2"), ("Repeat for ten breaths.", "10"),
+    ("Reps: 8-12", "8-12"), ("Do 5 per side.", "5"), ("six on each leg", "6"),
 ])
 def test_repetitions(phrase, value):
     found = find_reps(phrase)
@@ -375,7 +381,7 @@ def exercise_part(article: str) -> str:
 
 # Words the routine format expresses by its structure: step labels and headings, amounts,
 # "hold"/"stay here" (a hold step), "then" (the order of steps).
-_IGNORED = {"step", "exercise", "seconds", "minutes", "breaths", "times", "repeat", "then"} | set(_NUMBERS)
+_IGNORED = {"step", "exercise", "seconds", "minutes", "breaths", "times", "reps", "repeat", "then"} | set(_NUMBERS)
 _IGNORED |= {"hold", "holding", "stay", "here"}
 
 

@@ -185,15 +185,29 @@ _REPEAT_FOR = re.compile(
 )
 
 
+# "Reps: 10", "Do 5 per side": a bare count, labelled or followed by its side.
+_COUNT = re.compile(
+    rf"\b(?:reps|repetitions|repeats)\s*:\s*(\b{NUM})(?:{_TO}({NUM}))?"
+    rf"|\b(\b{NUM})(?:{_TO}({NUM}))?(?=\s+(?:per|each|on each|on both|on either)\s+(?:side|leg|arm|hand|foot)s?\b)",
+    re.I,
+)
+
+
 def find_reps(text: str) -> tuple[int, int, Amount] | None:
-    """The first repetition count in the text ("Repeat 7-10 times", "10 reps", "twice")."""
-    cycles = _REPEAT_FOR.search(text)
-    if cycles:
-        low = number(cycles.group(2))
-        high = number(cycles.group(3)) if cycles.group(3) else low
-        read = _is_digits(cycles.group(2)) and (cycles.group(3) is None or _is_digits(cycles.group(3)))
-        if 1 <= low <= high:
-            return cycles.start(1), cycles.end(1), Amount(low, high, "times", cycles.group(1), not read)
+    """The first repetition count in the text ("Repeat 7-10 times", "10 reps", "twice", "Reps: 10")."""
+    for pattern, group in ((_REPEAT_FOR, 1), (_COUNT, 0)):
+        m = pattern.search(text)
+        if not m:
+            continue
+        first, second = (m.group(2), m.group(3)) if pattern is _REPEAT_FOR else (
+            (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4)))
+        if first.lower() in ("a", "an", "half a", "a full", "one full"):
+            continue
+        low = number(first)
+        high = number(second) if second else low
+        read = _is_digits(first) and (second is None or _is_digits(second))
+        if 1 <= low <= high and low.is_integer() and high.is_integer():
+            return m.start(group), m.end(group), Amount(low, high, "times", m.group(group), not read)
     for m in _REPS.finditer(text):
         qualifier = m.group(1).lower() if m.group(1) else None
         if m.group(4):

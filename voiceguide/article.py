@@ -114,7 +114,7 @@ def _is_caption(line: str) -> bool:
 
 def _is_label(line: str) -> bool:
     """'How to do it:', 'Tips:' - a short line ending in a colon introduces what follows."""
-    return line.endswith(":") and len(line.split()) <= 5
+    return line.endswith(":") and len(line.split()) <= 5 and line[:1].isupper()
 
 
 def parse_article(text: str) -> Article:
@@ -216,11 +216,11 @@ def _blocks(lines: list[str], start: int, end: int, width: int | None, in_sectio
         if mark and in_section:
             flush()
             kind, parts = "step", [line[mark.end():]]
-        elif kind is not None and previous and not _deliberate_break(previous, line, width):
-            parts.append(line)
         elif _is_label(line):
             flush()
             blocks.append(Block("label", line))
+        elif kind is not None and previous and not _deliberate_break(previous, line, width):
+            parts.append(line)
         elif _is_caption(line) and (i + 1 >= end or not lines[i + 1][:1].islower()):
             flush()
             blocks.append(Block("caption", line))

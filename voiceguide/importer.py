@@ -156,7 +156,8 @@ _OUTRO = re.compile(
 
 
 def _words(text: str) -> list[str]:
-    return re.findall(r"[a-z']+", text.lower())
+    """Lower-case words and figures: a figure is never one of the filler words below."""
+    return re.findall(r"[a-z']+|\d+", text.lower())
 
 
 def _first_word(sentence: str) -> str:
