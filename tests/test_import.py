@@ -151,6 +151,11 @@ EXPECTED = {
         "Standing Hamstring Stretch": (("right", "left"), (1, 1), [(5, 10, "seconds")], []),
         "Pigeon Pose": (("right", "left"), (1, 1), [(5, 10, "breaths")], []),
     },
+    "desk.md": {  # Markdown: "### Exercise #1 – ...", "**Step 1:**", one paragraph per line
+        "Seated Spinal Twist": (("left", "right"), (1, 1), [(15, 15, "seconds")], []),
+        "Overhead Reach": ((), (8, 8), [], ["inhale", "exhale"]),
+        "Standing Quad Stretch": (("right", "left"), (1, 1), [(30, 30, "seconds")], []),
+    },
     "mobility.txt": {  # labels ("How to do it:", "Benefits:", "Reps: 10") instead of sentences
         "Cat-Cow": ((), (10, 10), [], ["inhale", "exhale"]),
         "World's Greatest Stretch": (("left", "right"), (5, 5), [(2, 3, "breaths")], []),
@@ -374,7 +379,7 @@ def routine_values(routine: Routine) -> set[tuple[float, str]]:
 
 def exercise_part(article: str) -> str:
     """The article from its first numbered exercise on."""
-    match = re.search(r"^(?:#+\s*)?(?:Exercise\s+)?1[.:)]\s", article, re.M)
+    match = re.search(r"^(?:#+\s*)?(?:Exercise\s+#?)?1(?:[.:)]|\s[-–])\s", article, re.M)
     assert match, "no first exercise"
     return article[match.start():]
 

@@ -185,10 +185,12 @@ _REPEAT_FOR = re.compile(
 )
 
 
-# "Reps: 10", "Do 5 per side": a bare count, labelled or followed by its side.
+# "Reps: 10", "Do 5 per side", "Do eight reaches": a bare count, labelled, followed by its side,
+# or of the movement itself.
 _COUNT = re.compile(
     rf"\b(?:reps|repetitions|repeats)\s*:\s*(\b{NUM})(?:{_TO}({NUM}))?"
-    rf"|\b(\b{NUM})(?:{_TO}({NUM}))?(?=\s+(?:per|each|on each|on both|on either)\s+(?:side|leg|arm|hand|foot)s?\b)",
+    rf"|\b(\b{NUM})(?:{_TO}({NUM}))?(?=\s+(?:per|each|on each|on both|on either)\s+(?:side|leg|arm|hand|foot)s?\b)"
+    rf"|(?:(?<=\bdo )|(?<=\bmake ))(\b{NUM})(?:{_TO}({NUM}))?\s+(?:more\s+|slow\s+|full\s+)?(?!seconds|minutes|breaths)[a-z]+s\b",
     re.I,
 )
 
@@ -199,8 +201,8 @@ def find_reps(text: str) -> tuple[int, int, Amount] | None:
         m = pattern.search(text)
         if not m:
             continue
-        first, second = (m.group(2), m.group(3)) if pattern is _REPEAT_FOR else (
-            (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4)))
+        figures = [g for g in m.groups()[1 if pattern is _REPEAT_FOR else 0:] if g is not None]
+        first, second = figures[0], (figures[1] if len(figures) > 1 else None)
         if first.lower() in ("a", "an", "half a", "a full", "one full"):
             continue
         low = number(first)

@@ -110,12 +110,12 @@ _HOLD_WORDS = frozenset(
 )
 _SIDE_ADVERB = re.compile(
     r"\s*\b(?:(?:on|for|with|to|in|using)\s+)?(?:each|both|either)\s+(?:side|leg|arm|foot|hand|knee|hip|shoulder|direction)s?\b"
-    r"|\s*\bper\s+(?:side|leg|arm)\b|\s*\b(?:on\s+)?alternate\s+sides\b",
+    r"|\s*\bper\s+(?:side|leg|arm)\b",
     re.I,
 )
 _SIDE_SWITCH = re.compile(
     r"\b(?:the|your)\s+(?:opposite|other)\s+(?:side|leg|arm|foot|hand|knee|hip|shoulder|direction|way)\b"
-    r"|\b(?:switch|swap|change|alternate)\s+(?:the\s+)?(?:sides|legs|arms|feet|hands|direction)\b",
+    r"|\b(?:switch|swap|change)\s+(?:the\s+)?(?:sides|legs|arms|feet|hands|direction)\b",
     re.I,
 )
 _SEPARATOR = re.compile(r"(,\s*(?:and then|and|then|or|but)?\s*|;\s*|\s+(?:and then|then|and)\s+)", re.I)
@@ -132,8 +132,8 @@ _ADVERBS = frozenset("slowly gently now then next first finally carefully simply
 _SUBORDINATE = re.compile(r"^(?:if|when|as|while|once|after|before|with|keeping|using|to|from|in|on)\b[^,]*,\s*", re.I)
 _POSITION = re.compile(
     r"\b(?:start|begin)\b|\bstarting position\b|\b(?:lie|lying)\s+(?:down|on|flat|face)|\bon all fours\b"
-    r"|\b(?:sit|sitting)\s+(?:tall|up straight|comfortably|upright|on a|on the floor|in a|cross-legged|with)"
-    r"|\b(?:stand|standing)\s+(?:tall|up straight|upright|with|in|on)|\bkneel"
+    r"|\b(?:sit|sitting)\s+(?:tall|up straight|comfortably|upright|on|in|cross-legged|with)\b"
+    r"|\b(?:stand|standing)\s+(?:tall|up straight|upright|with|in|on|behind|facing|at)\b|\bkneel"
     r"|\b(?:come|get)\s+(?:on|onto|into|to)\s+(?:all fours|your|a|the)\b",
     re.I,
 )
