@@ -93,7 +93,7 @@ def _qualified(low: float, high: float, qualifier: str | None) -> tuple[float, f
         return low, low * AT_LEAST_FACTOR, True
     if qualifier in ("up to", "a maximum of") and low == high:
         return high * UP_TO_FACTOR, high, True
-    return low, high, qualifier in ("at least", "a minimum of", "up to", "a maximum of")
+    return low, high, qualifier is not None  # "about 30 seconds" is read as 30, and says so
 
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
