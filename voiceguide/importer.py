@@ -126,8 +126,8 @@ _SIDE_WORD = re.compile(r"(?<!\ball )(?<!\bjust )\b(left|right)\b(?!\s+(?:away|n
 _ONE_LIMB = re.compile(
     r"\b(cross|place|put|bring|lift|raise|extend|bend|step|swing|hook)\s+one\s+(knee|leg|foot|arm|hand|ankle|elbow)\b", re.I
 )
-_DIRECTIONS = (("forward", "backward"), ("forwards", "backwards"), ("clockwise", "anticlockwise"),
-               ("clockwise", "counterclockwise"), ("clockwise", "counter-clockwise"), ("up", "down"))
+_DIRECTIONS = (("clockwise", "anticlockwise"), ("clockwise", "counterclockwise"), ("clockwise", "counter-clockwise"),
+               ("forward", "backward"), ("forwards", "backwards"))
 _ADVERBS = frozenset("slowly gently now then next first finally carefully simply just also again lastly softly and".split())
 _SUBORDINATE = re.compile(r"^(?:if|when|as|while|once|after|before|with|keeping|using|to|from|in|on)\b[^,]*,\s*", re.I)
 _POSITION = re.compile(
@@ -261,12 +261,16 @@ def _sides(texts: list[str], shape: _Shape) -> tuple[tuple[str, ...], str | None
     phrases = "; ".join(dict.fromkeys(shape.side_phrases))
     joined = " ".join(texts).lower()
     if shape.directional:
-        named = [pair for pair in _DIRECTIONS if re.search(rf"(?<![-\w]){pair[0]}\b", joined)]
-        named.sort(key=lambda pair: re.search(rf"(?<![-\w]){pair[1]}\b", joined) is None)
-        if named:
-            return named[0], f'from "{phrases}"'
-        circling = re.search(r"\b(?:circle|circles|rotate|rotations|roll|rolls)\b", joined)
-        if circling:
+        def named(word: str) -> bool:
+            return re.search(rf"(?<![-\w]){word}\b", joined) is not None
+
+        both = [pair for pair in _DIRECTIONS if named(pair[0]) and named(pair[1])]
+        if both:
+            return both[0], f'from "{phrases}"'
+        one = [pair for pair in _DIRECTIONS if named(pair[0])]
+        if one:
+            return one[0], f'from "{phrases}"'
+        if re.search(r"\b(?:circle|circles|circling|rotate|rotations|roll|rolls|rolling)\b", joined):
             return ("clockwise", "anticlockwise"), f'from "{phrases}"; the article names no directions'
     match = _SIDE_WORD.search(" ".join(texts))
     if match:
@@ -282,13 +286,10 @@ def _with_side(sentence: str, sides: tuple[str, ...]) -> str:
     """
     first, second = sides
     sentence = _ONE_LIMB.sub(lambda m: f"{m.group(1)} your {{side}} {m.group(2)}", sentence)
-    if first in ("left", "right"):
-        sentence = _SIDE_WORD.sub(lambda m: "{side}" if m.group(1).lower() == first else m.group(1), sentence)
-    else:
-        sentence = re.sub(rf"(?<![-\w]){first}\b", "{side}", sentence, flags=re.I)
     sentence = re.sub(rf"\b(to|towards|toward) the {second}\b(?! side)", r"\1 the other side", sentence, flags=re.I)
     sentence = re.sub(rf"\b(your|the) {second}\b", r"\1 other", sentence, flags=re.I)
-    return re.sub(rf"(?<![-\w]){second}\b", "the other way", sentence, flags=re.I)
+    word = _SIDE_WORD if first in ("left", "right") else re.compile(rf"(?<![-\w])({first}|{second})\b", re.I)
+    return word.sub(lambda m: "{side}" if m.group(1).lower() == first else "the other way", sentence)
 
 
 def _steps_of(sentence: str) -> list[DraftStep]:
