@@ -12,7 +12,7 @@ from voiceguide import import_article, load_routine, parse_routine
 from voiceguide.amounts import find_duration, find_reps
 from voiceguide.compiler import compile_timeline
 from voiceguide.errors import RoutineError
-from voiceguide.importer import read_article
+from voiceguide.draft import read_article
 from voiceguide.options import Options
 from voiceguide.routine import Breath, Hold, Routine, Say, Span
 

@@ -59,6 +59,10 @@ class Amount:
     phrase: str
     inferred: bool  # True when the value is a default or conversion, not the article's own figures
 
+    def words(self) -> str:
+        """The article's words without a leading 'for': 'at least a minute or two'."""
+        return re.sub(r"^(?:for|to)\s+", "", self.phrase, flags=re.I)
+
     def value(self) -> str:
         """The amount as the routine format writes it: '5-10 breaths', '1-2 minutes', '7-10' (times)."""
         count = f"{self.low:g}" if self.low == self.high else f"{self.low:g}-{self.high:g}"
