@@ -268,7 +268,10 @@ def test_durations(phrase, value, inferred):
     assert (found[2].value(), found[2].inferred) == (value, inferred)
 
 
-@pytest.mark.parametrize("phrase", ["Take a deep breath.", "Repeat a second time.", "Lie on your back."])
+@pytest.mark.parametrize("phrase", [
+    "Take a deep breath.", "Repeat a second time.", "Lie on your back.", "Hold for 0 seconds.",
+    "Hold for 500 breaths.",  # beyond what a routine allows: the words stay spoken
+])
 def test_not_durations(phrase):
     assert find_duration(phrase) is None
 
@@ -283,8 +286,9 @@ def test_repetitions(phrase, value):
     assert found is not None and found[2].value() == value
 
 
-def test_a_daily_habit_is_not_a_repetition():
+def test_a_daily_habit_or_an_impossible_count_is_not_a_repetition():
     assert find_reps("Do these stretches three times a day.") is None
+    assert find_reps("Repeat 1000 times.") is None
 
 
 # --- bad input and the command -----------------------------------------------

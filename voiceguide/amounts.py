@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from voiceguide.routine import MAX_BREATHS, MAX_HOLD_SECONDS, MAX_REPEAT
+
 Unit = Literal["seconds", "minutes", "breaths", "times"]
 
 # Defaults for vague amounts, as (low, high) in the phrase's own unit.
@@ -58,6 +60,11 @@ class Amount:
     unit: Unit
     phrase: str
     inferred: bool  # True when the value is a default or conversion, not the article's own figures
+
+    def fits(self) -> bool:
+        """Within what a routine allows (voiceguide.routine's limits)."""
+        most = {"seconds": MAX_HOLD_SECONDS, "minutes": MAX_HOLD_SECONDS / 60, "breaths": MAX_BREATHS, "times": MAX_REPEAT}
+        return 0 < self.low <= self.high <= most[self.unit]
 
     def words(self) -> str:
         """The article's words without a leading 'for': 'at least a minute or two'."""
@@ -121,8 +128,8 @@ def find_duration(text: str) -> tuple[int, int, Amount] | None:
     for kind, pattern in _PATTERNS:
         for match in pattern.finditer(text):
             amount = _duration(kind, match)
-            if amount is None:
-                continue
+            if amount is None or not amount.fits():
+                continue  # "zero seconds" or "three hours" is no hold: the words stay spoken
             found = (match.start(), match.end(), amount)
             if best is None or (found[0], -found[1]) < (best[0], -best[1]):
                 best = found
@@ -212,8 +219,9 @@ def find_reps(text: str) -> tuple[int, int, Amount] | None:
         low = number(first)
         high = number(second) if second else low
         read = _is_digits(first) and (second is None or _is_digits(second))
-        if 1 <= low <= high and low.is_integer() and high.is_integer():
-            return m.start(group), m.end(group), Amount(low, high, "times", m.group(group), not read)
+        amount = Amount(low, high, "times", m.group(group), not read)
+        if low >= 1 and low.is_integer() and high.is_integer() and amount.fits():
+            return m.start(group), m.end(group), amount
     for m in _REPS.finditer(text):
         qualifier = m.group(1).lower() if m.group(1) else None
         if m.group(4):
@@ -227,7 +235,7 @@ def find_reps(text: str) -> tuple[int, int, Amount] | None:
             read = _is_digits(m.group(2)) and (m.group(3) is None or _is_digits(m.group(3)))
         low, high, changed = _qualified(low, high, qualifier)
         low, high = float(round(low)), float(round(high))
-        if low < 1 or high < low:
-            continue
-        return m.start(), m.end(), Amount(low, high, "times", m.group(0).strip(), changed or not read)
+        amount = Amount(low, high, "times", m.group(0).strip(), changed or not read)
+        if low >= 1 and amount.fits():
+            return m.start(), m.end(), amount
     return None

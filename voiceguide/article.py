@@ -56,7 +56,8 @@ def decode(data: bytes | str, source: str) -> str:
     text = unicodedata.normalize("NFKC", text).replace("\r\n", "\n").replace("\r", "\n")
     for fancy, plain in (("’", "'"), ("‘", "'"), ("“", '"'), ("”", '"'), ("\t", " "), ("…", "...")):
         text = text.replace(fancy, plain)
-    return text
+    # Other control characters (form feeds, stray escapes) cannot be spoken or written in YAML.
+    return "".join(c for c in text if c == "\n" or unicodedata.category(c) != "Cc")
 
 
 _MARKUP = re.compile(r"\*\*|__|(?<!\w)[*_](?=\w)|(?<=\w)[*_](?!\w)")
