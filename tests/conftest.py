@@ -14,7 +14,7 @@ import pytest
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="voiceguide-test-cache-")
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT.parent / "shared" / "seed" / "lower-back-spasms.txt"
+SEED = ROOT.parent / "shared" / "seed" / "lower-back-spasms.txt"  # beside the clone, as in CI
 
 
 @pytest.fixture(scope="session")

@@ -47,6 +47,9 @@ def test_built_in_routine_has_five_exercises_with_sides_reps_and_breath_holds(sp
         "Shoelace stretch (right)", "Shoelace stretch (left)",
     ]
     assert "Now switch to the right side." in spoken(timeline)
+    # Breath steps say their phase once: the built-in text already does.
+    assert "Breathe out, round your back and lower your head." in spoken(timeline)
+    assert "Inhale. Arch your back and lift your chest." in spoken(plan(speech, "quick-neck"))
 
 
 def test_slower_speech_makes_a_longer_session() -> None:

@@ -8,6 +8,7 @@
 from voiceguide.api import DEFAULT_ROUTINE, check, plan, resolve, routines, voices
 from voiceguide.compiler import compile_timeline, iter_events
 from voiceguide.errors import RoutineError, VoiceguideError
+from voiceguide.importer import import_article, import_file
 from voiceguide.options import Options, options_for
 from voiceguide.routine import Routine, builtin_names, load_routine, parse_routine
 from voiceguide.timeline import Chapter, Event, Timeline
@@ -15,6 +16,7 @@ from voiceguide.tts import Speech
 
 __all__ = [
     "DEFAULT_ROUTINE", "Chapter", "Event", "Options", "Routine", "RoutineError", "Speech", "Timeline",
-    "VoiceguideError", "builtin_names", "check", "compile_timeline", "iter_events", "load_routine",
+    "VoiceguideError", "builtin_names", "check", "compile_timeline", "import_article",
+    "import_file", "iter_events", "load_routine",
     "options_for", "parse_routine", "plan", "resolve", "routines", "voices",
 ]

@@ -11,6 +11,7 @@ from rich.console import Console
 
 from voiceguide import api
 from voiceguide.errors import VoiceguideError
+from voiceguide.importer import import_file
 from voiceguide.plan_table import plan_table
 from voiceguide.routine import builtin_names
 from voiceguide.schema import ROUTINE_SCHEMA
@@ -104,6 +105,21 @@ def voices() -> None:
 def schema() -> None:
     """Print the JSON Schema of the routine format, for editors."""
     typer.echo(json.dumps(ROUTINE_SCHEMA, indent=2, ensure_ascii=False))
+
+
+@app.command("import")
+def import_article(
+    article: Annotated[str, typer.Argument(help="An exercise article as a text file.")],
+    output: Annotated[
+        Optional[str], typer.Option("-o", "--output", help="Write the routine YAML here instead of standard output.")
+    ] = None,
+) -> None:
+    """Turn a written exercise article into a routine (check the '# from' comments it adds)."""
+    text = import_file(article, output)
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        typer.echo(f"{output}: written; values marked '# from' were inferred, check them", err=True)
 
 
 def main() -> None:

@@ -30,6 +30,9 @@ CUE_GAP = 0.3  # quiet between a cue sound and the speech after it
 TICKS = 2  # full cues: ticks on the seconds before the spoken countdown...
 TICK_MIN_HOLD = 20.0  # ...of holds at least this long
 
+# A breath step's text is prefixed with its phase unless it already says it.
+PHASE_WORDS = {"inhale": ("inhale", "breathe in", "breath in"), "exhale": ("exhale", "breathe out", "breath out")}
+
 _NUMBER_WORDS = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
     "fifteen sixteen seventeen eighteen nineteen twenty"
@@ -198,7 +201,7 @@ class _Session:
             yield from self.say(fill(step.text), "step")
         elif isinstance(step, Breath):
             text = fill(step.text)
-            if not text.lower().startswith(step.phase):
+            if not any(words in text.lower() for words in PHASE_WORDS[step.phase]):
                 text = f"{step.phase.capitalize()}. {text}"
             yield from self.say(text, "step", gap=0)
             length = self.options.breath[0 if step.phase == "inhale" else 1]

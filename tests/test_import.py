@@ -1,0 +1,402 @@
+"""`voiceguide import`: written exercise articles -> routines that check, compile and keep every word."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, SEED, run_cli
+from voiceguide import import_article, load_routine, parse_routine
+from voiceguide.amounts import find_duration, find_reps
+from voiceguide.compiler import compile_timeline
+from voiceguide.errors import RoutineError
+from voiceguide.draft import read_article
+from voiceguide.options import Options
+from voiceguide.routine import Breath, Hold, Routine, Say, Span
+
+ARTICLES = ROOT / "tests" / "articles"
+# Worktrees live one level deeper than the main checkout; the shared seed is the same file.
+SEED_FILE = SEED
+
+
+def seed_text() -> bytes:
+    if not SEED_FILE.exists():
+        pytest.skip(f"seed article not found at {SEED}")
+    return SEED_FILE.read_bytes()
+
+
+def imported(path: Path) -> tuple[str, Routine]:
+    text = import_article(path.read_bytes(), path.name)
+    return text, parse_routine(text, path.name)
+
+
+def words_per_second(text: str) -> float:
+    return max(0.5, len(text.split()) / 2.5)
+
+
+def holds(exercise) -> list[tuple[float, float, str]]:
+    return [(s.amount.low, s.amount.high, s.unit) for s in exercise.steps if isinstance(s, Hold)]
+
+
+def phases(exercise) -> list[str]:
+    return [s.phase for s in exercise.steps if isinstance(s, Breath)]
+
+
+def spoken(routine: Routine) -> str:
+    parts = [routine.title, routine.description or ""]
+    for exercise in routine.exercises:
+        parts += [exercise.name, exercise.about or "", *exercise.setup]
+        for step in exercise.steps:
+            parts.append(getattr(step, "text", "") or getattr(step, "note", "") or "")
+    return " ".join(parts)
+
+
+# --- the seed article ------------------------------------------------------
+
+
+def test_seed_article_imports_with_the_builtin_routines_numbers():
+    text = import_article(seed_text(), "lower-back-spasms.txt")
+    routine = parse_routine(text, "imported")
+    builtin = load_routine("lower-back")
+    assert [e.name for e in routine.exercises] == [
+        "Supine Twist", "Cat-Cow Stretch", "Child's Pose", "Hip lifts", "Shoelace Stretch",
+    ]
+    for mine, theirs in zip(routine.exercises, builtin.exercises):
+        assert set(mine.sides) == set(theirs.sides), mine.name
+        assert mine.repeat == theirs.repeat, mine.name
+        assert holds(mine) == holds(theirs), mine.name
+        assert phases(mine) == phases(theirs), mine.name
+    twist, catcow, child, hips, shoelace = routine.exercises
+    assert twist.sides == ("left", "right")  # the article rotates the legs left first
+    assert any("{side}" in s.text for s in twist.steps if isinstance(s, Say))
+    assert catcow.repeat == Span(7, 10) and phases(catcow) == ["inhale", "exhale"]
+    assert holds(child) == [(120, 240, "seconds")] and holds(shoelace) == [(60, 120, "seconds")]
+    # every value that was inferred says where it came from
+    assert '2-4 minutes  # from "at least a few minutes"' in text
+    assert '1-2 minutes  # from "at least a minute or two"' in text
+    assert '5-10 seconds  # from "as long as you can"' in text
+    assert 'sides: [left, right]  # from "repeat on the opposite side"' in text
+
+
+def test_seed_session_is_one_a_user_can_follow():
+    routine = parse_routine(import_article(seed_text(), "seed.txt"), "seed")
+    timeline = compile_timeline(routine, Options(), words_per_second)
+    said = [e.text for e in timeline.events if e.kind == "speech"]
+    assert [c.title for c in timeline.chapters()] == [
+        "Supine Twist (left)", "Supine Twist (right)", "Cat-Cow Stretch", "Child's Pose", "Hip lifts",
+        "Shoelace Stretch (right)", "Shoelace Stretch (left)",
+    ]
+    assert "Rotate your legs left towards the floor until you feel a stretch." in said
+    assert "Rotate your legs right towards the floor until you feel a stretch." in said
+    assert "Cross your right knee over the other." in said and "Now switch to the left side." in said
+    assert not any("{side}" in text for text in said)
+    assert [e.text for e in timeline.events if e.kind == "hold" and e.exercise == "Supine Twist"] == ["8 breaths"] * 2
+    breaths = [e for e in timeline.events if e.kind == "breath" and e.exercise == "Cat-Cow Stretch" and e.role == "step"]
+    assert len(breaths) == 2 * 9  # 7-10 cycles, mid pick
+    assert 10 * 60 < timeline.total < 30 * 60
+
+
+def test_seed_keeps_every_sentence_and_speaks_all_but_the_caption():
+    data = seed_text()
+    text = import_article(data, "seed.txt")
+    assert_every_sentence_kept(data.decode(), text)
+    unspoken = [line for line in text.splitlines() if line.strip().startswith("#   caption:")]
+    assert unspoken == ["    #   caption: Lower Back Spasm Exercises Supine Twist"]
+    routine = parse_routine(text, "seed")
+    speech = spoken(routine)
+    for sentence in ("You should feel a stretch in your glutes and lower back.",
+                     "If your knees are sensitive, you can pad them up with a towel or a blanket.",
+                     "You can mix and match these exercises as you like"):
+        assert sentence in speech
+
+
+def test_seed_plans_with_real_speech(speech, tmp_path):
+    from voiceguide import plan
+
+    target = tmp_path / "lower-back.yaml"
+    target.write_text(import_article(seed_text(), "seed.txt"))
+    timeline = plan(target, speech=speech)
+    assert len(timeline.exercises) == 5 and len(timeline.chapters()) == 7  # two two-sided exercises
+    assert {e.side for e in timeline.events if e.exercise == "Shoelace Stretch"} >= {"right", "left"}
+    assert all(e.duration > 0 for e in timeline.events if e.kind == "speech")
+
+
+# --- fixture articles in the same genre --------------------------------------
+
+# name -> (sides, repeat, holds as (low, high, unit) in seconds or breaths, breath phases)
+EXPECTED = {
+    "neck.txt": {
+        "Chin Tucks": ((), (8, 12), [(5, 5, "seconds")], []),
+        "Side Neck Stretch": (("right", "left"), (1, 1), [(30, 30, "seconds")], []),
+        "Neck Rotation": (("left", "right"), (1, 1), [(20, 30, "seconds")], []),
+        "Levator Scapulae Stretch": (("left", "right"), (1, 1), [(20, 30, "seconds")], []),
+        "Neck Circles": (("clockwise", "anticlockwise"), (5, 5), [], []),
+    },
+    "shoulders.md": {
+        "Shoulder Rolls": (("forward", "backward"), (10, 10), [], []),
+        "Cross-Body Arm Stretch": (("right", "left"), (1, 1), [(30, 60, "seconds")], []),
+        "Doorway Chest Stretch": ((), (3, 3), [(3, 5, "breaths")], []),
+        "Thread the Needle": (("right", "left"), (1, 1), [(60, 120, "seconds")], []),
+    },
+    "breathing.txt": {
+        "Belly Breathing": ((), (10, 10), [], ["inhale", "exhale"]),
+        "4-7-8 Breathing": ((), (4, 4), [(7, 7, "seconds")], ["inhale", "exhale"]),
+        "Resting Breath": ((), (1, 1), [(120, 180, "seconds")], []),
+    },
+    "sciatica.txt": {
+        "Knee to Opposite Shoulder": (("right", "left"), (3, 3), [(30, 60, "seconds")], []),
+        "Seated Piriformis Stretch": (("left", "right"), (1, 1), [(20, 30, "seconds")], []),
+        "Standing Hamstring Stretch": (("right", "left"), (1, 1), [(5, 10, "seconds")], []),
+        "Pigeon Pose": (("right", "left"), (1, 1), [(5, 10, "breaths")], []),
+    },
+    "desk.md": {  # Markdown: "### Exercise #1 – ...", "**Step 1:**", one paragraph per line
+        "Seated Spinal Twist": (("left", "right"), (1, 1), [(15, 15, "seconds")], []),
+        "Overhead Reach": ((), (8, 8), [], ["inhale", "exhale"]),
+        "Standing Quad Stretch": (("right", "left"), (1, 1), [(30, 30, "seconds")], []),
+    },
+    "mobility.txt": {  # labels ("How to do it:", "Benefits:", "Reps: 10") instead of sentences
+        "Cat-Cow": ((), (10, 10), [], ["inhale", "exhale"]),
+        "World's Greatest Stretch": (("left", "right"), (5, 5), [(2, 3, "breaths")], []),
+        "Standing Forward Fold": ((), (1, 1), [(45, 45, "seconds")], []),
+    },
+    "wrists.txt": {
+        "Wrist Flexor Stretch": (("right", "left"), (1, 1), [(15, 30, "seconds")], []),
+        "Prayer Stretch": ((), (3, 3), [(10, 10, "seconds")], []),
+        "Fist Clench": (("right", "left"), (10, 10), [], []),
+        "Thumb Stretch": (("right", "left"), (5, 5), [(2, 2, "seconds")], []),
+    },
+}
+
+
+def test_every_fixture_has_expectations():
+    assert sorted(p.name for p in ARTICLES.iterdir()) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_fixture_article_imports_with_its_structure(name):
+    _, routine = imported(ARTICLES / name)
+    found = {
+        e.name: (e.sides, (e.repeat.low, e.repeat.high), holds(e), phases(e)) for e in routine.exercises
+    }
+    assert found == EXPECTED[name]
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_fixture_article_keeps_every_amount_and_sentence_and_compiles(name):
+    path = ARTICLES / name
+    text, routine = imported(path)
+    article = path.read_text()
+    values = routine_values(routine)
+    for figure, unit in article_amounts(exercise_part(article)):
+        assert (figure, unit) in values, f"{figure:g} {unit} from the article is not a value of the routine"
+    assert_every_sentence_kept(article, text)
+    timeline = compile_timeline(routine, Options(), words_per_second)
+    assert timeline.exercises == tuple(EXPECTED[name])
+    assert not any("{side}" in e.text for e in timeline.events)
+
+
+def test_breath_counts_set_the_pace():
+    text, routine = imported(ARTICLES / "breathing.txt")
+    assert routine.settings.breath == (4.0, 8.0)
+    assert 'breath: 4:8  # from "a count of four", "a count of eight"' in text
+    note = [s.note for s in routine.exercises[1].steps if isinstance(s, Hold)]
+    assert note == ["Hold your breath."]
+
+
+def test_second_side_words_become_the_other_side():
+    _, routine = imported(ARTICLES / "neck.txt")
+    levator = routine.exercises[3]
+    assert levator.setup == ("Sit on a chair.",)
+    assert [s.text for s in levator.steps if isinstance(s, Say)] == [
+        "Hold the seat with your {side} hand.",
+        "Turn your head to the other side and look down towards your armpit.",
+        "Place your other hand on the back of your head and gently pull.",
+    ]
+
+
+def test_breaths_in_one_sentence_become_two_steps():
+    article = "Arm raises\n1. Arm raise\nInhale as you lift your arms, exhale as you lower them. Repeat 5 times.\n"
+    routine = parse_routine(import_article(article, "arms.txt"))
+    steps = routine.exercises[0].steps
+    assert steps == (Breath("inhale", "Inhale as you lift your arms.", steps[0].line),
+                     Breath("exhale", "Exhale as you lower them.", steps[1].line))
+    assert routine.exercises[0].repeat == Span(5, 5)
+
+
+def test_text_it_cannot_place_is_spoken():
+    article = ("Odd one\n\n1. Calf raise\nStand behind a chair. The sun was shining that day.\n"
+               "Rise onto your toes. Hold for 3 seconds.\n")
+    routine = parse_routine(import_article(article, "odd.txt"))
+    assert "The sun was shining that day." in spoken(routine)
+
+
+def test_the_typed_draft_records_where_values_came_from():
+    draft = read_article((ARTICLES / "sciatica.txt").read_bytes(), "sciatica.txt")
+    hamstring = draft.exercises[2]
+    assert hamstring.sides == ("right", "left")
+    assert "which side comes first" in hamstring.sides_from
+    hold = next(s for s in hamstring.steps if s.kind == "hold")
+    assert (hold.amount.low, hold.amount.high, hold.amount.inferred) == (5, 10, True)
+    assert hold.amount.phrase == "as long as is comfortable"
+
+
+# --- amounts ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("phrase, value, inferred", [
+    ("Hold for 5-10 breaths.", "5-10 breaths", False),
+    ("hold for 5 to 10 breaths", "5-10 breaths", False),
+    ("Hold for thirty seconds.", "30 seconds", True),
+    ("stay for twenty-five seconds", "25 seconds", True),
+    ("Stay here for at least a few minutes", "2-4 minutes", True),
+    ("Hold for at least a minute or two.", "1-2 minutes", True),
+    ("for a minute or so", "1-2 minutes", True),
+    ("for at least 30 seconds", "30-60 seconds", True),
+    ("for up to a minute", "30-60 seconds", True),
+    ("holding this position as long as you can", "5-10 seconds", True),
+    ("Hold for 30 seconds to a minute", "30-60 seconds", True),
+    ("for a count of four", "4 seconds", True),
+    ("for 1.5 minutes", "90 seconds", True),
+    ("for a couple of minutes", "2-3 minutes", True),
+    ("Hold 20-30 s", "20-30 seconds", False),
+])
+def test_durations(phrase, value, inferred):
+    found = find_duration(phrase)
+    assert found is not None
+    assert (found[2].value(), found[2].inferred) == (value, inferred)
+
+
+@pytest.mark.parametrize("phrase", [
+    "Take a deep breath.", "Repeat a second time.", "Lie on your back.", "Hold for 0 seconds.",
+    "Hold for 500 breaths.",  # beyond what a routine allows: the words stay spoken
+])
+def test_not_durations(phrase):
+    assert find_duration(phrase) is None
+
+
+@pytest.mark.parametrize("phrase, value", [
+    ("Repeat 7-10 times.", "7-10"), ("Do 8 to 12 reps", "8-12"), ("Repeat five times", "5"),
+    ("10 times each side", "10"), ("Do this twice", "2"), ("Repeat for ten breaths.", "10"),
+    ("Reps: 8-12", "8-12"), ("Do 5 per side.", "5"), ("six on each leg", "6"),
+])
+def test_repetitions(phrase, value):
+    found = find_reps(phrase)
+    assert found is not None and found[2].value() == value
+
+
+def test_a_daily_habit_or_an_impossible_count_is_not_a_repetition():
+    assert find_reps("Do these stretches three times a day.") is None
+    assert find_reps("Repeat 1000 times.") is None
+
+
+# --- bad input and the command -----------------------------------------------
+
+
+@pytest.mark.parametrize("data, message", [
+    (b"1. Neck roll\x00\x01\x02", "not a text file (it contains NUL bytes)"),
+    ("1. Neck roll\nTurn your head.\ncaf\u00e9".encode("latin-1"), "not UTF-8 text (bad byte 0xe9 on line 3)"),
+    (b"A blog post\n\nIt is about nothing in particular.\n", "no numbered exercises found"),
+])
+def test_bad_articles_are_one_line_errors(data, message):
+    with pytest.raises(RoutineError) as caught:
+        import_article(data, "post.txt")
+    assert str(caught.value).startswith(f"post.txt: {message}")
+
+
+def test_cli_prints_or_writes_a_routine_check_accepts(tmp_path):
+    source = ARTICLES / "wrists.txt"
+    printed = run_cli("import", str(source))
+    assert printed.returncode == 0, printed.stderr
+    assert printed.stdout == import_article(source.read_bytes(), str(source))
+    target = tmp_path / "wrists.yaml"
+    target.write_text("old")
+    written = run_cli("import", str(source), "-o", str(target))
+    assert written.returncode == 0, written.stderr
+    assert target.read_text() == printed.stdout
+    assert [p.name for p in tmp_path.iterdir()] == ["wrists.yaml"]  # no temp file left behind
+    fresh = tmp_path / "fresh.yaml"
+    assert run_cli("import", str(source), "-o", str(fresh)).returncode == 0
+    assert fresh.stat().st_mode & 0o777 == target.stat().st_mode & 0o777  # an ordinary file, not a private temp
+    checked = run_cli("check", str(target))
+    assert checked.returncode == 0 and "4 exercises" in checked.stdout
+
+
+def test_cli_error_is_one_line_and_leaves_the_target_alone(tmp_path):
+    bad = tmp_path / "image.txt"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    target = tmp_path / "out.yaml"
+    target.write_text("keep me")
+    result = run_cli("import", str(bad), "-o", str(target))
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [f"{bad}: not a text file (it contains NUL bytes)"]
+    assert target.read_text() == "keep me"
+
+
+# --- helpers --------------------------------------------------------------------
+
+_NUMBERS = {w: n for n, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen".split())}
+_NUMBERS.update({"twenty": 20, "thirty": 30, "forty": 40, "sixty": 60})
+_FIGURE = r"(\d+(?:\.\d+)?|" + "|".join(_NUMBERS) + ")"
+_AMOUNT = re.compile(
+    rf"\b{_FIGURE}(?:\s*(?:-|to|or)\s*{_FIGURE})?\s+(?:deep\s+|slow\s+)?(seconds|s|minutes|breaths|times|rounds|reps)\b"
+    rf"|count of {_FIGURE}",
+    re.I,
+)
+
+
+def _figure(word: str) -> float:
+    return float(word) if word[0].isdigit() else float(_NUMBERS[word.lower()])
+
+
+def article_amounts(text: str) -> list[tuple[float, str]]:
+    """Every figure given with a unit, as (number, 'seconds' | 'breaths' | 'times')."""
+    found = []
+    for m in _AMOUNT.finditer(text):
+        if m.group(4):
+            found.append((_figure(m.group(4)), "seconds"))
+            continue
+        unit = m.group(3).lower()
+        scale, kind = {"minutes": (60, "seconds"), "breaths": (1, "breaths")}.get(unit, (1, "seconds"))
+        if unit in ("times", "rounds", "reps"):
+            kind = "times"
+        for figure in filter(None, m.group(1, 2)):
+            found.append((_figure(figure) * scale, kind))
+    return found
+
+
+def routine_values(routine: Routine) -> set[tuple[float, str]]:
+    values: set[tuple[float, str]] = set()
+    for exercise in routine.exercises:
+        values |= {(exercise.repeat.low, "times"), (exercise.repeat.high, "times")}
+        for step in exercise.steps:
+            if isinstance(step, Hold):
+                values |= {(step.amount.low, step.unit), (step.amount.high, step.unit)}
+        if any(isinstance(s, Breath) for s in exercise.steps):  # "repeat for ten breaths" counts cycles
+            values |= {(exercise.repeat.low, "breaths"), (exercise.repeat.high, "breaths")}
+    if routine.settings.breath:
+        values |= {(phase, "seconds") for phase in routine.settings.breath}
+    return values
+
+
+def exercise_part(article: str) -> str:
+    """The article from its first numbered exercise on."""
+    match = re.search(r"^(?:#+\s*)?(?:Exercise\s+#?)?1(?:[.:)]|\s[-–])\s", article, re.M)
+    assert match, "no first exercise"
+    return article[match.start():]
+
+
+# Words the routine format expresses by its structure: step labels and headings, amounts,
+# "hold"/"stay here" (a hold step), "then" (the order of steps).
+_IGNORED = {"step", "exercise", "seconds", "minutes", "breaths", "times", "reps", "repeat", "then"} | set(_NUMBERS)
+_IGNORED |= {"hold", "holding", "stay", "here"}
+
+
+def assert_every_sentence_kept(article: str, routine_text: str) -> None:
+    """Every word of four letters or more in each sentence of the exercises is in the routine file."""
+    kept = set(re.findall(r"[a-z']+", routine_text.lower()))
+    for sentence in re.split(r"(?<=[.!?])\s+|\n", exercise_part(article)):
+        missing = [w for w in re.findall(r"[a-z']+", sentence.lower()) if len(w) >= 4 and w not in _IGNORED and w not in kept]
+        assert not missing, f"{missing} of {sentence!r} are not in the routine"

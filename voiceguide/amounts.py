@@ -1,0 +1,241 @@
+"""Amounts as exercise articles write them: "5-10 breaths", "thirty seconds", "a minute or two".
+
+Each finder returns the amount with the exact words it came from, and whether the value was
+*inferred* rather than read: vague words get the fixed defaults below (documented in the
+README too), so the imported routine can say in a comment where each guess came from.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from voiceguide.routine import MAX_BREATHS, MAX_HOLD_SECONDS, MAX_REPEAT
+
+Unit = Literal["seconds", "minutes", "breaths", "times"]
+
+# Defaults for vague amounts, as (low, high) in the phrase's own unit.
+A_FEW = (2.0, 4.0)  # "a few minutes" -> 2-4 minutes, "a few breaths" -> 2-4 breaths
+A_COUPLE = (2.0, 3.0)  # "a couple of minutes" -> 2-3 minutes
+SEVERAL = (3.0, 5.0)  # "several breaths" -> 3-5 breaths
+ONE_OR_TWO = (1.0, 2.0)  # "a minute or two", "a minute or so" -> 1-2 minutes
+AS_LONG_AS_YOU_CAN = (5.0, 10.0)  # seconds: "hold as long as you can"
+AT_LEAST_FACTOR = 2.0  # "at least N" -> N to 2N
+UP_TO_FACTOR = 0.5  # "up to N" -> N/2 to N
+# A spoken count ("for a count of four") is taken as one second.
+
+_ONES = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen"
+).split()
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+NUMBER_WORDS: dict[str, float] = {word: float(n) for n, word in enumerate(_ONES)}
+NUMBER_WORDS.update({word: float(n) for word, n in _TENS.items()})
+NUMBER_WORDS.update({"a": 1.0, "an": 1.0, "one full": 1.0, "a full": 1.0, "half a": 0.5})
+
+_WORD_NUMBER = (
+    rf"(?:(?:{'|'.join(_TENS)})(?:[- ](?:{'|'.join(_ONES[1:10])}))?"
+    rf"|{'|'.join(sorted(_ONES, key=len, reverse=True))}|half a|a full|one full|an|a)"
+)
+NUM = rf"(?:\d+(?:\.\d+)?|{_WORD_NUMBER})"
+_TO = r"\s*(?:-|–|—|\bto\b|\bor\b)\s*"
+_ADJ = r"(?:(?:deep|slow|full|long|calm|steady|easy|relaxed|big|comfortable|gentle|complete|more)\s+)?"
+_UNIT_WORDS = {
+    "s": "seconds", "sec": "seconds", "secs": "seconds", "second": "seconds", "seconds": "seconds",
+    "min": "minutes", "mins": "minutes", "minute": "minutes", "minutes": "minutes",
+    "breath": "breaths", "breaths": "breaths",
+}
+_UNIT = r"(?:seconds|second|secs|sec|s|minutes|minute|mins|min|breaths|breath)\b"
+_QUALIFIER = r"(?:(at least|a minimum of|about|around|roughly|approximately|up to|a maximum of)\s+)?"
+_FOR = r"(?:\bfor\s+)?"
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A hold or repetition count taken from the article, with the words it came from."""
+
+    low: float
+    high: float
+    unit: Unit
+    phrase: str
+    inferred: bool  # True when the value is a default or conversion, not the article's own figures
+
+    def fits(self) -> bool:
+        """Within what a routine allows (voiceguide.routine's limits)."""
+        most = {"seconds": MAX_HOLD_SECONDS, "minutes": MAX_HOLD_SECONDS / 60, "breaths": MAX_BREATHS, "times": MAX_REPEAT}
+        return 0 < self.low <= self.high <= most[self.unit]
+
+    def words(self) -> str:
+        """The article's words without a leading 'for': 'at least a minute or two'."""
+        return re.sub(r"^(?:for|to)\s+", "", self.phrase, flags=re.I)
+
+    def value(self) -> str:
+        """The amount as the routine format writes it: '5-10 breaths', '1-2 minutes', '7-10' (times)."""
+        count = f"{self.low:g}" if self.low == self.high else f"{self.low:g}-{self.high:g}"
+        return count if self.unit == "times" else f"{count} {self.unit}"
+
+
+def number(text: str) -> float:
+    """'7' -> 7; 'thirty' -> 30; 'twenty-five' -> 25; 'a' -> 1."""
+    text = " ".join(text.lower().replace("-", " ").split())
+    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+        return float(text)
+    if text in NUMBER_WORDS:
+        return NUMBER_WORDS[text]
+    tens, ones = text.split(" ")
+    return NUMBER_WORDS[tens] + NUMBER_WORDS[ones]
+
+
+def _is_digits(text: str) -> bool:
+    return bool(re.fullmatch(r"\d+(?:\.\d+)?", text.strip()))
+
+
+def _in_seconds_or_minutes(low: float, high: float, unit: str) -> tuple[float, float, Unit]:
+    """Minutes stay minutes when whole; anything else is written in seconds."""
+    if unit == "minutes" and not (low.is_integer() and high.is_integer()):
+        return low * 60, high * 60, "seconds"
+    return low, high, unit  # type: ignore[return-value]
+
+
+def _qualified(low: float, high: float, qualifier: str | None) -> tuple[float, float, bool]:
+    """Apply 'at least' / 'up to' to a single figure; returns (low, high, changed)."""
+    if qualifier in ("at least", "a minimum of") and low == high:
+        return low, low * AT_LEAST_FACTOR, True
+    if qualifier in ("up to", "a maximum of") and low == high:
+        return high * UP_TO_FACTOR, high, True
+    return low, high, qualifier is not None  # "about 30 seconds" is read as 30, and says so
+
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("as_long", re.compile(
+        rf"{_FOR}as long as (?:you (?:comfortably |possibly )?can|(?:is |feels )?comfortable|possible)", re.I)),
+    ("or_two", re.compile(rf"{_FOR}{_QUALIFIER}(?:a|one)\s+(minute|breath)\s+or\s+(?:two|so)\b", re.I)),
+    ("vague", re.compile(
+        rf"{_FOR}{_QUALIFIER}(a few|a couple of|a couple|several)\s+{_ADJ}(minutes|seconds|breaths)\b", re.I)),
+    ("count", re.compile(
+        rf"(?:(?:\bfor|\bto)\s+)?(?:a\s+)?(?:slow\s+)?count\s+of\s+({NUM})\b|{_FOR}\b({NUM})\s+(?:slow\s+)?counts?\b", re.I)),
+    ("mixed", re.compile(rf"{_FOR}\b({NUM})\s+({_UNIT}){_TO}({NUM})\s+({_UNIT})", re.I)),
+    ("half", re.compile(rf"{_FOR}(?:a\s+)?half(?: a|-a)? minute\b", re.I)),
+    ("span", re.compile(
+        rf"{_FOR}{_QUALIFIER}\b({NUM})(?:{_TO}({NUM}))?\s*{_ADJ}({_UNIT})(?!\s+(?:time|set|round)\b)", re.I)),
+]
+
+
+def find_duration(text: str) -> tuple[int, int, Amount] | None:
+    """The first hold length in the text: (start, end, Amount), or None."""
+    best: tuple[int, int, Amount] | None = None
+    for kind, pattern in _PATTERNS:
+        for match in pattern.finditer(text):
+            amount = _duration(kind, match)
+            if amount is None or not amount.fits():
+                continue  # "zero seconds" or "three hours" is no hold: the words stay spoken
+            found = (match.start(), match.end(), amount)
+            if best is None or (found[0], -found[1]) < (best[0], -best[1]):
+                best = found
+            break
+    return best
+
+
+def _duration(kind: str, m: re.Match[str]) -> Amount | None:
+    phrase = m.group(0).strip()
+    if kind == "as_long":
+        return Amount(*AS_LONG_AS_YOU_CAN, "seconds", phrase, True)
+    if kind == "or_two":
+        return Amount(*ONE_OR_TWO, _UNIT_WORDS[m.group(2).lower()], phrase, True)  # type: ignore[arg-type]
+    if kind == "vague":
+        low, high = {"a few": A_FEW, "several": SEVERAL}.get(m.group(2).lower(), A_COUPLE)
+        return Amount(low, high, _UNIT_WORDS[m.group(3).lower()], phrase, True)  # type: ignore[arg-type]
+    if kind == "count":
+        figure = m.group(1) or m.group(2)
+        return Amount(number(figure), number(figure), "seconds", phrase, True)
+    if kind == "half":
+        return Amount(30, 30, "seconds", phrase, True)
+    if kind == "mixed":
+        first, second = _UNIT_WORDS[m.group(2).lower()], _UNIT_WORDS[m.group(4).lower()]
+        if first == second or "breaths" in (first, second):
+            return None  # "5-10 breaths" is a plain span; breaths and seconds do not mix
+        scale = {"seconds": 1, "minutes": 60}
+        low, high = number(m.group(1)) * scale[first], number(m.group(3)) * scale[second]
+        if low >= high:
+            return None
+        return Amount(low, high, "seconds", phrase, True)
+    qualifier = m.group(1).lower() if m.group(1) else None
+    first, second, unit_word = m.group(2), m.group(3), m.group(4).lower()
+    if unit_word == "s" and not _is_digits(first):
+        return None  # "a s" is not an amount
+    if first.lower() in ("a", "an") and (second or unit_word.startswith("breath")):
+        return None  # "a 5 seconds" is no amount, and "take a deep breath" is no hold
+    low = number(first)
+    high = number(second) if second else low
+    if low <= 0 or high < low:
+        return None
+    unit = _UNIT_WORDS[unit_word]
+    low, high, changed = _qualified(low, high, qualifier)
+    if unit == "breaths":
+        low, high = float(round(low)), float(round(high))
+    converted = _in_seconds_or_minutes(low, high, unit)
+    changed = changed or converted[2] != unit
+    low, high, unit = converted
+    read = _is_digits(first) and (second is None or _is_digits(second)) and not changed
+    return Amount(low, high, unit, phrase, not read)
+
+
+_REPS = re.compile(
+    rf"{_QUALIFIER}\b(?:\b({NUM})(?:{_TO}({NUM}))?\s+(?:more\s+)?(?:times|reps|repetitions|rounds|cycles)\b|(twice))"
+    rf"(?!\s+(?:a|per|each)\s+(?:day|week|morning|evening))",
+    re.I,
+)
+
+
+# "Repeat for ten breaths" after an inhale and an exhale counts cycles, not a held pose.
+_REPEAT_FOR = re.compile(
+    rf"\b(?:repeat|continue)\w*\b(?:\s+(?:this|the|it|cycle|pattern|sequence))*\s+"
+    rf"(for\s+(\b{NUM})(?:{_TO}({NUM}))?\s+{_ADJ}(?:breaths|breath cycles|cycles|rounds)\b)",
+    re.I,
+)
+
+
+# "Reps: 10", "Do 5 per side", "Do eight reaches": a bare count, labelled, followed by its side,
+# or of the movement itself.
+_COUNT = re.compile(
+    rf"\b(?:reps|repetitions|repeats)\s*:\s*(\b{NUM})(?:{_TO}({NUM}))?"
+    rf"|\b(\b{NUM})(?:{_TO}({NUM}))?(?=\s+(?:per|each|on each|on both|on either)\s+(?:side|leg|arm|hand|foot)s?\b)"
+    rf"|(?:(?<=\bdo )|(?<=\bmake ))(\b{NUM})(?:{_TO}({NUM}))?\s+(?:more\s+|slow\s+|full\s+)?(?!seconds|minutes|breaths)[a-z]+s\b",
+    re.I,
+)
+
+
+def find_reps(text: str) -> tuple[int, int, Amount] | None:
+    """The first repetition count in the text ("Repeat 7-10 times", "10 reps", "twice", "Reps: 10")."""
+    for pattern, group in ((_REPEAT_FOR, 1), (_COUNT, 0)):
+        m = pattern.search(text)
+        if not m:
+            continue
+        figures = [g for g in m.groups()[1 if pattern is _REPEAT_FOR else 0:] if g is not None]
+        first, second = figures[0], (figures[1] if len(figures) > 1 else None)
+        if first.lower() in ("a", "an", "half a", "a full", "one full"):
+            continue
+        low = number(first)
+        high = number(second) if second else low
+        read = _is_digits(first) and (second is None or _is_digits(second))
+        amount = Amount(low, high, "times", m.group(group), not read)
+        if low >= 1 and low.is_integer() and high.is_integer() and amount.fits():
+            return m.start(group), m.end(group), amount
+    for m in _REPS.finditer(text):
+        qualifier = m.group(1).lower() if m.group(1) else None
+        if m.group(4):
+            low = high = 2.0
+            read = False
+        else:
+            if m.group(2).lower() in ("a", "an", "half a", "a full", "one full"):
+                continue
+            low = number(m.group(2))
+            high = number(m.group(3)) if m.group(3) else low
+            read = _is_digits(m.group(2)) and (m.group(3) is None or _is_digits(m.group(3)))
+        low, high, changed = _qualified(low, high, qualifier)
+        low, high = float(round(low)), float(round(high))
+        amount = Amount(low, high, "times", m.group(0).strip(), changed or not read)
+        if low >= 1 and amount.fits():
+            return m.start(), m.end(), amount
+    return None

@@ -1,0 +1,161 @@
+"""`voiceguide import`: a written exercise article -> a routine YAML a person can check and edit.
+
+The article is read into a typed `Draft` (voiceguide.draft.read_article), then written out as
+YAML with a comment beside every value that was inferred rather than read. Text the importer
+cannot place is kept as spoken text; only layout (image captions, labels) and the article's
+background before the exercises become comments, so nothing is dropped silently.
+Vague amounts ("a few minutes") get the defaults documented in voiceguide.amounts.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import textwrap
+from pathlib import Path
+
+import yaml
+
+from voiceguide.amounts import Amount
+from voiceguide.draft import Draft, read_article
+from voiceguide.errors import RoutineError
+from voiceguide.routine import parse_routine
+
+WIDTH = 100
+
+
+def _scalar(text: str) -> str:
+    """Plain YAML when it reads back as the same text, else a double-quoted string."""
+    try:
+        plain_ok = yaml.safe_load(f"k: {text}") == {"k": text}
+    except yaml.YAMLError:
+        plain_ok = False
+    return text if plain_ok and "#" not in text else json.dumps(text, ensure_ascii=False)
+
+
+def _comment(text: str | None) -> str:
+    return f"  # {' '.join(text.split())}" if text else ""
+
+
+def _field(key: str, text: str, indent: int, comment: str | None = None, item: bool = False) -> list[str]:
+    """'key: text', folded over several lines when long."""
+    lead = " " * indent + ("- " if item else "") + f"{key}: "
+    value = _scalar(text)
+    if len(lead) + len(value) <= WIDTH:
+        return [lead + value + _comment(comment)]
+    inner = " " * (indent + (2 if item else 0) + 2)
+    wrapped = textwrap.wrap(text, WIDTH - len(inner), break_long_words=False, break_on_hyphens=False)
+    return [lead + ">-" + _comment(comment)] + [inner + line for line in wrapped]
+
+
+def _amount_comment(amount: Amount) -> str | None:
+    return f'from "{amount.words()}"' if amount.inferred else None
+
+
+def _comment_block(title: str, texts: tuple[str, ...], indent: int) -> list[str]:
+    pad = " " * indent
+    lines = [f"{pad}# {title}"]
+    for text in texts:
+        for i, line in enumerate(textwrap.wrap(text, WIDTH - indent - 6, break_long_words=False)):
+            lines.append(f"{pad}#   {'' if i == 0 else '  '}{line}")
+    return lines
+
+
+def routine_yaml(draft: Draft) -> str:
+    """The draft as routine YAML in voiceguide's format, commented where values were inferred."""
+    name = Path(draft.source).name
+    out = [
+        f"# Imported by `voiceguide import` from {name}.",
+        "# Values marked '# from ...' were inferred from the article's words: check them before use.",
+    ]
+    if draft.unspoken:
+        out += _comment_block("Not spoken: the article's background before the exercises:", draft.unspoken, 0)
+    out += _field("title", draft.title, 0)
+    if draft.description:
+        out += _field("description", draft.description, 0)
+    if draft.breath:
+        out += ["settings:", f"  breath: {draft.breath[0]:g}:{draft.breath[1]:g}" + _comment(draft.breath_from)]
+    out.append("exercises:")
+    for exercise in draft.exercises:
+        out += _field("name", exercise.name, 2, item=True)
+        if exercise.unspoken:
+            out += _comment_block("Not spoken (layout in the article):", exercise.unspoken, 4)
+        if exercise.about:
+            out += _field("about", exercise.about, 4)
+        if exercise.setup:
+            out.append("    setup:")
+            for line in exercise.setup:
+                out += _field("", line, 6, item=True)
+        if exercise.sides:
+            out.append(f"    sides: [{', '.join(exercise.sides)}]" + _comment(exercise.sides_from))
+        if exercise.repeat is not None:
+            out.append(f"    repeat: {exercise.repeat.value()}" + _comment(_amount_comment(exercise.repeat)))
+        out.append("    steps:")
+        for step in exercise.steps:
+            if step.kind == "hold":
+                assert step.amount is not None
+                comments = "; ".join(filter(None, [_amount_comment(step.amount), step.comment]))
+                out.append(f"      - hold: {step.amount.value()}" + _comment(comments))
+                if step.text:
+                    out += _field("note", step.text, 8)
+            else:
+                comments = "; ".join(filter(None, [step.amount and _amount_comment(step.amount), step.comment]))
+                out += _field(step.kind, step.text, 6, comment=comments or None, item=True)
+    return "\n".join(line.replace("- : ", "- ") for line in out) + "\n"
+
+
+def import_article(data: bytes | str, source: str = "<article>") -> str:
+    """An exercise article -> routine YAML that `voiceguide check` accepts.
+
+    Raises RoutineError ("FILE: what is wrong") for a file that is not text or holds no exercises.
+    """
+    text = routine_yaml(read_article(data, source))
+    parse_routine(text, f"{source} (imported)")  # the importer's own output must be a valid routine
+    return text
+
+
+def import_file(path: str | Path, output: str | Path | None = None) -> str:
+    """Import the article at `path`; with `output`, also write the routine there atomically."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise RoutineError(str(path), None, "is a directory, not an article") from None
+    except FileNotFoundError:
+        raise RoutineError(str(path), None, "no such file") from None
+    except OSError as exc:
+        raise RoutineError(str(path), None, f"cannot read: {exc.strerror or exc}") from None
+    text = import_article(data, str(path))
+    if output is not None:
+        write_atomic(Path(output), text)
+    return text
+
+
+def write_atomic(target: Path, text: str) -> None:
+    """Write via a temp file in the target's directory and rename, so no half-written file is left."""
+    folder = target.parent
+    try:
+        handle = tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=folder, prefix=f".{target.name}.", suffix=".tmp", delete=False
+        )
+    except OSError as exc:
+        raise RoutineError(str(target), None, f"cannot write: {exc.strerror or exc}") from None
+    try:
+        with handle:
+            handle.write(text)
+        os.chmod(handle.name, _file_mode(target))  # temp files are private; the routine is not
+        os.replace(handle.name, target)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise
+
+
+def _file_mode(target: Path) -> int:
+    """The target's current permissions, or those of a new file under the user's umask."""
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
