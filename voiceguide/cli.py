@@ -91,6 +91,20 @@ def schema() -> None:
     typer.echo(json.dumps(ROUTINE_SCHEMA, indent=2, ensure_ascii=False))
 
 
+@app.command()
+def play(
+    routine: RoutineArg = api.DEFAULT_ROUTINE,
+    voice: VoiceOpt = None, rate: RateOpt = None, hold: HoldOpt = None, hold_scale: HoldScaleOpt = None,
+    reps: RepsOpt = None, breath: BreathOpt = None, rest: RestOpt = None, brief: BriefOpt = False,
+) -> None:
+    """Play the session live. Keys: Space pause/resume, n or → next exercise, p or ← back, q quit."""
+    from voiceguide.live_display import play_in_terminal
+    from voiceguide.player import play as play_session
+
+    session = play_session(routine, wait=False, **choices(voice, rate, hold, hold_scale, reps, breath, rest, brief))
+    play_in_terminal(session)
+
+
 def main() -> None:
     """Entry point: user errors as one line with exit 2, Ctrl-C as exit 130, never a traceback for either."""
     try:
