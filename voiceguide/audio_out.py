@@ -27,6 +27,7 @@ PROBE_SECONDS = 0.02
 # Numpy zero-fills big arrays lazily (calloc): only the pages cues are written to
 # take memory, so a tape can cover a long stretch of session for little cost.
 TAPE_CAPACITY = 30 * 60.0
+SEEK_GAP = 0.15  # quiet before the new place after a skip: longer than the device's buffer of the old one
 TAIL = 0.5  # quiet after the session's last sound, so the device plays it out before the stream ends
 
 
@@ -86,8 +87,11 @@ class Output:
 class Tape:
     """One stream: int16 samples for session positions start .. start + seconds."""
 
-    def __init__(self, start: float, seconds: float) -> None:
+    def __init__(self, start: float, seconds: float, quiet_until: float | None = None) -> None:
         self.start = start
+        # Nothing is put before this position: a tape that follows a halted one starts with quiet,
+        # so what the device still had of the old one is not heard over the new.
+        self.quiet_until = start if quiet_until is None else quiet_until
         self.samples = np.zeros(int(round(seconds * SAMPLE_RATE)), dtype=np.int16)
         self.began: float | None = None  # monotonic time the stream started
         self._stream = None
@@ -100,8 +104,9 @@ class Tape:
         """Mix `sound` (float32 in [-1, 1]) in at session position `at`, from `offset` seconds into it."""
         first = int(round((at - self.start) * SAMPLE_RATE))
         skip = int(round(offset * SAMPLE_RATE))
-        if first < 0:
-            skip, first = skip - first, 0
+        quiet = int(round((self.quiet_until - self.start) * SAMPLE_RATE))
+        if first < quiet:
+            skip, first = skip + quiet - first, quiet
         sound = sound[skip:]
         stop = min(self.samples.size, first + sound.size)
         if stop <= first:
@@ -116,8 +121,8 @@ class Tape:
     def position(self, now: float) -> float:
         """The session position the stream is at (before it started: its start)."""
         if self.began is None:
-            return self.start
-        return min(self.end, self.start + max(0.0, now - self.began))
+            return self.quiet_until
+        return min(self.end, max(self.quiet_until, self.start + now - self.began))
 
     def silence_from(self, position: float) -> None:
         """Zero everything from `position` on: the stream goes quiet once the device's buffer has played."""

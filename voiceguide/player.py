@@ -11,6 +11,7 @@ what the terminal front end (voiceguide.live_display) and tests drive.
 from __future__ import annotations
 
 import bisect
+import math
 import threading
 import time
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from typing import Literal
 import numpy as np
 
 from voiceguide.api import resolve
-from voiceguide.audio_out import Output, Tape, tape_length
+from voiceguide.audio_out import SEEK_GAP, Output, Tape, tape_length
 from voiceguide.compiler import iter_events
 from voiceguide.options import Options
 from voiceguide.routine import Routine
@@ -28,7 +29,7 @@ from voiceguide.sounds import Sounds
 from voiceguide.timeline import Event
 from voiceguide.tts import Speech
 
-PREVIOUS_WINDOW = 2.0  # 'previous' this soon after an exercise's start goes to the one before
+PREVIOUS_WINDOW = 1.5  # a second 'previous' this soon after the first goes to the exercise before
 HANDOVER_LEAD = 5.0  # prepare the next tape this long before the playing one runs out
 FINISH_AFTER = 0.3  # the session is over this long after its last sound, once the device has played it
 
@@ -92,6 +93,7 @@ class Session:
         self._error: BaseException | None = None
         self._state: State = "ready"
         self._position = 0.0  # while not playing
+        self._previous_at = -math.inf  # when previous() was last called
         self._tape: Tape | None = None  # the one playing
         self._next: Tape | None = None  # prepared to take over when the playing one runs out
         self._cond = threading.Condition(threading.RLock())
@@ -172,13 +174,14 @@ class Session:
             return self.position()
 
     def previous(self) -> float:
-        """Back to the start of this exercise; again within PREVIOUS_WINDOW seconds: the one before."""
+        """Back to the start of this exercise; pressed again within PREVIOUS_WINDOW seconds: the one before."""
         with self._cond:
-            position = self.position()
-            segment = self._segment(position)
+            now = time.monotonic()
+            segment = self._segment(self.position())
             starts = self._segment_starts(wanted=segment + 1)
-            if segment > 0 and position - starts[segment] < PREVIOUS_WINDOW:
+            if segment > 0 and now - self._previous_at < PREVIOUS_WINDOW:
                 segment -= 1
+            self._previous_at = now
             self._seek(starts[segment])
             return self.position()
 
@@ -300,13 +303,13 @@ class Session:
                 tape.put(event.start, sound)
         return tape
 
-    def _play_from(self, position: float) -> None:
+    def _play_from(self, position: float, gap: float = 0.0) -> None:
         assert self.output is not None
-        tape = self._fill(Tape(position, tape_length(position, self._total)))
+        tape = self._fill(Tape(position - gap, tape_length(position - gap, self._total), quiet_until=position))
         tape.play(self.output)
         self._tape, self._next = tape, None
         self._state = "playing"
-        self._mark(position, "play", tape.began)
+        self._mark(tape.start, "play", tape.began)
         self._cond.notify_all()
 
     def _halt(self) -> float:
@@ -324,7 +327,7 @@ class Session:
         if self._state == "playing":
             self._halt()
             self._mark(position, "seek")
-            self._play_from(position)
+            self._play_from(position, gap=SEEK_GAP)
         elif self._state == "paused":
             self._position = position
             self._mark(position, "seek")
