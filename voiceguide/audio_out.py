@@ -64,9 +64,8 @@ class Output:
         with quiet_stderr():
             try:
                 began = time.monotonic()
-                probe = simpleaudio.play_buffer(silence, 1, 2, SAMPLE_RATE)
+                self._probe = simpleaudio.play_buffer(silence, 1, 2, SAMPLE_RATE)  # plays on, unheard
                 self.open_latency = time.monotonic() - began
-                probe.wait_done()  # inside the redirect: the device's closing messages stay quiet too
             except Exception as exc:  # simpleaudio raises its own SimpleaudioError, or OSError
                 reason = str(exc).split(" -- ")[-1].removeprefix("MSG: ").strip() or type(exc).__name__
                 raise AudioUnavailable(
