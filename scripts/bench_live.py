@@ -5,7 +5,8 @@
 Plays a session of over two minutes in a terminal (a pty, so the live display runs too)
 from a cold clip cache, and prints: cue onset error p50 / p99 / max against the plan
 (after aligning the first onset), time from the command's start to its first sound
-(cold cache, and again warm), and the CPU share of the player process while it plays.
+(cold cache, and again warm), the CPU share of the player process while it plays, and
+how soon pause() goes quiet.
 Baseline, measured in the same run: the same cues played one play_buffer each at their
 time.monotonic() deadlines, started early by the measured device-open latency.
 """
@@ -28,7 +29,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.audio_sink import RATE, NullSink, clip_onset, match, missing_tools, onsets  # noqa: E402
+from tests.audio_sink import RATE, NullSink, clip_onset, match, missing_tools, onsets, quiet_from  # noqa: E402
 
 ROUTINE = "quick-neck"
 CHOICES = {"brief": True, "hold": "low", "reps": "low", "breath": "2:3", "rest": 2.0}
@@ -142,6 +143,37 @@ def baseline_errors(sink: NullSink) -> np.ndarray:
     return np.abs(match([t + shift for t in plan], found))
 
 
+def pause_latencies(sink: NullSink, count: int = 6) -> np.ndarray:
+    """Seconds from pause() to quiet, pausing in the middle of the first cues of a second or more."""
+    import voiceguide
+    from voiceguide.tts import Speech
+
+    speech = Speech(rate=150)
+    timeline = voiceguide.plan(ROUTINE, speech=speech, **CHOICES)
+    middles = [e.start + e.duration / 2 for e in timeline.speech() if e.duration >= 1.0][:count]
+    with sink.record("pauses") as recording:
+        session = voiceguide.play(ROUTINE, wait=False, speech=speech, **CHOICES)
+        for middle in middles:
+            while session.position() < middle:
+                time.sleep(0.002)
+            session.pause()
+            time.sleep(0.6)
+            session.resume()
+        session.quit()
+        time.sleep(0.3)
+    found = onsets(recording.samples)
+    first = session.history[0]
+    shift = found[0] - expected(speech)[0]  # recording time of position 0 in the first stream
+    latencies, stream = [], first
+    for mark in session.history:
+        if mark.action == "play":
+            stream = mark
+        elif mark.action == "pause":
+            at = shift + (stream.at - first.at) + (mark.position - stream.position)
+            latencies.append(quiet_from(recording.samples, at - 0.01, 0.4) - at)
+    return np.array(latencies)
+
+
 def ms(errors: np.ndarray) -> str:
     p50, p99 = np.percentile(errors, [50, 99]) * 1000
     return f"p50 {p50:.1f} ms, p99 {p99:.1f} ms, max {errors.max() * 1000:.1f} ms over {errors.size} cues"
@@ -160,12 +192,14 @@ def run() -> None:
             errors, first_sound, cpu, seconds = session_figures(sink)
             warm = warm_first_sound(sink)
             baseline = baseline_errors(sink)
+            pauses = pause_latencies(sink)
         finally:
             sink.stop()
     print(f"live play: {ROUTINE} {' '.join(ARGS[1:])}, {seconds / 60:.1f} min, in a pty, into a PulseAudio null sink")
     print(f"  onset error        {ms(errors)}")
     print(f"  baseline           {ms(baseline)}  (one play_buffer per cue at its deadline, first {BASELINE_SECONDS:.0f} s)")
     print(f"  first sound        {first_sound:.2f} s after the command started (cold clip cache), {warm:.2f} s warm")
+    print(f"  pause to quiet     median {np.median(pauses) * 1000:.0f} ms, max {pauses.max() * 1000:.0f} ms over {pauses.size} pauses mid-cue")
     print(f"  CPU share          {cpu * 100:.1f}% of one core, averaged over the whole session")
 
 

@@ -38,10 +38,7 @@ class KeyReader:
         except (AttributeError, ValueError, OSError):  # closed or replaced stdin
             self.fd = None
         self._saved: list | None = None
-
-    @property
-    def active(self) -> bool:
-        return self.fd is not None
+        self._hung_up = False
 
     def __enter__(self) -> KeyReader:
         if self.fd is not None:
@@ -51,18 +48,27 @@ class KeyReader:
 
     def __exit__(self, *exc: object) -> None:
         if self.fd is not None and self._saved is not None:
-            termios.tcsetattr(self.fd, termios.TCSADRAIN, self._saved)
+            try:
+                termios.tcsetattr(self.fd, termios.TCSADRAIN, self._saved)
+            except termios.error:  # the terminal is gone: nothing left to restore
+                pass
             self._saved = None
 
     def read(self, timeout: float) -> list[str]:
         """Keys pressed within `timeout` seconds (none if stdin is not a terminal: it just waits)."""
-        if self.fd is None:
+        if self.fd is None or self._hung_up:
             select.select([], [], [], timeout)
             return []
         ready, _, _ = select.select([self.fd], [], [], timeout)
         if not ready:
             return []
-        return split_keys(os.read(self.fd, 64).decode("utf-8", errors="replace"))
+        try:
+            data = os.read(self.fd, 64)
+        except OSError:
+            data = b""
+        if not data:  # the terminal hung up: no more keys will come
+            self._hung_up = True
+        return split_keys(data.decode("utf-8", errors="replace"))
 
 
 def split_keys(text: str) -> list[str]:
