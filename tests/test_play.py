@@ -253,6 +253,8 @@ def test_display_shows_exercise_rep_cue_countdown_and_time_left():
     console.print(render(Status("paused", 0, None, "Lower back", 5, breath="inhale", breath_left=2.5)))
     text = console.export_text()
     assert "PAUSED" in text and "Inhale… 3" in text and "0:00 played" in text
+    console.print(render(Status("playing", 9, 60, "T", 1, hold="6 breaths", hold_left=50.5, breath="exhale", breath_left=0.4)))
+    assert "Exhale… 1   ·   Hold 6 breaths: 51 s left" in console.export_text()
 
 
 def test_plain_lines_name_each_cue_once_and_each_change_of_state():

@@ -35,12 +35,13 @@ def where(status: Status) -> str:
 
 
 def countdown(status: Status) -> str | None:
-    """What is being timed right now: a breath phase, else a hold."""
+    """What is being timed right now: a breath phase, a hold, or both."""
+    parts = []
     if status.breath and status.breath_left is not None:
-        return f"{status.breath.capitalize()}… {math.ceil(status.breath_left)}"
+        parts.append(f"{status.breath.capitalize()}… {math.ceil(status.breath_left)}")
     if status.hold and status.hold_left is not None:
-        return f"Hold {status.hold}: {math.ceil(status.hold_left)} s left"
-    return None
+        parts.append(f"Hold {status.hold}: {math.ceil(status.hold_left)} s left")
+    return "   ·   ".join(parts) or None
 
 
 def progress(status: Status) -> str:
