@@ -3,6 +3,8 @@
     import voiceguide
     timeline = voiceguide.plan("lower-back", rate=140, hold="high")
     print(timeline.total, [c.title for c in timeline.chapters()])
+    session = voiceguide.play("quick-neck", brief=True, wait=False)  # live; steer it:
+    session.pause(); session.resume(); session.next(); session.wait()
 """
 
 from voiceguide.api import DEFAULT_ROUTINE, check, plan, resolve, routines, voices
@@ -10,6 +12,7 @@ from voiceguide.compiler import compile_timeline, iter_events
 from voiceguide.errors import RoutineError, VoiceguideError
 from voiceguide.importer import import_article, import_file
 from voiceguide.options import Options, options_for
+from voiceguide.player import Session, Status, play
 from voiceguide.routine import Routine, builtin_names, load_routine, parse_routine
 from voiceguide.timeline import Chapter, Event, Timeline
 from voiceguide.tts import Speech
@@ -19,4 +22,5 @@ __all__ = [
     "VoiceguideError", "builtin_names", "check", "compile_timeline", "import_article",
     "import_file", "iter_events", "load_routine",
     "options_for", "parse_routine", "plan", "resolve", "routines", "voices",
+    "Session", "Status", "play",
 ]

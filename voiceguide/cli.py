@@ -122,6 +122,23 @@ def import_article(
         typer.echo(f"{output}: written; values marked '# from' were inferred, check them", err=True)
 
 
+@app.command()
+def play(
+    routine: RoutineArg = api.DEFAULT_ROUTINE,
+    voice: VoiceOpt = None, rate: RateOpt = None, hold: HoldOpt = None, hold_scale: HoldScaleOpt = None,
+    reps: RepsOpt = None, breath: BreathOpt = None, rest: RestOpt = None, brief: BriefOpt = False,
+    cues: CuesOpt = None, cue_dir: CueDirOpt = None, breath_tones: BreathTonesOpt = None,
+) -> None:
+    """Play the session live. Keys: Space pause/resume, n or → next exercise, p or ← back, q quit."""
+    from voiceguide.live_display import play_in_terminal
+    from voiceguide.player import play as play_session
+
+    session = play_session(
+        routine, wait=False, **choices(voice, rate, hold, hold_scale, reps, breath, rest, brief, cues, cue_dir, breath_tones)
+    )
+    play_in_terminal(session)
+
+
 def main() -> None:
     """Entry point: user errors as one line with exit 2, Ctrl-C as exit 130, never a traceback for either."""
     try:

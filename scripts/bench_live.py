@@ -1,0 +1,207 @@
+"""Live play benchmark: `voiceguide play` into a PulseAudio null sink, recorded and measured.
+
+    python scripts/bench_live.py
+
+Plays a session of over two minutes in a terminal (a pty, so the live display runs too)
+from a cold clip cache, and prints: cue onset error p50 / p99 / max against the plan
+(after aligning the first onset), time from the command's start to its first sound
+(cold cache, and again warm), the CPU share of the player process while it plays, and
+how soon pause() goes quiet.
+Baseline, measured in the same run: the same cues played one play_buffer each at their
+time.monotonic() deadlines, started early by the measured device-open latency.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import resource
+import select
+import subprocess
+import sys
+import tempfile
+import termios
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.audio_sink import RATE, NullSink, clip_onset, match, missing_tools, onsets, quiet_from  # noqa: E402
+
+ROUTINE = "quick-neck"
+CHOICES = {"brief": True, "hold": "low", "reps": "low", "breath": "2:3", "rest": 2.0}
+ARGS = [ROUTINE, "--brief", "--hold", "low", "--reps", "low", "--breath", "2:3", "--rest", "2"]
+BASELINE_SECONDS = 60.0
+
+
+def spawn(args: list[str]) -> tuple[subprocess.Popen, int, float]:
+    """`voiceguide ARGS` with a pty as its terminal; returns it, the pty's other end, and when it started."""
+    main, other = os.openpty()
+    fcntl.ioctl(other, termios.TIOCSWINSZ, b"\x18\x00\x64\x00\x00\x00\x00\x00")  # 24 x 100
+
+    def own_terminal() -> None:
+        os.setsid()
+        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+    began = time.monotonic()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "voiceguide", "play", *args],
+        stdin=other, stdout=other, stderr=other, cwd=ROOT, preexec_fn=own_terminal,
+        env={**os.environ, "TERM": "xterm-256color"},
+    )  # fmt: skip
+    os.close(other)
+    return process, main, began
+
+
+def drain(main: int, process: subprocess.Popen, until: float | None = None) -> None:
+    """Read the display (a pty must be read or the player blocks on it) until the process ends or `until`."""
+    while process.poll() is None and (until is None or time.monotonic() < until):
+        if select.select([main], [], [], 0.05)[0]:
+            try:
+                os.read(main, 65536)
+            except OSError:  # the player closed its terminal: it is ending
+                break
+    if until is None:
+        process.wait()
+
+
+def expected(speech) -> list[float]:  # noqa: ANN001
+    import voiceguide
+    from voiceguide.sounds import Sounds
+
+    timeline = voiceguide.plan(ROUTINE, speech=speech, **CHOICES)
+    sounds = Sounds(speech)
+    return [e.start + clip_onset(sounds.for_event(e)) for e in timeline.events if e.kind in ("speech", "cue")]
+
+
+def session_figures(sink: NullSink) -> tuple[np.ndarray, float, float, float]:
+    """Onset errors, first sound (s), CPU share, session length (s) of one full cold-cache session."""
+    with sink.record("session") as recording:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        process, main, began = spawn(ARGS)
+        drain(main, process)
+        ended = time.monotonic()
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        os.close(main)
+        time.sleep(0.3)
+    if process.returncode != 0:
+        raise SystemExit(f"bench_live: voiceguide play exited {process.returncode}")
+    from voiceguide.tts import Speech
+
+    plan = expected(Speech(rate=150))
+    found = onsets(recording.samples)
+    shift = found[0] - plan[0]
+    errors = np.abs(match([t + shift for t in plan], found))
+    first_sound = recording.began + found[0] - began
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return errors, first_sound, cpu / (ended - began), ended - began
+
+
+def warm_first_sound(sink: NullSink) -> float:
+    with sink.record("warm") as recording:
+        process, main, began = spawn(ARGS)
+        drain(main, process, until=time.monotonic() + 3.0)
+        os.write(main, b"q")
+        drain(main, process)
+        os.close(main)
+    return recording.began + onsets(recording.samples)[0] - began
+
+
+def baseline_errors(sink: NullSink) -> np.ndarray:
+    """One play_buffer per cue at its deadline, started early by the running open latency."""
+    import simpleaudio
+
+    import voiceguide
+    from voiceguide.sounds import Sounds
+    from voiceguide.tts import Speech
+
+    speech = Speech(rate=150)
+    sounds = Sounds(speech)
+    timeline = voiceguide.plan(ROUTINE, speech=speech, **CHOICES)
+    cues = [
+        (e.start, (sounds.for_event(e) * 32767).astype(np.int16))
+        for e in timeline.events
+        if e.kind in ("speech", "cue") and e.start < BASELINE_SECONDS
+    ]
+    latency, streams = 0.0, []
+    with sink.record("baseline") as recording:
+        origin = time.monotonic() + 0.5
+        for start, samples in cues:
+            due = origin + start - latency
+            while (left := due - time.monotonic()) > 0:
+                time.sleep(min(left, 0.01))
+            began = time.monotonic()
+            streams.append(simpleaudio.play_buffer(samples, 1, 2, RATE))
+            latency = 0.7 * latency + 0.3 * (time.monotonic() - began)
+        time.sleep(cues[-1][1].size / RATE + 0.5)
+    plan = [start + clip_onset(samples.astype(np.float32) / 32768) for start, samples in cues]
+    found = onsets(recording.samples)
+    shift = found[0] - plan[0]
+    return np.abs(match([t + shift for t in plan], found))
+
+
+def pause_latencies(sink: NullSink, count: int = 6) -> np.ndarray:
+    """Seconds from pause() to quiet, pausing in the middle of the first cues of a second or more."""
+    import voiceguide
+    from voiceguide.tts import Speech
+
+    speech = Speech(rate=150)
+    timeline = voiceguide.plan(ROUTINE, speech=speech, **CHOICES)
+    middles = [e.start + e.duration / 2 for e in timeline.speech() if e.duration >= 1.0][:count]
+    with sink.record("pauses") as recording:
+        session = voiceguide.play(ROUTINE, wait=False, speech=speech, **CHOICES)
+        for middle in middles:
+            while session.position() < middle:
+                time.sleep(0.002)
+            session.pause()
+            time.sleep(0.6)
+            session.resume()
+        session.quit()
+        time.sleep(0.3)
+    found = onsets(recording.samples)
+    first = session.history[0]
+    shift = found[0] - expected(speech)[0]  # recording time of position 0 in the first stream
+    latencies, stream = [], first
+    for mark in session.history:
+        if mark.action == "play":
+            stream = mark
+        elif mark.action == "pause":
+            at = shift + (stream.at - first.at) + (mark.position - stream.position)
+            latencies.append(quiet_from(recording.samples, at - 0.01, 0.4) - at)
+    return np.array(latencies)
+
+
+def ms(errors: np.ndarray) -> str:
+    p50, p99 = np.percentile(errors, [50, 99]) * 1000
+    return f"p50 {p50:.1f} ms, p99 {p99:.1f} ms, max {errors.max() * 1000:.1f} ms over {errors.size} cues"
+
+
+def run() -> None:
+    missing = missing_tools()
+    if missing:
+        print(f"live play: skipped, missing {', '.join(missing)}")
+        return
+    with tempfile.TemporaryDirectory(prefix="voiceguide-bench-live-") as scratch:
+        os.environ["XDG_CACHE_HOME"] = str(Path(scratch) / "cache")  # cold: the first run synthesizes every clip
+        sink = NullSink(Path(scratch) / "pulse").start()
+        os.environ.update(sink.env)
+        try:
+            errors, first_sound, cpu, seconds = session_figures(sink)
+            warm = warm_first_sound(sink)
+            baseline = baseline_errors(sink)
+            pauses = pause_latencies(sink)
+        finally:
+            sink.stop()
+    print(f"live play: {ROUTINE} {' '.join(ARGS[1:])}, {seconds / 60:.1f} min, in a pty, into a PulseAudio null sink")
+    print(f"  onset error        {ms(errors)}")
+    print(f"  baseline           {ms(baseline)}  (one play_buffer per cue at its deadline, first {BASELINE_SECONDS:.0f} s)")
+    print(f"  first sound        {first_sound:.2f} s after the command started (cold clip cache), {warm:.2f} s warm")
+    print(f"  pause to quiet     median {np.median(pauses) * 1000:.0f} ms, max {pauses.max() * 1000:.0f} ms over {pauses.size} pauses mid-cue")
+    print(f"  CPU share          {cpu * 100:.1f}% of one core, averaged over the whole session")
+
+
+if __name__ == "__main__":
+    run()

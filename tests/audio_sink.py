@@ -1,0 +1,201 @@
+"""A real audio path for tests and the live benchmark: a private PulseAudio server with a
+null sink, ALSA's default device routed to it (so simpleaudio plays into it), and
+recordings of the sink's monitor with parec, read back as samples.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+RATE = 22050  # recordings are made at the clips' own rate
+FRAME = 22  # ~1 ms frames for the loudness envelope
+LOUD = 300  # |sample| above this is sound (clips are trimmed at 200: their onset is where they pass it)
+QUIET_BEFORE_ONSET = 0.04  # an onset is sound after at least this much quiet
+
+PULSE_CONFIG = """\
+load-module module-null-sink sink_name=voiceguide_test rate=44100
+set-default-sink voiceguide_test
+load-module module-native-protocol-unix auth-anonymous=1
+"""
+# ALSA reads this instead of its usual top file: that one, then the default device set to Pulse.
+ALSA_CONFIG = """\
+</usr/share/alsa/alsa.conf>
+pcm.!default { type pulse }
+ctl.!default { type pulse }
+"""
+
+
+def missing_tools() -> list[str]:
+    tools = [t for t in ("pulseaudio", "parec", "pactl") if shutil.which(t) is None]
+    plugin = any(Path(p).glob("alsa-lib/libasound_module_pcm_pulse.so") for p in Path("/usr/lib").glob("*"))
+    return tools + ([] if plugin else ["libasound2-plugins (ALSA's pulse plugin)"])
+
+
+class NullSink:
+    """Starts its own pulseaudio under `root`; `env` is what a process needs to play into it."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        run = root / "run"
+        for folder in (run, root / "state", root / "home"):
+            folder.mkdir(parents=True, exist_ok=True)
+        (root / "default.pa").write_text(PULSE_CONFIG)
+        (root / "asound.conf").write_text(ALSA_CONFIG)
+        self.env = {
+            "PULSE_SERVER": f"unix:{run}/native",
+            "PULSE_RUNTIME_PATH": str(run),
+            "PULSE_STATE_PATH": str(root / "state"),
+            "PULSE_COOKIE": str(root / "cookie"),
+            "ALSA_CONFIG_PATH": str(root / "asound.conf"),
+        }
+        self._server: subprocess.Popen | None = None
+
+    def start(self) -> NullSink:
+        env = {**os.environ, **self.env, "HOME": str(self.root / "home")}
+        self._server = subprocess.Popen(
+            [
+                "pulseaudio", "-n", "--daemonize=no", "--exit-idle-time=-1", "--system=false",
+                "--use-pid-file=false", "--disallow-module-loading=false", "-F", str(self.root / "default.pa"),
+                "--log-target=file:" + str(self.root / "pulseaudio.log"),
+            ],
+            env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            if self._server.poll() is not None:
+                break
+            probe = subprocess.run(["pactl", "info"], env=env, capture_output=True)
+            if probe.returncode == 0:
+                return self
+            time.sleep(0.1)
+        self.stop()
+        log = (self.root / "pulseaudio.log").read_text(errors="replace") if (self.root / "pulseaudio.log").exists() else ""
+        raise RuntimeError(f"pulseaudio did not start: {log[-2000:]}")
+
+    def stop(self) -> None:
+        if self._server is not None and self._server.poll() is None:
+            self._server.terminate()
+            try:
+                self._server.wait(5)
+            except subprocess.TimeoutExpired:
+                self._server.kill()
+                self._server.wait()
+
+    def record(self, name: str = "recording") -> Recording:
+        return Recording(self, self.root / f"{name}.raw")
+
+
+@dataclass
+class Recording:
+    """The sink's monitor, recorded with parec from start() to stop()."""
+
+    sink: NullSink
+    path: Path
+    samples: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int16))
+    began: float = 0.0  # estimated time.monotonic() of the first recorded sample
+    _process: subprocess.Popen | None = None
+    _watch: threading.Thread | None = None
+    _stop: threading.Event = field(default_factory=threading.Event)
+
+    def start(self) -> Recording:
+        env = {**os.environ, **self.sink.env}
+        self.path.unlink(missing_ok=True)
+        with open(self.path, "wb") as out:  # a file, never a pipe: an unread pipe makes Pulse drop audio
+            self._process = subprocess.Popen(
+                ["parec", "-d", "voiceguide_test.monitor", "--format=s16le", f"--rate={RATE}", "--channels=1",
+                 "--latency-msec=5", "--raw"],
+                env=env, stdout=out, stderr=subprocess.DEVNULL,
+            )  # fmt: skip
+        deadline = time.monotonic() + 10
+        while not self.path.exists() or self.path.stat().st_size < 2000:
+            if time.monotonic() > deadline or self._process.poll() is not None:
+                raise RuntimeError("parec recorded nothing from the null sink's monitor")
+            time.sleep(0.005)
+        self.began = time.monotonic()
+        self._watch = threading.Thread(target=self._anchor, daemon=True)
+        self._watch.start()
+        return self
+
+    def _anchor(self) -> None:
+        """Pin the recording to the monotonic clock: bytes arrive late, never early, so the earliest
+        start that the (time, size) pairs allow is the closest estimate."""
+        while not self._stop.is_set():
+            now = time.monotonic()
+            size = self.path.stat().st_size
+            self.began = min(self.began, now - size / 2 / RATE)
+            time.sleep(0.003)
+
+    def stop(self) -> np.ndarray:
+        self._stop.set()
+        if self._watch is not None:
+            self._watch.join()
+        if self._process is not None:
+            self._process.terminate()
+            self._process.wait(5)
+        data = self.path.read_bytes()
+        self.samples = np.frombuffer(data[: len(data) // 2 * 2], dtype="<i2")
+        return self.samples
+
+    def __enter__(self) -> Recording:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def loud_frames(samples: np.ndarray) -> np.ndarray:
+    frames = samples[: samples.size // FRAME * FRAME].astype(np.int32).reshape(-1, FRAME)
+    return np.abs(frames).max(axis=1) > LOUD
+
+
+def onsets(samples: np.ndarray) -> np.ndarray:
+    """Seconds at which sound starts after at least QUIET_BEFORE_ONSET of quiet (or at the very start)."""
+    loud = loud_frames(samples)
+    quiet_needed = int(QUIET_BEFORE_ONSET * RATE / FRAME)
+    found, quiet = [], quiet_needed
+    for i, is_loud in enumerate(loud):
+        if is_loud:
+            if quiet >= quiet_needed:
+                found.append(i)
+            quiet = 0
+        else:
+            quiet += 1
+    # Refine each to the first loud sample inside its frame.
+    result = []
+    for i in found:
+        frame = np.abs(samples[i * FRAME : (i + 1) * FRAME].astype(np.int32))
+        result.append((i * FRAME + int(np.argmax(frame > LOUD))) / RATE)
+    return np.array(result)
+
+
+def clip_onset(sound: np.ndarray) -> float:
+    """Where a clip (float32) first passes the loudness threshold: what `onsets` finds when it plays."""
+    loud = np.flatnonzero(np.abs(sound) * 32767 > LOUD)
+    return float(loud[0]) / RATE if loud.size else 0.0
+
+
+def quiet_from(samples: np.ndarray, after: float, lasting: float) -> float:
+    """The first moment at or after `after` from which there is `lasting` seconds of quiet."""
+    loud = loud_frames(samples)
+    need = int(lasting * RATE / FRAME)
+    i = int(after * RATE / FRAME)
+    run = 0
+    while i < loud.size:
+        run = 0 if loud[i] else run + 1
+        if run >= need:
+            return (i - need + 1) * FRAME / RATE
+        i += 1
+    raise ValueError(f"no {lasting} s of quiet after {after:.2f} s")
+
+
+def match(expected: list[float], found: np.ndarray) -> list[float]:
+    """For each expected onset, the signed error to the nearest onset found."""
+    return [float(found[np.argmin(np.abs(found - t))] - t) if found.size else float("inf") for t in expected]

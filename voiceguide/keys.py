@@ -1,0 +1,91 @@
+"""Single keypresses from the terminal, and what each does to a live session."""
+
+from __future__ import annotations
+
+import os
+import select
+import sys
+import termios
+import tty
+from typing import TextIO
+
+from voiceguide.player import Session
+
+# Key -> Session method. Arrow keys arrive as escape sequences.
+CONTROLS = {
+    " ": "toggle",
+    "n": "next",
+    "\x1b[C": "next",  # right arrow
+    "p": "previous",
+    "\x1b[D": "previous",  # left arrow
+    "q": "quit",
+}
+HELP = "space pause/resume · n/→ next · p/← previous · q quit"
+
+
+class KeyReader:
+    """Reads keys without waiting for Enter while open, if stdin is a terminal; restores it on close.
+
+    cbreak rather than full raw mode: Ctrl-C still raises KeyboardInterrupt, and output
+    processing stays on, so the display's lines still start at the left edge.
+    """
+
+    def __init__(self, stream: TextIO = sys.stdin) -> None:
+        self.fd: int | None = None
+        try:
+            if stream.isatty():
+                self.fd = stream.fileno()
+        except (AttributeError, ValueError, OSError):  # closed or replaced stdin
+            self.fd = None
+        self._saved: list | None = None
+        self._hung_up = False
+
+    def __enter__(self) -> KeyReader:
+        if self.fd is not None:
+            self._saved = termios.tcgetattr(self.fd)
+            tty.setcbreak(self.fd)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.fd is not None and self._saved is not None:
+            try:
+                termios.tcsetattr(self.fd, termios.TCSADRAIN, self._saved)
+            except termios.error:  # the terminal is gone: nothing left to restore
+                pass
+            self._saved = None
+
+    def read(self, timeout: float) -> list[str]:
+        """Keys pressed within `timeout` seconds (none if stdin is not a terminal: it just waits)."""
+        if self.fd is None or self._hung_up:
+            select.select([], [], [], timeout)
+            return []
+        ready, _, _ = select.select([self.fd], [], [], timeout)
+        if not ready:
+            return []
+        try:
+            data = os.read(self.fd, 64)
+        except OSError:
+            data = b""
+        if not data:  # the terminal hung up: no more keys will come
+            self._hung_up = True
+        return split_keys(data.decode("utf-8", errors="replace"))
+
+
+def split_keys(text: str) -> list[str]:
+    """'n\\x1b[Cq' -> ['n', '\\x1b[C', 'q']: escape sequences stay whole."""
+    keys, i = [], 0
+    while i < len(text):
+        if text.startswith("\x1b[", i) and i + 2 < len(text):
+            keys.append(text[i : i + 3])
+            i += 3
+        else:
+            keys.append(text[i])
+            i += 1
+    return keys
+
+
+def apply(session: Session, key: str) -> None:
+    """Do what the key means; other keys do nothing."""
+    action = CONTROLS.get(key if key.startswith("\x1b") else key.lower())
+    if action is not None:
+        getattr(session, action)()
