@@ -165,12 +165,20 @@ class Speech:
         self.voice = voice
         self.rate = rate
         self.cache = cache or cache_dir()
-        self._worker = _engine_worker()
-        if voice is not None and voice not in {v.id for v in self._worker.voices}:
-            raise VoiceguideError(f"unknown voice '{voice}': 'voiceguide voices' lists the installed ones")
+        self._engine: _EngineWorker | None = None
         self._pending: dict[str, Future[Path]] = {}
         self._lengths: dict[str, float] = {}
         self._lock = threading.Lock()
+
+    @property
+    def _worker(self) -> _EngineWorker:
+        """The engine, started on first need: a session whose clips are all cached never waits for it."""
+        if self._engine is None:
+            worker = _engine_worker()
+            if self.voice is not None and self.voice not in {v.id for v in worker.voices}:
+                raise VoiceguideError(f"unknown voice '{self.voice}': 'voiceguide voices' lists the installed ones")
+            self._engine = worker
+        return self._engine
 
     def key(self, text: str) -> str:
         ident = {"engine": _engine_version(), "voice": self.voice, "rate": self.rate, "text": text, "format": CLIP_FORMAT}
