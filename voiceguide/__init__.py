@@ -3,9 +3,10 @@
     import voiceguide
     timeline = voiceguide.plan("lower-back", rate=140, hold="high")
     print(timeline.total, [c.title for c in timeline.chapters()])
+    voiceguide.render("lower-back", "lower-back.mp3", captions=True)
 """
 
-from voiceguide.api import DEFAULT_ROUTINE, check, plan, resolve, routines, voices
+from voiceguide.api import DEFAULT_ROUTINE, check, plan, render, resolve, routines, voices
 from voiceguide.compiler import compile_timeline, iter_events
 from voiceguide.errors import RoutineError, VoiceguideError
 from voiceguide.options import Options, options_for
@@ -16,5 +17,5 @@ from voiceguide.tts import Speech
 __all__ = [
     "DEFAULT_ROUTINE", "Chapter", "Event", "Options", "Routine", "RoutineError", "Speech", "Timeline",
     "VoiceguideError", "builtin_names", "check", "compile_timeline", "iter_events", "load_routine",
-    "options_for", "parse_routine", "plan", "resolve", "routines", "voices",
+    "options_for", "parse_routine", "plan", "render", "resolve", "routines", "voices",
 ]

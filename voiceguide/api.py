@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from voiceguide.audiofile import Progress, default_output, render_session
 from voiceguide.compiler import compile_timeline
 from voiceguide.errors import VoiceguideError
 from voiceguide.options import Options, options_for
@@ -47,3 +48,21 @@ def routines() -> list[Routine]:
 
 def voices() -> list[VoiceInfo]:
     return list_voices()
+
+
+def render(
+    routine: str | Path | Routine = DEFAULT_ROUTINE, output: str | Path | None = None, *, bitrate: str | None = None,
+    captions: bool = False, timeline: bool = False, progress: Progress | None = None, **choices: object,
+) -> Path:
+    """Render the session to an audio file and return its path.
+
+    The format follows output's extension (.mp3, .ogg, .flac, .wav); without
+    output, an MP3 named after the routine's title in the current directory.
+    captions writes .srt and .vtt beside it, timeline the plan's JSON.
+    `choices` are the timeline options, as for plan().
+    """
+    loaded, options = resolve(routine, **choices)
+    target = Path(output) if output is not None else default_output(loaded.title)
+    return render_session(
+        loaded, options, target, bitrate=bitrate, captions_too=captions, timeline_too=timeline, progress=progress
+    ).audio
