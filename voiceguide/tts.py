@@ -32,6 +32,7 @@ CLIP_FORMAT = 3  # bump when the processing below changes what a cached clip hol
 SILENCE_THRESHOLD = 200  # |sample| below this counts as silence (of 32767)
 LEAD_KEEP = 0.01  # seconds of silence kept before the first sound
 TAIL_KEEP = 0.05  # and after the last
+SYNTH_TIMEOUT = 30.0  # seconds to wait for espeak's end-of-message event before asking it directly
 
 
 class SpeechUnavailable(VoiceguideError):
@@ -84,6 +85,7 @@ class _Espeak:
             ) from None
         self._espeak = _espeak
         self._chunks: list[bytes] = []
+        self._finished = threading.Event()
         _espeak.SetSynthCallback(self._on_synth)  # replaces the driver's callback: we never use its playback
         self.voices = [
             VoiceInfo(v.id, v.name, tuple(str(lang) for lang in (v.languages or ())))
@@ -94,6 +96,11 @@ class _Espeak:
     def _on_synth(self, wav, numsamples, events) -> int:  # noqa: ANN001 - ctypes callback
         if numsamples > 0:
             self._chunks.append(ctypes.string_at(wav, numsamples * ctypes.sizeof(ctypes.c_short)))
+        i = 0
+        while events[i].type != self._espeak.EVENT_LIST_TERMINATED:
+            if events[i].type == self._espeak.EVENT_MSG_TERMINATED:  # after this call's samples: the clip is whole
+                self._finished.set()
+            i += 1
         return 0
 
     def configure(self, voice: str, rate: int) -> None:
@@ -102,8 +109,12 @@ class _Espeak:
 
     def synthesize(self, text: str) -> np.ndarray:
         self._chunks = []
+        self._finished.clear()
         self._espeak.Synth(text.encode("utf-8"), flags=self._espeak.ENDPAUSE | self._espeak.CHARS_UTF8)
-        self._espeak.Synchronize()
+        # espeak's Synchronize polls every 20 ms, several times what a short clip takes to
+        # synthesize; its end-of-message event comes as soon as the clip is done.
+        if not self._finished.wait(SYNTH_TIMEOUT):
+            self._espeak.Synchronize()
         return np.frombuffer(b"".join(self._chunks), dtype="<i2")
 
 
