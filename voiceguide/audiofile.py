@@ -162,7 +162,14 @@ class _WavSink:
 
 
 class _FfmpegSink:
-    """Raw float samples into ffmpeg's stdin; ffmpeg encodes and writes the file."""
+    """Raw float samples into ffmpeg's stdin; ffmpeg encodes and writes the file.
+
+    A thread feeds the pipe from a queue: the pipe holds only 64 KiB, so writing
+    from the mixing thread would leave ffmpeg idle whenever we mix or level a
+    clip. Queued, mixing runs ahead and ffmpeg's core stays busy.
+    """
+
+    QUEUE_CHUNKS = 8  # 32 s of samples (2.8 MB): ~50 ms of ffmpeg's work, many times what leveling a clip takes
 
     def __init__(self, ffmpeg: str, fmt: Format, bitrate: str | None, path: Path, target: Path) -> None:
         self.target = target
@@ -177,30 +184,42 @@ class _FfmpegSink:
         self._process = subprocess.Popen(
             command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._errors, start_new_session=True
         )
-        self._stdin = self._process.stdin
-        assert self._stdin is not None
+        self._queue: queue.Queue[np.ndarray | None] = queue.Queue(self.QUEUE_CHUNKS)
+        self._broken = threading.Event()
+        self._feeder = threading.Thread(target=self._feed, name="voiceguide-ffmpeg-feed", daemon=True)
+        self._feeder.start()
+
+    def _feed(self) -> None:
+        stdin = self._process.stdin
+        assert stdin is not None
+        while (chunk := self._queue.get()) is not None:
+            if not self._broken.is_set():
+                try:
+                    stdin.write(chunk.data)
+                except OSError:  # ffmpeg is gone; keep taking chunks so the mixer never blocks on a full queue
+                    self._broken.set()
+        try:
+            stdin.close()
+        except OSError:
+            self._broken.set()
 
     def write(self, chunk: np.ndarray) -> None:
-        try:
-            self._stdin.write(np.clip(chunk, -1, 1).astype("<f4", copy=False).data)
-        except BrokenPipeError:
-            raise self._failure() from None
+        if self._broken.is_set():
+            raise self._failure()
+        self._queue.put(np.clip(chunk, -1, 1).astype("<f4", copy=False))
 
     def finish(self) -> None:
-        try:
-            self._stdin.close()
-        except BrokenPipeError:
-            pass
-        if self._process.wait() != 0:
+        self._queue.put(None)
+        self._feeder.join()
+        if self._process.wait() != 0 or self._broken.is_set():
             raise self._failure()
 
     def abort(self) -> None:
         self._process.kill()
         self._process.wait()
-        try:
-            self._stdin.close()
-        except BrokenPipeError:
-            pass
+        self._broken.set()
+        self._queue.put(None)
+        self._feeder.join()
 
     def _failure(self) -> VoiceguideError:
         code = self._process.wait()

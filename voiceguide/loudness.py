@@ -21,14 +21,14 @@ OVERSAMPLE = 4  # true peak: peak of the 4x oversampled signal, as BS.1770 annex
 _PAD = 0.5  # seconds of silence around a clip so the high-pass filter's tail does not wrap round
 
 
-def _biquad_response(b: tuple[float, float, float], a: tuple[float, float, float], w: np.ndarray) -> np.ndarray:
-    z = np.exp(-1j * w)
-    return (b[0] + b[1] * z + b[2] * z * z) / (a[0] + a[1] * z + a[2] * z * z)
+def _biquad_response(b: tuple[float, float, float], a: tuple[float, float, float], z: np.ndarray) -> np.ndarray:
+    """The response at z = e^-jw of the filter with these coefficients."""
+    return (b[0] + z * (b[1] + z * b[2])) / (a[0] + z * (a[1] + z * a[2]))
 
 
 def k_weighting(sample_rate: int, frequencies: np.ndarray) -> np.ndarray:
     """The complex response of the K-weighting filter (high shelf, then high pass) at these frequencies."""
-    w = 2 * math.pi * frequencies / sample_rate
+    z = np.exp(-2j * math.pi * frequencies.astype(np.float32) / sample_rate).astype(np.complex64)
     # Stage 1: +4 dB high shelf at 1.5 kHz, as the head's acoustic effect.
     gain, q, f0 = 4.0, 1 / math.sqrt(2), 1500.0
     big_a = 10 ** (gain / 40)
@@ -40,32 +40,50 @@ def k_weighting(sample_rate: int, frequencies: np.ndarray) -> np.ndarray:
          big_a * ((big_a + 1) + (big_a - 1) * cos0 - root)),
         ((big_a + 1) - (big_a - 1) * cos0 + root, 2 * ((big_a - 1) - (big_a + 1) * cos0),
          (big_a + 1) - (big_a - 1) * cos0 - root),
-        w,
+        z,
     )
     # Stage 2: the RLB high pass at 38 Hz.
     q, f0 = 0.5, 38.0
     w0 = 2 * math.pi * f0 / sample_rate
     alpha = math.sin(w0) / (2 * q)
     cos0 = math.cos(w0)
-    high_pass = _biquad_response(((1 + cos0) / 2, -(1 + cos0), (1 + cos0) / 2), (1 + alpha, -2 * cos0, 1 - alpha), w)
+    high_pass = _biquad_response(((1 + cos0) / 2, -(1 + cos0), (1 + cos0) / 2), (1 + alpha, -2 * cos0, 1 - alpha), z)
     return shelf * high_pass
 
 
 def fft_size(n: int) -> int:
-    """The smallest power of two >= n: pocketfft is many times slower on sizes with large prime factors."""
-    return 1 << max(0, n - 1).bit_length()
+    """The smallest size >= n of the form 2^k times 1, 5/4, 3/2 or 15/8.
+
+    pocketfft is fast on such sizes (many times slower on large primes), and
+    few distinct sizes keep the filter responses cached below few.
+    """
+    power = 1 << max(0, n - 1).bit_length()
+    for eighths in (8, 10, 12, 15):
+        size = power * eighths // 16
+        if size >= n and size * 16 == power * eighths:
+            return size
+    return power
 
 
 @lru_cache(maxsize=8)
 def _k_weighting_at(sample_rate: int, size: int) -> np.ndarray:
-    return k_weighting(sample_rate, np.fft.rfftfreq(size, 1 / sample_rate)).astype(np.complex64)
+    return k_weighting(sample_rate, np.fft.rfftfreq(size, 1 / sample_rate))
+
+
+def analyse(samples: np.ndarray, sample_rate: int, tail: int) -> tuple[np.ndarray, np.ndarray]:
+    """The K-weighted signal (with `tail` samples of the filter ringing on after the end) and the peak envelope.
+
+    One FFT serves both (float32: plenty for level measurements).
+    """
+    size = fft_size(samples.size + max(tail, int(_PAD * sample_rate)))  # room for the filter's tail, no wrap-round
+    spectrum = np.fft.rfft(samples.astype(np.float32), size)
+    weighted = np.fft.irfft(spectrum * _k_weighting_at(sample_rate, size), size)[: samples.size + tail]
+    return weighted, _envelope(samples, spectrum, size)
 
 
 def k_weighted(samples: np.ndarray, sample_rate: int) -> np.ndarray:
-    """The signal through the K-weighting filter (float32 FFT: plenty for a level measurement)."""
-    size = fft_size(samples.size + int(_PAD * sample_rate))  # the padding takes the filter's tail
-    spectrum = np.fft.rfft(samples.astype(np.float32), size) * _k_weighting_at(sample_rate, size)
-    return np.fft.irfft(spectrum, size)[: samples.size]
+    """The signal through the K-weighting filter."""
+    return analyse(samples, sample_rate, 0)[0]
 
 
 def block_powers(weighted: np.ndarray, sample_rate: int) -> np.ndarray:
@@ -73,11 +91,14 @@ def block_powers(weighted: np.ndarray, sample_rate: int) -> np.ndarray:
     block, hop = int(BLOCK * sample_rate), int(HOP * sample_rate)
     if weighted.size <= block:
         return np.array([np.mean(np.square(weighted, dtype=np.float64))]) if weighted.size else np.zeros(1)
-    per_block = round(BLOCK / HOP)  # blocks are whole hops: sum each hop once, then add up neighbours
     hops = weighted.size // hop
-    hop_sums = np.square(weighted[: hops * hop], dtype=np.float32).reshape(hops, hop).sum(axis=1, dtype=np.float64)
-    sums = np.convolve(hop_sums, np.ones(per_block), mode="valid")
-    return sums / block
+    energies = np.square(weighted[: hops * hop], dtype=np.float32).reshape(hops, hop).sum(axis=1, dtype=np.float64)
+    return powers_from_hops(energies, sample_rate)
+
+
+def powers_from_hops(energies: np.ndarray, sample_rate: int) -> np.ndarray:
+    """Block powers from the K-weighted energy of each hop: a block is four consecutive hops."""
+    return np.convolve(energies, np.ones(round(BLOCK / HOP)), mode="valid") / int(BLOCK * sample_rate)
 
 
 def _lufs(power: float) -> float:
@@ -104,10 +125,13 @@ def peak_envelope(samples: np.ndarray) -> np.ndarray:
     Its maximum is the true peak; a limiter that keeps it under a ceiling keeps
     the peaks between samples (which a decoder reconstructs) under it too.
     """
+    size = fft_size(samples.size + 64)  # zeros after the end, so the last sample does not ring into the first
+    return _envelope(samples, np.fft.rfft(samples.astype(np.float32), size), size)
+
+
+def _envelope(samples: np.ndarray, spectrum: np.ndarray, size: int) -> np.ndarray:
     if samples.size == 0:
         return np.zeros(0, dtype=np.float32)
-    size = fft_size(samples.size + 64)  # zeros after the end, so the last sample does not ring into the first
-    spectrum = np.fft.rfft(samples.astype(np.float32), size)
     upsampled = np.abs(np.fft.irfft(spectrum, size * OVERSAMPLE)[: samples.size * OVERSAMPLE])
     envelope = np.abs(samples).astype(np.float32)
     for phase in range(1, OVERSAMPLE):

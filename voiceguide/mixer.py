@@ -15,14 +15,14 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
-from voiceguide.loudness import OVERSAMPLE, block_powers, gated_loudness, k_weighted, peak_envelope
+from voiceguide.loudness import HOP, OVERSAMPLE, analyse, gated_loudness, powers_from_hops
 from voiceguide.sounds import Sounds
 from voiceguide.timeline import Event
 from voiceguide.tts import SAMPLE_RATE, _valid_clip, read_clip, write_clip
 
 SoundFn = Callable[[Event], "np.ndarray | None"]
 
-CHUNK = 8 * SAMPLE_RATE  # samples per streamed chunk: big enough that numpy and the pipe dominate Python overhead
+CHUNK = 4 * SAMPLE_RATE  # samples per streamed chunk: big enough that numpy and the pipe dominate Python overhead
 # The session should land at -16 LUFS integrated, the level spoken-word podcasts
 # and audiobook players expect. Each speech clip is brought to a level measured
 # amid silence; gating blocks that straddle speech and pauses pull the session's
@@ -33,7 +33,8 @@ CUE_BELOW = 8.0  # dB: cue sounds sit under the voice, marking time without mask
 CEILING_DBTP = -2.0  # per-sound true-peak ceiling; leaves 1 dB for the MP3 encoder's overshoot
 FADE = 0.004  # seconds of fade at each sound's edges
 LIMITER_WINDOW = 0.01  # seconds: how far ahead the limiter starts turning down, and holds after
-CACHE_BYTES = 24 * 2**20  # leveled sounds kept in memory (a routine's clips are usually far less)
+LIMITER_STEP = 15  # samples: the limiter's gain is worked out per step and interpolated; divides a gating hop
+CACHE_BYTES = 6 * 2**20  # leveled sounds kept in memory; a miss costs only a read of the cached clip
 _SILENCE_AROUND = 0.4  # measure a clip with this much silence each side, as it sits in the session
 
 
@@ -123,38 +124,59 @@ def _moving_average(values: np.ndarray, radius: int) -> np.ndarray:
     return (padded[2 * radius + 1 :] - padded[: -2 * radius - 1]) / (2 * radius + 1)
 
 
-def limiter_gain(peaks: np.ndarray, ceiling: float) -> np.ndarray:
-    """A smooth gain curve that brings every peak under the ceiling (a look-ahead peak limiter).
+def limiter_steps(peaks: np.ndarray, ceiling: float) -> np.ndarray:
+    """The gain, per step of LIMITER_STEP samples, that brings every peak under the ceiling.
 
-    The gain a peak needs is held for a window each side of it (running minimum),
-    then smoothed by a moving average half as wide, so the curve is never above
-    the gain any sample needs and changes slowly enough not to distort.
+    A look-ahead peak limiter: each step needs the gain of its loudest sample;
+    that is held for a window each side (running minimum) and smoothed by a
+    moving average half as wide. So neither a step's value nor its neighbours'
+    exceed what the step needs, and the gain changes slowly enough not to distort.
     """
-    if peaks.size == 0 or peaks.max() <= ceiling:
-        return np.ones(peaks.size, dtype=np.float32)
-    needed = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-12))
-    radius = max(2, int(LIMITER_WINDOW * SAMPLE_RATE))
-    return _moving_average(_running_min(needed, radius), radius // 2).astype(np.float32)
+    steps = -(-peaks.size // LIMITER_STEP)
+    needed = np.ones(steps * LIMITER_STEP, dtype=np.float32)
+    needed[: peaks.size] = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-12))
+    per_step = needed[::LIMITER_STEP].copy()
+    for offset in range(1, LIMITER_STEP):  # strided minimum: numpy reduces a short last axis slowly
+        np.minimum(per_step, needed[offset::LIMITER_STEP], out=per_step)
+    radius = max(2, round(LIMITER_WINDOW * SAMPLE_RATE / LIMITER_STEP))
+    return _moving_average(_running_min(per_step, radius), radius // 2).astype(np.float32)
+
+
+def _per_sample(steps: np.ndarray, size: int) -> np.ndarray:
+    """Step values interpolated between step centres: never above a step's or its neighbour's value."""
+    centres = np.arange(steps.size) * LIMITER_STEP + (LIMITER_STEP - 1) / 2
+    return np.interp(np.arange(size), centres, steps).astype(np.float32)
 
 
 def level(sound: np.ndarray, lufs: float, ceiling_dbtp: float = CEILING_DBTP) -> np.ndarray:
-    """The sound at the given loudness (as heard amid silence), true peak under the ceiling, faded at the edges."""
+    """The sound at the given loudness (as heard amid silence), true peak under the ceiling, faded at the edges.
+
+    The loudness after limiting is worked out per limiter step: the gain changes
+    slowly against the K-filter, so each step's filtered energy scales by its gain squared.
+    """
     sound = sound.astype(np.float32)
     quiet = int(_SILENCE_AROUND * SAMPLE_RATE)
-    weighted = k_weighted(np.pad(sound, quiet), SAMPLE_RATE)
-    loudness = gated_loudness(block_powers(weighted, SAMPLE_RATE))
-    if not np.isfinite(loudness):
-        return fade_edges(sound)
+    weighted, peaks = analyse(sound, SAMPLE_RATE, tail=quiet)
+    steps = -(-sound.size // LIMITER_STEP)
+    hop = int(HOP * SAMPLE_RATE)
+    # Energy per step of: silence, the sound, its ringing; padded to whole hops.
+    lead, tail = quiet // LIMITER_STEP, -(-(quiet + steps * LIMITER_STEP + quiet) // hop) * hop // LIMITER_STEP
+    squares = np.zeros(tail * LIMITER_STEP, dtype=np.float32)
+    squares[quiet : quiet + weighted.size] = np.square(weighted)
+    energy = squares.reshape(-1, LIMITER_STEP).sum(axis=1, dtype=np.float64)
     ceiling = np.float32(10 ** (ceiling_dbtp / 20))
-    peaks = peak_envelope(sound)
-    gain = 10 ** ((lufs - loudness) / 20)
+    gain = 1.0
     for _ in range(8):  # limiting takes away a little loudness: give it back, limit again
-        curve = np.float32(gain) * limiter_gain(peaks * np.float32(gain), ceiling)
-        # The curve changes slowly against the K-filter, so the filtered signal scales by it too.
-        reached = gated_loudness(block_powers(weighted * np.pad(curve, quiet, mode="edge"), SAMPLE_RATE))
+        per_step = np.float32(gain) * limiter_steps(peaks * np.float32(gain), ceiling)
+        padded = np.concatenate((np.full(lead, per_step[0]), per_step, np.full(tail - lead - steps, per_step[-1])))
+        hops = (energy * np.square(padded, dtype=np.float64)).reshape(-1, hop // LIMITER_STEP).sum(axis=1)
+        reached = gated_loudness(powers_from_hops(hops, SAMPLE_RATE))
+        if not np.isfinite(reached):
+            return fade_edges(sound)
         if abs(lufs - reached) < 0.1:
             break
         gain *= 10 ** ((lufs - reached) / 20)
+    curve = _per_sample(per_step, sound.size)
     peak = float(np.max(peaks * curve))  # the curve is below ceiling / peaks, but for rounding
     if peak > ceiling:
         curve *= ceiling / np.float32(peak)
@@ -167,7 +189,7 @@ def _to_clip(sound: np.ndarray) -> np.ndarray:
 
 # Names leveled clips in the speech cache, so a change to how sounds are leveled never reads old ones.
 LEVEL_KEY = "level-" + hashlib.sha256(
-    repr((SPEECH_LUFS, CEILING_DBTP, FADE, LIMITER_WINDOW, _SILENCE_AROUND, OVERSAMPLE)).encode()
+    repr((SPEECH_LUFS, CEILING_DBTP, FADE, LIMITER_WINDOW, LIMITER_STEP, _SILENCE_AROUND, OVERSAMPLE)).encode()
 ).hexdigest()[:10]
 
 
