@@ -287,6 +287,7 @@ def render_session(
     compiling: _Compiling | None = None
     try:
         temp = staging.temp_for(output)
+        sink = _FfmpegSink(ffmpeg, fmt, rate, temp, output) if ffmpeg else _WavSink(temp)  # ffmpeg loads meanwhile
         extras = {}
         if captions_too:
             extras[".srt"] = staging.temp_for(output.with_suffix(".srt"))
@@ -296,7 +297,6 @@ def render_session(
         speech = speech or Speech(options.voice, options.rate)
         sounds = Leveled(Sounds(speech))
         compiling = _Compiling(routine, options, speech.duration)
-        sink = _FfmpegSink(ffmpeg, fmt, rate, temp, output) if ffmpeg else _WavSink(temp)
         done = 0
         for chunk in stream(compiling, sounds):
             sink.write(chunk)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
-from voiceguide.loudness import HOP, OVERSAMPLE, analyse, gated_loudness, powers_from_hops
+from voiceguide.loudness import HOP, INTERPOLATOR_TAPS, gated_loudness, k_weighted, peak_envelope, powers_from_hops
 from voiceguide.sounds import Sounds
 from voiceguide.timeline import Event
 from voiceguide.tts import SAMPLE_RATE, _valid_clip, read_clip, write_clip
@@ -124,22 +124,28 @@ def _moving_average(values: np.ndarray, radius: int) -> np.ndarray:
     return (padded[2 * radius + 1 :] - padded[: -2 * radius - 1]) / (2 * radius + 1)
 
 
-def limiter_steps(peaks: np.ndarray, ceiling: float) -> np.ndarray:
-    """The gain, per step of LIMITER_STEP samples, that brings every peak under the ceiling.
+def limiter_steps(step_peaks: np.ndarray, ceiling: float) -> np.ndarray:
+    """The gain per step of LIMITER_STEP samples that brings every step's peak under the ceiling.
 
-    A look-ahead peak limiter: each step needs the gain of its loudest sample;
-    that is held for a window each side (running minimum) and smoothed by a
-    moving average half as wide. So neither a step's value nor its neighbours'
-    exceed what the step needs, and the gain changes slowly enough not to distort.
+    A look-ahead peak limiter: the gain a step needs is held for a window each
+    side (running minimum) and smoothed by a moving average half as wide. So
+    neither a step's value nor its neighbours' exceed what the step needs, and
+    the gain changes slowly enough not to distort.
     """
-    steps = -(-peaks.size // LIMITER_STEP)
-    needed = np.ones(steps * LIMITER_STEP, dtype=np.float32)
-    needed[: peaks.size] = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-12))
-    per_step = needed[::LIMITER_STEP].copy()
-    for offset in range(1, LIMITER_STEP):  # strided minimum: numpy reduces a short last axis slowly
-        np.minimum(per_step, needed[offset::LIMITER_STEP], out=per_step)
+    needed = np.minimum(1.0, ceiling / np.maximum(step_peaks, 1e-12))
     radius = max(2, round(LIMITER_WINDOW * SAMPLE_RATE / LIMITER_STEP))
-    return _moving_average(_running_min(per_step, radius), radius // 2).astype(np.float32)
+    return _moving_average(_running_min(needed, radius), radius // 2).astype(np.float32)
+
+
+def _step_peaks(peaks: np.ndarray) -> np.ndarray:
+    """The largest peak in each step of LIMITER_STEP samples."""
+    steps = -(-peaks.size // LIMITER_STEP)
+    padded = np.zeros(steps * LIMITER_STEP, dtype=np.float32)
+    padded[: peaks.size] = peaks
+    per_step = padded[::LIMITER_STEP].copy()
+    for offset in range(1, LIMITER_STEP):  # strided maximum: numpy reduces a short last axis slowly
+        np.maximum(per_step, padded[offset::LIMITER_STEP], out=per_step)
+    return per_step
 
 
 def _per_sample(steps: np.ndarray, size: int) -> np.ndarray:
@@ -156,8 +162,10 @@ def level(sound: np.ndarray, lufs: float, ceiling_dbtp: float = CEILING_DBTP) ->
     """
     sound = sound.astype(np.float32)
     quiet = int(_SILENCE_AROUND * SAMPLE_RATE)
-    weighted, peaks = analyse(sound, SAMPLE_RATE, tail=quiet)
-    steps = -(-sound.size // LIMITER_STEP)
+    weighted = k_weighted(sound, SAMPLE_RATE, tail=quiet)
+    peaks = peak_envelope(sound)
+    step_peaks = _step_peaks(peaks)
+    steps = step_peaks.size
     hop = int(HOP * SAMPLE_RATE)
     # Energy per step of: silence, the sound, its ringing; padded to whole hops.
     lead, tail = quiet // LIMITER_STEP, -(-(quiet + steps * LIMITER_STEP + quiet) // hop) * hop // LIMITER_STEP
@@ -167,7 +175,7 @@ def level(sound: np.ndarray, lufs: float, ceiling_dbtp: float = CEILING_DBTP) ->
     ceiling = np.float32(10 ** (ceiling_dbtp / 20))
     gain = 1.0
     for _ in range(8):  # limiting takes away a little loudness: give it back, limit again
-        per_step = np.float32(gain) * limiter_steps(peaks * np.float32(gain), ceiling)
+        per_step = np.float32(gain) * limiter_steps(step_peaks * np.float32(gain), ceiling)
         padded = np.concatenate((np.full(lead, per_step[0]), per_step, np.full(tail - lead - steps, per_step[-1])))
         hops = (energy * np.square(padded, dtype=np.float64)).reshape(-1, hop // LIMITER_STEP).sum(axis=1)
         reached = gated_loudness(powers_from_hops(hops, SAMPLE_RATE))
@@ -189,7 +197,7 @@ def _to_clip(sound: np.ndarray) -> np.ndarray:
 
 # Names leveled clips in the speech cache, so a change to how sounds are leveled never reads old ones.
 LEVEL_KEY = "level-" + hashlib.sha256(
-    repr((SPEECH_LUFS, CEILING_DBTP, FADE, LIMITER_WINDOW, LIMITER_STEP, _SILENCE_AROUND, OVERSAMPLE)).encode()
+    repr((SPEECH_LUFS, CEILING_DBTP, FADE, LIMITER_WINDOW, LIMITER_STEP, _SILENCE_AROUND, INTERPOLATOR_TAPS)).encode()
 ).hexdigest()[:10]
 
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 from pathlib import Path
-
-from mutagen.flac import FLAC
-from mutagen.id3 import CHAP, COMM, CTOC, ID3, TALB, TCON, TIT2, TLEN, TPE1, TSSE, CTOCFlags
-from mutagen.oggvorbis import OggVorbis
+from typing import TYPE_CHECKING
 
 from voiceguide.timeline import Chapter, Timeline
+
+if TYPE_CHECKING:
+    from mutagen.flac import FLAC
+    from mutagen.oggvorbis import OggVorbis
 
 ARTIST = "voiceguide"
 GENRE = "Speech"
@@ -38,6 +39,11 @@ def tags_for(timeline: Timeline, description: str | None) -> Tags:
 
 def write_tags(path: Path, kind: str, tags: Tags) -> None:
     """Tag the file at path, which holds audio of the given kind (mp3, ogg, flac, wav)."""
+    # mutagen is imported here, once the audio is encoded: importing it up front
+    # would hold back the encoder's start (a render's critical path) by ~12 ms.
+    from mutagen.flac import FLAC
+    from mutagen.oggvorbis import OggVorbis
+
     if kind == "mp3":
         _id3(path, tags)
     elif kind == "ogg":
@@ -53,6 +59,8 @@ def _ms(seconds: float) -> int:
 
 
 def _id3(path: Path, tags: Tags) -> None:
+    from mutagen.id3 import CHAP, COMM, CTOC, ID3, TALB, TCON, TIT2, TLEN, TPE1, TSSE, CTOCFlags
+
     id3 = ID3()
     id3.add(TIT2(encoding=3, text=[tags.title]))
     id3.add(TPE1(encoding=3, text=[tags.artist]))
@@ -107,7 +115,7 @@ def _clock(seconds: float) -> str:
     return f"{millis // 3_600_000:02d}:{millis // 60_000 % 60:02d}:{millis // 1000 % 60:02d}.{millis % 1000:03d}"
 
 
-def _vorbis(audio: OggVorbis | FLAC, tags: Tags) -> None:
+def _vorbis(audio: FLAC | OggVorbis, tags: Tags) -> None:
     if audio.tags is None:
         audio.add_tags()
     comments = {"TITLE": tags.title, "ARTIST": tags.artist, "ALBUM": tags.album, "GENRE": GENRE}
