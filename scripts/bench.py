@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -91,7 +92,14 @@ session.export(out, format="mp3", bitrate=sys.argv[4])
 
 
 def render_section(repeat: int) -> None:
-    work = Path(tempfile.mkdtemp(prefix="voiceguide-bench-"))
+    work = Path(tempfile.mkdtemp(prefix="voiceguide-bench-render-"))
+    try:
+        _render_section(work, repeat)
+    finally:
+        shutil.rmtree(work)
+
+
+def _render_section(work: Path, repeat: int) -> None:
     warm = str(work / "warm-cache")
     print(f"render (built-in routine; MP3 at {BITRATE}, mono 22050 Hz; {repeat} interleaved runs each)")
 
