@@ -360,3 +360,25 @@ def test_chapters_from_timeline_are_tagged_in_time_order(tmp_path):
     chapters = tuple(Chapter("x" * ((7 * i) % 23 + 1), i * 1.0, (i + 1) * 1.0, i + 1, None) for i in range(30))
     write_tags(tmp_path / "x.mp3", "mp3", Tags("t", "a", "voiceguide", "", chapters, 30.0))
     assert [float(c["start_time"]) for c in probe(tmp_path / "x.mp3")["chapters"]] == [float(i) for i in range(30)]
+
+
+@pytest.mark.parametrize("suffix", [".wav", ".mp3"])
+def test_full_disk_leaves_no_partial_file_and_the_old_file_untouched(tmp_path, suffix):
+    """A file size limit makes writes past 1 MB fail as a full disk would, for us and for ffmpeg."""
+    import resource
+
+    target = tmp_path / f"neck{suffix}"
+    target.write_bytes(b"my earlier render")
+    run_cli("plan", "quick-neck")  # clips cached first: the limit is for the output, not the clip cache
+
+    def limit_file_size() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (2**20, 2**20))
+
+    result = subprocess.run(
+        [sys.executable, "-m", "voiceguide", "render", "quick-neck", "-o", str(target)],
+        cwd=ROOT, capture_output=True, text=True, preexec_fn=limit_file_size, timeout=300,
+    )
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("voiceguide: ")
+    assert target.read_bytes() == b"my earlier render"
+    assert leftovers(tmp_path) == []

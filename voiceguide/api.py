@@ -63,6 +63,7 @@ def render(
     """
     loaded, options = resolve(routine, **choices)
     target = Path(output) if output is not None else default_output(loaded.title)
-    return render_session(
+    render_session(
         loaded, options, target, bitrate=bitrate, captions_too=captions, timeline_too=timeline, progress=progress
-    ).audio
+    )
+    return target

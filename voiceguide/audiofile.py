@@ -14,6 +14,7 @@ import os
 import queue
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
@@ -225,7 +226,12 @@ class _FfmpegSink:
         code = self._process.wait()
         self._errors.seek(0)
         lines = [line for line in self._errors.read().decode(errors="replace").splitlines() if line.strip()]
-        why = lines[-1].strip() if lines else f"it stopped with {'signal ' + str(-code) if code < 0 else 'code ' + str(code)}"
+        if lines:
+            why = lines[-1].strip()
+        elif code < 0:
+            why = f"it was stopped by {signal.Signals(-code).name}"
+        else:
+            why = f"it stopped with code {code}"
         return VoiceguideError(f"ffmpeg could not encode {self.target}: {why}")
 
 
@@ -267,17 +273,10 @@ class _Staging:
             temp.unlink(missing_ok=True)
 
 
-@dataclass(frozen=True)
-class Rendered:
-    audio: Path
-    extras: tuple[Path, ...]  # captions and timeline JSON written beside it
-    timeline: Timeline
-
-
 def render_session(
     routine: Routine, options: Options, output: Path, *, bitrate: str | None = None, captions_too: bool = False,
-    timeline_too: bool = False, progress: Progress | None = None, speech: Speech | None = None,
-) -> Rendered:
+    timeline_too: bool = False, progress: Progress | None = None,
+) -> None:
     """Render the routine's session to output (format from its extension); see the module doc."""
     fmt = format_for(output)
     rate = check_bitrate(fmt, bitrate)
@@ -294,7 +293,7 @@ def render_session(
             extras[".vtt"] = staging.temp_for(output.with_suffix(".vtt"))
         if timeline_too:
             extras[".json"] = staging.temp_for(output.with_suffix(".json"))
-        speech = speech or Speech(options.voice, options.rate)
+        speech = Speech(options.voice, options.rate)
         sounds = Leveled(Sounds(speech))
         compiling = _Compiling(routine, options, speech.duration)
         done = 0
@@ -311,12 +310,11 @@ def render_session(
         for suffix, path in extras.items():
             path.write_text(texts[suffix], encoding="utf-8")
         staging.commit()
-    except OSError as exc:
-        raise VoiceguideError(f"cannot write {output}: {exc.strerror or exc}") from None
+    except OSError as exc:  # the output's folder, a full disk, the clip cache
+        raise VoiceguideError(f"cannot write {exc.filename or output}: {exc.strerror or exc}") from None
     finally:
         if sink is not None:
             sink.abort()
         if compiling is not None:
             compiling.stop()
         staging.discard()  # after a commit there is nothing left to discard
-    return Rendered(output, tuple(output.with_suffix(s) for s in extras), timeline)
