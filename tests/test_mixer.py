@@ -20,7 +20,8 @@ RNG = np.random.default_rng(7)
 def tone_burst(seconds: float, peak_every: int = 0) -> np.ndarray:
     """Speech-like test sound: a noisy tone with an envelope, and optional sharp spikes."""
     t = np.arange(int(seconds * SAMPLE_RATE)) / SAMPLE_RATE
-    sound = 0.2 * np.sin(2 * math.pi * 180 * t) * (0.6 + 0.4 * np.sin(2 * math.pi * 3 * t)) + 0.03 * RNG.standard_normal(t.size)
+    voice = 0.2 * np.sin(2 * math.pi * 180 * t) * (0.6 + 0.4 * np.sin(2 * math.pi * 3 * t))
+    sound = voice + 0.03 * RNG.standard_normal(t.size)
     if peak_every:
         sound[::peak_every] = 0.95
     return sound.astype(np.float32)

@@ -24,7 +24,7 @@ from voiceguide.errors import VoiceguideError
 from voiceguide.mixer import Leveled, sample_at
 from voiceguide.sounds import Sounds
 from voiceguide.timeline import Chapter
-from voiceguide.tts import SAMPLE_RATE, Speech, read_clip
+from voiceguide.tts import SAMPLE_RATE, read_clip
 
 from .conftest import ROOT, run_cli
 
@@ -75,7 +75,9 @@ def lower_back(tmp_path_factory):
     """The built-in routine rendered to MP3 by the CLI with captions and timeline, from an empty clip cache."""
     folder = tmp_path_factory.mktemp("lower-back")
     cache = tempfile.mkdtemp(prefix="voiceguide-cold-cache-")
-    result = run_cli("render", "-o", str(folder / "lower-back.mp3"), "--captions", "--timeline", env={"XDG_CACHE_HOME": cache})
+    result = run_cli(
+        "render", "-o", str(folder / "lower-back.mp3"), "--captions", "--timeline", env={"XDG_CACHE_HOME": cache}
+    )
     plan = run_cli("plan", "--json", env={"XDG_CACHE_HOME": cache})
     return folder, result, json.loads(plan.stdout)
 
@@ -84,7 +86,8 @@ def test_mp3_of_builtin_routine_plays_for_the_planned_time(lower_back):
     folder, result, plan = lower_back
     assert result.returncode == 0, result.stderr
     # Only our one line reaches stdout: no "Audio saved to ..." chatter from the speech engine.
-    assert result.stdout == f"wrote {', '.join(str(folder / n) for n in ['lower-back.mp3', 'lower-back.srt', 'lower-back.vtt', 'lower-back.json'])}\n"
+    written = [folder / f"lower-back{suffix}" for suffix in (".mp3", ".srt", ".vtt", ".json")]
+    assert result.stdout == f"wrote {', '.join(str(path) for path in written)}\n"
     assert json.loads((folder / "lower-back.json").read_text()) == plan  # the file is the plan
     audio = decoded(folder / "lower-back.mp3")
     assert abs(audio.size - sample_at(plan["total"])) <= MPEG2_FRAME
@@ -103,7 +106,7 @@ def test_mp3_has_id3_tags_and_a_chapter_per_exercise_and_side(lower_back):
         "Supine twist (left)", "Supine twist (right)", "Cat-cow stretch", "Child's pose", "Hip lifts",
         "Shoelace stretch (right)", "Shoelace stretch (left)",
     ]
-    for probed, planned in zip(chapters, plan["chapters"]):
+    for probed, planned in zip(chapters, plan["chapters"], strict=True):
         assert float(probed["start_time"]) == pytest.approx(planned["start"], abs=0.001)
         assert float(probed["end_time"]) == pytest.approx(planned["end"], abs=0.001)
 
@@ -131,7 +134,7 @@ def test_captions_carry_every_spoken_cue_where_it_is_heard(lower_back):
     assert vtt_text.startswith("WEBVTT")
     assert _captions(vtt_text, ".") == srt
     assert [words for _, _, words in srt] == [e["text"] for e in speech]
-    for (start, end, _), event in zip(srt, speech):
+    for (start, end, _), event in zip(srt, speech, strict=True):
         assert start == pytest.approx(event["start"], abs=0.001)
         assert end == pytest.approx(event["start"] + event["duration"], abs=0.002)  # the JSON rounds both
     # In the decoded MP3: the voice starts within 0.2 s of each caption, after a quiet spell.

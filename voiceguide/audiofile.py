@@ -88,7 +88,9 @@ def default_output(title: str, directory: Path = Path()) -> Path:
 def find_ffmpeg(fmt: Format) -> str:
     ffmpeg = shutil.which("ffmpeg")
     if ffmpeg is None:
-        raise VoiceguideError(f"{fmt.kind.upper()} output needs ffmpeg, which is not installed: {FFMPEG_HINT}, or render to .wav")
+        raise VoiceguideError(
+            f"{fmt.kind.upper()} output needs ffmpeg, which is not installed: {FFMPEG_HINT}, or render to .wav"
+        )
     return ffmpeg
 
 

@@ -96,7 +96,7 @@ def schema() -> None:
 
 OutputOpt = Annotated[
     Optional[Path],
-    typer.Option("-o", "--output", help="File to write: .mp3, .ogg, .flac or .wav [default: TITLE.mp3 here]."),
+    typer.Option("-o", "--output", help="File to write: .mp3, .ogg, .flac or .wav (default: TITLE.mp3 here)."),
 ]
 
 
@@ -105,7 +105,7 @@ def render(
     routine: RoutineArg = api.DEFAULT_ROUTINE, output: OutputOpt = None,
     voice: VoiceOpt = None, rate: RateOpt = None, hold: HoldOpt = None, hold_scale: HoldScaleOpt = None,
     reps: RepsOpt = None, breath: BreathOpt = None, rest: RestOpt = None, brief: BriefOpt = False,
-    bitrate: Annotated[Optional[str], typer.Option("--bitrate", help="MP3/OGG bitrate [default: 64k].")] = None,
+    bitrate: Annotated[Optional[str], typer.Option("--bitrate", help="MP3/OGG bitrate (default: 64k).")] = None,
     captions: Annotated[bool, typer.Option("--captions", help="Also write FILE.srt and FILE.vtt.")] = False,
     timeline: Annotated[bool, typer.Option("--timeline", help="Also write the plan as FILE.json.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no summary.")] = False,

@@ -75,7 +75,7 @@ def _id3(path: Path, tags: Tags) -> None:
         element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=ids,
         sub_frames=[TIT2(encoding=3, text=[tags.title])],
     ))
-    for element_id, chapter in zip(ids, tags.chapters):
+    for element_id, chapter in zip(ids, tags.chapters, strict=True):
         id3.add(CHAP(
             element_id=element_id, start_time=_ms(chapter.start), end_time=_ms(chapter.end),
             start_offset=0xFFFFFFFF, end_offset=0xFFFFFFFF,  # "use the times", per the chapter spec
