@@ -10,7 +10,6 @@ import select
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -74,7 +73,7 @@ def leftovers(directory: Path) -> list[str]:
 def lower_back(tmp_path_factory):
     """The built-in routine rendered to MP3 by the CLI with captions and timeline, from an empty clip cache."""
     folder = tmp_path_factory.mktemp("lower-back")
-    cache = tempfile.mkdtemp(prefix="voiceguide-cold-cache-")
+    cache = str(tmp_path_factory.mktemp("empty-clip-cache"))
     result = run_cli(
         "render", "-o", str(folder / "lower-back.mp3"), "--captions", "--timeline", env={"XDG_CACHE_HOME": cache}
     )
