@@ -3,11 +3,12 @@
     import voiceguide
     timeline = voiceguide.plan("lower-back", rate=140, hold="high")
     print(timeline.total, [c.title for c in timeline.chapters()])
+    voiceguide.render("lower-back", "lower-back.mp3", captions=True)
     session = voiceguide.play("quick-neck", brief=True, wait=False)  # live; steer it:
     session.pause(); session.resume(); session.next(); session.wait()
 """
 
-from voiceguide.api import DEFAULT_ROUTINE, check, plan, resolve, routines, voices
+from voiceguide.api import DEFAULT_ROUTINE, check, plan, render, resolve, routines, voices
 from voiceguide.compiler import compile_timeline, iter_events
 from voiceguide.errors import RoutineError, VoiceguideError
 from voiceguide.importer import import_article, import_file
@@ -19,8 +20,7 @@ from voiceguide.tts import Speech
 
 __all__ = [
     "DEFAULT_ROUTINE", "Chapter", "Event", "Options", "Routine", "RoutineError", "Speech", "Timeline",
-    "VoiceguideError", "builtin_names", "check", "compile_timeline", "import_article",
-    "import_file", "iter_events", "load_routine",
-    "options_for", "parse_routine", "plan", "resolve", "routines", "voices",
-    "Session", "Status", "play",
+    "VoiceguideError", "builtin_names", "check", "compile_timeline", "import_article", "import_file",
+    "iter_events", "load_routine", "options_for", "parse_routine", "plan", "render", "resolve", "routines",
+    "voices", "Session", "Status", "play",
 ]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from voiceguide.audiofile import Progress, default_output, render_session
 from voiceguide.compiler import compile_timeline
-from voiceguide.cues import cue_lengths, cues_used
+from voiceguide.cues import session_cue_lengths
 from voiceguide.errors import VoiceguideError
 from voiceguide.options import Options, options_for
 from voiceguide.routine import Routine, builtin_names, load_routine
@@ -30,11 +31,6 @@ def resolve(routine: str | Path | Routine = DEFAULT_ROUTINE, **choices: object) 
     return loaded, options
 
 
-def session_cue_lengths(options: Options) -> dict[str, float]:
-    """The lengths of the cue sounds these options play, for compile_timeline; raises for an unusable sound."""
-    return cue_lengths(options.cue_dir, cues_used(options.cues, options.breath_tones))
-
-
 def plan(routine: str | Path | Routine = DEFAULT_ROUTINE, speech: Speech | None = None, **choices: object) -> Timeline:
     """Compile the routine into its timeline, with speech lengths from the real engine (cached)."""
     loaded, options = resolve(routine, **choices)
@@ -55,3 +51,22 @@ def routines() -> list[Routine]:
 
 def voices() -> list[VoiceInfo]:
     return list_voices()
+
+
+def render(
+    routine: str | Path | Routine = DEFAULT_ROUTINE, output: str | Path | None = None, *, bitrate: str | None = None,
+    captions: bool = False, timeline: bool = False, progress: Progress | None = None, **choices: object,
+) -> Path:
+    """Render the session to an audio file and return its path.
+
+    The format follows output's extension (.mp3, .ogg, .flac, .wav); without
+    output, an MP3 named after the routine's title in the current directory.
+    captions writes .srt and .vtt beside it, timeline the plan's JSON.
+    `choices` are the timeline options, as for plan().
+    """
+    loaded, options = resolve(routine, **choices)
+    target = Path(output) if output is not None else default_output(loaded.title)
+    render_session(
+        loaded, options, target, bitrate=bitrate, captions_too=captions, timeline_too=timeline, progress=progress
+    )
+    return target

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -13,6 +15,7 @@ from voiceguide import api
 from voiceguide.errors import VoiceguideError
 from voiceguide.importer import import_file
 from voiceguide.plan_table import plan_table
+from voiceguide.progress import render_progress
 from voiceguide.routine import builtin_names
 from voiceguide.schema import ROUTINE_SCHEMA
 
@@ -139,6 +142,36 @@ def play(
     play_in_terminal(session)
 
 
+OutputOpt = Annotated[
+    Optional[Path],
+    typer.Option("-o", "--output", help="File to write: .mp3, .ogg, .flac or .wav (default: TITLE.mp3 here)."),
+]
+
+
+@app.command()
+def render(
+    routine: RoutineArg = api.DEFAULT_ROUTINE, output: OutputOpt = None,
+    voice: VoiceOpt = None, rate: RateOpt = None, hold: HoldOpt = None, hold_scale: HoldScaleOpt = None,
+    reps: RepsOpt = None, breath: BreathOpt = None, rest: RestOpt = None, brief: BriefOpt = False,
+    cues: CuesOpt = None, cue_dir: CueDirOpt = None, breath_tones: BreathTonesOpt = None,
+    bitrate: Annotated[Optional[str], typer.Option("--bitrate", help="MP3/OGG bitrate (default: 64k).")] = None,
+    captions: Annotated[bool, typer.Option("--captions", help="Also write FILE.srt and FILE.vtt.")] = False,
+    timeline: Annotated[bool, typer.Option("--timeline", help="Also write the plan as FILE.json.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no summary.")] = False,
+) -> None:
+    """Render the session to an audio file, with tags, a chapter per exercise and side, and captions."""
+    console = Console(stderr=True)
+    with render_progress(console, enabled=not quiet and console.is_terminal) as progress:
+        path = api.render(
+            routine, output, bitrate=bitrate, captions=captions, timeline=timeline, progress=progress,
+            **choices(voice, rate, hold, hold_scale, reps, breath, rest, brief, cues, cue_dir, breath_tones),
+        )
+    if not quiet:
+        extras = [path.with_suffix(s) for s in (".srt", ".vtt")] if captions else []
+        extras += [path.with_suffix(".json")] if timeline else []
+        typer.echo(f"wrote {', '.join(str(p) for p in [path, *extras])}")
+
+
 def main() -> None:
     """Entry point: user errors as one line with exit 2, Ctrl-C as exit 130, never a traceback for either."""
     try:
@@ -154,4 +187,8 @@ def main() -> None:
             exc.show()
             sys.exit(exc.exit_code)
         raise
+    finally:
+        # At exit Python collects garbage over every object typer and pydantic made
+        # (~0.1 s, a render's last step); frozen, they are skipped: the process is ending.
+        gc.freeze()
     sys.exit(result if isinstance(result, int) else 0)

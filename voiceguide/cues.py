@@ -12,8 +12,13 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from voiceguide.errors import VoiceguideError
 from voiceguide.tts import SAMPLE_RATE
+
+if TYPE_CHECKING:
+    from voiceguide.options import Options
 
 CUE_PACKAGE = "voiceguide.audio_cues"
 CUE_NAMES = ("bell", "chime", "switch", "tick", "inhale", "exhale")
@@ -94,3 +99,8 @@ def cue_length(path: Path, name: str) -> float:
 def cue_lengths(cue_dir: Path | None, names: tuple[str, ...] = CUE_NAMES) -> dict[str, float]:
     """Each named sound's length, read from its file: what the compiler places cues with."""
     return {name: cue_length(cue_path(name, cue_dir), name) for name in names}
+
+
+def session_cue_lengths(options: Options) -> dict[str, float]:
+    """The lengths of the cue sounds these options play, for compile_timeline; raises for an unusable sound."""
+    return cue_lengths(options.cue_dir, cues_used(options.cues, options.breath_tones))

@@ -20,7 +20,8 @@ from typing import Literal
 
 import numpy as np
 
-from voiceguide.api import resolve, session_cue_lengths
+from voiceguide.api import resolve
+from voiceguide.cues import session_cue_lengths
 from voiceguide.audio_out import SEEK_GAP, Output, Tape, tape_length
 from voiceguide.compiler import iter_events
 from voiceguide.options import Options

@@ -12,6 +12,7 @@ sounds are made to sit well below this level).
 from __future__ import annotations
 
 import ctypes
+import functools
 import hashlib
 import json
 import os
@@ -38,6 +39,7 @@ SPEECH_LEVEL_DBFS = -20.0  # RMS of every clip's voiced part (espeak's own level
 PEAK_CEILING = 0.89  # -1 dBFS: normalizing never pushes a peak past this
 LEVEL_FRAME = 0.02  # seconds per frame when measuring the level
 VOICED_RANGE = 0.1  # frames within 20 dB of the loudest one count as voiced
+SYNTH_TIMEOUT = 30.0  # seconds to wait for espeak's end-of-message event before asking it directly
 
 
 class SpeechUnavailable(VoiceguideError):
@@ -56,6 +58,7 @@ def cache_dir() -> Path:
     return Path(base) / "voiceguide" / "clips"
 
 
+@functools.cache  # reading package metadata takes ~0.3 ms, and every clip's cache key needs it
 def _engine_version() -> str:
     try:
         return "pyttsx3-" + metadata.version("pyttsx3")
@@ -90,6 +93,7 @@ class _Espeak:
             ) from None
         self._espeak = _espeak
         self._chunks: list[bytes] = []
+        self._finished = threading.Event()
         _espeak.SetSynthCallback(self._on_synth)  # replaces the driver's callback: we never use its playback
         self.voices = [
             VoiceInfo(v.id, v.name, tuple(str(lang) for lang in (v.languages or ())))
@@ -100,6 +104,11 @@ class _Espeak:
     def _on_synth(self, wav, numsamples, events) -> int:  # noqa: ANN001 - ctypes callback
         if numsamples > 0:
             self._chunks.append(ctypes.string_at(wav, numsamples * ctypes.sizeof(ctypes.c_short)))
+        i = 0
+        while events[i].type != self._espeak.EVENT_LIST_TERMINATED:
+            if events[i].type == self._espeak.EVENT_MSG_TERMINATED:  # after this call's samples: the clip is whole
+                self._finished.set()
+            i += 1
         return 0
 
     def configure(self, voice: str, rate: int) -> None:
@@ -108,8 +117,12 @@ class _Espeak:
 
     def synthesize(self, text: str) -> np.ndarray:
         self._chunks = []
+        self._finished.clear()
         self._espeak.Synth(text.encode("utf-8"), flags=self._espeak.ENDPAUSE | self._espeak.CHARS_UTF8)
-        self._espeak.Synchronize()
+        # espeak's Synchronize polls every 20 ms, several times what a short clip takes to
+        # synthesize; its end-of-message event comes as soon as the clip is done.
+        if not self._finished.wait(SYNTH_TIMEOUT):
+            self._espeak.Synchronize()
         return np.frombuffer(b"".join(self._chunks), dtype="<i2")
 
 
@@ -172,12 +185,20 @@ class Speech:
         self.voice = voice
         self.rate = rate
         self.cache = cache or cache_dir()
-        self._worker = _engine_worker()
-        if voice is not None and voice not in {v.id for v in self._worker.voices}:
-            raise VoiceguideError(f"unknown voice '{voice}': 'voiceguide voices' lists the installed ones")
+        self._engine: _EngineWorker | None = None
         self._pending: dict[str, Future[Path]] = {}
         self._lengths: dict[str, float] = {}
         self._lock = threading.Lock()
+
+    @property
+    def _worker(self) -> _EngineWorker:
+        """The engine, started on first need: a session whose clips are all cached never waits for it."""
+        if self._engine is None:
+            worker = _engine_worker()
+            if self.voice is not None and self.voice not in {v.id for v in worker.voices}:
+                raise VoiceguideError(f"unknown voice '{self.voice}': 'voiceguide voices' lists the installed ones")
+            self._engine = worker
+        return self._engine
 
     def key(self, text: str) -> str:
         ident = {"engine": _engine_version(), "voice": self.voice, "rate": self.rate, "text": text, "format": CLIP_FORMAT}

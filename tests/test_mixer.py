@@ -1,0 +1,85 @@
+"""The mixer and leveling on made-up sounds: no speech engine needed."""
+
+from __future__ import annotations
+
+import math
+import wave
+
+import numpy as np
+import pytest
+
+from voiceguide.loudness import integrated_loudness, true_peak
+from voiceguide.mixer import CEILING_DBTP, CUE_BELOW, SPEECH_LUFS, Leveled, level, mix, sample_at, stream
+from voiceguide.sounds import Sounds
+from voiceguide.timeline import Event
+from voiceguide.tts import SAMPLE_RATE
+
+RNG = np.random.default_rng(7)
+
+
+def tone_burst(seconds: float, peak_every: int = 0) -> np.ndarray:
+    """Speech-like test sound: a noisy tone with an envelope, and optional sharp spikes."""
+    t = np.arange(int(seconds * SAMPLE_RATE)) / SAMPLE_RATE
+    voice = 0.2 * np.sin(2 * math.pi * 180 * t) * (0.6 + 0.4 * np.sin(2 * math.pi * 3 * t))
+    sound = voice + 0.03 * RNG.standard_normal(t.size)
+    if peak_every:
+        sound[::peak_every] = 0.95
+    return sound.astype(np.float32)
+
+
+def test_mix_and_stream_agree_and_place_each_sound_at_its_sample():
+    sounds = {"a": tone_burst(1.0), "b": tone_burst(0.5), "c": tone_burst(2.0)}
+    events = [
+        Event(0.0, 1.0, "speech", "a"),
+        Event(0.4, 3.0, "hold", "3 seconds"),  # silent: its sound is None
+        Event(0.7, 0.5, "speech", "b"),  # overlaps a: the two add
+        Event(9.3331, 2.0, "speech", "c"),
+    ]
+    fn = lambda e: sounds.get(e.text)  # noqa: E731
+    whole = np.concatenate(list(stream(events, fn, chunk=3001)))
+    assert whole.size == sample_at(9.3331 + 2.0)
+    expected = np.zeros(whole.size, dtype=np.float32)
+    for event in events:
+        if event.text in sounds:
+            at = sample_at(event.start)
+            expected[at : at + sounds[event.text].size] += sounds[event.text]
+    np.testing.assert_allclose(whole, expected, atol=1e-6)
+    for start, end in [(0, 10), (15000, 15100), (20000, 230000), (200000, 260000)]:
+        np.testing.assert_allclose(mix(events, fn, start, end), np.pad(whole, (0, 40000))[start:end], atol=1e-6)
+
+
+def test_stream_reads_events_only_as_far_as_the_chunk_needs():
+    pulled = []
+
+    def events():
+        for i in range(10):
+            pulled.append(i)
+            yield Event(i * 10.0, 1.0, "speech", "x")
+
+    chunks = stream(events(), lambda e: tone_burst(1.0), chunk=SAMPLE_RATE)
+    next(chunks)
+    assert pulled == [0, 1]  # the event after the first chunk is known, no further
+
+
+def test_level_brings_a_peaky_sound_to_the_target_with_true_peak_under_the_ceiling():
+    raw = tone_burst(2.0, peak_every=2000)
+    leveled = level(raw, SPEECH_LUFS)
+    quiet = np.zeros(int(0.4 * SAMPLE_RATE), dtype=np.float32)
+    assert integrated_loudness(np.concatenate((quiet, leveled, quiet)), SAMPLE_RATE) == pytest.approx(SPEECH_LUFS, abs=0.3)
+    assert 20 * math.log10(true_peak(leveled)) <= CEILING_DBTP + 0.05
+    assert abs(leveled[0]) < 1e-3 and abs(leveled[-1]) < 1e-3  # faded: no click where it starts or stops
+
+
+def test_cue_sounds_sit_below_speech(speech, tmp_path):
+    cue = tone_burst(0.6)
+    with wave.open(str(tmp_path / "bell.wav"), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(SAMPLE_RATE)
+        out.writeframes((cue * 32767).astype("<i2").tobytes())
+    leveled = Leveled(Sounds(speech, cue_dir=tmp_path))
+    said = leveled(Event(0, 1, "speech", "Breathe in slowly."))
+    rung = leveled(Event(0, 0.6, "cue", "bell"))
+    assert leveled(Event(0, 5, "hold", "5 seconds")) is None
+    gap = integrated_loudness(said, SAMPLE_RATE) - integrated_loudness(rung, SAMPLE_RATE)
+    assert gap == pytest.approx(CUE_BELOW, abs=1.0)

@@ -1,0 +1,23 @@
+"""The speech clip cache survives damage: a broken cached clip is made again, never played."""
+
+from __future__ import annotations
+
+import pytest
+
+from voiceguide.tts import Speech, _valid_clip, read_clip
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garbage"])
+def test_damaged_cached_clip_is_synthesized_again(damage):
+    text = f"The cache must not play a {damage}d clip."
+    first = Speech(rate=161)
+    path = first.clip(text)
+    whole = read_clip(path)
+    if damage == "truncate":  # as a crash or a full disk mid-write would leave it
+        path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    else:
+        path.write_bytes(b"RIFF" + bytes(200))
+    assert not _valid_clip(path)
+    again = Speech(rate=161).samples(text)  # a new session finds the damaged file in the cache
+    assert _valid_clip(path)
+    assert abs(again.size - whole.size) < 0.02 * whole.size  # the whole clip (espeak varies by a few samples)

@@ -1,0 +1,326 @@
+"""Rendering a session to an audio file (MP3, OGG, FLAC or WAV), with tags, chapters and captions.
+
+Streamed: the timeline is compiled on a thread (so speech synthesis runs ahead),
+mixed chunk by chunk and piped into ffmpeg as raw float samples, so memory does
+not grow with the session and ffmpeg encodes on another core while we mix.
+WAV is written here, so it needs no ffmpeg. Every output goes to a temp file
+beside its target and is renamed into place only once complete: an error or
+Ctrl-C leaves no partial file and any existing file untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+import wave
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from voiceguide import captions
+from voiceguide.compiler import DurationFn, iter_events
+from voiceguide.cues import session_cue_lengths
+from voiceguide.errors import VoiceguideError
+from voiceguide.mixer import Leveled, stream
+from voiceguide.options import Options
+from voiceguide.routine import Routine
+from voiceguide.sounds import Sounds
+from voiceguide.tags import tags_for, write_tags
+from voiceguide.timeline import Event, Timeline
+from voiceguide.tts import SAMPLE_RATE, Speech
+
+Progress = Callable[[float, "float | None"], None]  # (session seconds done, session length once known)
+
+FFMPEG_HINT = "install it with 'sudo apt-get install ffmpeg' (or run scripts/setup.sh)"
+
+
+@dataclass(frozen=True)
+class Format:
+    kind: str  # mp3 | ogg | flac | wav: also ffmpeg's name for the container
+    codec: str | None  # ffmpeg's encoder; None for WAV, which we write ourselves
+    bitrate: str | None  # default for lossy formats: plenty for one voice at 22050 Hz
+    extra: tuple[str, ...] = ()
+
+
+FORMATS = {
+    ".mp3": Format("mp3", "libmp3lame", "64k", ("-id3v2_version", "0")),  # our ID3 tag replaces ffmpeg's
+    ".ogg": Format("ogg", "libvorbis", "64k"),
+    ".flac": Format("flac", "flac", None, ("-sample_fmt", "s16")),
+    ".wav": Format("wav", None, None),
+}
+
+
+def format_for(path: Path) -> Format:
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise VoiceguideError(f"cannot tell the format of {path}: name it .mp3, .ogg, .flac or .wav")
+    return fmt
+
+
+def check_bitrate(fmt: Format, bitrate: str | None) -> str | None:
+    """The bitrate to ask ffmpeg for ("64k"), or None for lossless formats."""
+    if bitrate is None:
+        return fmt.bitrate
+    if fmt.bitrate is None:
+        raise VoiceguideError(f"--bitrate applies to MP3 and OGG, not {fmt.kind.upper()}")
+    match = re.fullmatch(r"(\d+)(k?)", bitrate.strip().lower())
+    if not match:
+        raise VoiceguideError(f"bitrate must be kilobits per second like 64k, not '{bitrate}'")
+    kbps = int(match[1]) if match[2] else int(match[1]) / 1000
+    if not 8 <= kbps <= 320:
+        raise VoiceguideError(f"bitrate must be between 8k and 320k, not {bitrate}")
+    return f"{kbps:g}k"
+
+
+def default_output(title: str, directory: Path = Path()) -> Path:
+    """lower-back-spasm-relief.mp3 for "Lower back spasm relief"."""
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "session"
+    return directory / f"{slug}.mp3"
+
+
+def find_ffmpeg(fmt: Format) -> str:
+    ffmpeg = shutil.which("ffmpeg")
+    if ffmpeg is None:
+        raise VoiceguideError(
+            f"{fmt.kind.upper()} output needs ffmpeg, which is not installed: {FFMPEG_HINT}, or render to .wav"
+        )
+    return ffmpeg
+
+
+# --- the pipeline ------------------------------------------------------------
+
+
+class _Compiling:
+    """The timeline compiled on a thread: synthesis runs ahead of the mix, and the total is known early."""
+
+    _END = object()
+
+    def __init__(
+        self, routine: Routine, options: Options, duration: DurationFn, cue_lengths: Mapping[str, float]
+    ) -> None:
+        self.routine = routine
+        self.total: float | None = None
+        self.events: list[Event] = []
+        self._queue: queue.Queue[object] = queue.Queue()
+        self._stopped = threading.Event()
+        threading.Thread(target=self._run, args=(options, duration, cue_lengths), name="voiceguide-compile", daemon=True).start()
+
+    def _run(self, options: Options, duration: DurationFn, cue_lengths: Mapping[str, float]) -> None:
+        end = 0.0
+        try:
+            for event in iter_events(self.routine, options, duration, cue_lengths):
+                if self._stopped.is_set():
+                    return
+                end = max(end, event.end)
+                self._queue.put(event)
+            self.total = end
+            self._queue.put(self._END)
+        except BaseException as exc:  # handed to the mixing thread
+            self._queue.put(exc)
+
+    def __iter__(self) -> Iterator[Event]:
+        while True:
+            item = self._queue.get()
+            if item is self._END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            self.events.append(item)  # type: ignore[arg-type]
+            yield item  # type: ignore[misc]
+
+    def stop(self) -> None:
+        self._stopped.set()
+
+    def timeline(self) -> Timeline:
+        return Timeline(
+            self.routine.title, tuple(self.events), self.total or 0.0, tuple(e.name for e in self.routine.exercises)
+        )
+
+
+class _WavSink:
+    """16-bit mono WAV, written here: WAV needs no ffmpeg."""
+
+    def __init__(self, path: Path) -> None:
+        self._wav = wave.open(str(path), "wb")
+        self._wav.setnchannels(1)
+        self._wav.setsampwidth(2)
+        self._wav.setframerate(SAMPLE_RATE)
+
+    def write(self, chunk: np.ndarray) -> None:
+        self._wav.writeframesraw(np.rint(np.clip(chunk, -1, 32767 / 32768) * 32768).astype("<i2").tobytes())
+
+    def finish(self) -> None:
+        self._wav.close()  # writes the final sizes into the header
+
+    def abort(self) -> None:
+        try:
+            self._wav.close()
+        except OSError:
+            pass
+
+
+class _FfmpegSink:
+    """Raw float samples into ffmpeg's stdin; ffmpeg encodes and writes the file.
+
+    A thread feeds the pipe from a queue: the pipe holds only 64 KiB, so writing
+    from the mixing thread would leave ffmpeg idle whenever we mix or level a
+    clip. Queued, mixing runs ahead and ffmpeg's core stays busy.
+    """
+
+    QUEUE_CHUNKS = 8  # 32 s of samples (2.8 MB): ~50 ms of ffmpeg's work, many times what leveling a clip takes
+
+    def __init__(self, ffmpeg: str, fmt: Format, bitrate: str | None, path: Path, target: Path) -> None:
+        self.target = target
+        command = [
+            ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error",
+            "-f", "f32le", "-ar", str(SAMPLE_RATE), "-ac", "1", "-i", "pipe:0",
+            "-c:a", str(fmt.codec), *(["-b:a", bitrate] if bitrate else []), *fmt.extra,
+            "-f", fmt.kind, "-y", str(path),
+        ]  # fmt: skip
+        self._errors = tempfile.TemporaryFile()
+        # Its own session: Ctrl-C in the terminal reaches us, and we stop ffmpeg and clean up.
+        self._process = subprocess.Popen(
+            command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._errors, start_new_session=True
+        )
+        self._queue: queue.Queue[np.ndarray | None] = queue.Queue(self.QUEUE_CHUNKS)
+        self._broken = threading.Event()
+        self._feeder = threading.Thread(target=self._feed, name="voiceguide-ffmpeg-feed", daemon=True)
+        self._feeder.start()
+
+    def _feed(self) -> None:
+        stdin = self._process.stdin
+        assert stdin is not None
+        while (chunk := self._queue.get()) is not None:
+            if not self._broken.is_set():
+                try:
+                    stdin.write(chunk.data)
+                except OSError:  # ffmpeg is gone; keep taking chunks so the mixer never blocks on a full queue
+                    self._broken.set()
+        try:
+            stdin.close()
+        except OSError:
+            self._broken.set()
+
+    def write(self, chunk: np.ndarray) -> None:
+        if self._broken.is_set():
+            raise self._failure()
+        self._queue.put(np.clip(chunk, -1, 1).astype("<f4", copy=False))
+
+    def finish(self) -> None:
+        self._queue.put(None)
+        self._feeder.join()
+        if self._process.wait() != 0 or self._broken.is_set():
+            raise self._failure()
+
+    def abort(self) -> None:
+        self._process.kill()
+        self._process.wait()
+        self._broken.set()
+        self._queue.put(None)
+        self._feeder.join()
+
+    def _failure(self) -> VoiceguideError:
+        code = self._process.wait()
+        self._errors.seek(0)
+        lines = [line for line in self._errors.read().decode(errors="replace").splitlines() if line.strip()]
+        if lines:
+            why = lines[-1].strip()
+        elif code < 0:
+            why = f"it was stopped by {signal.Signals(-code).name}"
+        else:
+            why = f"it stopped with code {code}"
+        return VoiceguideError(f"ffmpeg could not encode {self.target}: {why}")
+
+
+class _Staging:
+    """Temp files beside their targets: renamed into place by commit(), removed by discard()."""
+
+    def __init__(self) -> None:
+        self._files: list[tuple[Path, Path]] = []
+
+    def temp_for(self, target: Path) -> Path:
+        if target.is_dir():
+            raise VoiceguideError(f"cannot write {target}: it is a directory")
+        try:
+            handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+        except OSError as exc:
+            raise VoiceguideError(f"cannot write {target}: {exc.strerror or exc}") from None
+        os.close(handle)
+        self._files.append((Path(name), target))
+        return Path(name)
+
+    def commit(self) -> None:
+        umask = os.umask(0)
+        os.umask(umask)
+        for temp, target in self._files:
+            mode = target.stat().st_mode & 0o7777 if target.exists() else 0o666 & ~umask
+            with open(temp, "rb+") as handle:
+                os.fsync(handle.fileno())  # the data is on disk before the name points at it
+            os.chmod(temp, mode)
+            os.replace(temp, target)
+        for directory in {target.parent for _, target in self._files}:
+            descriptor = os.open(directory, os.O_RDONLY)
+            try:
+                os.fsync(descriptor)
+            finally:
+                os.close(descriptor)
+
+    def discard(self) -> None:
+        for temp, _ in self._files:
+            temp.unlink(missing_ok=True)
+
+
+def render_session(
+    routine: Routine, options: Options, output: Path, *, bitrate: str | None = None, captions_too: bool = False,
+    timeline_too: bool = False, progress: Progress | None = None,
+) -> None:
+    """Render the routine's session to output (format from its extension); see the module doc."""
+    fmt = format_for(output)
+    rate = check_bitrate(fmt, bitrate)
+    ffmpeg = find_ffmpeg(fmt) if fmt.codec else None
+    staging = _Staging()
+    sink: _WavSink | _FfmpegSink | None = None
+    compiling: _Compiling | None = None
+    try:
+        temp = staging.temp_for(output)
+        sink = _FfmpegSink(ffmpeg, fmt, rate, temp, output) if ffmpeg else _WavSink(temp)  # ffmpeg loads meanwhile
+        extras = {}
+        if captions_too:
+            extras[".srt"] = staging.temp_for(output.with_suffix(".srt"))
+            extras[".vtt"] = staging.temp_for(output.with_suffix(".vtt"))
+        if timeline_too:
+            extras[".json"] = staging.temp_for(output.with_suffix(".json"))
+        speech = Speech(options.voice, options.rate)
+        sounds = Leveled(Sounds(speech, options.cue_dir))
+        cue_lengths = session_cue_lengths(options)
+        compiling = _Compiling(routine, options, speech.duration, cue_lengths)
+        done = 0
+        for chunk in stream(compiling, sounds):
+            sink.write(chunk)
+            done += chunk.size
+            if progress:
+                progress(done / SAMPLE_RATE, compiling.total)
+        sink.finish()
+        sink = None
+        timeline = compiling.timeline()
+        write_tags(temp, fmt.kind, tags_for(timeline, routine.description))
+        texts = {".srt": captions.srt(timeline), ".vtt": captions.vtt(timeline), ".json": timeline.to_json() + "\n"}
+        for suffix, path in extras.items():
+            path.write_text(texts[suffix], encoding="utf-8")
+        staging.commit()
+    except OSError as exc:  # the output's folder, a full disk, the clip cache
+        raise VoiceguideError(f"cannot write {exc.filename or output}: {exc.strerror or exc}") from None
+    finally:
+        if sink is not None:
+            sink.abort()
+        if compiling is not None:
+            compiling.stop()
+        staging.discard()  # after a commit there is nothing left to discard

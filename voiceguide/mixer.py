@@ -1,0 +1,245 @@
+"""The mix: every sound placed at its event's planned sample, a window or a chunk at a time.
+
+Render and live play both read audio from here, so what a file contains is what
+is heard live. `mix` and `stream` are pure with respect to the samples they are
+given: a sound function maps an event to its samples (or None for silence).
+`Leveled` is the sound function that makes the session even: every sound is
+loudness-matched and peak-limited once, and faded at its edges so joins never click.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+
+import numpy as np
+
+from voiceguide.loudness import HOP, INTERPOLATOR_TAPS, gated_loudness, k_weighted, peak_envelope, powers_from_hops
+from voiceguide.sounds import Sounds
+from voiceguide.timeline import Event
+from voiceguide.tts import SAMPLE_RATE, _valid_clip, read_clip, write_clip
+
+SoundFn = Callable[[Event], "np.ndarray | None"]
+
+CHUNK = 4 * SAMPLE_RATE  # samples per streamed chunk: big enough that numpy and the pipe dominate Python overhead
+# The session should land at -16 LUFS integrated, the level spoken-word podcasts
+# and audiobook players expect. Each speech clip is brought to a level measured
+# amid silence; gating blocks that straddle speech and pauses pull the session's
+# integrated loudness about 0.4 LU below its clips' (measured on the built-in routines).
+SESSION_LUFS = -16.0
+SPEECH_LUFS = SESSION_LUFS + 0.4
+CUE_BELOW = 8.0  # dB: cue sounds sit under the voice, marking time without masking words
+CEILING_DBTP = -2.0  # per-sound true-peak ceiling; leaves 1 dB for the MP3 encoder's overshoot
+FADE = 0.004  # seconds of fade at each sound's edges
+LIMITER_WINDOW = 0.01  # seconds: how far ahead the limiter starts turning down, and holds after
+LIMITER_STEP = 15  # samples: the limiter's gain is worked out per step and interpolated; divides a gating hop
+CACHE_BYTES = 6 * 2**20  # leveled sounds kept in memory; a miss costs only a read of the cached clip
+_SILENCE_AROUND = 0.4  # measure a clip with this much silence each side, as it sits in the session
+
+
+def sample_at(seconds: float) -> int:
+    """The sample where a time on the timeline falls."""
+    return round(seconds * SAMPLE_RATE)
+
+
+def _add(out: np.ndarray, sound: np.ndarray, offset: int) -> None:
+    """Add sound into out, its first sample at out[offset] (offset may be negative or past the end)."""
+    first, last = max(offset, 0), min(offset + sound.size, out.size)
+    if first < last:
+        out[first:last] += sound[first - offset : last - offset]
+
+
+def mix(events: Sequence[Event], sounds: SoundFn, start: int, end: int) -> np.ndarray:
+    """Samples [start, end) of the session: the sounds of events (in start order) placed at their start samples."""
+    out = np.zeros(max(end - start, 0), dtype=np.float32)
+    for event in events:
+        at = sample_at(event.start)
+        if at >= end:
+            break
+        sound = sounds(event)
+        if sound is not None:
+            _add(out, sound, at - start)
+    return out
+
+
+def stream(events: Iterable[Event], sounds: SoundFn, chunk: int = CHUNK) -> Iterator[np.ndarray]:
+    """The whole session as consecutive chunks, reading events (in start order) only as far as needed.
+
+    The session ends at the last event's end. Memory holds only the sounds that
+    overlap the current chunk, so it does not grow with the session's length.
+    """
+    pending = iter(events)
+    upcoming = next(pending, None)
+    playing: list[tuple[int, np.ndarray]] = []
+    position = end = 0
+    while True:
+        stop = position + chunk
+        while upcoming is not None and sample_at(upcoming.start) < stop:
+            at = sample_at(upcoming.start)
+            end = max(end, sample_at(upcoming.end))
+            sound = sounds(upcoming)
+            if sound is not None:
+                playing.append((at, sound))
+                end = max(end, at + sound.size)
+            upcoming = next(pending, None)
+        if upcoming is None:
+            stop = min(stop, end)
+        if stop <= position:
+            return
+        out = np.zeros(stop - position, dtype=np.float32)
+        for at, sound in playing:
+            _add(out, sound, at - position)
+        playing = [(at, sound) for at, sound in playing if at + sound.size > stop]
+        position = stop
+        yield out
+
+
+def fade_edges(sound: np.ndarray, seconds: float = FADE) -> np.ndarray:
+    """Raised-cosine fade in and out, so a sound starts and ends at zero."""
+    n = min(int(seconds * SAMPLE_RATE), sound.size // 2)
+    if n == 0:
+        return sound
+    ramp = (0.5 - 0.5 * np.cos(np.linspace(0, np.pi, n + 2)[1:-1])).astype(np.float32)
+    out = sound.copy()
+    out[:n] *= ramp
+    out[-n:] *= ramp[::-1]
+    return out
+
+
+def _running_min(values: np.ndarray, radius: int) -> np.ndarray:
+    """Minimum over [i - radius, i + radius] for every i, in O(n log radius)."""
+    out, covered = np.pad(values, radius, constant_values=np.inf), 0  # so windows at the ends see past them
+    while covered < radius:
+        step = min(2 * covered + 1, radius - covered)  # keeps the covered span contiguous
+        wider = out.copy()
+        np.minimum(wider[step:], out[:-step], out=wider[step:])
+        np.minimum(wider[:-step], out[step:], out=wider[:-step])
+        out, covered = wider, covered + step
+    return out[radius:-radius]
+
+
+def _moving_average(values: np.ndarray, radius: int) -> np.ndarray:
+    padded = np.concatenate(([0.0], np.cumsum(np.pad(values.astype(np.float64), radius, mode="edge"))))
+    return (padded[2 * radius + 1 :] - padded[: -2 * radius - 1]) / (2 * radius + 1)
+
+
+def limiter_steps(step_peaks: np.ndarray, ceiling: float) -> np.ndarray:
+    """The gain per step of LIMITER_STEP samples that brings every step's peak under the ceiling.
+
+    A look-ahead peak limiter: the gain a step needs is held for a window each
+    side (running minimum) and smoothed by a moving average half as wide. So
+    neither a step's value nor its neighbours' exceed what the step needs, and
+    the gain changes slowly enough not to distort.
+    """
+    needed = np.minimum(1.0, ceiling / np.maximum(step_peaks, 1e-12))
+    radius = max(2, round(LIMITER_WINDOW * SAMPLE_RATE / LIMITER_STEP))
+    return _moving_average(_running_min(needed, radius), radius // 2).astype(np.float32)
+
+
+def _step_peaks(peaks: np.ndarray) -> np.ndarray:
+    """The largest peak in each step of LIMITER_STEP samples."""
+    steps = -(-peaks.size // LIMITER_STEP)
+    padded = np.zeros(steps * LIMITER_STEP, dtype=np.float32)
+    padded[: peaks.size] = peaks
+    per_step = padded[::LIMITER_STEP].copy()
+    for offset in range(1, LIMITER_STEP):  # strided maximum: numpy reduces a short last axis slowly
+        np.maximum(per_step, padded[offset::LIMITER_STEP], out=per_step)
+    return per_step
+
+
+def _per_sample(steps: np.ndarray, size: int) -> np.ndarray:
+    """Step values interpolated between step centres: never above a step's or its neighbour's value."""
+    centres = np.arange(steps.size) * LIMITER_STEP + (LIMITER_STEP - 1) / 2
+    return np.interp(np.arange(size), centres, steps).astype(np.float32)
+
+
+def level(sound: np.ndarray, lufs: float, ceiling_dbtp: float = CEILING_DBTP) -> np.ndarray:
+    """The sound at the given loudness (as heard amid silence), true peak under the ceiling, faded at the edges.
+
+    The loudness after limiting is worked out per limiter step: the gain changes
+    slowly against the K-filter, so each step's filtered energy scales by its gain squared.
+    """
+    sound = sound.astype(np.float32)
+    quiet = int(_SILENCE_AROUND * SAMPLE_RATE)
+    weighted = k_weighted(sound, SAMPLE_RATE, tail=quiet)
+    peaks = peak_envelope(sound)
+    step_peaks = _step_peaks(peaks)
+    steps = step_peaks.size
+    hop = int(HOP * SAMPLE_RATE)
+    # Energy per step of: silence, the sound, its ringing; padded to whole hops.
+    lead, tail = quiet // LIMITER_STEP, -(-(quiet + steps * LIMITER_STEP + quiet) // hop) * hop // LIMITER_STEP
+    squares = np.zeros(tail * LIMITER_STEP, dtype=np.float32)
+    squares[quiet : quiet + weighted.size] = np.square(weighted)
+    energy = squares.reshape(-1, LIMITER_STEP).sum(axis=1, dtype=np.float64)
+    ceiling = np.float32(10 ** (ceiling_dbtp / 20))
+    gain = 1.0
+    for _ in range(8):  # limiting takes away a little loudness: give it back, limit again
+        per_step = np.float32(gain) * limiter_steps(step_peaks * np.float32(gain), ceiling)
+        padded = np.concatenate((np.full(lead, per_step[0]), per_step, np.full(tail - lead - steps, per_step[-1])))
+        hops = (energy * np.square(padded, dtype=np.float64)).reshape(-1, hop // LIMITER_STEP).sum(axis=1)
+        reached = gated_loudness(powers_from_hops(hops, SAMPLE_RATE))
+        if not np.isfinite(reached):
+            return fade_edges(sound)
+        if abs(lufs - reached) < 0.1:
+            break
+        gain *= 10 ** ((lufs - reached) / 20)
+    curve = _per_sample(per_step, sound.size)
+    peak = float(np.max(peaks * curve))  # the curve is below ceiling / peaks, but for rounding
+    if peak > ceiling:
+        curve *= ceiling / np.float32(peak)
+    return fade_edges(sound * curve)
+
+
+def _to_clip(sound: np.ndarray) -> np.ndarray:
+    return np.clip(np.rint(sound * 32768), -32768, 32767).astype("<i2")
+
+
+# Names leveled clips in the speech cache, so a change to how sounds are leveled never reads old ones.
+LEVEL_KEY = "level-" + hashlib.sha256(
+    repr((SPEECH_LUFS, CEILING_DBTP, FADE, LIMITER_WINDOW, LIMITER_STEP, _SILENCE_AROUND, INTERPOLATOR_TAPS)).encode()
+).hexdigest()[:10]
+
+
+class Leveled:
+    """Sounds as they go into the mix: speech at SPEECH_LUFS, cues CUE_BELOW under it, all faded.
+
+    Leveling costs a few FFTs, so a leveled speech clip is kept in the speech
+    cache beside its clip, and recent sounds in memory (least recently used
+    first out, within cache_bytes).
+    """
+
+    def __init__(self, sounds: Sounds, cache_bytes: int = CACHE_BYTES) -> None:
+        self.sounds = sounds
+        self.cache_bytes = cache_bytes
+        self._recent: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+        self._bytes = 0
+
+    def __call__(self, event: Event) -> np.ndarray | None:
+        key = (event.kind, event.text)
+        sound = self._recent.get(key)
+        if sound is not None:
+            self._recent.move_to_end(key)
+            return sound
+        sound = self._speech(event) if event.kind == "speech" else self._other(event)
+        if sound is None:
+            return None
+        self._recent[key] = sound
+        self._bytes += sound.nbytes
+        while self._bytes > self.cache_bytes and len(self._recent) > 1:
+            _, dropped = self._recent.popitem(last=False)
+            self._bytes -= dropped.nbytes
+        return sound
+
+    def _speech(self, event: Event) -> np.ndarray:
+        clip = self.sounds.speech.path(event.text)
+        stored = clip.with_name(f"{clip.stem}.{LEVEL_KEY}.wav")
+        if not _valid_clip(stored):
+            raw = self.sounds.for_event(event)
+            assert raw is not None  # speech always sounds
+            write_clip(stored, _to_clip(level(raw, SPEECH_LUFS)))
+        return read_clip(stored).astype(np.float32) / 32768
+
+    def _other(self, event: Event) -> np.ndarray | None:
+        raw = self.sounds.for_event(event)
+        return None if raw is None else level(raw, SPEECH_LUFS - CUE_BELOW)

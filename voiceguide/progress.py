@@ -1,0 +1,36 @@
+"""The render progress bar: session time done of the total, and the time left to finish."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+from voiceguide.audiofile import Progress as ProgressFn
+
+
+def _clock(seconds: float | None) -> str:
+    if seconds is None:
+        return "?"
+    whole = int(seconds)
+    return f"{whole // 3600}:{whole // 60 % 60:02d}:{whole % 60:02d}" if whole >= 3600 else f"{whole // 60}:{whole % 60:02d}"
+
+
+@contextmanager
+def render_progress(console: Console, enabled: bool) -> Iterator[ProgressFn | None]:
+    """A progress callback drawing a rich bar on console, or None when disabled (not a terminal, --quiet)."""
+    if not enabled:
+        yield None
+        return
+    with Progress(
+        TextColumn("Rendering"), BarColumn(), TextColumn("{task.fields[done]} of {task.fields[total_text]} session"),
+        TextColumn("•"), TimeRemainingColumn(), console=console, transient=True,
+    ) as bar:
+        task = bar.add_task("render", total=None, done=_clock(0), total_text="?")
+
+        def update(done: float, total: float | None) -> None:
+            bar.update(task, completed=done, total=total, done=_clock(done), total_text=_clock(total))
+
+        yield update

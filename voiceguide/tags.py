@@ -1,0 +1,149 @@
+"""Metadata for rendered files: title, artist, album, and a chapter per exercise and side.
+
+MP3 gets ID3v2.3 (the version every player reads) with CHAP frames and a CTOC;
+OGG and FLAC get Vorbis comments with the CHAPTERnnn convention; WAV gets a RIFF
+INFO list. mutagen does the ID3 and Vorbis work: chapter frames, UTF-16 in
+v2.3 and Ogg page rewriting are too fiddly to hand-write.
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from voiceguide.timeline import Chapter, Timeline
+
+if TYPE_CHECKING:
+    from mutagen.flac import FLAC
+    from mutagen.oggvorbis import OggVorbis
+
+ARTIST = "voiceguide"
+GENRE = "Speech"
+
+
+@dataclass(frozen=True)
+class Tags:
+    title: str
+    album: str
+    artist: str
+    comment: str
+    chapters: tuple[Chapter, ...]
+    total: float
+
+
+def tags_for(timeline: Timeline, description: str | None) -> Tags:
+    return Tags(timeline.title, timeline.title, ARTIST, description or "", tuple(timeline.chapters()), timeline.total)
+
+
+def write_tags(path: Path, kind: str, tags: Tags) -> None:
+    """Tag the file at path, which holds audio of the given kind (mp3, ogg, flac, wav)."""
+    # mutagen is imported here, once the audio is encoded: importing it up front
+    # would hold back the encoder's start (a render's critical path) by ~12 ms.
+    from mutagen.flac import FLAC
+    from mutagen.oggvorbis import OggVorbis
+
+    if kind == "mp3":
+        _id3(path, tags)
+    elif kind == "ogg":
+        _vorbis(OggVorbis(str(path)), tags)
+    elif kind == "flac":
+        _vorbis(FLAC(str(path)), tags)
+    else:
+        _riff_info(path, tags)
+
+
+def _ms(seconds: float) -> int:
+    return round(seconds * 1000)
+
+
+def _id3(path: Path, tags: Tags) -> None:
+    from mutagen.id3 import CHAP, COMM, CTOC, ID3, TALB, TCON, TIT2, TLEN, TPE1, TSSE, CTOCFlags
+
+    id3 = ID3()
+    id3.add(TIT2(encoding=3, text=[tags.title]))
+    id3.add(TPE1(encoding=3, text=[tags.artist]))
+    id3.add(TALB(encoding=3, text=[tags.album]))
+    id3.add(TCON(encoding=3, text=[GENRE]))
+    id3.add(TLEN(encoding=3, text=[str(_ms(tags.total))]))
+    id3.add(TSSE(encoding=3, text=[ARTIST]))
+    if tags.comment:
+        id3.add(COMM(encoding=3, lang="eng", desc="", text=[tags.comment]))
+    ids = [f"chp{n}" for n in range(1, len(tags.chapters) + 1)]
+    id3.add(CTOC(
+        element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=ids,
+        sub_frames=[TIT2(encoding=3, text=[tags.title])],
+    ))
+    for element_id, chapter in zip(ids, tags.chapters, strict=True):
+        id3.add(CHAP(
+            element_id=element_id, start_time=_ms(chapter.start), end_time=_ms(chapter.end),
+            start_offset=0xFFFFFFFF, end_offset=0xFFFFFFFF,  # "use the times", per the chapter spec
+            sub_frames=[TIT2(encoding=3, text=[chapter.title])],
+        ))
+    id3.save(str(path), v2_version=3)
+    _chapters_in_time_order(path)
+
+
+def _chapters_in_time_order(path: Path) -> None:
+    """Put the CHAP frames in the order they play (mutagen orders frames by size).
+
+    The chapter spec allows any order, but some readers, ffprobe among them, list
+    chapters in file order. The tag's size does not change: frames only move.
+    """
+    with open(path, "r+b") as handle:
+        header = handle.read(10)
+        size = sum((byte & 0x7F) << (7 * (3 - i)) for i, byte in enumerate(header[6:10]))  # syncsafe
+        body = handle.read(size)
+        frames, chapters, offset = [], [], 0
+        while offset + 10 <= len(body) and body[offset] != 0:
+            length = 10 + struct.unpack(">I", body[offset + 4 : offset + 8])[0]  # v2.3: plain 32-bit sizes
+            frame = body[offset : offset + length]
+            if frame[:4] == b"CHAP":
+                element_end = frame.index(b"\0", 10) + 1
+                chapters.append((struct.unpack(">I", frame[element_end : element_end + 4])[0], frame))
+            else:
+                frames.append(frame)
+            offset += length
+        ordered = b"".join(frames + [frame for _, frame in sorted(chapters, key=lambda c: c[0])])
+        handle.seek(10)
+        handle.write(ordered + body[len(ordered) :])
+
+
+def _clock(seconds: float) -> str:
+    millis = _ms(seconds)
+    return f"{millis // 3_600_000:02d}:{millis // 60_000 % 60:02d}:{millis // 1000 % 60:02d}.{millis % 1000:03d}"
+
+
+def _vorbis(audio: FLAC | OggVorbis, tags: Tags) -> None:
+    if audio.tags is None:
+        audio.add_tags()
+    comments = {"TITLE": tags.title, "ARTIST": tags.artist, "ALBUM": tags.album, "GENRE": GENRE}
+    if tags.comment:
+        comments["DESCRIPTION"] = tags.comment
+    for n, chapter in enumerate(tags.chapters, start=1):
+        comments[f"CHAPTER{n:03d}"] = _clock(chapter.start)
+        comments[f"CHAPTER{n:03d}NAME"] = chapter.title
+    audio.tags.clear()
+    for key, value in comments.items():
+        audio.tags[key] = [value]
+    audio.save()
+
+
+def _riff_info(path: Path, tags: Tags) -> None:
+    """Append a LIST/INFO chunk after the audio and fix the RIFF size to cover it."""
+    fields = {b"INAM": tags.title, b"IART": tags.artist, b"IPRD": tags.album, b"IGNR": GENRE, b"ISFT": ARTIST}
+    if tags.comment:
+        fields[b"ICMT"] = tags.comment
+    body = b"INFO"
+    for key, value in fields.items():
+        data = value.encode("utf-8") + b"\0"
+        body += key + struct.pack("<I", len(data)) + data + (b"\0" if len(data) % 2 else b"")
+    with open(path, "r+b") as handle:
+        handle.seek(0, 2)
+        if handle.tell() % 2:  # chunks start on even offsets
+            handle.write(b"\0")
+        handle.write(b"LIST" + struct.pack("<I", len(body)) + body)
+        size = handle.tell()
+        handle.seek(4)
+        handle.write(struct.pack("<I", size - 8))
