@@ -27,6 +27,7 @@ from voiceguide import audio_out
 from voiceguide.live_display import Lines, render
 from voiceguide.keys import split_keys
 from voiceguide.player import Status
+from voiceguide.mixer import Leveled
 from voiceguide.sounds import Sounds
 
 SHORT = str(ROOT / "tests" / "routines" / "short.yaml")
@@ -61,8 +62,8 @@ def expected_onsets(events_and_sounds) -> list[tuple[float, float]]:  # noqa: AN
 
 def planned(speech) -> list[tuple[float, float]]:  # noqa: ANN001
     timeline = voiceguide.plan(SHORT, speech=speech, **CHOICES)
-    sounds = Sounds(speech)
-    return expected_onsets((e, sounds.for_event(e)) for e in timeline.events if e.kind in ("speech", "cue"))
+    sounds = Leveled(Sounds(speech))  # what the player plays
+    return expected_onsets((e, sounds(e)) for e in timeline.events if e.kind in ("speech", "cue"))
 
 
 def test_play_command_speaks_every_cue_on_time(sink, speech):

@@ -1,10 +1,15 @@
-"""Every speech clip comes out at one loudness, whatever the text, rate or voice."""
+"""Every sound goes into the mix at one loudness, whatever the text, rate or voice; cues sit below speech."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from voiceguide.tts import SAMPLE_RATE, SPEECH_LEVEL_DBFS, Speech, voiced_level
+from voiceguide.cues import CUE_NAMES
+from voiceguide.loudness import integrated_loudness, true_peak
+from voiceguide.mixer import CEILING_DBTP, CUE_BELOW, SPEECH_LUFS, Leveled
+from voiceguide.sounds import Sounds
+from voiceguide.timeline import Event
+from voiceguide.tts import SAMPLE_RATE, Speech
 
 TEXTS = (
     "One.",
@@ -15,24 +20,30 @@ TEXTS = (
 )
 
 
-def loudness_db(samples: np.ndarray) -> float:
-    """RMS over 50 ms windows within 20 dB of the loudest: the voice, not the pauses (dBFS)."""
-    x = samples.astype(np.float64) / 32768
-    size = int(0.05 * SAMPLE_RATE)
-    windows = x[: max(size, x.size // size * size)].reshape(-1, min(size, x.size))
-    power = np.mean(windows**2, axis=1)
-    return float(10 * np.log10(np.mean(power[power >= power.max() / 100])))
+def lufs(samples: np.ndarray) -> float:
+    """Integrated loudness of the sound as it sits in a session: amid silence."""
+    quiet = np.zeros(int(0.4 * SAMPLE_RATE))
+    return integrated_loudness(np.concatenate((quiet, samples.astype(np.float64), quiet)), SAMPLE_RATE)
 
 
-def test_texts_rates_and_voices_come_out_at_about_the_same_level(speech):
+def test_texts_rates_and_voices_come_out_at_one_loudness(speech):
     others = [v.id for v in speech.voices() if v.id in ("gmw/de", "roa/fr")]
     engines = [speech, Speech(rate=80), Speech(rate=400)] + [Speech(voice, 150) for voice in others]
-    clips = [engine.samples(text) for engine in engines for text in TEXTS]
-    # On the level the clips are normalized by, espeak's own output spreads over about 2.6 dB.
-    own = [20 * np.log10(voiced_level(clip)) for clip in clips]
-    assert max(own) - min(own) < 0.2 and abs(own[0] - SPEECH_LEVEL_DBFS) < 0.1, own
-    # A different meter (50 ms windows) agrees within the usual disagreement of meters on short clips.
-    other = [loudness_db(clip) for clip in clips]
-    assert max(other) - min(other) < 2.0 and abs(np.median(other) - SPEECH_LEVEL_DBFS) < 1.0, other
-    peaks = [20 * np.log10(np.max(np.abs(clip.astype(np.float64))) / 32768) for clip in clips]
-    assert max(peaks) <= -0.9  # headroom kept: nothing clips when cues are mixed in
+    raw = [engine.samples(text).astype(np.float32) / 32768 for engine in engines for text in TEXTS]
+    leveled = [Leveled(Sounds(engine))(Event(0, 1, "speech", text)) for engine in engines for text in TEXTS]
+    # Loudness (BS.1770) is measured over 0.4 s blocks: a word shorter than that has none to speak of.
+    kept = [i for i, sound in enumerate(raw) if sound.size >= 0.4 * SAMPLE_RATE]
+    assert len(kept) >= 0.8 * len(raw)
+    raw, leveled = [raw[i] for i in kept], [leveled[i] for i in kept]
+    # espeak's own output spreads over several LU; what is mixed does not.
+    assert max(map(lufs, raw)) - min(map(lufs, raw)) > 2
+    heard = [lufs(sound) for sound in leveled]
+    assert max(heard) - min(heard) < 1.0 and abs(np.median(heard) - SPEECH_LUFS) < 0.5, heard
+    assert max(true_peak(sound) for sound in leveled) <= 10 ** (CEILING_DBTP / 20) + 1e-3
+
+
+def test_cue_sounds_sit_below_speech(speech):
+    leveled = Leveled(Sounds(speech))
+    for name in CUE_NAMES:
+        cue = leveled(Event(0, 1, "cue", name))
+        assert abs(lufs(cue) - (SPEECH_LUFS - CUE_BELOW)) < 1.0, name

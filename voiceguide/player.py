@@ -26,6 +26,7 @@ from voiceguide.audio_out import SEEK_GAP, Output, Tape, tape_length
 from voiceguide.compiler import iter_events
 from voiceguide.options import Options
 from voiceguide.routine import Routine
+from voiceguide.mixer import Leveled
 from voiceguide.sounds import Sounds
 from voiceguide.timeline import Event
 from voiceguide.tts import Speech
@@ -82,7 +83,7 @@ class Session:
         self.routine = routine
         self.options = options
         self.speech = speech or Speech(options.voice, options.rate)
-        self.sounds = Sounds(self.speech, options.cue_dir)
+        self.sounds = Leveled(Sounds(self.speech, options.cue_dir))  # as render mixes them: live sounds like the file
         self.cue_lengths = session_cue_lengths(options)
         self.output = output
         self.history: list[Mark] = []
@@ -235,7 +236,7 @@ class Session:
     def _feed(self) -> None:
         try:
             for event in iter_events(self.routine, self.options, self.speech.duration, self.cue_lengths):
-                sound = self.sounds.for_event(event)
+                sound = self.sounds(event)
                 with self._cond:
                     if self._state == "stopped":
                         return

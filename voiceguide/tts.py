@@ -4,9 +4,8 @@ pyttsx3 is not thread-safe and espeak can only be initialised once per process,
 so one worker thread owns the engine and every request goes through its queue.
 Each distinct (engine, voice, rate, text) is synthesized once; the cached clip
 is trimmed of espeak's leading and trailing silence so a clip's length is the
-time it is heard, which is what the compiler schedules against, and brought to
-one loudness so no sentence, rate or voice sounds louder than another (cue
-sounds are made to sit well below this level).
+time it is heard, which is what the compiler schedules against. Loudness is
+evened out later, for render and live play alike, by mixer.Leveled.
 """
 
 from __future__ import annotations
@@ -31,14 +30,10 @@ import numpy as np
 from voiceguide.errors import VoiceguideError
 
 SAMPLE_RATE = 22050  # what espeak produces, whatever the file extension
-CLIP_FORMAT = 4  # bump when the processing below changes what a cached clip holds
+CLIP_FORMAT = 5  # bump when the processing below changes what a cached clip holds
 SILENCE_THRESHOLD = 200  # |sample| below this counts as silence (of 32767)
 LEAD_KEEP = 0.01  # seconds of silence kept before the first sound
 TAIL_KEEP = 0.05  # and after the last
-SPEECH_LEVEL_DBFS = -20.0  # RMS of every clip's voiced part (espeak's own level varies by about 3 dB)
-PEAK_CEILING = 0.89  # -1 dBFS: normalizing never pushes a peak past this
-LEVEL_FRAME = 0.02  # seconds per frame when measuring the level
-VOICED_RANGE = 0.1  # frames within 20 dB of the loudest one count as voiced
 SYNTH_TIMEOUT = 30.0  # seconds to wait for espeak's end-of-message event before asking it directly
 
 
@@ -156,7 +151,6 @@ class _EngineWorker:
                 samples = trim_silence(engine.synthesize(text))
                 if samples.size == 0:
                     raise VoiceguideError(f"the speech engine produced no sound for {text!r}")
-                samples = normalize_level(samples)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 write_clip(target, samples)
                 future.set_result(target)
@@ -249,22 +243,6 @@ def trim_silence(samples: np.ndarray) -> np.ndarray:
     first = max(0, loud[0] - int(LEAD_KEEP * SAMPLE_RATE))
     last = min(samples.size, loud[-1] + 1 + int(TAIL_KEEP * SAMPLE_RATE))
     return samples[first:last]
-
-
-def voiced_level(samples: np.ndarray) -> float:
-    """RMS (of full scale) over the frames that carry the voice, ignoring pauses between words."""
-    x = samples.astype(np.float64) / 32768.0
-    size = int(LEVEL_FRAME * SAMPLE_RATE)
-    frames = x[: x.size // size * size].reshape(-1, size) if x.size >= size else x.reshape(1, -1)
-    power = np.mean(frames**2, axis=1)
-    return float(np.sqrt(np.mean(power[power >= power.max() * VOICED_RANGE**2])))
-
-
-def normalize_level(samples: np.ndarray) -> np.ndarray:
-    """Scale a (non-silent) clip to SPEECH_LEVEL_DBFS, as far as PEAK_CEILING allows."""
-    peak = np.max(np.abs(samples.astype(np.float64))) / 32768.0
-    gain = min(10 ** (SPEECH_LEVEL_DBFS / 20) / voiced_level(samples), PEAK_CEILING / peak)
-    return np.clip(np.round(samples * gain), -32768, 32767).astype(np.int16)
 
 
 def read_clip(path: Path) -> np.ndarray:
