@@ -2,7 +2,7 @@
 """voiceguide benchmarks: figures and ratios against baselines measured in the same run.
 
     .venv/bin/python scripts/bench.py               # every section
-    .venv/bin/python scripts/bench.py --only render
+    .venv/bin/python scripts/bench.py --only render   # or --only live (plays into a PulseAudio null sink)
 
 Each section is a function in SECTIONS. Timed commands run as subprocesses, as a
 user runs them; rival runs are interleaved and repeated, and the ratio uses the
@@ -160,7 +160,14 @@ def _render_section(work: Path, repeat: int) -> None:
     }))
 
 
-SECTIONS: dict[str, Callable[[int], None]] = {"render": render_section}
+def live_section(repeat: int) -> None:
+    """Live play into a PulseAudio null sink (scripts/bench_live.py): one session, so `repeat` does not apply."""
+    import bench_live  # beside this script
+
+    bench_live.run()
+
+
+SECTIONS: dict[str, Callable[[int], None]] = {"render": render_section, "live": live_section}
 
 
 def main() -> None:

@@ -70,11 +70,12 @@ def drain(main: int, process: subprocess.Popen, until: float | None = None) -> N
 
 def expected(speech) -> list[float]:  # noqa: ANN001
     import voiceguide
+    from voiceguide.mixer import Leveled
     from voiceguide.sounds import Sounds
 
     timeline = voiceguide.plan(ROUTINE, speech=speech, **CHOICES)
-    sounds = Sounds(speech)
-    return [e.start + clip_onset(sounds.for_event(e)) for e in timeline.events if e.kind in ("speech", "cue")]
+    sounds = Leveled(Sounds(speech))  # what the player plays
+    return [e.start + clip_onset(sounds(e)) for e in timeline.events if e.kind in ("speech", "cue")]
 
 
 def session_figures(sink: NullSink) -> tuple[np.ndarray, float, float, float]:
@@ -115,14 +116,15 @@ def baseline_errors(sink: NullSink) -> np.ndarray:
     import simpleaudio
 
     import voiceguide
+    from voiceguide.mixer import Leveled
     from voiceguide.sounds import Sounds
     from voiceguide.tts import Speech
 
     speech = Speech(rate=150)
-    sounds = Sounds(speech)
+    sounds = Leveled(Sounds(speech))
     timeline = voiceguide.plan(ROUTINE, speech=speech, **CHOICES)
     cues = [
-        (e.start, (sounds.for_event(e) * 32767).astype(np.int16))
+        (e.start, (sounds(e) * 32767).astype(np.int16))
         for e in timeline.events
         if e.kind in ("speech", "cue") and e.start < BASELINE_SECONDS
     ]
