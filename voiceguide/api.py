@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from voiceguide.audiofile import Progress, default_output, render_session
+from voiceguide.renderer import Progress, default_output, render_session
 from voiceguide.compiler import compile_timeline
 from voiceguide.cues import session_cue_lengths
 from voiceguide.errors import VoiceguideError

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-from voiceguide.audiofile import Progress as ProgressFn
+from voiceguide.renderer import Progress as ProgressFn
 
 
 def _clock(seconds: float | None) -> str:
