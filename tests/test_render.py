@@ -141,7 +141,7 @@ def test_captions_carry_every_spoken_cue_where_it_is_heard(lower_back):
     audio = decoded(folder / "lower-back.mp3")
     audible = [(e["start"], e["start"] + e["duration"]) for e in plan["events"] if e["kind"] in ("speech", "cue")]
     quiet_checked = 0
-    for start, end, _ in srt:
+    for start, _, _ in srt:
         at = sample_at(start)
         voice = audio[at : at + int(0.2 * SAMPLE_RATE)]
         assert np.sqrt(np.mean(voice**2)) > 0.01
