@@ -10,7 +10,7 @@ import pytest
 from voiceguide import api
 from voiceguide.compiler import compile_timeline
 from voiceguide.options import options_for
-from voiceguide.routine import builtin_names, load_routine
+from voiceguide.routine import builtin_names, load_routine, parse_routine
 from voiceguide.timeline import Timeline
 
 from .conftest import run_cli
@@ -177,3 +177,24 @@ def test_bad_option_is_one_line_exit_2() -> None:
         result = run_cli("plan", "quick-neck", *args)
         assert result.returncode == 2, args
         assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr, result.stderr
+
+
+def test_a_note_too_long_for_its_hold_is_said_before_it(speech) -> None:  # noqa: ANN001
+    routine = parse_routine(
+        "title: t\nexercises:\n  - name: Reach\n    sides: [right]\n    repeat: 3\n    steps:\n"
+        "      - hold: 2 seconds\n        note: Keep your shoulders low and breathe slowly through your nose.\n"
+    )
+    timeline = compile_timeline(routine, options_for(routine), speech.duration)
+    said = spoken(timeline)
+    note = "Keep your shoulders low and breathe slowly through your nose."
+    assert said.count(note) == 3
+    assert said[said.index(note) + 1] == "Hold for 2 seconds."
+    assert "Exercise" not in said[1] and said[1] == "Reach. 3 times."  # one side is not "each side"
+
+
+def test_an_unwritable_speech_cache_is_one_line_exit_2(tmp_path) -> None:  # noqa: ANN001
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    result = run_cli("plan", "quick-neck", env={"XDG_CACHE_HOME": str(blocker / "cache")})
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0 and "cannot write the speech cache" in result.stderr, result.stderr

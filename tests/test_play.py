@@ -15,6 +15,7 @@ import select
 import subprocess
 import sys
 import termios
+import threading
 import time
 
 import pytest
@@ -28,6 +29,7 @@ from voiceguide.keys import split_keys
 from voiceguide.player import Status
 from voiceguide.mixer import Leveled
 from voiceguide.sounds import Sounds
+from voiceguide.tts import Speech
 
 SHORT = str(ROOT / "tests" / "routines" / "short.yaml")
 CHOICES = {"brief": True, "rest": 1.0, "breath": "1:1"}
@@ -272,3 +274,15 @@ def test_plain_lines_name_each_cue_once_and_each_change_of_state():
 
 def test_keys_keep_escape_sequences_whole():
     assert split_keys("n\x1b[Cq \x1b[D") == ["n", "\x1b[C", "q", " ", "\x1b[D"]
+
+
+def test_controls_after_quit_return_at_once(sink, tmp_path):
+    """'q' then 'n' in one key read must not freeze the player while clips are still being made."""
+    cold = Speech(rate=150, cache=tmp_path / "cache")
+    session = voiceguide.play(SHORT, wait=False, speech=cold, **CHOICES)
+    session.quit()
+    steering = threading.Thread(target=lambda: (session.next(), session.previous()), daemon=True)
+    steering.start()
+    steering.join(3)
+    assert not steering.is_alive(), "next()/previous() after quit() hung"
+    assert session.state == "stopped"

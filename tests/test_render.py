@@ -263,7 +263,8 @@ def test_killed_encoder_leaves_no_partial_file_and_the_old_file_untouched(tmp_pa
     assert leftovers(tmp_path) == []
 
 
-def test_ctrl_c_stops_cleanly(tmp_path):
+@pytest.mark.parametrize("stop,code", [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)])
+def test_ctrl_c_or_kill_stops_cleanly(tmp_path, stop, code):
     target = tmp_path / "long.mp3"
     target.write_bytes(b"my earlier render")
     process = subprocess.Popen(
@@ -271,9 +272,9 @@ def test_ctrl_c_stops_cleanly(tmp_path):
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     encoder = _wait_for_ffmpeg(process.pid)
-    process.send_signal(signal.SIGINT)
+    process.send_signal(stop)
     out, err = process.communicate(timeout=60)
-    assert process.returncode == 130
+    assert process.returncode == code
     assert out == "" and "Traceback" not in err
     assert target.read_bytes() == b"my earlier render"
     assert leftovers(tmp_path) == []

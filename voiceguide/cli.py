@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
+import signal
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -172,8 +173,15 @@ def render(
         typer.echo(f"wrote {', '.join(str(p) for p in [path, *extras])}")
 
 
+def _exit_on(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
     """Entry point: user errors as one line with exit 2, Ctrl-C as exit 130, never a traceback for either."""
+    # A kill or a closed terminal unwinds like Ctrl-C, so temp files and ffmpeg are cleaned up.
+    for stop in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(stop, _exit_on)
     try:
         result = app(standalone_mode=False)
     except VoiceguideError as exc:

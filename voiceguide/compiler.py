@@ -155,15 +155,14 @@ class _Session:
             if index < count:
                 yield from self.quiet(self.options.rest, "rest")
         self.context = {}
-        closing_gap = SENTENCE_GAP if self.plays("session-end") else 0
-        yield from self.say("That is the end of the session. Well done.", "closing", gap=closing_gap)
+        yield from self.say("That is the end of the session. Well done.", "closing")
         yield from self.cue("session-end", gap=0)
 
     def exercise(self, exercise: Exercise, index: int, count: int) -> Iterator[Event]:
         reps = rep_count(exercise.repeat, self.options)
         heading = f"Exercise {index} of {count}: {exercise.name}." if count > 1 else f"{exercise.name}."
         if reps > 1:
-            heading += f" {plural(reps, 'time')}" + (" on each side." if exercise.sides else ".")
+            heading += f" {plural(reps, 'time')}" + (" on each side." if len(exercise.sides) > 1 else ".")
         elif len(exercise.sides) > 1:
             heading += " On each side."
         yield from self.cue("exercise-start")
@@ -213,6 +212,9 @@ class _Session:
     def hold(self, hold: Hold, note: str | None) -> Iterator[Event]:
         length = hold_length(hold, self.options)
         said = plural(length.breaths, "breath") if length.breaths else say_seconds(length.seconds)
+        if note and self.duration(note) > length.seconds:  # too long to speak inside the hold: say it first
+            yield from self.say(note, "note")
+            note = None
         yield from self.say(f"Hold for {said}.", "announce", gap=0)
         yield from self.cue("hold-start", gap=0)  # the chime is the "go": the hold starts as it ends
         start, end = self.t, self.t + length.seconds

@@ -165,6 +165,8 @@ class Session:
     def next(self) -> float:
         """Skip to the start of the next exercise (from the last one: the closing words; from those: the end)."""
         with self._cond:
+            if self._state in ("finished", "stopped"):  # nothing left to steer
+                return self.position()
             segment = self._segment(self.position())
             starts = self._segment_starts(wanted=segment + 2)
             if segment + 1 >= len(starts):  # in the closing words: the feeder is done, there is nothing after
@@ -178,6 +180,8 @@ class Session:
     def previous(self) -> float:
         """Back to the start of this exercise; pressed again within PREVIOUS_WINDOW seconds: the one before."""
         with self._cond:
+            if self._state in ("finished", "stopped"):
+                return self.position()
             now = time.monotonic()
             segment = self._segment(self.position())
             starts = self._segment_starts(wanted=segment + 1)

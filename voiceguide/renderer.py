@@ -316,7 +316,7 @@ def render_session(
         for suffix, path in extras.items():
             path.write_text(texts[suffix], encoding="utf-8")
         staging.commit()
-    except OSError as exc:  # the output's folder, a full disk, the clip cache
+    except OSError as exc:  # the output's folder, a full disk
         raise VoiceguideError(f"cannot write {exc.filename or output}: {exc.strerror or exc}") from None
     finally:
         if sink is not None:

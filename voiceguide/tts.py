@@ -151,7 +151,6 @@ class _EngineWorker:
                 samples = trim_silence(engine.synthesize(text))
                 if samples.size == 0:
                     raise VoiceguideError(f"the speech engine produced no sound for {text!r}")
-                target.parent.mkdir(parents=True, exist_ok=True)
                 write_clip(target, samples)
                 future.set_result(target)
             except BaseException as exc:
@@ -253,8 +252,12 @@ def read_clip(path: Path) -> np.ndarray:
 
 
 def write_clip(path: Path, samples: np.ndarray) -> None:
-    """Write atomically: a clip in the cache is always whole."""
-    fd, tmp = tempfile.mkstemp(suffix=".tmp", dir=path.parent)
+    """Write atomically: a clip in the cache is always whole. An unwritable cache is a user error."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise VoiceguideError(f"cannot write the speech cache {path.parent}: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "wb") as handle, wave.open(handle, "wb") as clip:
             clip.setnchannels(1)
@@ -262,6 +265,9 @@ def write_clip(path: Path, samples: np.ndarray) -> None:
             clip.setframerate(SAMPLE_RATE)
             clip.writeframes(samples.astype("<i2").tobytes())
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise VoiceguideError(f"cannot write the speech cache {path.parent}: {exc.strerror or exc}") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
