@@ -29,7 +29,15 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.audio_sink import RATE, NullSink, clip_onset, match, missing_tools, onsets, quiet_from  # noqa: E402
+from tests.audio_sink import (  # noqa: E402
+    RATE,
+    NullSink,
+    clip_onset,
+    match,
+    missing_tools,
+    onsets,
+    quiet_from,
+)
 
 ROUTINE = "quick-neck"
 CHOICES = {"brief": True, "hold": "low", "reps": "low", "breath": "2:3", "rest": 2.0}

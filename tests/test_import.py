@@ -11,8 +11,8 @@ from tests.conftest import ROOT, SEED, run_cli
 from voiceguide import import_article, load_routine, parse_routine
 from voiceguide.amounts import find_duration, find_reps
 from voiceguide.compiler import compile_timeline
-from voiceguide.errors import RoutineError
 from voiceguide.draft import read_article
+from voiceguide.errors import RoutineError
 from voiceguide.options import Options
 from voiceguide.routine import Breath, Hold, Routine, Say, Span
 

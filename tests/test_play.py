@@ -21,13 +21,22 @@ import time
 import pytest
 
 import voiceguide
-from tests.audio_sink import RATE, NullSink, clip_onset, loud_frames, match, missing_tools, onsets, quiet_from
+from tests.audio_sink import (
+    RATE,
+    NullSink,
+    clip_onset,
+    loud_frames,
+    match,
+    missing_tools,
+    onsets,
+    quiet_from,
+)
 from tests.conftest import ROOT, run_cli
 from voiceguide import audio_out
-from voiceguide.live_display import Lines, render
 from voiceguide.keys import split_keys
-from voiceguide.player import Status
+from voiceguide.live_display import Lines, render
 from voiceguide.mixer import Leveled
+from voiceguide.player import Status
 from voiceguide.sounds import Sounds
 from voiceguide.tts import Speech
 

@@ -10,7 +10,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from voiceguide.errors import RoutineError
-from voiceguide.routine import Breath, Hold, Say, Span, builtin_names, load_routine, parse_routine
+from voiceguide.routine import (
+    Breath,
+    Hold,
+    Say,
+    Span,
+    builtin_names,
+    load_routine,
+    parse_routine,
+)
 
 from .conftest import ROOT, run_cli
 

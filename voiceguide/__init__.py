@@ -8,7 +8,15 @@
     session.pause(); session.resume(); session.next(); session.wait()
 """
 
-from voiceguide.api import DEFAULT_ROUTINE, check, plan, render, resolve, routines, voices
+from voiceguide.api import (
+    DEFAULT_ROUTINE,
+    check,
+    plan,
+    render,
+    resolve,
+    routines,
+    voices,
+)
 from voiceguide.compiler import compile_timeline, iter_events
 from voiceguide.errors import RoutineError, VoiceguideError
 from voiceguide.importer import import_article, import_file

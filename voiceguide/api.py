@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from voiceguide.renderer import Progress, default_output, render_session
 from voiceguide.compiler import compile_timeline
 from voiceguide.cues import session_cue_lengths
 from voiceguide.errors import VoiceguideError
 from voiceguide.options import Options, options_for
+from voiceguide.renderer import Progress, default_output, render_session
 from voiceguide.routine import Routine, builtin_names, load_routine
 from voiceguide.timeline import Timeline
 from voiceguide.tts import Speech, VoiceInfo, list_voices

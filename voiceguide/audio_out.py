@@ -21,13 +21,14 @@ from collections.abc import Iterator
 import numpy as np
 
 from voiceguide.errors import VoiceguideError
-from voiceguide.tts import SAMPLE_RATE
+from voiceguide.tts import SAMPLE_RATE, to_float, to_int16
 
 PROBE_SECONDS = 0.02
 # Numpy zero-fills big arrays lazily (calloc): only the pages cues are written to
 # take memory, so a tape can cover a long stretch of session for little cost.
 TAPE_CAPACITY = 30 * 60.0
 SEEK_GAP = 0.15  # quiet before the new place after a skip: longer than the device's buffer of the old one
+STOP_REACH = 1.0  # seconds past a halt the stream may still play before stop() takes effect (measured 0.17-0.28 s)
 TAIL = 0.5  # quiet after the session's last sound, so the device plays it out before the stream ends
 
 
@@ -110,8 +111,7 @@ class Tape:
         stop = min(self.samples.size, first + sound.size)
         if stop <= first:
             return
-        mixed = self.samples[first:stop].astype(np.float32) + sound[: stop - first] * 32767.0
-        self.samples[first:stop] = np.clip(mixed, -32768, 32767).astype(np.int16)
+        self.samples[first:stop] = to_int16(to_float(self.samples[first:stop]) + sound[: stop - first])
 
     def play(self, output: Output) -> None:
         self._stream = output.play(self.samples)
@@ -124,9 +124,13 @@ class Tape:
         return min(self.end, max(self.quiet_until, self.start + now - self.began))
 
     def silence_from(self, position: float) -> None:
-        """Zero everything from `position` on: the stream goes quiet once the device's buffer has played."""
+        """Zero what the stream can still reach from `position`: it goes quiet once the device's buffer has played.
+
+        Only STOP_REACH is zeroed, not the rest of the tape: the tape is dropped once stopped,
+        and zeroing a half-hour tape would take ~0.1 s and fault in all its pages.
+        """
         first = max(0, int(round((position - self.start) * SAMPLE_RATE)))
-        self.samples[first:] = 0
+        self.samples[first : first + int(STOP_REACH * SAMPLE_RATE)] = 0
 
     def stop(self) -> None:
         if self._stream is not None:

@@ -187,7 +187,7 @@ def main() -> None:
     except VoiceguideError as exc:
         print(str(exc) if getattr(exc, "source", None) else f"voiceguide: {exc}", file=sys.stderr)
         sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, typer.Abort):  # typer >= 0.2x exits 130 itself; older ones raise Abort
         print("voiceguide: interrupted", file=sys.stderr)
         sys.exit(130)
     except Exception as exc:

@@ -8,13 +8,13 @@ session is synthesized; `compile_timeline` collects them.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from voiceguide.cues import BUILTIN_LENGTHS, PLACES, plays
-from voiceguide.options import PICKS, Options
-from voiceguide.routine import Breath, Exercise, Hold, Routine, Say, Span
-from voiceguide.timeline import Event, Timeline
+from voiceguide.options import Options
+from voiceguide.routine import PICKS, Breath, Exercise, Hold, Routine, Say, Span
+from voiceguide.timeline import Event, Timeline, session_total
 
 DurationFn = Callable[[str], float]
 
@@ -94,9 +94,13 @@ def compile_timeline(
     routine: Routine, options: Options, duration: DurationFn, cue_lengths: Mapping[str, float] | None = None
 ) -> Timeline:
     """cue_lengths: seconds per cue sound name (voiceguide.cues.cue_lengths); default: the built-in sounds'."""
-    events = tuple(iter_events(routine, options, duration, cue_lengths))
-    total = max((e.end for e in events), default=0.0)
-    return Timeline(routine.title, events, total, tuple(e.name for e in routine.exercises))
+    return timeline_of(routine, iter_events(routine, options, duration, cue_lengths))
+
+
+def timeline_of(routine: Routine, events: Iterable[Event]) -> Timeline:
+    """The routine's compiled events as a Timeline: the one place a timeline is put together."""
+    events = tuple(events)
+    return Timeline(routine.title, events, session_total(events), tuple(e.name for e in routine.exercises))
 
 
 def iter_events(

@@ -11,7 +11,6 @@ import wave
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from voiceguide.errors import VoiceguideError

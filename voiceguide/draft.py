@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import Literal
 
 from voiceguide.amounts import Amount, find_duration, find_reps
-from voiceguide.article import IMPERATIVES, Block, Section, decode, parse_article, sentences
+from voiceguide.article import (
+    IMPERATIVES,
+    Block,
+    Section,
+    decode,
+    parse_article,
+    sentences,
+)
 from voiceguide.errors import RoutineError
 from voiceguide.routine import BREATH_PHASE_LIMITS
 

@@ -11,14 +11,28 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 
 import numpy as np
 
-from voiceguide.loudness import HOP, INTERPOLATOR_TAPS, gated_loudness, k_weighted, peak_envelope, powers_from_hops
+from voiceguide.loudness import (
+    HOP,
+    INTERPOLATOR_TAPS,
+    gated_loudness,
+    k_weighted,
+    peak_envelope,
+    powers_from_hops,
+)
 from voiceguide.sounds import Sounds
 from voiceguide.timeline import Event
-from voiceguide.tts import SAMPLE_RATE, _valid_clip, read_clip, write_clip
+from voiceguide.tts import (
+    SAMPLE_RATE,
+    _valid_clip,
+    read_clip,
+    to_float,
+    to_int16,
+    write_clip,
+)
 
 SoundFn = Callable[[Event], "np.ndarray | None"]
 
@@ -48,19 +62,6 @@ def _add(out: np.ndarray, sound: np.ndarray, offset: int) -> None:
     first, last = max(offset, 0), min(offset + sound.size, out.size)
     if first < last:
         out[first:last] += sound[first - offset : last - offset]
-
-
-def mix(events: Sequence[Event], sounds: SoundFn, start: int, end: int) -> np.ndarray:
-    """Samples [start, end) of the session: the sounds of events (in start order) placed at their start samples."""
-    out = np.zeros(max(end - start, 0), dtype=np.float32)
-    for event in events:
-        at = sample_at(event.start)
-        if at >= end:
-            break
-        sound = sounds(event)
-        if sound is not None:
-            _add(out, sound, at - start)
-    return out
 
 
 def stream(events: Iterable[Event], sounds: SoundFn, chunk: int = CHUNK) -> Iterator[np.ndarray]:
@@ -191,10 +192,6 @@ def level(sound: np.ndarray, lufs: float, ceiling_dbtp: float = CEILING_DBTP) ->
     return fade_edges(sound * curve)
 
 
-def _to_clip(sound: np.ndarray) -> np.ndarray:
-    return np.clip(np.rint(sound * 32768), -32768, 32767).astype("<i2")
-
-
 # Names leveled clips in the speech cache, so a change to how sounds are leveled never reads old ones.
 LEVEL_KEY = "level-" + hashlib.sha256(
     repr((SPEECH_LUFS, CEILING_DBTP, FADE, LIMITER_WINDOW, LIMITER_STEP, _SILENCE_AROUND, INTERPOLATOR_TAPS)).encode()
@@ -237,8 +234,8 @@ class Leveled:
         if not _valid_clip(stored):
             raw = self.sounds.for_event(event)
             assert raw is not None  # speech always sounds
-            write_clip(stored, _to_clip(level(raw, SPEECH_LUFS)))
-        return read_clip(stored).astype(np.float32) / 32768
+            write_clip(stored, to_int16(level(raw, SPEECH_LUFS)))
+        return to_float(read_clip(stored))
 
     def _other(self, event: Event) -> np.ndarray | None:
         raw = self.sounds.for_event(event)

@@ -6,9 +6,15 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from voiceguide.cues import CUE_LEVELS
-from voiceguide.routine import MAX_HOLD_SECONDS, MAX_REPEAT, MAX_REST, RATE_LIMITS, Routine, parse_breath_pace
-
-PICKS = ("low", "mid", "high")
+from voiceguide.routine import (
+    MAX_HOLD_SECONDS,
+    MAX_REPEAT,
+    MAX_REST,
+    PICKS,
+    RATE_LIMITS,
+    Routine,
+    parse_breath_pace,
+)
 
 
 @dataclass(frozen=True)

@@ -21,14 +21,14 @@ from typing import Literal
 import numpy as np
 
 from voiceguide.api import resolve
-from voiceguide.cues import session_cue_lengths
 from voiceguide.audio_out import SEEK_GAP, Output, Tape, tape_length
 from voiceguide.compiler import iter_events
+from voiceguide.cues import session_cue_lengths
+from voiceguide.mixer import Leveled
 from voiceguide.options import Options
 from voiceguide.routine import Routine
-from voiceguide.mixer import Leveled
 from voiceguide.sounds import Sounds
-from voiceguide.timeline import Event
+from voiceguide.timeline import Event, session_total
 from voiceguide.tts import Speech
 
 PREVIOUS_WINDOW = 1.5  # a second 'previous' this soon after the first goes to the exercise before
@@ -246,7 +246,7 @@ class Session:
                         return
                     self._add(event, sound)
             with self._cond:
-                self._total = max((e.end for e in self._events), default=0.0)
+                self._total = session_total(self._events)
                 self._cond.notify_all()
         except BaseException as exc:  # handed to the threads that wait on the session
             with self._cond:

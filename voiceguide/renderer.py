@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from voiceguide import captions
-from voiceguide.compiler import DurationFn, iter_events
+from voiceguide.compiler import DurationFn, iter_events, timeline_of
 from voiceguide.cues import session_cue_lengths
 from voiceguide.errors import VoiceguideError
 from voiceguide.mixer import Leveled, stream
@@ -35,7 +35,7 @@ from voiceguide.routine import Routine
 from voiceguide.sounds import Sounds
 from voiceguide.tags import tags_for, write_tags
 from voiceguide.timeline import Event, Timeline
-from voiceguide.tts import SAMPLE_RATE, Speech
+from voiceguide.tts import SAMPLE_RATE, Speech, to_int16
 
 Progress = Callable[[float, "float | None"], None]  # (session seconds done, session length once known)
 
@@ -140,9 +140,7 @@ class _Compiling:
         self._stopped.set()
 
     def timeline(self) -> Timeline:
-        return Timeline(
-            self.routine.title, tuple(self.events), self.total or 0.0, tuple(e.name for e in self.routine.exercises)
-        )
+        return timeline_of(self.routine, self.events)
 
 
 class _WavSink:
@@ -155,7 +153,7 @@ class _WavSink:
         self._wav.setframerate(SAMPLE_RATE)
 
     def write(self, chunk: np.ndarray) -> None:
-        self._wav.writeframesraw(np.rint(np.clip(chunk, -1, 32767 / 32768) * 32768).astype("<i2").tobytes())
+        self._wav.writeframesraw(to_int16(chunk).tobytes())
 
     def finish(self) -> None:
         self._wav.close()  # writes the final sizes into the header

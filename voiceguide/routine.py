@@ -175,7 +175,7 @@ _UNITS = {
     "minute": ("seconds", 60.0), "minutes": ("seconds", 60.0),
     "breath": ("breaths", 1.0), "breaths": ("breaths", 1.0),
 }
-_PICKS = ("low", "mid", "high")
+PICKS = ("low", "mid", "high")  # where to pick in a range: --hold / --reps
 
 
 def parse_span(text: str) -> tuple[Span, str, float] | None:
@@ -259,7 +259,7 @@ class _Reader:
 
     def pick_or_number(self, node: yaml.Node, what: str, low: float, high: float) -> str:
         value = self.text(node, what)
-        if value in _PICKS:
+        if value in PICKS:
             return value
         self.number(node, what, low, high)
         return value

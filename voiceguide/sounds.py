@@ -13,7 +13,7 @@ import numpy as np
 
 from voiceguide.cues import cue_length, cue_path
 from voiceguide.timeline import Event
-from voiceguide.tts import SAMPLE_RATE, Speech, read_clip
+from voiceguide.tts import SAMPLE_RATE, Speech, read_clip, to_float
 
 
 class Sounds:
@@ -22,16 +22,10 @@ class Sounds:
         self.cue_dir = cue_dir
         self._cues: dict[str, np.ndarray] = {}
 
-    def prefetch(self, events: list[Event]) -> None:
-        """Start synthesizing every speech clip in the background."""
-        for event in events:
-            if event.kind == "speech":
-                self.speech.request(event.text)
-
     def for_event(self, event: Event) -> np.ndarray | None:
         """The event's samples, or None for events that are silence (holds, rests, breath phases)."""
         if event.kind == "speech":
-            return self.speech.samples(event.text).astype(np.float32) / 32768.0
+            return to_float(self.speech.samples(event.text))
         if event.kind == "cue":
             return self.cue(event.text)
         return None
@@ -40,7 +34,7 @@ class Sounds:
         if name not in self._cues:
             path = cue_path(name, self.cue_dir)
             cue_length(path, name)  # a one-line error naming the file if it is missing or unusable
-            self._cues[name] = read_clip(path).astype(np.float32) / 32768.0
+            self._cues[name] = to_float(read_clip(path))
         return self._cues[name]
 
 

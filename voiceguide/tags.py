@@ -59,7 +59,19 @@ def _ms(seconds: float) -> int:
 
 
 def _id3(path: Path, tags: Tags) -> None:
-    from mutagen.id3 import CHAP, COMM, CTOC, ID3, TALB, TCON, TIT2, TLEN, TPE1, TSSE, CTOCFlags
+    from mutagen.id3 import (
+        CHAP,
+        COMM,
+        CTOC,
+        ID3,
+        TALB,
+        TCON,
+        TIT2,
+        TLEN,
+        TPE1,
+        TSSE,
+        CTOCFlags,
+    )
 
     id3 = ID3()
     id3.add(TIT2(encoding=3, text=[tags.title]))

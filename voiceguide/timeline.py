@@ -8,6 +8,7 @@ breath phases).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
@@ -42,6 +43,11 @@ class Event:
     @property
     def end(self) -> float:
         return self.start + self.duration
+
+
+def session_total(events: Iterable[Event]) -> float:
+    """A session lasts until its last event ends."""
+    return max((e.end for e in events), default=0.0)
 
 
 @dataclass(frozen=True)

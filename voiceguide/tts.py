@@ -231,8 +231,6 @@ class Speech:
             self._lengths[text] = length
         return length
 
-    def voices(self) -> list[VoiceInfo]:
-        return list(self._worker.voices)
 
 
 def trim_silence(samples: np.ndarray) -> np.ndarray:
@@ -242,6 +240,16 @@ def trim_silence(samples: np.ndarray) -> np.ndarray:
     first = max(0, loud[0] - int(LEAD_KEEP * SAMPLE_RATE))
     last = min(samples.size, loud[-1] + 1 + int(TAIL_KEEP * SAMPLE_RATE))
     return samples[first:last]
+
+
+def to_float(samples: np.ndarray) -> np.ndarray:
+    """int16 samples -> float32 in [-1, 1): how every sound enters the mix."""
+    return samples.astype(np.float32) / np.float32(32768)
+
+
+def to_int16(sound: np.ndarray) -> np.ndarray:
+    """float samples -> int16, rounded and clipped: how render and live play both leave the mix."""
+    return np.clip(np.rint(sound * np.float32(32768)), -32768, 32767).astype("<i2")
 
 
 def read_clip(path: Path) -> np.ndarray:
