@@ -17,6 +17,9 @@ import sys
 import termios
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 import pytest
 
@@ -156,7 +159,17 @@ def test_session_pauses_resumes_and_skips_with_cues_on_time(sink, speech, monkey
     assert silent - at <= STOP_WITHIN + SLACK, f"sound went on {1000 * (silent - at):.0f} ms after pause"
 
 
-def spawn_in_terminal(*args: str) -> tuple[subprocess.Popen, int, int]:
+@dataclass
+class Terminal:
+    process: subprocess.Popen
+    main: int  # our side of the pty: read the screen, type keys
+    before: list  # the terminal's settings when the program started
+    after: list | None = None  # and when it had ended
+
+
+@contextmanager
+def in_terminal(*args: str) -> Iterator[Terminal]:
+    """`python -m voiceguide ARGS` in a pty of its own; afterwards, the pty's settings are in `after`."""
     main, other = pty.openpty()
     env = {**os.environ, "COLUMNS": "100", "LINES": "20", "TERM": "xterm-256color"}
 
@@ -164,11 +177,20 @@ def spawn_in_terminal(*args: str) -> tuple[subprocess.Popen, int, int]:
         os.setsid()
         fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
+    before = termios.tcgetattr(other)
     process = subprocess.Popen(
         [sys.executable, "-m", "voiceguide", *args], stdin=other, stdout=other, stderr=other, cwd=ROOT, env=env,
         preexec_fn=own_terminal,
     )
-    return process, main, other
+    terminal = Terminal(process, main, before)
+    try:
+        yield terminal
+    finally:
+        if process.poll() is None:
+            process.kill()
+        terminal.after = termios.tcgetattr(other)
+        os.close(main)
+        os.close(other)
 
 
 def read_until(main: int, pattern: str, seconds: float, seen: list[str]) -> str:
@@ -186,10 +208,9 @@ def read_until(main: int, pattern: str, seconds: float, seen: list[str]) -> str:
 
 
 def test_play_in_a_terminal_takes_keys_and_restores_it(sink):
-    process, main, other = spawn_in_terminal("play", *ARGS)
-    before = termios.tcgetattr(other)
     seen: list[str] = []
-    try:
+    with in_terminal("play", *ARGS) as terminal:
+        main = terminal.main
         read_until(main, r"Short test routine", 10, seen)
         seen.clear()
         os.write(main, b"n")  # next: exercise 1
@@ -203,35 +224,20 @@ def test_play_in_a_terminal_takes_keys_and_restores_it(sink):
         os.write(main, b" ")
         read_until(main, r"Short test routine ─", 3, seen)
         os.write(main, b"q")
-        assert process.wait(10) == 0
-    finally:
-        if process.poll() is None:
-            process.kill()
-        during = termios.tcgetattr(other)
-        os.close(main)
-        os.close(other)
-    assert during == before  # the terminal is back as it was: echo and line editing on
+        assert terminal.process.wait(10) == 0
+    assert terminal.after == terminal.before  # the terminal is back as it was: echo and line editing on
 
 
 def test_ctrl_c_stops_the_sound_at_once_and_exits_130(sink):
-    with sink.record("interrupt") as recording:
-        process, main, other = spawn_in_terminal("play", *ARGS)
-        before = termios.tcgetattr(other)
-        seen: list[str] = []
-        try:
-            read_until(main, r"Exercise 1 of 2: Neck turn\.”", 15, seen)  # spoken from 1.9 s to 5.6 s
-            time.sleep(0.5)
-            interrupted = time.monotonic()
-            os.write(main, b"\x03")
-            assert process.wait(10) == 130
-            time.sleep(1.2)  # record the quiet after it
-        finally:
-            if process.poll() is None:
-                process.kill()
-            after = termios.tcgetattr(other)
-            os.close(main)
-            os.close(other)
-    assert after == before
+    seen: list[str] = []
+    with sink.record("interrupt") as recording, in_terminal("play", *ARGS) as terminal:
+        read_until(terminal.main, r"Exercise 1 of 2: Neck turn\.”", 15, seen)  # spoken from 1.9 s to 5.6 s
+        time.sleep(0.5)
+        interrupted = time.monotonic()
+        os.write(terminal.main, b"\x03")
+        assert terminal.process.wait(10) == 130
+        time.sleep(1.2)  # record the quiet after it
+    assert terminal.after == terminal.before
     at = interrupted - recording.began
     assert loud_frames(recording.samples[int((at - 0.3) * RATE) : int(at * RATE)]).any(), "nothing was playing"
     silent = quiet_from(recording.samples, at - 0.01, 1.0)
