@@ -78,8 +78,8 @@ def drain(main: int, process: subprocess.Popen, until: float | None = None) -> N
 
 def expected(speech) -> list[float]:  # noqa: ANN001
     import voiceguide
-    from voiceguide.mixer import Leveled
-    from voiceguide.sounds import Sounds
+    from voiceguide.audio.leveling import Leveled
+    from voiceguide.audio.sounds import Sounds
 
     timeline = voiceguide.plan(ROUTINE, speech=speech, **CHOICES)
     sounds = Leveled(Sounds(speech))  # what the player plays
@@ -98,7 +98,7 @@ def session_figures(sink: NullSink) -> tuple[np.ndarray, float, float, float]:
         time.sleep(0.3)
     if process.returncode != 0:
         raise SystemExit(f"bench_live: voiceguide play exited {process.returncode}")
-    from voiceguide.tts import Speech
+    from voiceguide.speech.engine import Speech
 
     plan = expected(Speech(rate=150))
     found = onsets(recording.samples)
@@ -124,9 +124,9 @@ def baseline_errors(sink: NullSink) -> np.ndarray:
     import simpleaudio
 
     import voiceguide
-    from voiceguide.mixer import Leveled
-    from voiceguide.sounds import Sounds
-    from voiceguide.tts import Speech
+    from voiceguide.audio.leveling import Leveled
+    from voiceguide.audio.sounds import Sounds
+    from voiceguide.speech.engine import Speech
 
     speech = Speech(rate=150)
     sounds = Leveled(Sounds(speech))
@@ -156,7 +156,7 @@ def baseline_errors(sink: NullSink) -> np.ndarray:
 def pause_latencies(sink: NullSink, count: int = 6) -> np.ndarray:
     """Seconds from pause() to quiet, pausing in the middle of the first cues of a second or more."""
     import voiceguide
-    from voiceguide.tts import Speech
+    from voiceguide.speech.engine import Speech
 
     speech = Speech(rate=150)
     timeline = voiceguide.plan(ROUTINE, speech=speech, **CHOICES)
@@ -209,7 +209,10 @@ def run() -> None:
     print(f"  onset error        {ms(errors)}")
     print(f"  baseline           {ms(baseline)}  (one play_buffer per cue at its deadline, first {BASELINE_SECONDS:.0f} s)")
     print(f"  first sound        {first_sound:.2f} s after the command started (cold clip cache), {warm:.2f} s warm")
-    print(f"  pause to quiet     median {np.median(pauses) * 1000:.0f} ms, max {pauses.max() * 1000:.0f} ms over {pauses.size} pauses mid-cue")
+    print(
+        f"  pause to quiet     median {np.median(pauses) * 1000:.0f} ms, "
+        f"max {pauses.max() * 1000:.0f} ms over {pauses.size} pauses mid-cue"
+    )
     print(f"  CPU share          {cpu * 100:.1f}% of one core, averaged over the whole session")
 
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from voiceguide.cues import BUILTIN_LENGTHS, CUE_NAMES
-from voiceguide.tts import SAMPLE_RATE
+from voiceguide.audio.samples import SAMPLE_RATE
+from voiceguide.cue_places import BUILTIN_LENGTHS, CUE_NAMES
 
 # (frequency ratio, amplitude, decay time constant in seconds) per partial.
 BELL = ((1.0, 1.0, 0.8), (1.004, 0.35, 0.8), (2.0, 0.4, 0.5), (2.76, 0.22, 0.35), (4.07, 0.1, 0.22), (5.4, 0.05, 0.15))

@@ -19,7 +19,7 @@ SEED = ROOT.parent / "shared" / "seed" / "lower-back-spasms.txt"  # beside the c
 
 @pytest.fixture(scope="session")
 def speech():
-    from voiceguide.tts import Speech
+    from voiceguide.speech.engine import Speech
 
     return Speech(rate=150)
 

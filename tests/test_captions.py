@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from voiceguide.captions import srt, vtt
+from voiceguide.rendering.captions import srt, vtt
 from voiceguide.timeline import Event, Timeline
 
 TIMELINE = Timeline(

@@ -127,7 +127,7 @@ def test_holds_start_when_announced_and_last_exactly(speech) -> None:  # noqa: A
 def test_speech_never_overlaps(speech, routine: str, hold: str, brief: bool) -> None:  # noqa: ANN001
     timeline = plan(speech, routine, hold=hold, brief=brief, breath="2:2")
     said = timeline.speech()
-    for before, after in zip(said, said[1:]):
+    for before, after in zip(said, said[1:], strict=False):
         assert after.start >= before.end - 1e-9, (before, after)
     starts = [e.start for e in timeline.events]
     assert starts == sorted(starts)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from voiceguide.audio.cue_files import cue_lengths
 from voiceguide.compiler import COUNTDOWN_FROM, compile_timeline
-from voiceguide.cues import cue_lengths
 from voiceguide.options import options_for
 from voiceguide.routine import load_routine
 from voiceguide.timeline import Event, Timeline
@@ -50,7 +50,7 @@ def test_no_cue_or_speech_overlaps_another_under_any_options(path, speech, lengt
         starts = [e.start for e in t.events]
         assert starts == sorted(starts), where
         sounds = sorted(heard(t), key=lambda e: e.start)
-        for a, b in zip(sounds, sounds[1:]):
+        for a, b in zip(sounds, sounds[1:], strict=False):
             # Sorted by start, so any overlap shows between neighbours or with a longer earlier one.
             assert b.start >= a.end - EPS, f"{where}: {a} overlaps {b}"
         latest_end = 0.0
@@ -148,7 +148,7 @@ def test_other_cue_lengths_move_speech_rather_than_overlap(speech):
     path = ROUTINES[0].with_name("quick-neck.yaml")
     t = timeline(path, speech, long)
     sounds = sorted(heard(t), key=lambda e: e.start)
-    for a, b in zip(sounds, sounds[1:]):
+    for a, b in zip(sounds, sounds[1:], strict=False):
         assert b.start >= a.end - EPS, f"{a} overlaps {b}"
     assert {e.duration for e in t.events if e.text == "bell"} == {4.5}
     shipped = timeline(path, speech, None)

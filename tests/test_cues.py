@@ -14,10 +14,11 @@ import pytest
 import typer
 
 from tests.conftest import ROOT, run_cli
-from voiceguide.cli import app
-from voiceguide.cues import BUILTIN_LENGTHS, CUE_NAMES, cue_lengths, cue_path, cues_used
+from voiceguide.audio.cue_files import cue_lengths, cue_path
+from voiceguide.audio.samples import SAMPLE_RATE, read_clip
+from voiceguide.cli.app import app
+from voiceguide.cue_places import BUILTIN_LENGTHS, CUE_NAMES, cues_used
 from voiceguide.errors import VoiceguideError
-from voiceguide.tts import SAMPLE_RATE, read_clip
 
 
 def db(x: float) -> float:
@@ -132,7 +133,7 @@ def test_every_command_with_timeline_options_has_the_cue_options():
 
 
 def test_user_cue_dir_with_sounds_module(tmp_path, speech):
-    from voiceguide.sounds import Sounds
+    from voiceguide.audio.sounds import Sounds
 
     folder = own_cues(tmp_path / "cues", seconds=0.25)
     assert Sounds(speech, folder).cue("bell").size == int(0.25 * SAMPLE_RATE)

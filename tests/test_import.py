@@ -9,10 +9,10 @@ import pytest
 
 from tests.conftest import ROOT, SEED, run_cli
 from voiceguide import import_article, load_routine, parse_routine
-from voiceguide.amounts import find_duration, find_reps
 from voiceguide.compiler import compile_timeline
-from voiceguide.draft import read_article
 from voiceguide.errors import RoutineError
+from voiceguide.importer.amounts import find_duration, find_reps
+from voiceguide.importer.reading import read_article
 from voiceguide.options import Options
 from voiceguide.routine import Breath, Hold, Routine, Say, Span
 
@@ -63,7 +63,7 @@ def test_seed_article_imports_with_the_builtin_routines_numbers():
     assert [e.name for e in routine.exercises] == [
         "Supine Twist", "Cat-Cow Stretch", "Child's Pose", "Hip lifts", "Shoelace Stretch",
     ]
-    for mine, theirs in zip(routine.exercises, builtin.exercises):
+    for mine, theirs in zip(routine.exercises, builtin.exercises, strict=False):
         assert set(mine.sides) == set(theirs.sides), mine.name
         assert mine.repeat == theirs.repeat, mine.name
         assert holds(mine) == holds(theirs), mine.name
@@ -295,14 +295,14 @@ def test_a_daily_habit_or_an_impossible_count_is_not_a_repetition():
 
 
 @pytest.mark.parametrize("data, message", [
-    (b"1. Neck roll\x00\x01\x02", "not a text file (it contains NUL bytes)"),
-    ("1. Neck roll\nTurn your head.\ncaf\u00e9".encode("latin-1"), "not UTF-8 text (bad byte 0xe9 on line 3)"),
+    (b"1. Neck roll\x00\x01\x02", "1: not a text file (it contains NUL bytes)"),
+    ("1. Neck roll\nTurn your head.\ncaf\u00e9".encode("latin-1"), "3: not UTF-8 text (bad byte 0xe9)"),
     (b"A blog post\n\nIt is about nothing in particular.\n", "no numbered exercises found"),
 ])
 def test_bad_articles_are_one_line_errors(data, message):
     with pytest.raises(RoutineError) as caught:
         import_article(data, "post.txt")
-    assert str(caught.value).startswith(f"post.txt: {message}")
+    assert str(caught.value).startswith((f"post.txt: {message}", f"post.txt:{message}"))
 
 
 def test_cli_prints_or_writes_a_routine_check_accepts(tmp_path):
@@ -330,14 +330,14 @@ def test_cli_error_is_one_line_and_leaves_the_target_alone(tmp_path):
     target.write_text("keep me")
     result = run_cli("import", str(bad), "-o", str(target))
     assert result.returncode == 2
-    assert result.stderr.strip().splitlines() == [f"{bad}: not a text file (it contains NUL bytes)"]
+    assert result.stderr.strip().splitlines() == [f"{bad}:3: not a text file (it contains NUL bytes)"]
     assert target.read_text() == "keep me"
 
 
 # --- helpers --------------------------------------------------------------------
 
 _NUMBERS = {w: n for n, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen".split())}
+    ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen"])}
 _NUMBERS.update({"twenty": 20, "thirty": 30, "forty": 40, "sixty": 60})
 _FIGURE = r"(\d+(?:\.\d+)?|" + "|".join(_NUMBERS) + ")"
 _AMOUNT = re.compile(

@@ -8,19 +8,18 @@ import wave
 import numpy as np
 import pytest
 
-from voiceguide.loudness import integrated_loudness, true_peak
-from voiceguide.mixer import (
+from voiceguide.audio.leveling import (
     CEILING_DBTP,
     CUE_BELOW,
     SPEECH_LUFS,
     Leveled,
     level,
-    sample_at,
-    stream,
 )
-from voiceguide.sounds import Sounds
+from voiceguide.audio.loudness import integrated_loudness, true_peak
+from voiceguide.audio.mixing import sample_at, stream
+from voiceguide.audio.samples import SAMPLE_RATE
+from voiceguide.audio.sounds import Sounds
 from voiceguide.timeline import Event
-from voiceguide.tts import SAMPLE_RATE
 
 RNG = np.random.default_rng(7)
 

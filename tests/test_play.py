@@ -35,13 +35,13 @@ from tests.audio_sink import (
     quiet_from,
 )
 from tests.conftest import ROOT, run_cli
-from voiceguide import audio_out
-from voiceguide.keys import split_keys
-from voiceguide.live_display import Lines, render
-from voiceguide.mixer import Leveled
-from voiceguide.player import Status
-from voiceguide.sounds import Sounds
-from voiceguide.tts import Speech
+from voiceguide.audio.leveling import Leveled
+from voiceguide.audio.sounds import Sounds
+from voiceguide.cli.keys import split_keys
+from voiceguide.cli.live_panel import Lines, render
+from voiceguide.live import output as audio_out
+from voiceguide.live.session import Status
+from voiceguide.speech.engine import Speech
 
 SHORT = str(ROOT / "tests" / "routines" / "short.yaml")
 CHOICES = {"brief": True, "rest": 1.0, "breath": "1:1"}

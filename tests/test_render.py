@@ -19,11 +19,12 @@ import pytest
 from mutagen.id3 import ID3
 
 import voiceguide
+from voiceguide.audio.leveling import Leveled
+from voiceguide.audio.mixing import sample_at
+from voiceguide.audio.samples import SAMPLE_RATE, read_clip
+from voiceguide.audio.sounds import Sounds
 from voiceguide.errors import VoiceguideError
-from voiceguide.mixer import Leveled, sample_at
-from voiceguide.sounds import Sounds
 from voiceguide.timeline import Chapter
-from voiceguide.tts import SAMPLE_RATE, read_clip
 
 from .conftest import ROOT, run_cli
 
@@ -355,7 +356,7 @@ def test_progress_bar_only_on_a_terminal(tmp_path):
 
 def test_chapters_from_timeline_are_tagged_in_time_order(tmp_path):
     """Many chapters (mutagen writes frames by size): ffprobe still lists them in playing order."""
-    from voiceguide.tags import Tags, write_tags
+    from voiceguide.rendering.tags import Tags, write_tags
 
     subprocess.run(
         ["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "anullsrc=r=22050:cl=mono", "-t", "30", "-id3v2_version", "0",

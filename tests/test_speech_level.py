@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from voiceguide.cues import CUE_NAMES
-from voiceguide.loudness import integrated_loudness, true_peak
-from voiceguide.mixer import CEILING_DBTP, CUE_BELOW, SPEECH_LUFS, Leveled
-from voiceguide.sounds import Sounds
+from voiceguide.audio.leveling import CEILING_DBTP, CUE_BELOW, SPEECH_LUFS, Leveled
+from voiceguide.audio.loudness import integrated_loudness, true_peak
+from voiceguide.audio.samples import SAMPLE_RATE
+from voiceguide.audio.sounds import Sounds
+from voiceguide.cue_places import CUE_NAMES
+from voiceguide.speech.engine import Speech, list_voices
 from voiceguide.timeline import Event
-from voiceguide.tts import SAMPLE_RATE, Speech, list_voices
 
 TEXTS = (
     "One.",

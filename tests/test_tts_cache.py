@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from voiceguide.tts import Speech, _valid_clip, read_clip
+from voiceguide.audio.samples import read_clip, valid_clip
+from voiceguide.speech.engine import Speech
 
 
 @pytest.mark.parametrize("damage", ["truncate", "garbage"])
@@ -17,7 +18,7 @@ def test_damaged_cached_clip_is_synthesized_again(damage):
         path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
     else:
         path.write_bytes(b"RIFF" + bytes(200))
-    assert not _valid_clip(path)
+    assert not valid_clip(path)
     again = Speech(rate=161).samples(text)  # a new session finds the damaged file in the cache
-    assert _valid_clip(path)
+    assert valid_clip(path)
     assert abs(again.size - whole.size) < 0.02 * whole.size  # the whole clip (espeak varies by a few samples)

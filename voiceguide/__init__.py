@@ -19,12 +19,12 @@ from voiceguide.api import (
 )
 from voiceguide.compiler import compile_timeline, iter_events
 from voiceguide.errors import RoutineError, VoiceguideError
-from voiceguide.importer import import_article, import_file
+from voiceguide.importer.writing import import_article, import_file
+from voiceguide.live.session import Session, Status, play
 from voiceguide.options import Options, options_for
-from voiceguide.player import Session, Status, play
 from voiceguide.routine import Routine, builtin_names, load_routine, parse_routine
+from voiceguide.speech.engine import Speech
 from voiceguide.timeline import Chapter, Event, Timeline
-from voiceguide.tts import Speech
 
 __all__ = [
     "DEFAULT_ROUTINE", "Chapter", "Event", "Options", "Routine", "RoutineError", "Speech", "Timeline",

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from voiceguide.audio.cue_files import session_cue_lengths
 from voiceguide.compiler import compile_timeline
-from voiceguide.cues import session_cue_lengths
 from voiceguide.errors import VoiceguideError
 from voiceguide.options import Options, options_for
-from voiceguide.renderer import Progress, default_output, render_session
+from voiceguide.rendering.pipeline import Progress, default_output, render_session
 from voiceguide.routine import Routine, builtin_names, load_routine
+from voiceguide.speech.engine import Speech, VoiceInfo, list_voices
 from voiceguide.timeline import Timeline
-from voiceguide.tts import Speech, VoiceInfo, list_voices
 
 DEFAULT_ROUTINE = "lower-back"
 

@@ -11,7 +11,8 @@ import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
-from voiceguide.cues import BUILTIN_LENGTHS, PLACES, plays
+from voiceguide.cue_places import BUILTIN_LENGTHS, PLACES, plays
+from voiceguide.numbers import number_word
 from voiceguide.options import Options
 from voiceguide.routine import PICKS, Breath, Exercise, Hold, Routine, Say, Span
 from voiceguide.timeline import Event, Timeline, session_total
@@ -32,16 +33,6 @@ TICK_MIN_HOLD = 20.0  # ...of holds at least this long
 
 # A breath step's text is prefixed with its phase unless it already says it.
 PHASE_WORDS = {"inhale": ("inhale", "breathe in", "breath in"), "exhale": ("exhale", "breathe out", "breath out")}
-
-_NUMBER_WORDS = (
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen twenty"
-).split()
-
-
-def number_word(n: int) -> str:
-    return _NUMBER_WORDS[n] if 0 <= n < len(_NUMBER_WORDS) else str(n)
-
 
 def round_half_up(x: float) -> int:
     return int(math.floor(x + 0.5))

@@ -5,16 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
-from voiceguide.cues import CUE_LEVELS
-from voiceguide.routine import (
-    MAX_HOLD_SECONDS,
-    MAX_REPEAT,
-    MAX_REST,
-    PICKS,
-    RATE_LIMITS,
-    Routine,
-    parse_breath_pace,
-)
+from voiceguide.cue_places import CUE_LEVELS
+from voiceguide.limits import HOLD_SCALE_LIMITS, MAX_HOLD_SECONDS, MAX_REPEAT, MAX_REST, RATE_LIMITS
+from voiceguide.routine import PICKS, Routine, parse_breath_pace
 
 
 @dataclass(frozen=True)
@@ -42,8 +35,9 @@ def check_options(options: Options) -> None:
         raise ValueError(f"rate must be between {low} and {high} words per minute, not {options.rate}")
     _check_pick("hold", options.hold, 1, MAX_HOLD_SECONDS)
     _check_pick("reps", options.reps, 1, MAX_REPEAT)
-    if not 0.1 <= options.hold_scale <= 10:
-        raise ValueError(f"hold scale must be between 0.1 and 10, not {options.hold_scale:g}")
+    low, high = HOLD_SCALE_LIMITS
+    if not low <= options.hold_scale <= high:
+        raise ValueError(f"hold scale must be between {low:g} and {high:g}, not {options.hold_scale:g}")
     parse_breath_pace(f"{options.breath[0]}:{options.breath[1]}")
     if not 0 <= options.rest <= MAX_REST:
         raise ValueError(f"rest must be between 0 and {MAX_REST:g} seconds, not {options.rest:g}")

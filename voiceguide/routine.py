@@ -18,16 +18,11 @@ from typing import Literal, Union
 import yaml
 
 from voiceguide.errors import RoutineError
+from voiceguide.files import decode_text
+from voiceguide.limits import BREATH_PHASE_LIMITS, MAX_BREATHS, MAX_HOLD_SECONDS, MAX_REPEAT, MAX_REST, RATE_LIMITS
 
 Pick = Literal["low", "mid", "high"]
 
-# Limits beyond which a value is a typo rather than a routine.
-MAX_HOLD_SECONDS = 3600.0
-MAX_BREATHS = 200
-MAX_REPEAT = 100
-RATE_LIMITS = (60, 450)
-BREATH_PHASE_LIMITS = (0.5, 30.0)
-MAX_REST = 600.0
 
 
 @dataclass(frozen=True)
@@ -64,7 +59,7 @@ class Breath:
     line: int = 0
 
 
-Step = Union[Say, Hold, Breath]
+Step = Union[Say, Hold, Breath]  # noqa: UP007 - a runtime alias; X | Y needs Python 3.10's types
 
 
 @dataclass(frozen=True)
@@ -135,16 +130,7 @@ def load_routine(ref: str | Path) -> Routine:
 
 def parse_routine(data: bytes | str, source: str = "<routine>") -> Routine:
     """Parse routine YAML; raises RoutineError naming source and line."""
-    if isinstance(data, bytes):
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line = data.count(b"\n", 0, exc.start) + 1
-            raise RoutineError(source, line, "not UTF-8 text") from None
-    else:
-        text = data
-    if "\x00" in text:
-        raise RoutineError(source, text.count("\n", 0, text.index("\x00")) + 1, "not a text file (NUL byte)")
+    text = decode_text(data, source)
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:

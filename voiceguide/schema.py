@@ -2,10 +2,12 @@
 
 The parser in routine.py is the authority (it also checks limits and line
 numbers); this schema describes the same shapes so editors can complete and
-flag keys as the user types. tests/test_schema.py keeps the two in step.
+flag keys as the user types. tests/test_commands.py keeps the two in step.
 """
 
 from __future__ import annotations
+
+from voiceguide.limits import HOLD_SCALE_LIMITS, MAX_REST, RATE_LIMITS
 
 AMOUNT = r"^\s*\d+(\.\d+)?\s*((-|–|to)\s*\d+(\.\d+)?\s*)?"
 HOLD_PATTERN = AMOUNT + r"(s|sec|secs|seconds?|m|min|mins|minutes?|breaths?)?\s*$"
@@ -26,17 +28,17 @@ ROUTINE_SCHEMA: dict = {
             "type": "object",
             "additionalProperties": False,
             "properties": {
-                "rate": {"type": "integer", "minimum": 60, "maximum": 450, "description": "words per minute"},
+                "rate": {"type": "integer", "minimum": RATE_LIMITS[0], "maximum": RATE_LIMITS[1], "description": "words per minute"},
                 "voice": TEXT,
                 "breath": {
                     "type": ["string", "number"],
                     "pattern": r"^\s*\d+(\.\d+)?(\s*:\s*\d+(\.\d+)?)?\s*$",
                     "description": "inhale:exhale seconds, e.g. 4:6",
                 },
-                "rest": {"type": "number", "minimum": 0, "maximum": 600, "description": "seconds between exercises"},
+                "rest": {"type": "number", "minimum": 0, "maximum": MAX_REST, "description": "seconds between exercises"},
                 "hold": PICK,
                 "reps": PICK,
-                "hold_scale": {"type": "number", "minimum": 0.1, "maximum": 10},
+                "hold_scale": {"type": "number", "minimum": HOLD_SCALE_LIMITS[0], "maximum": HOLD_SCALE_LIMITS[1]},
             },
         },
         "exercises": {

@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from voiceguide.routine import MAX_BREATHS, MAX_HOLD_SECONDS, MAX_REPEAT
+from voiceguide.limits import MAX_BREATHS, MAX_HOLD_SECONDS, MAX_REPEAT
+from voiceguide.numbers import ONES, TENS
 
 Unit = Literal["seconds", "minutes", "breaths", "times"]
 
@@ -25,11 +26,7 @@ AT_LEAST_FACTOR = 2.0  # "at least N" -> N to 2N
 UP_TO_FACTOR = 0.5  # "up to N" -> N/2 to N
 # A spoken count ("for a count of four") is taken as one second.
 
-_ONES = (
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen"
-).split()
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_ONES, _TENS = ONES, TENS
 NUMBER_WORDS: dict[str, float] = {word: float(n) for n, word in enumerate(_ONES)}
 NUMBER_WORDS.update({word: float(n) for word, n in _TENS.items()})
 NUMBER_WORDS.update({"a": 1.0, "an": 1.0, "one full": 1.0, "a full": 1.0, "half a": 0.5})

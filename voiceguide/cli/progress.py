@@ -8,14 +8,8 @@ from contextlib import contextmanager
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-from voiceguide.renderer import Progress as ProgressFn
-
-
-def _clock(seconds: float | None) -> str:
-    if seconds is None:
-        return "?"
-    whole = int(seconds)
-    return f"{whole // 3600}:{whole // 60 % 60:02d}:{whole % 60:02d}" if whole >= 3600 else f"{whole // 60}:{whole % 60:02d}"
+from voiceguide.clock import clock
+from voiceguide.rendering.pipeline import Progress as ProgressFn
 
 
 @contextmanager
@@ -28,9 +22,9 @@ def render_progress(console: Console, enabled: bool) -> Iterator[ProgressFn | No
         TextColumn("Rendering"), BarColumn(), TextColumn("{task.fields[done]} of {task.fields[total_text]} session"),
         TextColumn("•"), TimeRemainingColumn(), console=console, transient=True,
     ) as bar:
-        task = bar.add_task("render", total=None, done=_clock(0), total_text="?")
+        task = bar.add_task("render", total=None, done=clock(0), total_text="?")
 
         def update(done: float, total: float | None) -> None:
-            bar.update(task, completed=done, total=total, done=_clock(done), total_text=_clock(total))
+            bar.update(task, completed=done, total=total, done=clock(done), total_text=clock(total))
 
         yield update

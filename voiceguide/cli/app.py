@@ -7,16 +7,17 @@ import json
 import signal
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
 
 from voiceguide import api
+from voiceguide.cli.options import session_options
+from voiceguide.cli.plan_table import plan_table
+from voiceguide.cli.progress import render_progress
 from voiceguide.errors import VoiceguideError
-from voiceguide.importer import import_file
-from voiceguide.plan_table import plan_table
-from voiceguide.progress import render_progress
+from voiceguide.importer.writing import import_file
 from voiceguide.routine import builtin_names
 from voiceguide.schema import ROUTINE_SCHEMA
 
@@ -30,53 +31,17 @@ app = typer.Typer(
 RoutineArg = Annotated[
     str, typer.Argument(help="A built-in routine name ('voiceguide routines') or a routine YAML file.")
 ]
-VoiceOpt = Annotated[Optional[str], typer.Option("--voice", help="Voice id ('voiceguide voices').")]
-RateOpt = Annotated[Optional[int], typer.Option("--rate", help="Speech rate in words per minute (default 150).")]
-HoldOpt = Annotated[
-    Optional[str],
-    typer.Option("--hold", help="low|mid|high: pick within hold ranges; or SECONDS: fix every hold (default mid)."),
-]
-HoldScaleOpt = Annotated[Optional[float], typer.Option("--hold-scale", help="Multiply every hold by X.")]
-RepsOpt = Annotated[
-    Optional[str], typer.Option("--reps", help="low|mid|high: pick within rep ranges; or N: fix them (default mid).")
-]
-BreathOpt = Annotated[Optional[str], typer.Option("--breath", help="Breath pace IN:OUT in seconds (default 4:6).")]
-RestOpt = Annotated[Optional[float], typer.Option("--rest", help="Quiet seconds between exercises (default 5).")]
-BriefOpt = Annotated[bool, typer.Option("--brief", help="Drop intros and setup, for people who know the routine.")]
-CuesOpt = Annotated[
-    Optional[str],
-    typer.Option("--cues", help="full|minimal|off: cue sounds (minimal: exercise bells, hold chimes); default full."),
-]
-CueDirOpt = Annotated[
-    Optional[str], typer.Option("--cue-dir", help="Your own cue sounds: a folder of bell.wav, chime.wav, ... (README).")
-]
-BreathTonesOpt = Annotated[
-    Optional[bool],
-    typer.Option("--breath-tones/--no-breath-tones", help="Tones pace the breaths of breath-counted holds; default on."),
-]
-
-
-def choices(voice, rate, hold, hold_scale, reps, breath, rest, brief, cues, cue_dir, breath_tones) -> dict:  # noqa: ANN001
-    """The timeline options as api keyword arguments; None = not given on the command line."""
-    return {
-        "voice": voice, "rate": rate, "hold": hold, "hold_scale": hold_scale, "reps": reps,
-        "breath": breath, "rest": rest, "brief": brief or None,
-        "cues": cues, "cue_dir": cue_dir, "breath_tones": breath_tones,
-    }
 
 
 @app.command()
+@session_options
 def plan(
     routine: RoutineArg = api.DEFAULT_ROUTINE,
-    voice: VoiceOpt = None, rate: RateOpt = None, hold: HoldOpt = None, hold_scale: HoldScaleOpt = None,
-    reps: RepsOpt = None, breath: BreathOpt = None, rest: RestOpt = None, brief: BriefOpt = False,
-    cues: CuesOpt = None, cue_dir: CueDirOpt = None, breath_tones: BreathTonesOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the timeline as JSON.")] = False,
+    *, choices: dict,
 ) -> None:
     """Show the session's timeline: when each thing is said or heard, and the total length."""
-    timeline = api.plan(
-        routine, **choices(voice, rate, hold, hold_scale, reps, breath, rest, brief, cues, cue_dir, breath_tones)
-    )
+    timeline = api.plan(routine, **choices)
     if as_json:
         typer.echo(timeline.to_json())
     else:
@@ -93,7 +58,7 @@ def check(routine: Annotated[str, typer.Argument(help="A routine YAML file or bu
 @app.command()
 def routines() -> None:
     """List the built-in routines."""
-    for name, routine in zip(builtin_names(), api.routines()):
+    for name, routine in zip(builtin_names(), api.routines(), strict=False):
         names = ", ".join(e.name for e in routine.exercises)
         typer.echo(f"{name}: {routine.title} ({names})")
 
@@ -115,7 +80,7 @@ def schema() -> None:
 def import_article(
     article: Annotated[str, typer.Argument(help="An exercise article as a text file.")],
     output: Annotated[
-        Optional[str], typer.Option("-o", "--output", help="Write the routine YAML here instead of standard output.")
+        str | None, typer.Option("-o", "--output", help="Write the routine YAML here instead of standard output.")
     ] = None,
 ) -> None:
     """Turn a written exercise article into a routine (check the '# from' comments it adds)."""
@@ -127,45 +92,38 @@ def import_article(
 
 
 @app.command()
-def play(
-    routine: RoutineArg = api.DEFAULT_ROUTINE,
-    voice: VoiceOpt = None, rate: RateOpt = None, hold: HoldOpt = None, hold_scale: HoldScaleOpt = None,
-    reps: RepsOpt = None, breath: BreathOpt = None, rest: RestOpt = None, brief: BriefOpt = False,
-    cues: CuesOpt = None, cue_dir: CueDirOpt = None, breath_tones: BreathTonesOpt = None,
-) -> None:
+@session_options
+def play(routine: RoutineArg = api.DEFAULT_ROUTINE, *, choices: dict) -> None:
     """Play the session live. Keys: Space pause/resume, n or → next exercise, p or ← back, q quit."""
-    from voiceguide.live_display import play_in_terminal
-    from voiceguide.player import play as play_session
+    from voiceguide.cli.live_panel import play_in_terminal
+    from voiceguide.live.session import play as play_session
 
-    session = play_session(
-        routine, wait=False, **choices(voice, rate, hold, hold_scale, reps, breath, rest, brief, cues, cue_dir, breath_tones)
-    )
+    session = play_session(routine, wait=False, **choices)
     play_in_terminal(session)
 
 
 OutputOpt = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option("-o", "--output", help="File to write: .mp3, .ogg, .flac or .wav (default: TITLE.mp3 here)."),
 ]
 
 
 @app.command()
+@session_options
 def render(
     routine: RoutineArg = api.DEFAULT_ROUTINE, output: OutputOpt = None,
-    voice: VoiceOpt = None, rate: RateOpt = None, hold: HoldOpt = None, hold_scale: HoldScaleOpt = None,
-    reps: RepsOpt = None, breath: BreathOpt = None, rest: RestOpt = None, brief: BriefOpt = False,
-    cues: CuesOpt = None, cue_dir: CueDirOpt = None, breath_tones: BreathTonesOpt = None,
-    bitrate: Annotated[Optional[str], typer.Option("--bitrate", help="MP3/OGG bitrate (default: 64k).")] = None,
+    bitrate: Annotated[str | None, typer.Option("--bitrate", help="MP3/OGG bitrate (default: 64k).")] = None,
     captions: Annotated[bool, typer.Option("--captions", help="Also write FILE.srt and FILE.vtt.")] = False,
     timeline: Annotated[bool, typer.Option("--timeline", help="Also write the plan as FILE.json.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no summary.")] = False,
+    *, choices: dict,
 ) -> None:
     """Render the session to an audio file, with tags, a chapter per exercise and side, and captions."""
     console = Console(stderr=True)
     with render_progress(console, enabled=not quiet and console.is_terminal) as progress:
         path = api.render(
             routine, output, bitrate=bitrate, captions=captions, timeline=timeline, progress=progress,
-            **choices(voice, rate, hold, hold_scale, reps, breath, rest, brief, cues, cue_dir, breath_tones),
+            **choices,
         )
     if not quiet:
         extras = [path.with_suffix(s) for s in (".srt", ".vtt")] if captions else []

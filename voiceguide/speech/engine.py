@@ -5,7 +5,7 @@ so one worker thread owns the engine and every request goes through its queue.
 Each distinct (engine, voice, rate, text) is synthesized once; the cached clip
 is trimmed of espeak's leading and trailing silence so a clip's length is the
 time it is heard, which is what the compiler schedules against. Loudness is
-evened out later, for render and live play alike, by mixer.Leveled.
+evened out later, for render and live play alike, by audio.leveling.Leveled.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ import json
 import os
 import queue
 import shutil
-import tempfile
 import threading
 import wave
 from concurrent.futures import Future
@@ -27,9 +26,9 @@ from pathlib import Path
 
 import numpy as np
 
+from voiceguide.audio.samples import SAMPLE_RATE, read_clip, valid_clip, write_clip
 from voiceguide.errors import VoiceguideError
 
-SAMPLE_RATE = 22050  # what espeak produces, whatever the file extension
 CLIP_FORMAT = 5  # bump when the processing below changes what a cached clip holds
 SILENCE_THRESHOLD = 200  # |sample| below this counts as silence (of 32767)
 LEAD_KEEP = 0.01  # seconds of silence kept before the first sound
@@ -208,7 +207,7 @@ class Speech:
             if future is None:
                 future = Future()
                 path = self.path(text)
-                if _valid_clip(path):
+                if valid_clip(path):
                     future.set_result(path)
                 else:
                     self._worker.requests.put((self.voice, self.rate, text, path, future))
@@ -240,56 +239,6 @@ def trim_silence(samples: np.ndarray) -> np.ndarray:
     first = max(0, loud[0] - int(LEAD_KEEP * SAMPLE_RATE))
     last = min(samples.size, loud[-1] + 1 + int(TAIL_KEEP * SAMPLE_RATE))
     return samples[first:last]
-
-
-def to_float(samples: np.ndarray) -> np.ndarray:
-    """int16 samples -> float32 in [-1, 1): how every sound enters the mix."""
-    return samples.astype(np.float32) / np.float32(32768)
-
-
-def to_int16(sound: np.ndarray) -> np.ndarray:
-    """float samples -> int16, rounded and clipped: how render and live play both leave the mix."""
-    return np.clip(np.rint(sound * np.float32(32768)), -32768, 32767).astype("<i2")
-
-
-def read_clip(path: Path) -> np.ndarray:
-    with wave.open(str(path), "rb") as clip:
-        if clip.getnchannels() != 1 or clip.getsampwidth() != 2:
-            raise ValueError(f"{path}: not a mono 16-bit WAV")
-        return np.frombuffer(clip.readframes(clip.getnframes()), dtype="<i2").copy()
-
-
-def write_clip(path: Path, samples: np.ndarray) -> None:
-    """Write atomically: a clip in the cache is always whole. An unwritable cache is a user error."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise VoiceguideError(f"cannot write the speech cache {path.parent}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "wb") as handle, wave.open(handle, "wb") as clip:
-            clip.setnchannels(1)
-            clip.setsampwidth(2)
-            clip.setframerate(SAMPLE_RATE)
-            clip.writeframes(samples.astype("<i2").tobytes())
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise VoiceguideError(f"cannot write the speech cache {path.parent}: {exc.strerror or exc}") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _valid_clip(path: Path) -> bool:
-    """A cached clip is usable if its header is ours and its data is all there."""
-    try:
-        with wave.open(str(path), "rb") as clip:
-            frames = clip.getnframes()
-            ok = clip.getnchannels() == 1 and clip.getsampwidth() == 2 and clip.getframerate() == SAMPLE_RATE
-            return ok and frames > 0 and len(clip.readframes(frames)) == frames * 2
-    except (OSError, EOFError, wave.Error):
-        return False
 
 
 def list_voices() -> list[VoiceInfo]:

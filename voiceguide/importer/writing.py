@@ -1,6 +1,6 @@
 """`voiceguide import`: a written exercise article -> a routine YAML a person can check and edit.
 
-The article is read into a typed `Draft` (voiceguide.draft.read_article), then written out as
+The article is read into a typed `Draft` (voiceguide.importer.reading.read_article), then written out as
 YAML with a comment beside every value that was inferred rather than read. Text the importer
 cannot place is kept as spoken text; only layout (image captions, labels) and the article's
 background before the exercises become comments, so nothing is dropped silently.
@@ -10,16 +10,15 @@ Vague amounts ("a few minutes") get the defaults documented in voiceguide.amount
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import textwrap
 from pathlib import Path
 
 import yaml
 
-from voiceguide.amounts import Amount
-from voiceguide.draft import Draft, read_article
 from voiceguide.errors import RoutineError
+from voiceguide.files import write_atomic
+from voiceguide.importer.amounts import Amount
+from voiceguide.importer.reading import Draft, read_article
 from voiceguide.routine import parse_routine
 
 WIDTH = 100
@@ -130,32 +129,3 @@ def import_file(path: str | Path, output: str | Path | None = None) -> str:
     if output is not None:
         write_atomic(Path(output), text)
     return text
-
-
-def write_atomic(target: Path, text: str) -> None:
-    """Write via a temp file in the target's directory and rename, so no half-written file is left."""
-    folder = target.parent
-    try:
-        handle = tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=folder, prefix=f".{target.name}.", suffix=".tmp", delete=False
-        )
-    except OSError as exc:
-        raise RoutineError(str(target), None, f"cannot write: {exc.strerror or exc}") from None
-    try:
-        with handle:
-            handle.write(text)
-        os.chmod(handle.name, _file_mode(target))  # temp files are private; the routine is not
-        os.replace(handle.name, target)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise
-
-
-def _file_mode(target: Path) -> int:
-    """The target's current permissions, or those of a new file under the user's umask."""
-    try:
-        return target.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask

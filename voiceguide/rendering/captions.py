@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
+from voiceguide.clock import clock
 from voiceguide.timeline import Timeline
-
-
-def _clock(seconds: float, separator: str) -> str:
-    millis = round(seconds * 1000)
-    hours, rest = divmod(millis, 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    secs, millis = divmod(rest, 1000)
-    return f"{hours:02d}:{minutes:02d}:{secs:02d}{separator}{millis:03d}"
 
 
 def _line(text: str) -> str:
@@ -20,7 +13,7 @@ def _line(text: str) -> str:
 
 def srt(timeline: Timeline) -> str:
     blocks = [
-        f"{n}\n{_clock(e.start, ',')} --> {_clock(e.end, ',')}\n{_line(e.text)}\n"
+        f"{n}\n{clock(e.start, ',')} --> {clock(e.end, ',')}\n{_line(e.text)}\n"
         for n, e in enumerate(timeline.speech(), start=1)
     ]
     return "\n".join(blocks)
@@ -30,5 +23,5 @@ def vtt(timeline: Timeline) -> str:
     def escaped(text: str) -> str:
         return _line(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
-    blocks = [f"{_clock(e.start, '.')} --> {_clock(e.end, '.')}\n{escaped(e.text)}\n" for e in timeline.speech()]
+    blocks = [f"{clock(e.start, '.')} --> {clock(e.end, '.')}\n{escaped(e.text)}\n" for e in timeline.speech()]
     return "\n".join([f"WEBVTT - {_line(timeline.title)}\n", *blocks])

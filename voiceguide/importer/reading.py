@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from voiceguide.amounts import Amount, find_duration, find_reps
-from voiceguide.article import (
+from voiceguide.errors import RoutineError
+from voiceguide.importer.amounts import Amount, find_duration, find_reps
+from voiceguide.importer.layout import (
     IMPERATIVES,
     Block,
     Section,
@@ -22,8 +23,7 @@ from voiceguide.article import (
     parse_article,
     sentences,
 )
-from voiceguide.errors import RoutineError
-from voiceguide.routine import BREATH_PHASE_LIMITS
+from voiceguide.limits import BREATH_PHASE_LIMITS
 
 DEFAULT_SIDES = ("right", "left")  # when the article says "other side" but never which comes first
 DEFAULT_BREATH = (4.0, 6.0)  # the player's own pace, for a phase the article does not count
@@ -93,17 +93,10 @@ def _introduction(preamble: tuple[Block, ...]) -> tuple[str | None, tuple[str, .
 
 # Words that only say "now the other side" or "do it again": a clause of nothing else is consumed.
 _SIDE_WORDS = frozenset(
-    """
-    repeat repeating do doing perform switch switching swap change changing then now and the same it this that
-    again everything exercise stretch movement move pose sequence steps motion on with to for using your
-    opposite other side sides leg legs arm arms foot feet hand hands knee knees direction directions way also
-    afterwards after once done finished when you you're you've are have all of above both each before start
-    over whole entire process time cycle more in a row total
-    """.split()
+    ["repeat", "repeating", "do", "doing", "perform", "switch", "switching", "swap", "change", "changing", "then", "now", "and", "the", "same", "it", "this", "that", "again", "everything", "exercise", "stretch", "movement", "move", "pose", "sequence", "steps", "motion", "on", "with", "to", "for", "using", "your", "opposite", "other", "side", "sides", "leg", "legs", "arm", "arms", "foot", "feet", "hand", "hands", "knee", "knees", "direction", "directions", "way", "also", "afterwards", "after", "once", "done", "finished", "when", "you", "you're", "you've", "are", "have", "all", "of", "above", "both", "each", "before", "start", "over", "whole", "entire", "process", "time", "cycle", "more", "in", "a", "row", "total"]
 )
 _HOLD_WORDS = frozenset(
-    "hold holding held stay staying remain remaining in this that the position pose stretch posture it there "
-    "here for keep keeping yourself at top".split()
+    ["hold", "holding", "held", "stay", "staying", "remain", "remaining", "in", "this", "that", "the", "position", "pose", "stretch", "posture", "it", "there", "here", "for", "keep", "keeping", "yourself", "at", "top"]
 )
 _SIDE_ADVERB = re.compile(
     r"\s*\b(?:(?:on|for|with|to|in|using)\s+)?(?:each|both|either)\s+(?:side|leg|arm|foot|hand|knee|hip|shoulder|direction)s?\b"
@@ -125,7 +118,7 @@ _ONE_LIMB = re.compile(
 )
 _DIRECTIONS = (("clockwise", "anticlockwise"), ("clockwise", "counterclockwise"), ("clockwise", "counter-clockwise"),
                ("forward", "backward"), ("forwards", "backwards"))
-_ADVERBS = frozenset("slowly gently now then next first finally carefully simply just also again lastly softly and".split())
+_ADVERBS = frozenset(["slowly", "gently", "now", "then", "next", "first", "finally", "carefully", "simply", "just", "also", "again", "lastly", "softly", "and"])
 _SUBORDINATE = re.compile(r"^(?:if|when|as|while|once|after|before|with|keeping|using|to|from|in|on)\b[^,]*,\s*", re.I)
 _POSITION = re.compile(
     r"\b(?:start|begin)\b|\bstarting position\b|\b(?:lie|lying)\s+(?:down|on|flat|face)|\bon all fours\b"
@@ -140,11 +133,10 @@ _ADVICE = re.compile(
     re.I,
 )
 _MOVEMENTS = frozenset(
-    "lift raise lower bring rotate turn roll tilt arch round push press pull reach bend extend straighten twist "
-    "drop nod shrug circle swing kick squeeze tense tighten inhale exhale breathe hold".split()
+    ["lift", "raise", "lower", "bring", "rotate", "turn", "roll", "tilt", "arch", "round", "push", "press", "pull", "reach", "bend", "extend", "straighten", "twist", "drop", "nod", "shrug", "circle", "swing", "kick", "squeeze", "tense", "tighten", "inhale", "exhale", "breathe", "hold"]
 )
 _BREATH_MANNER = re.compile(r"\b(?:deep|slow|full|long|calm|steady|easy|relaxed|big|gentle|complete)\s+breaths?\b", re.I)
-_NOTE_START = frozenset("feel breathe relax keep let allow focus notice try don't never avoid".split())
+_NOTE_START = frozenset(["feel", "breathe", "relax", "keep", "let", "allow", "focus", "notice", "try", "don't", "never", "avoid"])
 _OUTRO = re.compile(
     r"\b(?:these|those|all (?:of )?(?:these|the|\w+)|this|the whole)\s+(?:\w+\s+)?"
     r"(?:exercises|stretches|poses|moves|movements|routine|sequence|series|workout|session)\b",

@@ -5,7 +5,7 @@ it) and mixes every sound into the tape that is playing, well ahead of the play
 head; so the first words are heard as soon as they exist. A conductor thread
 ends the session and hands over to a fresh tape when one runs out. The controls
 (pause, resume, next, previous, quit) may be called from any thread; they are
-what the terminal front end (voiceguide.live_display) and tests drive.
+what the terminal front end (voiceguide.cli.live_panel) and tests drive.
 """
 
 from __future__ import annotations
@@ -21,15 +21,15 @@ from typing import Literal
 import numpy as np
 
 from voiceguide.api import resolve
-from voiceguide.audio_out import SEEK_GAP, Output, Tape, tape_length
+from voiceguide.audio.cue_files import session_cue_lengths
+from voiceguide.audio.leveling import Leveled
+from voiceguide.audio.sounds import Sounds
 from voiceguide.compiler import iter_events
-from voiceguide.cues import session_cue_lengths
-from voiceguide.mixer import Leveled
+from voiceguide.live.output import SEEK_GAP, Output, Tape, tape_length
 from voiceguide.options import Options
 from voiceguide.routine import Routine
-from voiceguide.sounds import Sounds
+from voiceguide.speech.engine import Speech
 from voiceguide.timeline import Event, session_total
-from voiceguide.tts import Speech
 
 PREVIOUS_WINDOW = 1.5  # a second 'previous' this soon after the first goes to the exercise before
 HANDOVER_LEAD = 5.0  # prepare the next tape this long before the playing one runs out

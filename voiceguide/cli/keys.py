@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 import sys
@@ -9,7 +10,7 @@ import termios
 import tty
 from typing import TextIO
 
-from voiceguide.player import Session
+from voiceguide.live.session import Session
 
 # Key -> Session method. Arrow keys arrive as escape sequences.
 CONTROLS = {
@@ -48,10 +49,8 @@ class KeyReader:
 
     def __exit__(self, *exc: object) -> None:
         if self.fd is not None and self._saved is not None:
-            try:
+            with contextlib.suppress(termios.error):  # the terminal is gone: nothing left to restore
                 termios.tcsetattr(self.fd, termios.TCSADRAIN, self._saved)
-            except termios.error:  # the terminal is gone: nothing left to restore
-                pass
             self._saved = None
 
     def read(self, timeout: float) -> list[str]:

@@ -5,13 +5,9 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 
+from voiceguide.clock import clock
 from voiceguide.compiler import plural
 from voiceguide.timeline import Event, Timeline
-
-
-def clock(seconds: float) -> str:
-    minutes, secs = divmod(seconds, 60)
-    return f"{int(minutes)}:{secs:04.1f}"
 
 
 def describe(event: Event) -> str:
@@ -56,7 +52,7 @@ def breath_tones(timeline: Timeline) -> dict[Event, int]:
 
 
 def plan_table(timeline: Timeline) -> Table:
-    table = Table(title=timeline.title, caption=f"Total {clock(timeline.total)} ({timeline.total:.1f} s)")
+    table = Table(title=timeline.title, caption=f"Total {clock(timeline.total, tenths=True)} ({timeline.total:.1f} s)")
     table.add_column("start", justify="right", no_wrap=True)
     table.add_column("length", justify="right", no_wrap=True)
     table.add_column("exercise")
@@ -65,5 +61,5 @@ def plan_table(timeline: Timeline) -> Table:
     for event in shown(timeline):
         said = describe(event) + (f", {plural(tones[event], 'breath tone')}" if event in tones else "")
         # Text, not markup: a cue's "[bell]" (or brackets in a routine's words) must print as written.
-        table.add_row(clock(event.start), f"{event.duration:.1f}", where(event), Text(said))
+        table.add_row(clock(event.start, tenths=True), f"{event.duration:.1f}", where(event), Text(said))
     return table

@@ -20,8 +20,8 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from voiceguide.audio.samples import SAMPLE_RATE, to_float, to_int16
 from voiceguide.errors import VoiceguideError
-from voiceguide.tts import SAMPLE_RATE, to_float, to_int16
 
 PROBE_SECONDS = 0.02
 # Numpy zero-fills big arrays lazily (calloc): only the pages cues are written to

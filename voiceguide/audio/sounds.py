@@ -11,9 +11,10 @@ from pathlib import Path
 
 import numpy as np
 
-from voiceguide.cues import cue_length, cue_path
+from voiceguide.audio.cue_files import cue_length, cue_path
+from voiceguide.audio.samples import SAMPLE_RATE, read_clip, to_float
+from voiceguide.speech.engine import Speech
 from voiceguide.timeline import Event
-from voiceguide.tts import SAMPLE_RATE, Speech, read_clip, to_float
 
 
 class Sounds:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from voiceguide.clock import clock
 from voiceguide.timeline import Chapter, Timeline
 
 if TYPE_CHECKING:
@@ -122,11 +123,6 @@ def _chapters_in_time_order(path: Path) -> None:
         handle.write(ordered + body[len(ordered) :])
 
 
-def _clock(seconds: float) -> str:
-    millis = _ms(seconds)
-    return f"{millis // 3_600_000:02d}:{millis // 60_000 % 60:02d}:{millis // 1000 % 60:02d}.{millis % 1000:03d}"
-
-
 def _vorbis(audio: FLAC | OggVorbis, tags: Tags) -> None:
     if audio.tags is None:
         audio.add_tags()
@@ -134,7 +130,7 @@ def _vorbis(audio: FLAC | OggVorbis, tags: Tags) -> None:
     if tags.comment:
         comments["DESCRIPTION"] = tags.comment
     for n, chapter in enumerate(tags.chapters, start=1):
-        comments[f"CHAPTER{n:03d}"] = _clock(chapter.start)
+        comments[f"CHAPTER{n:03d}"] = clock(chapter.start, ".")
         comments[f"CHAPTER{n:03d}NAME"] = chapter.title
     audio.tags.clear()
     for key, value in comments.items():

@@ -1,68 +1,26 @@
-"""Cue sounds: their names, where each plays, and the WAV files that hold them.
+"""Cue sound files: where each sound is found, and whether players can use it.
 
 The built-in sounds are made by scripts/make_cues.py and ship as the package
 `voiceguide.audio_cues`; `--cue-dir` points at a user's own, under the same names.
-The compiler, the option checks and the players all read this one list.
+Where each sound plays is voiceguide.cue_places.
 """
 
 from __future__ import annotations
 
 import wave
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from voiceguide.audio.samples import SAMPLE_RATE
+from voiceguide.cue_places import CUE_NAMES, cues_used
 from voiceguide.errors import VoiceguideError
-from voiceguide.tts import SAMPLE_RATE
 
 if TYPE_CHECKING:
     from voiceguide.options import Options
 
-CUE_PACKAGE = "voiceguide.audio_cues"
-CUE_NAMES = ("bell", "chime", "switch", "tick", "inhale", "exhale")
-CUE_LEVELS = ("full", "minimal", "off")
 MAX_CUE_SECONDS = 5.0  # a longer "cue" would hold up the session
-
-# Lengths of the shipped sounds (scripts/make_cues.py makes them exactly this long), so
-# the compiler can place cues without reading files; a test checks them against the WAVs.
-BUILTIN_LENGTHS = {"bell": 2.0, "chime": 1.2, "switch": 0.6, "tick": 0.12, "inhale": 1.6, "exhale": 2.0}
-
-
-@dataclass(frozen=True)
-class Place:
-    """A moment in the session that a cue marks."""
-
-    sound: str
-    role: str  # the cue event's role
-    levels: tuple[str, ...]  # the --cues levels that play it
-    breath_tone: bool = False  # also needs --breath-tones
-
-
-_BOTH = ("full", "minimal")
-PLACES = {
-    "session-start": Place("bell", "session-start", ("full",)),
-    "session-end": Place("bell", "session-end", ("full",)),
-    "exercise-start": Place("bell", "exercise-start", _BOTH),
-    "exercise-end": Place("bell", "exercise-end", _BOTH),
-    "hold-start": Place("chime", "hold-start", _BOTH),
-    "hold-end": Place("chime", "hold-end", _BOTH),
-    "side": Place("switch", "side", ("full",)),
-    "countdown": Place("tick", "countdown", ("full",)),
-    "inhale": Place("inhale", "breath", _BOTH, breath_tone=True),
-    "exhale": Place("exhale", "breath", _BOTH, breath_tone=True),
-}
-
-
-def plays(place: str, cues: str, breath_tones: bool) -> bool:
-    spot = PLACES[place]
-    return cues in spot.levels and (breath_tones or not spot.breath_tone)
-
-
-def cues_used(cues: str, breath_tones: bool) -> tuple[str, ...]:
-    """The sounds a session with these choices can play, in CUE_NAMES order."""
-    used = {p.sound for name, p in PLACES.items() if plays(name, cues, breath_tones)}
-    return tuple(n for n in CUE_NAMES if n in used)
+CUE_PACKAGE = "voiceguide.audio_cues"
 
 
 def cue_path(name: str, cue_dir: Path | None = None) -> Path:

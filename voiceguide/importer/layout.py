@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
-from voiceguide.errors import RoutineError
+from voiceguide.files import decode_text
 
 BlockKind = Literal["text", "step", "caption", "label"]
 
@@ -41,19 +41,7 @@ class Article:
 
 def decode(data: bytes | str, source: str) -> str:
     """Article bytes -> normalized text; binary or non-UTF-8 files are a RoutineError."""
-    if isinstance(data, bytes):
-        if b"\x00" in data:
-            raise RoutineError(source, None, "not a text file (it contains NUL bytes)")
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            line = data.count(b"\n", 0, exc.start) + 1
-            raise RoutineError(source, None, f"not UTF-8 text (bad byte 0x{data[exc.start]:02x} on line {line})") from None
-    else:
-        text = data
-        if "\x00" in text:
-            raise RoutineError(source, None, "not a text file (it contains NUL bytes)")
-    text = unicodedata.normalize("NFKC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = decode_text(data, source)
     for fancy, plain in (("’", "'"), ("‘", "'"), ("“", '"'), ("”", '"'), ("\t", " "), ("…", "...")):
         text = text.replace(fancy, plain)
     # Other control characters (form feeds, stray escapes) cannot be spoken or written in YAML.
@@ -79,13 +67,7 @@ _TERMINAL = (".", "!", "?", ":", ";", ",")
 # First words of instructions: a numbered line starting with one of these (and "your"/"the")
 # is a step, not an exercise heading.
 IMPERATIVES = frozenset(
-    """
-    allow arch avoid bend begin bring breathe cross circle clasp close come continue count do drop engage
-    exhale extend feel find focus get grab hinge hold hook hug imagine inhale interlace keep kneel lean
-    let lie lift look lower make move nod notice open place point press pull push put raise reach relax
-    release repeat rest return roll rotate round shift shrug sink sit slide squeeze stand start stay step
-    straighten stretch swap switch take tense tighten tilt try tuck turn twist use walk wrap
-    """.split()
+    ["allow", "arch", "avoid", "bend", "begin", "bring", "breathe", "cross", "circle", "clasp", "close", "come", "continue", "count", "do", "drop", "engage", "exhale", "extend", "feel", "find", "focus", "get", "grab", "hinge", "hold", "hook", "hug", "imagine", "inhale", "interlace", "keep", "kneel", "lean", "let", "lie", "lift", "look", "lower", "make", "move", "nod", "notice", "open", "place", "point", "press", "pull", "push", "put", "raise", "reach", "relax", "release", "repeat", "rest", "return", "roll", "rotate", "round", "shift", "shrug", "sink", "sit", "slide", "squeeze", "stand", "start", "stay", "step", "straighten", "stretch", "swap", "switch", "take", "tense", "tighten", "tilt", "try", "tuck", "turn", "twist", "use", "walk", "wrap"]
 )
 
 
@@ -153,7 +135,7 @@ def _pick_headings(lines: list[str], first: int) -> list[tuple[int, int, str]]:
             if cand[1] == run[-1][1] + 1:
                 run.append(cand)
         ends = [c[0] for c in run[1:]] + [len(lines)]
-        score = (sum(_has_instructions(lines[c[0] + 1: end]) for c, end in zip(run, ends)), len(run))
+        score = (sum(_has_instructions(lines[c[0] + 1: end]) for c, end in zip(run, ends, strict=False)), len(run))
         if score >= best_score:
             best, best_score = run, score
     return best
@@ -169,7 +151,7 @@ def _has_instructions(lines: list[str]) -> bool:
 def _wrap_width(lines: list[str]) -> int | None:
     """The hard-wrap width, from lines that break mid-sentence; None when lines are not wrapped."""
     widths = [
-        len(line) for line, after in zip(lines, lines[1:])
+        len(line) for line, after in zip(lines, lines[1:], strict=False)
         if line and after[:1].islower() and not line.endswith(_TERMINAL[:3])
     ]
     return max(widths) if len(widths) >= 3 else None
@@ -177,7 +159,7 @@ def _wrap_width(lines: list[str]) -> int | None:
 
 def _paragraph_gaps(lines: list[str]) -> int | None:
     """BLANK_LINES_ONLY when blank lines separate paragraphs (Markdown style), else None."""
-    gaps = sum(1 for before, line, after in zip(lines, lines[1:], lines[2:]) if before and not line and after)
+    gaps = sum(1 for before, line, after in zip(lines, lines[1:], lines[2:], strict=False) if before and not line and after)
     return BLANK_LINES_ONLY if gaps >= 3 else None
 
 

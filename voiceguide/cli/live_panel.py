@@ -11,15 +11,11 @@ from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
-from voiceguide.keys import HELP, KeyReader, apply
-from voiceguide.player import Session, Status
+from voiceguide.cli.keys import HELP, KeyReader, apply
+from voiceguide.clock import clock
+from voiceguide.live.session import Session, Status
 
 FRAME_SECONDS = 0.1  # display refresh; keys are acted on as soon as they arrive
-
-
-def clock(seconds: float) -> str:
-    whole = max(0, int(seconds))
-    return f"{whole // 60}:{whole % 60:02d}"
 
 
 def where(status: Status) -> str:

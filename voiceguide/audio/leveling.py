@@ -1,21 +1,18 @@
-"""The mix: every sound placed at its event's planned sample, a window or a chunk at a time.
+"""Leveling: every sound brought to its loudness in the session, peak-limited and faded.
 
-Render and live play both read audio from here, so what a file contains is what
-is heard live. `mix` and `stream` are pure with respect to the samples they are
-given: a sound function maps an event to its samples (or None for silence).
-`Leveled` is the sound function that makes the session even: every sound is
-loudness-matched and peak-limited once, and faded at its edges so joins never click.
+`Leveled` is the sound function render and live play both mix with (see
+audio/mixing.py): speech at one loudness, cues a fixed step under it, so the
+session is even and no join clicks.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator
 
 import numpy as np
 
-from voiceguide.loudness import (
+from voiceguide.audio.loudness import (
     HOP,
     INTERPOLATOR_TAPS,
     gated_loudness,
@@ -23,20 +20,10 @@ from voiceguide.loudness import (
     peak_envelope,
     powers_from_hops,
 )
-from voiceguide.sounds import Sounds
+from voiceguide.audio.samples import SAMPLE_RATE, read_clip, to_float, to_int16, valid_clip, write_clip
+from voiceguide.audio.sounds import Sounds
 from voiceguide.timeline import Event
-from voiceguide.tts import (
-    SAMPLE_RATE,
-    _valid_clip,
-    read_clip,
-    to_float,
-    to_int16,
-    write_clip,
-)
 
-SoundFn = Callable[[Event], "np.ndarray | None"]
-
-CHUNK = 4 * SAMPLE_RATE  # samples per streamed chunk: big enough that numpy and the pipe dominate Python overhead
 # The session should land at -16 LUFS integrated, the level spoken-word podcasts
 # and audiobook players expect. Each speech clip is brought to a level measured
 # amid silence; gating blocks that straddle speech and pauses pull the session's
@@ -50,50 +37,6 @@ LIMITER_WINDOW = 0.01  # seconds: how far ahead the limiter starts turning down,
 LIMITER_STEP = 15  # samples: the limiter's gain is worked out per step and interpolated; divides a gating hop
 CACHE_BYTES = 6 * 2**20  # leveled sounds kept in memory; a miss costs only a read of the cached clip
 _SILENCE_AROUND = 0.4  # measure a clip with this much silence each side, as it sits in the session
-
-
-def sample_at(seconds: float) -> int:
-    """The sample where a time on the timeline falls."""
-    return round(seconds * SAMPLE_RATE)
-
-
-def _add(out: np.ndarray, sound: np.ndarray, offset: int) -> None:
-    """Add sound into out, its first sample at out[offset] (offset may be negative or past the end)."""
-    first, last = max(offset, 0), min(offset + sound.size, out.size)
-    if first < last:
-        out[first:last] += sound[first - offset : last - offset]
-
-
-def stream(events: Iterable[Event], sounds: SoundFn, chunk: int = CHUNK) -> Iterator[np.ndarray]:
-    """The whole session as consecutive chunks, reading events (in start order) only as far as needed.
-
-    The session ends at the last event's end. Memory holds only the sounds that
-    overlap the current chunk, so it does not grow with the session's length.
-    """
-    pending = iter(events)
-    upcoming = next(pending, None)
-    playing: list[tuple[int, np.ndarray]] = []
-    position = end = 0
-    while True:
-        stop = position + chunk
-        while upcoming is not None and sample_at(upcoming.start) < stop:
-            at = sample_at(upcoming.start)
-            end = max(end, sample_at(upcoming.end))
-            sound = sounds(upcoming)
-            if sound is not None:
-                playing.append((at, sound))
-                end = max(end, at + sound.size)
-            upcoming = next(pending, None)
-        if upcoming is None:
-            stop = min(stop, end)
-        if stop <= position:
-            return
-        out = np.zeros(stop - position, dtype=np.float32)
-        for at, sound in playing:
-            _add(out, sound, at - position)
-        playing = [(at, sound) for at, sound in playing if at + sound.size > stop]
-        position = stop
-        yield out
 
 
 def fade_edges(sound: np.ndarray, seconds: float = FADE) -> np.ndarray:
@@ -231,7 +174,7 @@ class Leveled:
     def _speech(self, event: Event) -> np.ndarray:
         clip = self.sounds.speech.path(event.text)
         stored = clip.with_name(f"{clip.stem}.{LEVEL_KEY}.wav")
-        if not _valid_clip(stored):
+        if not valid_clip(stored):
             raw = self.sounds.for_event(event)
             assert raw is not None  # speech always sounds
             write_clip(stored, to_int16(level(raw, SPEECH_LUFS)))

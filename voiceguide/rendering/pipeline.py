@@ -10,7 +10,7 @@ Ctrl-C leaves no partial file and any existing file untouched.
 
 from __future__ import annotations
 
-import os
+import contextlib
 import queue
 import re
 import shutil
@@ -25,17 +25,20 @@ from pathlib import Path
 
 import numpy as np
 
-from voiceguide import captions
+from voiceguide.audio.cue_files import session_cue_lengths
+from voiceguide.audio.leveling import Leveled
+from voiceguide.audio.mixing import stream
+from voiceguide.audio.samples import SAMPLE_RATE, to_int16
+from voiceguide.audio.sounds import Sounds
 from voiceguide.compiler import DurationFn, iter_events, timeline_of
-from voiceguide.cues import session_cue_lengths
 from voiceguide.errors import VoiceguideError
-from voiceguide.mixer import Leveled, stream
+from voiceguide.files import Staging
 from voiceguide.options import Options
+from voiceguide.rendering import captions
+from voiceguide.rendering.tags import tags_for, write_tags
 from voiceguide.routine import Routine
-from voiceguide.sounds import Sounds
-from voiceguide.tags import tags_for, write_tags
+from voiceguide.speech.engine import Speech
 from voiceguide.timeline import Event, Timeline
-from voiceguide.tts import SAMPLE_RATE, Speech, to_int16
 
 Progress = Callable[[float, "float | None"], None]  # (session seconds done, session length once known)
 
@@ -147,7 +150,7 @@ class _WavSink:
     """16-bit mono WAV, written here: WAV needs no ffmpeg."""
 
     def __init__(self, path: Path) -> None:
-        self._wav = wave.open(str(path), "wb")
+        self._wav = wave.open(str(path), "wb")  # noqa: SIM115 - open for the sink's life
         self._wav.setnchannels(1)
         self._wav.setsampwidth(2)
         self._wav.setframerate(SAMPLE_RATE)
@@ -159,10 +162,8 @@ class _WavSink:
         self._wav.close()  # writes the final sizes into the header
 
     def abort(self) -> None:
-        try:
+        with contextlib.suppress(OSError):
             self._wav.close()
-        except OSError:
-            pass
 
 
 class _FfmpegSink:
@@ -183,7 +184,7 @@ class _FfmpegSink:
             "-c:a", str(fmt.codec), *(["-b:a", bitrate] if bitrate else []), *fmt.extra,
             "-f", fmt.kind, "-y", str(path),
         ]  # fmt: skip
-        self._errors = tempfile.TemporaryFile()
+        self._errors = tempfile.TemporaryFile()  # noqa: SIM115 - open for the sink's life
         # Its own session: Ctrl-C in the terminal reaches us, and we stop ffmpeg and clean up.
         self._process = subprocess.Popen(
             command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._errors, start_new_session=True
@@ -238,44 +239,6 @@ class _FfmpegSink:
         return VoiceguideError(f"ffmpeg could not encode {self.target}: {why}")
 
 
-class _Staging:
-    """Temp files beside their targets: renamed into place by commit(), removed by discard()."""
-
-    def __init__(self) -> None:
-        self._files: list[tuple[Path, Path]] = []
-
-    def temp_for(self, target: Path) -> Path:
-        if target.is_dir():
-            raise VoiceguideError(f"cannot write {target}: it is a directory")
-        try:
-            handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-        except OSError as exc:
-            raise VoiceguideError(f"cannot write {target}: {exc.strerror or exc}") from None
-        os.close(handle)
-        self._files.append((Path(name), target))
-        return Path(name)
-
-    def commit(self) -> None:
-        umask = os.umask(0)
-        os.umask(umask)
-        for temp, target in self._files:
-            mode = target.stat().st_mode & 0o7777 if target.exists() else 0o666 & ~umask
-            with open(temp, "rb+") as handle:
-                os.fsync(handle.fileno())  # the data is on disk before the name points at it
-            os.chmod(temp, mode)
-            os.replace(temp, target)
-        for directory in {target.parent for _, target in self._files}:
-            descriptor = os.open(directory, os.O_RDONLY)
-            try:
-                os.fsync(descriptor)
-            finally:
-                os.close(descriptor)
-
-    def discard(self) -> None:
-        for temp, _ in self._files:
-            temp.unlink(missing_ok=True)
-
-
 def render_session(
     routine: Routine, options: Options, output: Path, *, bitrate: str | None = None, captions_too: bool = False,
     timeline_too: bool = False, progress: Progress | None = None,
@@ -284,7 +247,7 @@ def render_session(
     fmt = format_for(output)
     rate = check_bitrate(fmt, bitrate)
     ffmpeg = find_ffmpeg(fmt) if fmt.codec else None
-    staging = _Staging()
+    staging = Staging()
     sink: _WavSink | _FfmpegSink | None = None
     compiling: _Compiling | None = None
     try:

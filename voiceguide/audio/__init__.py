@@ -1,0 +1,1 @@
+"""Audio: the sample format, cue sound files, loudness, leveling and the mix."""

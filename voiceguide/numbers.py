@@ -1,0 +1,16 @@
+"""English number words: spoken counts in the compiler, read amounts in the importer."""
+
+from __future__ import annotations
+
+ONES = (
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+)
+TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+
+
+def number_word(n: int) -> str:
+    """3 -> 'three'; numbers past twenty stay digits (espeak reads them well)."""
+    if 0 <= n < len(ONES):
+        return ONES[n]
+    return "twenty" if n == 20 else str(n)
