@@ -6,7 +6,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from voiceguide.cue_places import CUE_LEVELS
-from voiceguide.limits import HOLD_SCALE_LIMITS, MAX_HOLD_SECONDS, MAX_REPEAT, MAX_REST, RATE_LIMITS
+from voiceguide.limits import BACKGROUND_LEVEL_LIMITS, HOLD_SCALE_LIMITS, MAX_HOLD_SECONDS, MAX_REPEAT, MAX_REST, RATE_LIMITS
 from voiceguide.routine import PICKS, Routine, parse_breath_pace
 
 
@@ -23,6 +23,8 @@ class Options:
     cues: str = "full"  # full | minimal (exercise bells, hold chimes) | off: which cue sounds play
     cue_dir: Path | None = None  # the user's own cue sounds, NAME.wav for each of voiceguide.cues.CUE_NAMES
     breath_tones: bool = True  # rising and falling tones pace the breaths of breath-counted holds
+    background: str | None = None  # ambience under the session: a sound file or builtin:NAME
+    background_level: float = -30.0  # the ambience's loudness between sentences, LUFS
 
     def __post_init__(self) -> None:
         check_options(self)
@@ -41,6 +43,9 @@ def check_options(options: Options) -> None:
     parse_breath_pace(f"{options.breath[0]}:{options.breath[1]}")
     if not 0 <= options.rest <= MAX_REST:
         raise ValueError(f"rest must be between 0 and {MAX_REST:g} seconds, not {options.rest:g}")
+    low, high = BACKGROUND_LEVEL_LIMITS
+    if not low <= options.background_level <= high:
+        raise ValueError(f"background level must be between {low:g} and {high:g} LUFS, not {options.background_level:g}")
     if options.cues not in CUE_LEVELS:
         raise ValueError(f"cues must be {', '.join(CUE_LEVELS[:-1])} or {CUE_LEVELS[-1]}, not '{options.cues}'")
 

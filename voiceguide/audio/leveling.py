@@ -31,7 +31,7 @@ from voiceguide.timeline import Event
 SESSION_LUFS = -16.0
 SPEECH_LUFS = SESSION_LUFS + 0.4
 CUE_BELOW = 8.0  # dB: cue sounds sit under the voice, marking time without masking words
-CEILING_DBTP = -2.0  # per-sound true-peak ceiling; leaves 1 dB for the MP3 encoder's overshoot
+CEILING_DBTP = -2.0  # per-sound true-peak ceiling; leaves 1 dB for the MP3 encoder's overshoot (see FORMATS)
 FADE = 0.004  # seconds of fade at each sound's edges
 LIMITER_WINDOW = 0.01  # seconds: how far ahead the limiter starts turning down, and holds after
 LIMITER_STEP = 15  # samples: the limiter's gain is worked out per step and interpolated; divides a gating hop
@@ -149,8 +149,9 @@ class Leveled:
     first out, within cache_bytes).
     """
 
-    def __init__(self, sounds: Sounds, cache_bytes: int = CACHE_BYTES) -> None:
+    def __init__(self, sounds: Sounds, cache_bytes: int = CACHE_BYTES, boost: float = 0.0) -> None:
         self.sounds = sounds
+        self.boost = boost  # dB over the usual level: a voice over a background bed (audio/balance.py)
         self.cache_bytes = cache_bytes
         self._recent: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
         self._bytes = 0
@@ -173,13 +174,14 @@ class Leveled:
 
     def _speech(self, event: Event) -> np.ndarray:
         clip = self.sounds.speech.path(event.text)
-        stored = clip.with_name(f"{clip.stem}.{LEVEL_KEY}.wav")
+        boosted = f"+{self.boost:.2f}" if self.boost else ""
+        stored = clip.with_name(f"{clip.stem}.{LEVEL_KEY}{boosted}.wav")
         if not valid_clip(stored):
             raw = self.sounds.for_event(event)
             assert raw is not None  # speech always sounds
-            write_clip(stored, to_int16(level(raw, SPEECH_LUFS)))
+            write_clip(stored, to_int16(level(raw, SPEECH_LUFS + self.boost)))
         return to_float(read_clip(stored))
 
     def _other(self, event: Event) -> np.ndarray | None:
         raw = self.sounds.for_event(event)
-        return None if raw is None else level(raw, SPEECH_LUFS - CUE_BELOW)
+        return None if raw is None else level(raw, SPEECH_LUFS + self.boost - CUE_BELOW)

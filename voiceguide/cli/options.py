@@ -44,6 +44,10 @@ SESSION_OPTIONS = (
     SessionOption("cues", ("--cues",), str, "full|minimal|off: cue sounds (minimal: exercise bells, hold chimes).", "full"),
     SessionOption("cue_dir", ("--cue-dir",), str, "Your own cue sounds: a folder of bell.wav, chime.wav, ... (README).", "built-in"),
     SessionOption(
+        "background", ("--background",), str, "Ambience under the session: a sound file (any format) or builtin:rain.", "none"
+    ),
+    SessionOption("background_level", ("--background-level",), float, "The ambience's loudness between sentences, LUFS.", "-30"),
+    SessionOption(
         "breath_tones", ("--breath-tones/--no-breath-tones",), bool, "Tones pace the breaths of breath-counted holds.", "on"
     ),
 )
