@@ -184,4 +184,5 @@ class Leveled:
 
     def _other(self, event: Event) -> np.ndarray | None:
         raw = self.sounds.for_event(event)
-        return None if raw is None else level(raw, SPEECH_LUFS + self.boost - CUE_BELOW)
+        # Under the voice in loudness and in peaks: a short tick at the loudness alone would still read as sharp.
+        return None if raw is None else level(raw, SPEECH_LUFS + self.boost - CUE_BELOW, CEILING_DBTP - CUE_BELOW)
