@@ -24,6 +24,7 @@ from voiceguide.audio.mixing import sample_at
 from voiceguide.audio.samples import SAMPLE_RATE, read_clip
 from voiceguide.audio.sounds import Sounds
 from voiceguide.errors import VoiceguideError
+from voiceguide.speech.engine import Speech
 from voiceguide.timeline import Chapter
 
 from .conftest import ROOT, run_cli
@@ -173,6 +174,21 @@ def test_wav_places_every_sound_at_its_planned_sample_without_clicks(quick_neck_
         np.testing.assert_allclose(audio[at : at + sound.size], sound, atol=1.5 / 32768)
         for join in (at, at + sound.size):  # from silence into the sound and back: a few ms of fade, no step
             assert np.max(np.abs(np.diff(audio[max(join - 8, 0) : join + 8]))) < 0.005
+
+
+def test_the_chosen_voice_is_the_voice_heard(tmp_path, speech):
+    routine = tmp_path / "hello.yaml"
+    routine.write_text("title: Hello\nexercises:\n  - name: Reach\n    steps:\n      - say: Reach up slowly and breathe.\n")
+    voice = "gmw/en-us"
+    audio = read_clip(voiceguide.render(routine, tmp_path / "hello.wav", voice=voice, cues="off")).astype(np.float32) / 32768
+    chosen, default = Leveled(Sounds(Speech(voice, speech.rate))), Leveled(Sounds(speech))
+    said = list(voiceguide.plan(routine, voice=voice, cues="off").speech())
+    assert len(said) == 4
+    for event in said:
+        at, sound, usual = sample_at(event.start), chosen(event), default(event)
+        np.testing.assert_allclose(audio[at : at + sound.size], sound, atol=1.5 / 32768)  # the chosen voice speaks
+        n = min(sound.size, usual.size)
+        assert np.abs(audio[at : at + n] - usual[:n]).max() > 0.1, event.text  # ... and it is not the default one
 
 
 def test_wav_has_info_tags(quick_neck_wav):
