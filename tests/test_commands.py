@@ -23,6 +23,7 @@ def test_routines_lists_builtins() -> None:
     assert [r.title for r in api.routines()][0] == "Lower back spasm relief"
 
 
+@pytest.mark.espeak
 def test_voices_lists_installed_english_voice() -> None:
     result = run_cli("voices")
     assert result.returncode == 0

@@ -15,6 +15,8 @@ from voiceguide.timeline import Timeline
 
 from .conftest import run_cli
 
+pytestmark = pytest.mark.espeak  # every test here synthesizes speech
+
 
 def plan(speech, routine: str = "lower-back", **choices) -> Timeline:  # noqa: ANN001
     loaded = load_routine(routine)

@@ -97,6 +97,7 @@ def test_cli_missing_cue_dir_is_one_line_exit_2(tmp_path):
     assert result.stderr.strip() == f"voiceguide: {tmp_path / 'nowhere' / 'bell.wav'}: cue sound 'bell' is missing"
 
 
+@pytest.mark.espeak
 def test_cli_plan_uses_the_users_own_cue_lengths(tmp_path):
     folder = own_cues(tmp_path / "cues", seconds=0.75)
     result = run_cli("plan", "quick-neck", "--cue-dir", str(folder), "--json")
@@ -110,6 +111,7 @@ def test_cli_plan_uses_the_users_own_cue_lengths(tmp_path):
     assert minimal.returncode == 0, minimal.stderr
 
 
+@pytest.mark.espeak
 def test_cli_plan_shows_cues_and_off_removes_them():
     shown = run_cli("plan", "quick-neck", env={"COLUMNS": "160"})
     assert shown.returncode == 0, shown.stderr
@@ -132,6 +134,7 @@ def test_every_command_with_timeline_options_has_the_cue_options():
         assert {"--cues", "--cue-dir", "--breath-tones", "--no-breath-tones"} <= flags, command.name
 
 
+@pytest.mark.espeak
 def test_user_cue_dir_with_sounds_module(tmp_path, speech):
     from voiceguide.audio.sounds import Sounds
 

@@ -112,6 +112,7 @@ def test_seed_keeps_every_sentence_and_speaks_all_but_the_caption():
         assert sentence in speech
 
 
+@pytest.mark.espeak
 def test_seed_plans_with_real_speech(speech, tmp_path):
     from voiceguide import plan
 

@@ -13,6 +13,8 @@ from voiceguide.cue_places import CUE_NAMES
 from voiceguide.speech.engine import Speech, list_voices
 from voiceguide.timeline import Event
 
+pytestmark = pytest.mark.espeak  # every test here synthesizes speech
+
 TEXTS = (
     "One.",
     "Breathe in.",
