@@ -13,7 +13,7 @@ from voiceguide.options import options_for
 from voiceguide.routine import builtin_names, load_routine, parse_routine
 from voiceguide.timeline import Timeline
 
-from .conftest import run_cli
+from .conftest import cli
 
 pytestmark = pytest.mark.espeak  # every test here synthesizes speech
 
@@ -147,7 +147,7 @@ def test_breath_prompts_fall_on_breath_phases(speech) -> None:  # noqa: ANN001
 
 
 def test_plan_json_has_documented_keys() -> None:
-    result = run_cli("plan", "quick-neck", "--json")
+    result = cli("plan", "quick-neck", "--json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["total"] > 60
@@ -159,7 +159,7 @@ def test_plan_json_has_documented_keys() -> None:
 
 
 def test_plan_table_shows_exercises_and_total() -> None:
-    result = run_cli("plan", env={"COLUMNS": "160"})
+    result = cli("plan", env={"COLUMNS": "160"})
     assert result.returncode == 0, result.stderr
     for name in ("Supine twist", "Cat-cow stretch", "Child's pose", "Hip lifts", "Shoelace stretch"):
         assert name in result.stdout
@@ -169,7 +169,7 @@ def test_plan_table_shows_exercises_and_total() -> None:
 
 def test_bad_option_is_one_line_exit_2() -> None:
     for args in (["--rate", "5"], ["--breath", "4-6"], ["--hold", "forever"], ["--voice", "no-such-voice"]):
-        result = run_cli("plan", "quick-neck", *args)
+        result = cli("plan", "quick-neck", *args)
         assert result.returncode == 2, args
         assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr, result.stderr
 
@@ -190,7 +190,7 @@ def test_a_note_too_long_for_its_hold_is_said_before_it(speech) -> None:  # noqa
 def test_an_unwritable_speech_cache_is_one_line_exit_2(tmp_path) -> None:  # noqa: ANN001
     blocker = tmp_path / "file"
     blocker.write_text("")
-    result = run_cli("plan", "quick-neck", env={"XDG_CACHE_HOME": str(blocker / "cache")})
+    result = cli("plan", "quick-neck", env={"XDG_CACHE_HOME": str(blocker / "cache")})
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0 and "cannot write the speech cache" in result.stderr, result.stderr
 
