@@ -113,3 +113,14 @@ def test_check_counts_exercises_in_english(tmp_path: Path) -> None:
     one.write_text("title: One\nexercises:\n  - name: Reach\n    steps:\n      - say: Reach up.\n")
     assert cli("check", str(one)).stdout == f"{one}: ok: One, 1 exercise\n"
     assert cli("check", "quick-neck").stdout == "quick-neck: ok: Quick neck release, 3 exercises\n"
+
+
+def test_readme_architecture_names_the_tree_as_it_is() -> None:
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("## How it fits together") :]
+    section = section[: section.index("\n## ")]
+    named = set(re.findall(r"\b([a-z_]+(?:\.py|/))", section))
+    package = ROOT / "voiceguide"
+    assert named and all((package / name).exists() for name in named), sorted(n for n in named if not (package / n).exists())
+    features = {p.name + "/" for p in package.iterdir() if (p / "__init__.py").exists() and p.name != "routines"}
+    assert features <= named, features - named  # every feature package has its place in the picture

@@ -80,7 +80,7 @@ def rep_count(repeat: Span, options: Options) -> int:
 def compile_timeline(
     routine: Routine, options: Options, duration: DurationFn, cue_lengths: Mapping[str, float] | None = None
 ) -> Timeline:
-    """cue_lengths: seconds per cue sound name (voiceguide.cues.cue_lengths); default: the built-in sounds'."""
+    """cue_lengths: seconds per cue sound name (voiceguide.audio.cue_files.cue_lengths); default: the built-in sounds'."""
     return timeline_of(routine, iter_events(routine, options, duration, cue_lengths))
 
 
