@@ -1,4 +1,4 @@
-"""The mixer and leveling on made-up sounds: no speech engine needed."""
+"""Mixing and leveling on made-up sounds: no speech engine needed."""
 
 from __future__ import annotations
 
