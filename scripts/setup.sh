@@ -40,4 +40,4 @@ fi
 if [ ${#problems[@]} -gt 0 ]; then
   printf 'setup: %s\n' "${problems[@]}" >&2
 fi
-echo "setup: ready: .venv/bin/voiceguide"
+echo "setup: ready: .venv/bin/voiceguide (to type just 'voiceguide': export PATH=\"\$PWD/.venv/bin:\$PATH\")"

@@ -1,4 +1,4 @@
-"""English number words: spoken counts in the compiler, read amounts in the importer."""
+"""English number words: spoken counts in the compiler, read amounts in the importer, plurals in messages."""
 
 from __future__ import annotations
 
@@ -14,3 +14,8 @@ def number_word(n: int) -> str:
     if 0 <= n < len(ONES):
         return ONES[n]
     return "twenty" if n == 20 else str(n)
+
+
+def plural(n: int, word: str) -> str:
+    """plural(1, "exercise") -> '1 exercise'; plural(3, "exercise") -> '3 exercises'."""
+    return f"{n} {word}{'s' if n != 1 else ''}"

@@ -21,7 +21,7 @@ class Options:
     rest: float = 5.0  # quiet seconds between exercises
     brief: bool = False  # drop intros and setup
     cues: str = "full"  # full | minimal (exercise bells, hold chimes) | off: which cue sounds play
-    cue_dir: Path | None = None  # the user's own cue sounds, NAME.wav for each of voiceguide.cues.CUE_NAMES
+    cue_dir: Path | None = None  # the user's own cue sounds, NAME.wav for each of voiceguide.cue_places.CUE_NAMES
     breath_tones: bool = True  # rising and falling tones pace the breaths of breath-counted holds
 
     def __post_init__(self) -> None:

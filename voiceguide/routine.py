@@ -19,7 +19,15 @@ import yaml
 
 from voiceguide.errors import RoutineError
 from voiceguide.files import decode_text
-from voiceguide.limits import BREATH_PHASE_LIMITS, MAX_BREATHS, MAX_HOLD_SECONDS, MAX_REPEAT, MAX_REST, RATE_LIMITS
+from voiceguide.limits import (
+    BREATH_PHASE_LIMITS,
+    HOLD_SCALE_LIMITS,
+    MAX_BREATHS,
+    MAX_HOLD_SECONDS,
+    MAX_REPEAT,
+    MAX_REST,
+    RATE_LIMITS,
+)
 
 Pick = Literal["low", "mid", "high"]
 
@@ -283,7 +291,7 @@ class _Reader:
         if "reps" in keys:
             values["reps"] = self.pick_or_number(keys["reps"], "reps (low, mid, high or a count)", 1, MAX_REPEAT)
         if "hold_scale" in keys:
-            values["hold_scale"] = self.number(keys["hold_scale"], "hold_scale", 0.1, 10)
+            values["hold_scale"] = self.number(keys["hold_scale"], "hold_scale", *HOLD_SCALE_LIMITS)
         return Settings(**values)  # type: ignore[arg-type]
 
     def breath_pace(self, node: yaml.Node) -> tuple[float, float]:

@@ -32,7 +32,7 @@ from voiceguide.audio.samples import SAMPLE_RATE, to_int16
 from voiceguide.audio.sounds import Sounds
 from voiceguide.compiler import DurationFn, iter_events, timeline_of
 from voiceguide.errors import VoiceguideError
-from voiceguide.files import Staging
+from voiceguide.files import Staging, check_target
 from voiceguide.options import Options
 from voiceguide.rendering import captions
 from voiceguide.rendering.tags import tags_for, write_tags
@@ -244,7 +244,7 @@ def render_session(
     timeline_too: bool = False, progress: Progress | None = None,
 ) -> None:
     """Render the routine's session to output (format from its extension); see the module doc."""
-    fmt = format_for(output)
+    fmt = format_for(check_target(output))  # "-o somefolder" is a folder before it is a missing extension
     rate = check_bitrate(fmt, bitrate)
     ffmpeg = find_ffmpeg(fmt) if fmt.codec else None
     staging = Staging()
