@@ -18,6 +18,7 @@ from voiceguide.cli.plan_table import plan_table
 from voiceguide.cli.progress import render_progress
 from voiceguide.errors import VoiceguideError
 from voiceguide.importer.writing import import_file
+from voiceguide.rendering.page import PAGE_MODES
 from voiceguide.routine import builtin_names
 from voiceguide.schema import ROUTINE_SCHEMA
 
@@ -115,6 +116,10 @@ def render(
     bitrate: Annotated[str | None, typer.Option("--bitrate", help="MP3/OGG bitrate (default: 64k).")] = None,
     captions: Annotated[bool, typer.Option("--captions", help="Also write FILE.srt and FILE.vtt.")] = False,
     timeline: Annotated[bool, typer.Option("--timeline", help="Also write the plan as FILE.json.")] = False,
+    page: Annotated[str | None, typer.Option(
+        "--page", metavar="[embed]",
+        help="Also write FILE.html, a page that plays the audio beside it and shows the session; --page embed puts the audio inside.",
+    )] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no summary.")] = False,
     *, choices: dict,
 ) -> None:
@@ -122,13 +127,31 @@ def render(
     console = Console(stderr=True)
     with render_progress(console, enabled=not quiet and console.is_terminal) as progress:
         path = api.render(
-            routine, output, bitrate=bitrate, captions=captions, timeline=timeline, progress=progress,
-            **choices,
+            routine, output, bitrate=bitrate, captions=captions, timeline=timeline, page=page or False,
+            progress=progress, **choices,
         )
     if not quiet:
         extras = [path.with_suffix(s) for s in (".srt", ".vtt")] if captions else []
         extras += [path.with_suffix(".json")] if timeline else []
+        extras += [path.with_suffix(".html")] if page else []
         typer.echo(f"wrote {', '.join(str(p) for p in [path, *extras])}")
+
+
+def optional_page_value(args: list[str]) -> list[str]:
+    """`--page` alone is --page=link and `--page embed` is --page=embed: click has no option whose value may be left out."""
+    result: list[str] = []
+    rest = iter(args)
+    for arg in rest:
+        if arg == "--":
+            return [*result, arg, *rest]
+        if arg != "--page":
+            result.append(arg)
+            continue
+        value = next(rest, None)
+        result.append(f"--page={value if value in PAGE_MODES else 'link'}")
+        if value is not None and value not in PAGE_MODES:
+            result.append(value)
+    return result
 
 
 def _exit_on(signum: int, frame: object) -> None:
@@ -141,7 +164,7 @@ def main() -> None:
     for stop in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(stop, _exit_on)
     try:
-        result = app(standalone_mode=False)
+        result = app(args=optional_page_value(sys.argv[1:]), standalone_mode=False)
     except VoiceguideError as exc:
         print(str(exc) if getattr(exc, "source", None) else f"voiceguide: {exc}", file=sys.stderr)
         sys.exit(exc.exit_code)
