@@ -42,6 +42,8 @@ def _free_port() -> int:
 class Browser:
     """One chromedriver process and one Chromium session in it."""
 
+    LEFT, RIGHT = "\ue012", "\ue014"  # WebDriver's codes for the arrow keys
+
     def __init__(self, driver: str, profile: Path) -> None:
         self.port = _free_port()
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 - open for the browser's life
@@ -100,6 +102,11 @@ class Browser:
     def run_async(self, script: str, *args: object) -> object:
         """As run(), but the body calls its last argument (a callback) with the result."""
         return self._session_call("POST", "/execute/async", {"script": script, "args": list(args)})
+
+    def keys(self, key: str) -> None:
+        """Press and release a key, as a person at the keyboard would."""
+        press = [{"type": "keyDown", "value": key}, {"type": "keyUp", "value": key}]
+        self._session_call("POST", "/actions", {"actions": [{"type": "key", "id": "keyboard", "actions": press}]})
 
     def cdp(self, command: str, params: dict | None = None) -> object:
         return self._session_call("POST", "/goog/cdp/execute", {"cmd": command, "params": params or {}})
