@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import json
 import math
+import wave
 from pathlib import Path
 
 import pytest
 
 from tests.browser import Browser, chromium
 from tests.conftest import run_cli
+from voiceguide.cli.app import optional_page_value
 from voiceguide.rendering.page import page_html
 from voiceguide.timeline import Event, Timeline
 
@@ -263,3 +265,51 @@ def test_a_broken_timeline_shows_an_error_not_a_blank_page(browser, tmp_path, br
     assert seen["state"] == "error"
     assert seen["error"] and message in seen["error"]
     assert browser.run("return document.getElementById('session').offsetParent") is None
+
+
+def silent_audio(path: Path, seconds: float) -> Path:
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(8000)
+        out.writeframes(bytes(2 * int(seconds * 8000)))
+    return path
+
+
+BOX = "Box breathing"
+BOX_PHASES = ["inhale", "hold", "exhale", "hold"]
+BOX_BREATHING = Timeline(
+    "Box breathing",
+    (
+        Event(0.0, 1.0, "speech", "Sit tall.", "lead-in"),  # a role this page has never heard of
+        Event(1.0, 1.0, "speech", BOX, "announce", BOX, 1),
+        *(Event(2.0 + 4 * n, 4.0, "breath", phase, "step", BOX, 1, None, 1, 2) for n, phase in enumerate(BOX_PHASES)),
+        Event(18.0, 6.0, "rest", "", "recover", BOX, 1),
+        Event(24.0, 1.0, "speech", "Well done.", "closing"),
+    ),
+    25.0,
+    (BOX,),
+)
+
+
+def test_page_follows_any_breath_phases_rests_and_roles(browser, tmp_path):
+    """Shown from the event fields alone: held breaths keep the circle where it was, unknown roles still show."""
+    silent_audio(tmp_path / "box.wav", BOX_BREATHING.total)
+    page = tmp_path / "box.html"
+    page.write_text(page_html(BOX_BREATHING, "box.wav", "wav"), encoding="utf-8")
+    browser.open(page.as_uri())
+    seen = {t: browser.run_async(SEEK, t) for t in (0.5, 3.5, 7.5, 15.5, 20.5, 24.5)}
+    assert (seen[0.5]["exercise"], seen[0.5]["instruction"], seen[0.5]["counter"]) == ("Introduction", "Sit tall.", "")
+    assert (seen[3.5]["phase"], seen[3.5]["phaseLeft"], seen[3.5]["rep"]) == ("Inhale", "3", "Rep 1 of 2")
+    assert (seen[7.5]["phase"], seen[7.5]["phaseLeft"], seen[7.5]["circle"]) == ("Hold", "3", "matrix(1, 0, 0, 1, 0, 0)")  # held in
+    assert (seen[15.5]["phase"], seen[15.5]["circle"]) == ("Hold", "matrix(0.55, 0, 0, 0.55, 0, 0)")  # held out
+    assert (seen[20.5]["countdown"], seen[20.5]["label"], seen[20.5]["phase"]) == ("4", "Rest", None)
+    closing = seen[24.5]
+    assert (closing["exercise"], closing["instruction"], closing["next"]) == ("Closing", "Well done.", "Next: the end of the session")
+
+
+def test_page_value_may_be_left_out_on_the_command_line():
+    assert optional_page_value(["render", "--page", "-q"]) == ["render", "--page=link", "-q"]
+    assert optional_page_value(["render", "--page", "embed", "x"]) == ["render", "--page=embed", "x"]
+    assert optional_page_value(["render", "--page", "quick-neck"]) == ["render", "--page=link", "quick-neck"]
+    assert optional_page_value(["render", "--page"]) == ["render", "--page=link"]
