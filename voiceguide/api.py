@@ -8,6 +8,7 @@ from voiceguide.audio.cue_files import session_cue_lengths
 from voiceguide.compiler import compile_timeline
 from voiceguide.errors import VoiceguideError
 from voiceguide.options import Options, options_for
+from voiceguide.rendering.page import PAGE_MODES
 from voiceguide.rendering.pipeline import Progress, default_output, render_session
 from voiceguide.routine import Routine, builtin_names, load_routine
 from voiceguide.speech.engine import Speech, VoiceInfo, list_voices
@@ -55,18 +56,24 @@ def voices() -> list[VoiceInfo]:
 
 def render(
     routine: str | Path | Routine = DEFAULT_ROUTINE, output: str | Path | None = None, *, bitrate: str | None = None,
-    captions: bool = False, timeline: bool = False, progress: Progress | None = None, **choices: object,
+    captions: bool = False, timeline: bool = False, page: bool | str = False, progress: Progress | None = None,
+    **choices: object,
 ) -> Path:
     """Render the session to an audio file and return its path.
 
     The format follows output's extension (.mp3, .ogg, .flac, .wav); without
     output, an MP3 named after the routine's title in the current directory.
-    captions writes .srt and .vtt beside it, timeline the plan's JSON.
+    captions writes .srt and .vtt beside it, timeline the plan's JSON, page the session
+    page (.html) that plays the audio beside it; page="embed" puts the audio inside the page.
     `choices` are the timeline options, as for plan().
     """
     loaded, options = resolve(routine, **choices)
     target = Path(output) if output is not None else default_output(loaded.title)
+    page_mode = "link" if page is True else page or None
+    if page_mode not in (None, *PAGE_MODES):
+        raise VoiceguideError(f"the page is 'link' (the audio beside it) or 'embed' (the audio inside it), not {page!r}")
     render_session(
-        loaded, options, target, bitrate=bitrate, captions_too=captions, timeline_too=timeline, progress=progress
+        loaded, options, target, bitrate=bitrate, captions_too=captions, timeline_too=timeline, page=page_mode,
+        progress=progress,
     )
     return target

@@ -22,6 +22,7 @@ from voiceguide.cli.progress import render_progress
 from voiceguide.errors import Interrupted, VoiceguideError
 from voiceguide.importer.writing import import_file
 from voiceguide.numbers import plural
+from voiceguide.rendering.page import PAGE_MODES
 from voiceguide.routine import builtin_names
 from voiceguide.schema import ROUTINE_SCHEMA
 
@@ -165,6 +166,10 @@ def render(
     bitrate: Annotated[str | None, typer.Option("--bitrate", help="MP3/OGG bitrate (default: 64k).")] = None,
     captions: Annotated[bool, typer.Option("--captions", help="Also write FILE.srt and FILE.vtt.")] = False,
     timeline: Annotated[bool, typer.Option("--timeline", help="Also write the plan as FILE.json.")] = False,
+    page: Annotated[str | None, typer.Option(
+        "--page", metavar="[embed]",
+        help="Also write FILE.html, a page that plays the audio beside it and shows the session; --page embed puts the audio inside.",
+    )] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no summary.")] = False,
     *, choices: dict,
 ) -> None:
@@ -173,8 +178,8 @@ def render(
     try:
         with render_progress(console, enabled=not quiet and console.is_terminal) as progress:
             path = api.render(
-                routine, output, bitrate=bitrate, captions=captions, timeline=timeline, progress=progress,
-                **choices,
+                routine, output, bitrate=bitrate, captions=captions, timeline=timeline, page=page or False,
+                progress=progress, **choices,
             )
     except KeyboardInterrupt:  # outputs are renamed into place only when whole: the old ones stand
         raise Interrupted("interrupted, nothing written") from None
@@ -183,7 +188,25 @@ def render(
     if not quiet:
         extras = [path.with_suffix(s) for s in (".srt", ".vtt")] if captions else []
         extras += [path.with_suffix(".json")] if timeline else []
+        extras += [path.with_suffix(".html")] if page else []
         typer.echo(f"wrote {', '.join(str(p) for p in [path, *extras])}")
+
+
+def optional_page_value(args: list[str]) -> list[str]:
+    """`--page` alone is --page=link and `--page embed` is --page=embed: click has no option whose value may be left out."""
+    result: list[str] = []
+    rest = iter(args)
+    for arg in rest:
+        if arg == "--":
+            return [*result, arg, *rest]
+        if arg != "--page":
+            result.append(arg)
+            continue
+        value = next(rest, None)
+        result.append(f"--page={value if value in PAGE_MODES else 'link'}")
+        if value is not None and value not in PAGE_MODES:
+            result.append(value)
+    return result
 
 
 def _exit_on(signum: int, frame: object) -> None:
@@ -196,7 +219,7 @@ def main() -> None:
     for stop in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(stop, _exit_on)
     try:
-        app(prog_name="voiceguide")
+        app(args=optional_page_value(sys.argv[1:]), prog_name="voiceguide")
     finally:
         # At exit Python collects garbage over every object typer and pydantic made
         # (~0.1 s, a render's last step); frozen, they are skipped: the process is ending.
