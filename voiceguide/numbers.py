@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 ONES = (
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
     "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
@@ -14,3 +16,8 @@ def number_word(n: int) -> str:
     if 0 <= n < len(ONES):
         return ONES[n]
     return "twenty" if n == 20 else str(n)
+
+
+def round_half_up(x: float) -> int:
+    """2.5 -> 3 (Python's round() would give 2): how a person rounds a spoken amount."""
+    return int(math.floor(x + 0.5))
