@@ -15,7 +15,8 @@ import io
 import sys
 from pathlib import Path
 
-from babel.messages import mofile, pofile
+from babel import Locale
+from babel.messages import Catalog, mofile, pofile
 
 LOCALE = Path(__file__).resolve().parent.parent / "voiceguide" / "phrases" / "locale"
 DOMAIN = "voiceguide"
@@ -46,28 +47,24 @@ def compile_all() -> list[Path]:
 
 
 def new_language(tag: str) -> Path:
-    """voiceguide.po for a BCP 47 tag (folder es_419 for es-419), every msgstr empty to translate."""
+    """voiceguide.po for a BCP 47 tag (folder pt_br for pt-BR): the English phrases with empty translations,
+    and the language's Plural-Forms (from Babel's CLDR data), so plural entries have as many forms as it needs."""
     folder = tag.lower().replace("-", "_")
     target = po_path(folder)
     if target.exists():
         sys.exit(f"catalogues: {target} exists already")
     with po_path("en").open("rb") as source:
-        catalog = pofile.read_po(source)
-    catalog.locale = None
-    catalog.language_team = None
-    for message in catalog:
+        english = pofile.read_po(source)
+    fresh = Catalog(locale=Locale.parse(tag, sep="-"), project="voiceguide", fuzzy=False)
+    for message in english:
         if message.id:
-            message.string = ("",) * 2 if message.pluralizable else ""
+            empty = ("",) * fresh.num_plurals if message.pluralizable else ""
+            fresh.add(message.id, empty, context=message.context, auto_comments=message.auto_comments)
     target.parent.mkdir(parents=True)
-    text = pofile_text(catalog).replace('"Language: en\\n"', f'"Language: {tag}\\n"')
-    target.write_text(text, encoding="utf-8")
-    return target
-
-
-def pofile_text(catalog) -> str:  # noqa: ANN001 - babel's Catalog
     out = io.BytesIO()
-    pofile.write_po(out, catalog, width=0, omit_header=False)
-    return out.getvalue().decode("utf-8")
+    pofile.write_po(out, fresh, width=0)
+    target.write_bytes(out.getvalue())
+    return target
 
 
 def main(args: list[str]) -> None:

@@ -143,8 +143,12 @@ class Phrases:
     def says_phase(self, text: str, phase: str) -> bool:
         """Whether a routine's inhale/exhale step already names its phase (else 'Inhale.' goes before it)."""
         words = {"inhale": "inhale, breathe in, breath in", "exhale": "exhale, breathe out, breath out"}[phase]
-        lowered = text.lower()
-        return any(word.strip() in lowered for word in self._t.pgettext("breath phase words", words).split(","))
+        for words_of_one in self._t.pgettext("breath phase words", words).split(","):
+            # "atme ... ein": words a separable verb puts apart ("Atme tief ein")
+            pattern = r"\b" + r"\b.*?\b".join(re.escape(part.strip()) for part in words_of_one.split("...")) + r"\b"
+            if re.search(pattern, text, re.IGNORECASE):
+                return True
+        return False
 
     def phase(self, phase: str) -> str:
         """'Inhale.' / 'Exhale.', put before a breath step that does not say its phase."""
