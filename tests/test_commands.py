@@ -23,14 +23,6 @@ def test_routines_lists_builtins() -> None:
     assert [r.title for r in api.routines()][0] == "Lower back spasm relief"
 
 
-def test_voices_lists_installed_english_voice() -> None:
-    result = run_cli("voices")
-    assert result.returncode == 0
-    ids = [line.split("\t")[0] for line in result.stdout.splitlines()]
-    assert any(i.endswith("/en") or i == "en" for i in ids)
-    assert {v.id for v in api.voices()} == set(ids)
-
-
 def test_a_chosen_voice_changes_the_speech() -> None:
     default = api.plan("quick-neck")
     other = api.plan("quick-neck", voice="gmw/en-us")
