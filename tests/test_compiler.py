@@ -11,6 +11,7 @@ from voiceguide import api
 from voiceguide.compiler import compile_timeline
 from voiceguide.options import options_for
 from voiceguide.routine import builtin_names, load_routine, parse_routine
+from voiceguide.speech.engine import Speech
 from voiceguide.timeline import Timeline
 
 from .conftest import cli
@@ -21,7 +22,9 @@ pytestmark = pytest.mark.espeak  # every test here synthesizes speech
 def plan(speech, routine: str = "lower-back", **choices) -> Timeline:  # noqa: ANN001
     loaded = load_routine(routine)
     options = options_for(loaded, **choices)
-    assert options.voice is None and options.rate == speech.rate
+    assert options.rate == speech.rate
+    if options.voice is not None:  # a routine in another language: its language's voice
+        speech = Speech(options.voice, options.rate)
     return compile_timeline(loaded, options, speech.duration)
 
 

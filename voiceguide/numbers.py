@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 ONES = (
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
     "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
@@ -19,3 +21,8 @@ def number_word(n: int) -> str:
 def plural(n: int, word: str) -> str:
     """plural(1, "exercise") -> '1 exercise'; plural(3, "exercise") -> '3 exercises'."""
     return f"{n} {word}{'s' if n != 1 else ''}"
+
+
+def round_half_up(x: float) -> int:
+    """2.5 -> 3 (Python's round() would give 2): how a person rounds a spoken amount."""
+    return int(math.floor(x + 0.5))

@@ -115,10 +115,30 @@ def routines() -> None:
 
 
 @app.command()
-def voices() -> None:
-    """List the installed voices with their ids and languages."""
-    for voice in api.voices():
-        typer.echo(f"{voice.id}\t{', '.join(voice.languages)}\t{voice.name}")
+def voices(
+    language: Annotated[str | None, typer.Option("--language", help="Only voices for this language (de, en-us).")] = None,
+    sample: Annotated[
+        str | None, typer.Option("--sample", help="Speak a short sentence in this voice (id, language or name).")
+    ] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="With --sample: write it to this file instead.")] = None,
+    rate: Annotated[int | None, typer.Option("--rate", help="With --sample: words per minute (default: 150).")] = None,
+) -> None:
+    """List the installed voices and variants (add a variant to a voice: --voice de+f2), or hear one."""
+    if sample is not None:
+        api.sample(sample, rate, output)
+        if output is not None:
+            typer.echo(f"wrote {output}")
+        return
+    if output is not None or rate is not None:
+        raise VoiceguideError("-o and --rate go with --sample VOICE")
+    rows = [(v.id, v.language or "(variant)", v.name, v.gender) for v in api.voices(language)]
+    typer.echo(columns([("ID", "LANGUAGE", "NAME", "GENDER"), *rows]), nl=False)
+
+
+def columns(rows: list[tuple[str, ...]]) -> str:
+    """Rows as plain aligned columns: readable, and easy to grep or cut."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() + "\n" for row in rows)
 
 
 @app.command()

@@ -291,3 +291,25 @@ def render_session(
         if compiling is not None:
             compiling.stop()
         staging.discard()  # after a commit there is nothing left to discard
+
+
+def write_sound(sound: np.ndarray, output: Path, *, bitrate: str | None = None) -> None:
+    """One finished sound (float samples) to an audio file, format from its extension: a voice sample."""
+    fmt = format_for(output)
+    rate = check_bitrate(fmt, bitrate)
+    ffmpeg = find_ffmpeg(fmt) if fmt.codec else None
+    staging = Staging()
+    sink: _WavSink | _FfmpegSink | None = None
+    try:
+        temp = staging.temp_for(output)
+        sink = _FfmpegSink(ffmpeg, fmt, rate, temp, output) if ffmpeg else _WavSink(temp)
+        sink.write(sound)
+        sink.finish()
+        sink = None
+        staging.commit()
+    except OSError as exc:
+        raise VoiceguideError(f"cannot write {exc.filename or output}: {exc.strerror or exc}") from None
+    finally:
+        if sink is not None:
+            sink.abort()
+        staging.discard()
