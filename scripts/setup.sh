@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up voiceguide on a Debian/Ubuntu machine: system packages (where it can), then the
-# package in .venv. `scripts/setup.sh --test` also installs the test tools.
+# package in .venv. `scripts/setup.sh --test` also installs the test tools (and Debian's
+# chromium + chromium-driver, which the session page tests drive headless; nothing downloads a browser).
 # Says plainly what it could not do; exits non-zero only if the Python install fails.
 set -u
 cd "$(dirname "$0")/.."
@@ -9,6 +10,7 @@ extras=""
 [ "${1:-}" = "--test" ] && extras="[test]"
 
 packages=(espeak-ng ffmpeg libasound2-dev pulseaudio pulseaudio-utils libasound2-plugins gcc python3-dev python3-venv)
+[ -n "$extras" ] && packages+=(chromium chromium-driver)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -22,7 +24,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     [ "$(id -u)" -ne 0 ] && sudo="sudo"
     echo "Installing system packages: ${missing[*]}"
     if ! { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null; }; then
-      problems+=("could not apt-get install ${missing[*]} (speech needs espeak-ng, MP3 needs ffmpeg, live play needs libasound2-dev)")
+      problems+=("could not apt-get install ${missing[*]} (speech needs espeak-ng, MP3 needs ffmpeg, live play needs libasound2-dev, the page tests chromium)")
     fi
   fi
 fi
@@ -40,4 +42,4 @@ fi
 if [ ${#problems[@]} -gt 0 ]; then
   printf 'setup: %s\n' "${problems[@]}" >&2
 fi
-echo "setup: ready: .venv/bin/voiceguide"
+echo "setup: ready: .venv/bin/voiceguide (to type just 'voiceguide': export PATH=\"\$PWD/.venv/bin:\$PATH\")"

@@ -5,11 +5,13 @@ recordings of the sink's monitor with parec, read back as samples.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +39,23 @@ def missing_tools() -> list[str]:
     tools = [t for t in ("pulseaudio", "parec", "pactl") if shutil.which(t) is None]
     plugin = any(Path(p).glob("alsa-lib/libasound_module_pcm_pulse.so") for p in Path("/usr/lib").glob("*"))
     return tools + ([] if plugin else ["libasound2-plugins (ALSA's pulse plugin)"])
+
+
+@contextlib.contextmanager
+def playing_into_sink(root: Path) -> Iterator[NullSink]:
+    """A started NullSink that this process and every CLI run it starts play into, for the block."""
+    sink = NullSink(root).start()
+    saved = {k: os.environ.get(k) for k in sink.env}
+    os.environ.update(sink.env)
+    try:
+        yield sink
+    finally:
+        sink.stop()
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 class NullSink:

@@ -24,8 +24,26 @@ def speech():
     return Speech(rate=150)
 
 
+def cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run `voiceguide ARGS` in this process (typer's CliRunner): output and exit code as a user sees them.
+
+    For what needs a real process (signals, a terminal, the tools on PATH, the console script) use run_cli.
+    """
+    from typer.testing import CliRunner
+
+    from voiceguide.cli.app import app
+
+    before = Path.cwd()
+    os.chdir(cwd or ROOT)
+    try:
+        result = CliRunner().invoke(app, list(args), env=env, prog_name="voiceguide", catch_exceptions=False)
+    finally:
+        os.chdir(before)
+    return subprocess.CompletedProcess(["voiceguide", *args], result.exit_code, result.stdout, result.stderr)
+
+
 def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
-    """Run `python -m voiceguide ARGS` as a user would, capturing its output."""
+    """Run `python -m voiceguide ARGS` in a process of its own, capturing its output."""
     return subprocess.run(
         [sys.executable, "-m", "voiceguide", *args],
         capture_output=True, text=True, cwd=cwd or ROOT, env={**os.environ, **(env or {})}, timeout=timeout,

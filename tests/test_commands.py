@@ -1,9 +1,13 @@
-"""The small commands (routines, voices, schema) and the set-up the README promises."""
+"""The small commands (routines, voices, schema), the CLI's conventions and the set-up the README promises."""
 
 from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
+from importlib.metadata import version
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -13,28 +17,16 @@ from voiceguide import api
 from voiceguide.routine import builtin_names
 from voiceguide.schema import ROUTINE_SCHEMA
 
-from .conftest import ROOT, run_cli
+from .conftest import ROOT, cli
 
 
 def test_routines_lists_builtins() -> None:
-    result = run_cli("routines")
+    result = cli("routines")
     assert result.returncode == 0
     assert re.search(r"^lower-back: Lower back spasm relief \(Supine twist, ", result.stdout, re.M)
     assert [r.title for r in api.routines()][0] == "Lower back spasm relief"
 
 
-def test_voices_lists_installed_english_voice() -> None:
-    result = run_cli("voices")
-    assert result.returncode == 0
-    ids = [line.split("\t")[0] for line in result.stdout.splitlines()]
-    assert any(i.endswith("/en") or i == "en" for i in ids)
-    assert {v.id for v in api.voices()} == set(ids)
-
-
-def test_a_chosen_voice_changes_the_speech() -> None:
-    default = api.plan("quick-neck")
-    other = api.plan("quick-neck", voice="gmw/en-us")
-    assert default.total != other.total
 
 
 def schema_validator() -> jsonschema.Draft202012Validator:
@@ -62,7 +54,7 @@ def test_schema_rejects_what_the_parser_rejects() -> None:
 
 
 def test_schema_command_prints_the_schema() -> None:
-    result = run_cli("schema")
+    result = cli("schema")
     assert result.returncode == 0 and json.loads(result.stdout) == ROUTINE_SCHEMA
 
 
@@ -74,3 +66,54 @@ def test_readme_commands_are_what_ci_runs() -> None:
     assert "scripts/setup.sh --test" in ci and test_command.group(2).split(" -q")[0] in ci
     assert re.search(r"^\s+scripts/setup.sh && \.venv/bin/voiceguide \w+", readme, re.M)
     assert (ROOT / "scripts" / "setup.sh").stat().st_mode & 0o111
+
+
+def test_help_is_h_or_help_and_routine_is_written_as_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text()
+    for command in ("", "plan", "play", "render", "check", "import"):
+        args = command.split()
+        short, long = cli(*args, "-h"), cli(*args, "--help")
+        assert short.returncode == long.returncode == 0 and short.stdout == long.stdout and "Usage: voiceguide" in short.stdout
+        if command in ("plan", "play", "render", "check"):
+            assert "ROUTINE" in short.stdout and f"voiceguide {command} " in readme and "ROUTINE" in readme
+
+
+def test_version_and_the_console_script() -> None:
+    installed = Path(sys.executable).parent / "voiceguide"  # the script pip made, as a user runs it
+    result = subprocess.run([str(installed), "--version"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and result.stdout == f"voiceguide {version('voiceguide')}\n"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["plan", "--rate", "fast"], "voiceguide: invalid value for '--rate': "),
+    (["render", "--no-such-option"], "voiceguide: no such option: --no-such-option"),
+    (["check"], "voiceguide: missing argument 'ROUTINE'"),
+    (["plan", "quick-neck", "--cue-dir", "/no/such/folder"], "voiceguide: the cue sound folder /no/such/folder does not exist"),
+])
+def test_usage_errors_are_one_line_exit_2_like_every_error(args: list[str], message: str) -> None:
+    result = cli(*args)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith(message), result.stderr
+
+
+def test_running_no_command_shows_the_commands() -> None:
+    result = cli()
+    assert result.returncode == 2 and "Usage: voiceguide" in result.stdout and "render" in result.stdout
+
+
+def test_check_counts_exercises_in_english(tmp_path: Path) -> None:
+    one = tmp_path / "one.yaml"
+    one.write_text("title: One\nexercises:\n  - name: Reach\n    steps:\n      - say: Reach up.\n")
+    assert cli("check", str(one)).stdout == f"{one}: ok: One, 1 exercise\n"
+    assert cli("check", "quick-neck").stdout == "quick-neck: ok: Quick neck release, 3 exercises\n"
+
+
+def test_readme_architecture_names_the_tree_as_it_is() -> None:
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("## How it fits together") :]
+    section = section[: section.index("\n## ")]
+    named = set(re.findall(r"\b([a-z_]+(?:\.py|/))", section))
+    package = ROOT / "voiceguide"
+    assert named and all((package / name).exists() for name in named), sorted(n for n in named if not (package / n).exists())
+    features = {p.name + "/" for p in package.iterdir() if (p / "__init__.py").exists() and p.name != "routines"}
+    assert features <= named, features - named  # every feature package has its place in the picture

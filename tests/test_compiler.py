@@ -11,15 +11,20 @@ from voiceguide import api
 from voiceguide.compiler import compile_timeline
 from voiceguide.options import options_for
 from voiceguide.routine import builtin_names, load_routine, parse_routine
+from voiceguide.speech.engine import Speech
 from voiceguide.timeline import Timeline
 
-from .conftest import run_cli
+from .conftest import cli
+
+pytestmark = pytest.mark.espeak  # every test here synthesizes speech
 
 
 def plan(speech, routine: str = "lower-back", **choices) -> Timeline:  # noqa: ANN001
     loaded = load_routine(routine)
     options = options_for(loaded, **choices)
-    assert options.voice is None and options.rate == speech.rate
+    assert options.rate == speech.rate
+    if options.voice is not None:  # a routine in another language: its language's voice
+        speech = Speech(options.voice, options.rate)
     return compile_timeline(loaded, options, speech.duration)
 
 
@@ -95,13 +100,6 @@ def test_breath_rest_and_brief(speech) -> None:  # noqa: ANN001
     assert "Come onto all fours. If your knees are sensitive, pad them with a towel or a blanket." in spoken(base)
 
 
-def test_routine_settings_are_defaults_that_options_override(speech) -> None:  # noqa: ANN001
-    routine = load_routine("quick-neck")
-    assert options_for(routine).breath == (4.0, 6.0)
-    assert options_for(routine, breath="3:3").breath == (3.0, 3.0)
-    assert options_for(routine, rest=None).rest == 5
-
-
 def test_holds_start_when_announced_and_last_exactly(speech) -> None:  # noqa: ANN001
     timeline = plan(speech, "quick-neck", hold="30")
     events = list(timeline.events)
@@ -152,7 +150,7 @@ def test_breath_prompts_fall_on_breath_phases(speech) -> None:  # noqa: ANN001
 
 
 def test_plan_json_has_documented_keys() -> None:
-    result = run_cli("plan", "quick-neck", "--json")
+    result = cli("plan", "quick-neck", "--json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["total"] > 60
@@ -164,7 +162,7 @@ def test_plan_json_has_documented_keys() -> None:
 
 
 def test_plan_table_shows_exercises_and_total() -> None:
-    result = run_cli("plan", env={"COLUMNS": "160"})
+    result = cli("plan", env={"COLUMNS": "160"})
     assert result.returncode == 0, result.stderr
     for name in ("Supine twist", "Cat-cow stretch", "Child's pose", "Hip lifts", "Shoelace stretch"):
         assert name in result.stdout
@@ -174,7 +172,7 @@ def test_plan_table_shows_exercises_and_total() -> None:
 
 def test_bad_option_is_one_line_exit_2() -> None:
     for args in (["--rate", "5"], ["--breath", "4-6"], ["--hold", "forever"], ["--voice", "no-such-voice"]):
-        result = run_cli("plan", "quick-neck", *args)
+        result = cli("plan", "quick-neck", *args)
         assert result.returncode == 2, args
         assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr, result.stderr
 
@@ -195,6 +193,49 @@ def test_a_note_too_long_for_its_hold_is_said_before_it(speech) -> None:  # noqa
 def test_an_unwritable_speech_cache_is_one_line_exit_2(tmp_path) -> None:  # noqa: ANN001
     blocker = tmp_path / "file"
     blocker.write_text("")
-    result = run_cli("plan", "quick-neck", env={"XDG_CACHE_HOME": str(blocker / "cache")})
+    result = cli("plan", "quick-neck", env={"XDG_CACHE_HOME": str(blocker / "cache")})
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0 and "cannot write the speech cache" in result.stderr, result.stderr
+
+
+ROUTINE_BODY = """\
+exercises:
+  - name: Reach
+    repeat: 2-6
+    steps:
+      - say: Reach up.
+      - hold: 10-20 seconds
+  - name: Belly breath
+    steps:
+      - inhale: Fill your belly.
+      - exhale: Let it go.
+      - hold: 2 breaths
+"""
+SETTINGS = {"rate": 220, "voice": "gmw/en-us", "breath": "3:5", "rest": 12, "hold": "high", "reps": "low", "hold_scale": 2}
+
+
+def heard(timeline: Timeline) -> list[tuple]:
+    return [(e.kind, e.text, round(e.start, 3), round(e.duration, 3)) for e in timeline.events]
+
+
+def test_routine_settings_override_defaults_and_options_override_settings(tmp_path) -> None:  # noqa: ANN001
+    settings = "".join(f"  {name}: {value}\n" for name, value in SETTINGS.items())
+    with_settings = tmp_path / "with.yaml"
+    with_settings.write_text(f"title: Mine\nsettings:\n{settings}{ROUTINE_BODY}")
+    bare = tmp_path / "bare.yaml"
+    bare.write_text(f"title: Mine\n{ROUTINE_BODY}")
+
+    # Setting over default: the routine plays as its settings say, each one different from the default.
+    mine = api.plan(with_settings)
+    assert heard(mine) == heard(api.plan(bare, **SETTINGS))
+    assert heard(mine) != heard(api.plan(bare))
+    assert {e.duration for e in mine.events if e.role == "rest"} == {12}
+    assert [e.duration for e in mine.events if e.kind == "hold" and e.text.endswith("seconds")] == [40] * 2  # high 20 s, x2
+    assert [e.duration for e in mine.events if e.kind == "breath"][:2] == [3, 5]
+    for name in SETTINGS:  # each setting alone changes the session: none is the default in disguise
+        assert heard(api.plan(bare, **{name: SETTINGS[name]})) != heard(api.plan(bare)), name
+
+    # Option over setting: a choice on the command line wins over the routine's own.
+    options = {"rate": 150, "voice": "gmw/en", "breath": "4:4", "rest": 2, "hold": "low", "reps": "high", "hold_scale": 1}
+    assert heard(api.plan(with_settings, **options)) == heard(api.plan(bare, **options))
+    assert {e.duration for e in api.plan(with_settings, rest=2).events if e.role == "rest"} == {2}

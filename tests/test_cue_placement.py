@@ -13,6 +13,8 @@ from voiceguide.options import options_for
 from voiceguide.routine import load_routine
 from voiceguide.timeline import Event, Timeline
 
+pytestmark = pytest.mark.espeak  # every test here synthesizes speech
+
 ROUTINES = sorted((Path(__file__).resolve().parent.parent / "voiceguide" / "routines").glob("*.yaml"))
 EPS = 1e-6
 COMBOS = list(itertools.product(("full", "minimal", "off"), (True, False), (False, True), ("low", "high")))

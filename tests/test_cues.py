@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import typer
 
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, cli
 from voiceguide.audio.cue_files import cue_lengths, cue_path
 from voiceguide.audio.samples import SAMPLE_RATE, read_clip
 from voiceguide.cli.app import app
@@ -92,33 +92,35 @@ def test_only_the_sounds_a_session_plays_are_needed():
 
 
 def test_cli_missing_cue_dir_is_one_line_exit_2(tmp_path):
-    result = run_cli("plan", "quick-neck", "--cue-dir", str(tmp_path / "nowhere"))
+    result = cli("plan", "quick-neck", "--cue-dir", str(tmp_path / "nowhere"))
     assert result.returncode == 2
-    assert result.stderr.strip() == f"voiceguide: {tmp_path / 'nowhere' / 'bell.wav'}: cue sound 'bell' is missing"
+    assert result.stderr.strip() == f"voiceguide: the cue sound folder {tmp_path / 'nowhere'} does not exist"
 
 
+@pytest.mark.espeak
 def test_cli_plan_uses_the_users_own_cue_lengths(tmp_path):
     folder = own_cues(tmp_path / "cues", seconds=0.75)
-    result = run_cli("plan", "quick-neck", "--cue-dir", str(folder), "--json")
+    result = cli("plan", "quick-neck", "--cue-dir", str(folder), "--json")
     assert result.returncode == 0, result.stderr
     cues = [e for e in json.loads(result.stdout)["events"] if e["kind"] == "cue"]
     assert cues and all(e["duration"] == 0.75 for e in cues)
     # Only the sounds --cues minimal --no-breath-tones plays must be there.
     for name in ("switch", "tick", "inhale", "exhale"):
         (folder / f"{name}.wav").unlink()
-    minimal = run_cli("plan", "quick-neck", "--cue-dir", str(folder), "--cues", "minimal", "--no-breath-tones")
+    minimal = cli("plan", "quick-neck", "--cue-dir", str(folder), "--cues", "minimal", "--no-breath-tones")
     assert minimal.returncode == 0, minimal.stderr
 
 
+@pytest.mark.espeak
 def test_cli_plan_shows_cues_and_off_removes_them():
-    shown = run_cli("plan", "quick-neck", env={"COLUMNS": "160"})
+    shown = cli("plan", "quick-neck", env={"COLUMNS": "160"})
     assert shown.returncode == 0, shown.stderr
     assert "[bell]" in shown.stdout and "[chime]" in shown.stdout and "[switch]" in shown.stdout
     assert "breath tones" in shown.stdout  # the breath-counted hold's row sums up its tones
-    off = run_cli("plan", "quick-neck", "--cues", "off", "--json")
+    off = cli("plan", "quick-neck", "--cues", "off", "--json")
     assert off.returncode == 0, off.stderr
     assert {e["kind"] for e in json.loads(off.stdout)["events"]} == {"speech", "breath", "hold", "rest"}
-    bad = run_cli("plan", "--cues", "loud")
+    bad = cli("plan", "--cues", "loud")
     assert bad.returncode == 2 and bad.stderr.strip() == "voiceguide: cues must be full, minimal or off, not 'loud'"
 
 
@@ -132,6 +134,7 @@ def test_every_command_with_timeline_options_has_the_cue_options():
         assert {"--cues", "--cue-dir", "--breath-tones", "--no-breath-tones"} <= flags, command.name
 
 
+@pytest.mark.espeak
 def test_user_cue_dir_with_sounds_module(tmp_path, speech):
     from voiceguide.audio.sounds import Sounds
 

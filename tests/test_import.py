@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SEED, run_cli
+from tests.conftest import ROOT, SEED, cli
 from voiceguide import import_article, load_routine, parse_routine
 from voiceguide.compiler import compile_timeline
 from voiceguide.errors import RoutineError
@@ -112,6 +112,7 @@ def test_seed_keeps_every_sentence_and_speaks_all_but_the_caption():
         assert sentence in speech
 
 
+@pytest.mark.espeak
 def test_seed_plans_with_real_speech(speech, tmp_path):
     from voiceguide import plan
 
@@ -307,19 +308,19 @@ def test_bad_articles_are_one_line_errors(data, message):
 
 def test_cli_prints_or_writes_a_routine_check_accepts(tmp_path):
     source = ARTICLES / "wrists.txt"
-    printed = run_cli("import", str(source))
+    printed = cli("import", str(source))
     assert printed.returncode == 0, printed.stderr
     assert printed.stdout == import_article(source.read_bytes(), str(source))
     target = tmp_path / "wrists.yaml"
     target.write_text("old")
-    written = run_cli("import", str(source), "-o", str(target))
+    written = cli("import", str(source), "-o", str(target))
     assert written.returncode == 0, written.stderr
     assert target.read_text() == printed.stdout
     assert [p.name for p in tmp_path.iterdir()] == ["wrists.yaml"]  # no temp file left behind
     fresh = tmp_path / "fresh.yaml"
-    assert run_cli("import", str(source), "-o", str(fresh)).returncode == 0
+    assert cli("import", str(source), "-o", str(fresh)).returncode == 0
     assert fresh.stat().st_mode & 0o777 == target.stat().st_mode & 0o777  # an ordinary file, not a private temp
-    checked = run_cli("check", str(target))
+    checked = cli("check", str(target))
     assert checked.returncode == 0 and "4 exercises" in checked.stdout
 
 
@@ -328,7 +329,7 @@ def test_cli_error_is_one_line_and_leaves_the_target_alone(tmp_path):
     bad.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
     target = tmp_path / "out.yaml"
     target.write_text("keep me")
-    result = run_cli("import", str(bad), "-o", str(target))
+    result = cli("import", str(bad), "-o", str(target))
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [f"{bad}:3: not a text file (it contains NUL bytes)"]
     assert target.read_text() == "keep me"

@@ -79,6 +79,8 @@ def planned(speech) -> list[tuple[float, float]]:  # noqa: ANN001
     return expected_onsets((e, sounds(e)) for e in timeline.events if e.kind in ("speech", "cue"))
 
 
+@pytest.mark.espeak
+@pytest.mark.audio_device
 def test_play_command_speaks_every_cue_on_time(sink, speech):
     plan = planned(speech)
     with sink.record("cli") as recording:
@@ -99,6 +101,8 @@ def test_play_command_speaks_every_cue_on_time(sink, speech):
     assert lines[-1].endswith("finished")
 
 
+@pytest.mark.espeak
+@pytest.mark.audio_device
 def test_session_pauses_resumes_and_skips_with_cues_on_time(sink, speech, monkeypatch):
     # Short tapes, so a hand-over from one stream to the next happens mid-session too.
     monkeypatch.setattr(audio_out, "TAPE_CAPACITY", 6.0)
@@ -207,6 +211,8 @@ def read_until(main: int, pattern: str, seconds: float, seen: list[str]) -> str:
     raise AssertionError(f"never showed {pattern!r}; screen so far: {''.join(seen)[-1500:]!r}")
 
 
+@pytest.mark.espeak
+@pytest.mark.audio_device
 def test_play_in_a_terminal_takes_keys_and_restores_it(sink):
     seen: list[str] = []
     with in_terminal("play", *ARGS) as terminal:
@@ -228,6 +234,8 @@ def test_play_in_a_terminal_takes_keys_and_restores_it(sink):
     assert terminal.after == terminal.before  # the terminal is back as it was: echo and line editing on
 
 
+@pytest.mark.espeak
+@pytest.mark.audio_device
 def test_ctrl_c_stops_the_sound_at_once_and_exits_130(sink):
     seen: list[str] = []
     with sink.record("interrupt") as recording, in_terminal("play", *ARGS) as terminal:
@@ -245,6 +253,7 @@ def test_ctrl_c_stops_the_sound_at_once_and_exits_130(sink):
     assert silent - at <= STOP_WITHIN + 0.05, f"sound went on {1000 * (silent - at):.0f} ms after Ctrl-C"
 
 
+@pytest.mark.espeak
 def test_no_audio_device_is_one_line_and_exit_2(tmp_path):
     config = tmp_path / "asound.conf"
     config.write_text("</usr/share/alsa/alsa.conf>\npcm.!default { type hw; card 7 }\nctl.!default { type hw; card 7 }\n")
@@ -291,6 +300,8 @@ def test_keys_keep_escape_sequences_whole():
     assert split_keys("n\x1b[Cq \x1b[D") == ["n", "\x1b[C", "q", " ", "\x1b[D"]
 
 
+@pytest.mark.espeak
+@pytest.mark.audio_device
 def test_controls_after_quit_return_at_once(sink, tmp_path):
     """'q' then 'n' in one key read must not freeze the player while clips are still being made."""
     cold = Speech(rate=150, cache=tmp_path / "cache")

@@ -20,7 +20,7 @@ from voiceguide.routine import (
     parse_routine,
 )
 
-from .conftest import ROOT, run_cli
+from .conftest import ROOT, cli
 
 EXAMPLE = ROOT / "voiceguide" / "routines" / "quick-neck.yaml"
 
@@ -132,18 +132,18 @@ def test_cli_bad_input_is_one_line_exit_2(tmp_path: Path) -> None:
     for name, text in cases.items():
         (tmp_path / name).write_text(text)
         for command in ("check", "plan"):
-            result = run_cli(command, str(tmp_path / name))
+            result = cli(command, str(tmp_path / name))
             assert result.returncode == 2
             assert "Traceback" not in result.stderr
             lines = result.stderr.strip().splitlines()
             assert len(lines) == 1 and lines[0].startswith(f"{tmp_path / name}:"), result.stderr
     for ref in ("no-such-routine", str(tmp_path / "missing.yaml")):
-        result = run_cli("plan", ref)
+        result = cli("plan", ref)
         assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1, result.stderr
 
 
 def test_cli_check_accepts_the_example() -> None:
-    result = run_cli("check", str(EXAMPLE))
+    result = cli("check", str(EXAMPLE))
     assert result.returncode == 0 and "Quick neck release" in result.stdout
 
 

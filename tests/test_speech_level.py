@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from voiceguide.audio.leveling import CEILING_DBTP, CUE_BELOW, SPEECH_LUFS, Leveled
 from voiceguide.audio.loudness import integrated_loudness, true_peak
-from voiceguide.audio.samples import SAMPLE_RATE
+from voiceguide.audio.samples import SAMPLE_RATE, to_int16, write_clip
 from voiceguide.audio.sounds import Sounds
 from voiceguide.cue_places import CUE_NAMES
-from voiceguide.speech.engine import Speech, list_voices
+from voiceguide.speech.engine import Speech, installed_voices
 from voiceguide.timeline import Event
+
+pytestmark = pytest.mark.espeak  # every test here synthesizes speech
 
 TEXTS = (
     "One.",
@@ -28,7 +31,7 @@ def lufs(samples: np.ndarray) -> float:
 
 
 def test_texts_rates_and_voices_come_out_at_one_loudness(speech):
-    others = [v.id for v in list_voices() if v.id in ("gmw/de", "roa/fr")]
+    others = [v.id for v in installed_voices().voices if v.id in ("gmw/de", "roa/fr")]
     engines = [speech, Speech(rate=80), Speech(rate=400)] + [Speech(voice, 150) for voice in others]
     raw = [engine.samples(text).astype(np.float32) / 32768 for engine in engines for text in TEXTS]
     leveled = [Leveled(Sounds(engine))(Event(0, 1, "speech", text)) for engine in engines for text in TEXTS]
@@ -43,8 +46,16 @@ def test_texts_rates_and_voices_come_out_at_one_loudness(speech):
     assert max(true_peak(sound) for sound in leveled) <= 10 ** (CEILING_DBTP / 20) + 1e-3
 
 
-def test_cue_sounds_sit_below_speech(speech):
+def test_cue_sounds_built_in_or_the_users_own_sit_below_speech(speech, tmp_path):
     leveled = Leveled(Sounds(speech))
     for name in CUE_NAMES:
         cue = leveled(Event(0, 1, "cue", name))
         assert abs(lufs(cue) - (SPEECH_LUFS - CUE_BELOW)) < 1.0, name
+    # A user's bell recorded far too loud lands at the same level.
+    t = np.arange(int(0.6 * SAMPLE_RATE)) / SAMPLE_RATE
+    write_clip(tmp_path / "bell.wav", to_int16(0.99 * np.sin(2 * np.pi * 660 * t) * np.exp(-4 * t)))
+    own = Leveled(Sounds(speech, cue_dir=tmp_path))
+    said = own(Event(0, 1, "speech", "Breathe in slowly."))
+    rung = own(Event(0, 0.6, "cue", "bell"))
+    assert own(Event(0, 5, "hold", "5 seconds")) is None
+    assert lufs(said) - lufs(rung) == pytest.approx(CUE_BELOW, abs=1.0)

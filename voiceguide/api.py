@@ -5,12 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from voiceguide.audio.cue_files import session_cue_lengths
+from voiceguide.audio.leveling import SPEECH_LUFS, level
+from voiceguide.audio.samples import to_float, to_int16
 from voiceguide.compiler import compile_timeline
 from voiceguide.errors import VoiceguideError
 from voiceguide.options import Options, options_for
-from voiceguide.rendering.pipeline import Progress, default_output, render_session
+from voiceguide.phrases import Phrases
+from voiceguide.rendering.page import PAGE_MODES
+from voiceguide.rendering.pipeline import Progress, default_output, render_session, write_sound
 from voiceguide.routine import Routine, builtin_names, load_routine
-from voiceguide.speech.engine import Speech, VoiceInfo, list_voices
+from voiceguide.speech.engine import Speech, installed_voices
+from voiceguide.speech.voices import UnknownVoice, VoiceInfo
 from voiceguide.timeline import Timeline
 
 DEFAULT_ROUTINE = "lower-back"
@@ -49,24 +54,58 @@ def routines() -> list[Routine]:
     return [load_routine(name) for name in builtin_names()]
 
 
-def voices() -> list[VoiceInfo]:
-    return list_voices()
+def voices(language: str | None = None) -> list[VoiceInfo]:
+    """The installed voices (those for `language` and its regions, if given), then espeak-ng's
+    variants (ids like '+f2'), which go on any voice: --voice de+f2."""
+    installed = installed_voices()
+    return installed.speaking(language) + list(installed.variants)
+
+
+SAMPLE = "Hello. This is how I sound. Breathe in slowly, and let it go."
+
+
+def sample(voice: str | None = None, rate: int | None = None, output: str | Path | None = None, *, bitrate: str | None = None) -> str:
+    """Speak a short sentence in the voice (and its language) at the rate: live, or into output.
+
+    Returns the sentence. Raises VoiceguideError for an unknown voice, a bad rate or no sound device.
+    """
+    try:
+        options = Options(voice=voice, rate=150 if rate is None else rate)
+        voice_id = installed_voices().resolve(voice or "")
+    except (ValueError, UnknownVoice) as exc:
+        raise VoiceguideError(str(exc)) from None
+    text = Phrases(installed_voices().language_of(voice_id)).say(SAMPLE)
+    sound = level(to_float(Speech(voice_id, options.rate).samples(text)), SPEECH_LUFS)
+    if output is not None:
+        write_sound(sound, Path(output), bitrate=bitrate)
+    else:
+        from voiceguide.live.output import Output  # simpleaudio is loaded only to play
+
+        samples = to_int16(sound)
+        Output().play(samples).wait_done()
+    return text
 
 
 def render(
     routine: str | Path | Routine = DEFAULT_ROUTINE, output: str | Path | None = None, *, bitrate: str | None = None,
-    captions: bool = False, timeline: bool = False, progress: Progress | None = None, **choices: object,
+    captions: bool = False, timeline: bool = False, page: bool | str = False, progress: Progress | None = None,
+    **choices: object,
 ) -> Path:
     """Render the session to an audio file and return its path.
 
     The format follows output's extension (.mp3, .ogg, .flac, .wav); without
     output, an MP3 named after the routine's title in the current directory.
-    captions writes .srt and .vtt beside it, timeline the plan's JSON.
+    captions writes .srt and .vtt beside it, timeline the plan's JSON, page the session
+    page (.html) that plays the audio beside it; page="embed" puts the audio inside the page.
     `choices` are the timeline options, as for plan().
     """
     loaded, options = resolve(routine, **choices)
     target = Path(output) if output is not None else default_output(loaded.title)
+    page_mode = "link" if page is True else page or None
+    if page_mode not in (None, *PAGE_MODES):
+        raise VoiceguideError(f"the page is 'link' (the audio beside it) or 'embed' (the audio inside it), not {page!r}")
     render_session(
-        loaded, options, target, bitrate=bitrate, captions_too=captions, timeline_too=timeline, progress=progress
+        loaded, options, target, bitrate=bitrate, captions_too=captions, timeline_too=timeline, page=page_mode,
+        progress=progress,
     )
     return target

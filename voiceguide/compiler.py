@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from voiceguide.cue_places import BUILTIN_LENGTHS, PLACES, plays
-from voiceguide.numbers import number_word
+from voiceguide.numbers import number_word, plural
 from voiceguide.options import Options
 from voiceguide.routine import PICKS, Breath, Exercise, Hold, Routine, Say, Span
 from voiceguide.timeline import Event, Timeline, session_total
@@ -44,14 +44,10 @@ def say_seconds(seconds: float) -> str:
     minutes, secs = divmod(whole, 60)
     parts = []
     if minutes:
-        parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
+        parts.append(plural(minutes, "minute"))
     if secs or not minutes:
-        parts.append(f"{secs} second{'s' if secs != 1 else ''}")
+        parts.append(plural(secs, "second"))
     return " and ".join(parts)
-
-
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}{'s' if n != 1 else ''}"
 
 
 @dataclass(frozen=True)
@@ -84,7 +80,7 @@ def rep_count(repeat: Span, options: Options) -> int:
 def compile_timeline(
     routine: Routine, options: Options, duration: DurationFn, cue_lengths: Mapping[str, float] | None = None
 ) -> Timeline:
-    """cue_lengths: seconds per cue sound name (voiceguide.cues.cue_lengths); default: the built-in sounds'."""
+    """cue_lengths: seconds per cue sound name (voiceguide.audio.cue_files.cue_lengths); default: the built-in sounds'."""
     return timeline_of(routine, iter_events(routine, options, duration, cue_lengths))
 
 

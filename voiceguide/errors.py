@@ -18,3 +18,11 @@ class RoutineError(VoiceguideError):
         self.message = message
         where = f"{source}:{line}" if line is not None else source
         super().__init__(f"{where}: {message}")
+
+
+class Interrupted(VoiceguideError):
+    """Ctrl-C (exit 130) or a kill (128 + signal) that stopped the work cleanly."""
+
+    def __init__(self, message: str, exit_code: object = 130) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code if isinstance(exit_code, int) else 130

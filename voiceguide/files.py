@@ -27,6 +27,16 @@ def _new_file_mode(target: Path) -> int:
         return 0o666 & ~umask
 
 
+def check_target(target: Path) -> Path:
+    """The target, if a file can be made there; else an error that says what to do instead."""
+    if target.is_dir():
+        raise VoiceguideError(f"cannot write {target}: it is a folder; give a file name, like {target / 'name'}{target.suffix}")
+    folder = target.parent
+    if not folder.is_dir():
+        raise VoiceguideError(f"cannot write {target}: the folder {folder} does not exist (create it: mkdir -p {folder})")
+    return target
+
+
 class Staging:
     """Temp files beside their targets: renamed into place by commit(), removed by discard().
 
@@ -39,8 +49,7 @@ class Staging:
         self._files: list[tuple[Path, Path]] = []
 
     def temp_for(self, target: Path) -> Path:
-        if target.is_dir():
-            raise VoiceguideError(f"cannot write {target}: it is a directory")
+        check_target(target)
         try:
             handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=TEMP_SUFFIX)
         except OSError as exc:

@@ -1,6 +1,8 @@
-"""English number words: spoken counts in the compiler, read amounts in the importer."""
+"""English number words: spoken counts in the compiler, read amounts in the importer, plurals in messages."""
 
 from __future__ import annotations
+
+import math
 
 ONES = (
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
@@ -14,3 +16,13 @@ def number_word(n: int) -> str:
     if 0 <= n < len(ONES):
         return ONES[n]
     return "twenty" if n == 20 else str(n)
+
+
+def plural(n: int, word: str) -> str:
+    """plural(1, "exercise") -> '1 exercise'; plural(3, "exercise") -> '3 exercises'."""
+    return f"{n} {word}{'s' if n != 1 else ''}"
+
+
+def round_half_up(x: float) -> int:
+    """2.5 -> 3 (Python's round() would give 2): how a person rounds a spoken amount."""
+    return int(math.floor(x + 0.5))

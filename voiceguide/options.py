@@ -7,12 +7,14 @@ from pathlib import Path
 
 from voiceguide.cue_places import CUE_LEVELS
 from voiceguide.limits import BACKGROUND_LEVEL_LIMITS, HOLD_SCALE_LIMITS, MAX_HOLD_SECONDS, MAX_REPEAT, MAX_REST, RATE_LIMITS
+from voiceguide.phrases.catalogue import check_language
 from voiceguide.routine import PICKS, Routine, parse_breath_pace
 
 
 @dataclass(frozen=True)
 class Options:
-    voice: str | None = None  # engine voice id; None = the engine's default (English)
+    voice: str | None = None  # a voice id, language or name (speech.voices); None = the language's voice
+    language: str | None = None  # BCP 47: the phrases' language; None = English
     rate: int = 150  # words per minute
     hold: str = "mid"  # low | mid | high (pick in ranges) | seconds (fix every hold)
     hold_scale: float = 1.0
@@ -21,7 +23,7 @@ class Options:
     rest: float = 5.0  # quiet seconds between exercises
     brief: bool = False  # drop intros and setup
     cues: str = "full"  # full | minimal (exercise bells, hold chimes) | off: which cue sounds play
-    cue_dir: Path | None = None  # the user's own cue sounds, NAME.wav for each of voiceguide.cues.CUE_NAMES
+    cue_dir: Path | None = None  # the user's own cue sounds, NAME.wav (or .mp3, .ogg, .flac, ...) for each of CUE_NAMES
     breath_tones: bool = True  # rising and falling tones pace the breaths of breath-counted holds
     background: str | None = None  # ambience under the session: a sound file or builtin:NAME
     background_level: float = -30.0  # the ambience's loudness between sentences, LUFS
@@ -32,6 +34,8 @@ class Options:
 
 def check_options(options: Options) -> None:
     """Raise ValueError with a user-facing message for an impossible choice."""
+    if options.language is not None:
+        check_language(options.language)
     low, high = RATE_LIMITS
     if not low <= options.rate <= high:
         raise ValueError(f"rate must be between {low} and {high} words per minute, not {options.rate}")
@@ -72,11 +76,17 @@ def options_for(routine: Routine, **overrides: object) -> Options:
     for name in names:
         if getattr(settings, name, None) is not None:
             values[name] = getattr(settings, name)
+    if routine.language is not None:
+        values["language"] = routine.language
     for name, value in overrides.items():
         if name not in names:
             raise TypeError(f"unknown option {name!r}")
         if value is not None:
             values[name] = value
+    language = values.get("language")
+    voice = values.get("voice")
+    if language is not None and (voice is None or str(voice).startswith("+")):  # a voice of the language (+f2: a variant of it)
+        values["voice"] = f"{language}{voice or ''}"
     if isinstance(values.get("breath"), str):
         values["breath"] = parse_breath_pace(values["breath"])  # type: ignore[arg-type]
     if isinstance(values.get("cue_dir"), str):

@@ -19,7 +19,16 @@ import yaml
 
 from voiceguide.errors import RoutineError
 from voiceguide.files import decode_text
-from voiceguide.limits import BREATH_PHASE_LIMITS, MAX_BREATHS, MAX_HOLD_SECONDS, MAX_REPEAT, MAX_REST, RATE_LIMITS
+from voiceguide.limits import (
+    BREATH_PHASE_LIMITS,
+    HOLD_SCALE_LIMITS,
+    MAX_BREATHS,
+    MAX_HOLD_SECONDS,
+    MAX_REPEAT,
+    MAX_REST,
+    RATE_LIMITS,
+)
+from voiceguide.phrases.catalogue import check_language
 
 Pick = Literal["low", "mid", "high"]
 
@@ -93,6 +102,7 @@ class Routine:
     description: str | None = None
     settings: Settings = field(default_factory=Settings)
     source: str = "<routine>"
+    language: str | None = None  # BCP 47 tag of the routine's text: its phrases and, by default, its voice
 
 
 # --- loading ---------------------------------------------------------------
@@ -253,7 +263,9 @@ class _Reader:
     # -- the format --
 
     def routine(self, node: yaml.Node) -> Routine:
-        keys = self.mapping(node, "routine", ("title", "description", "settings", "exercises"), ("title", "exercises"))
+        keys = self.mapping(
+            node, "routine", ("title", "language", "description", "settings", "exercises"), ("title", "exercises")
+        )
         exercises_node = keys["exercises"]
         if not isinstance(exercises_node, yaml.SequenceNode):
             raise self.fail(exercises_node, "exercises must be a list")
@@ -265,7 +277,14 @@ class _Reader:
             settings=self.settings(keys["settings"]) if "settings" in keys else Settings(),
             exercises=tuple(self.exercise(item) for item in exercises_node.value),
             source=self.source,
+            language=self.language(keys["language"]) if "language" in keys else None,
         )
+
+    def language(self, node: yaml.Node) -> str:
+        try:
+            return check_language(self.text(node, "language"))
+        except ValueError as exc:
+            raise self.fail(node, str(exc)) from None
 
     def settings(self, node: yaml.Node) -> Settings:
         keys = self.mapping(node, "settings", ("rate", "voice", "breath", "rest", "hold", "reps", "hold_scale"))
@@ -283,7 +302,7 @@ class _Reader:
         if "reps" in keys:
             values["reps"] = self.pick_or_number(keys["reps"], "reps (low, mid, high or a count)", 1, MAX_REPEAT)
         if "hold_scale" in keys:
-            values["hold_scale"] = self.number(keys["hold_scale"], "hold_scale", 0.1, 10)
+            values["hold_scale"] = self.number(keys["hold_scale"], "hold_scale", *HOLD_SCALE_LIMITS)
         return Settings(**values)  # type: ignore[arg-type]
 
     def breath_pace(self, node: yaml.Node) -> tuple[float, float]:

@@ -8,6 +8,9 @@ flag keys as the user types. tests/test_commands.py keeps the two in step.
 from __future__ import annotations
 
 from voiceguide.limits import HOLD_SCALE_LIMITS, MAX_REST, RATE_LIMITS
+from voiceguide.phrases.catalogue import TAG
+
+LANGUAGE_TAG = TAG.pattern
 
 AMOUNT = r"^\s*\d+(\.\d+)?\s*((-|–|to)\s*\d+(\.\d+)?\s*)?"
 HOLD_PATTERN = AMOUNT + r"(s|sec|secs|seconds?|m|min|mins|minutes?|breaths?)?\s*$"
@@ -23,6 +26,11 @@ ROUTINE_SCHEMA: dict = {
     "required": ["title", "exercises"],
     "properties": {
         "title": TEXT,
+        "language": {
+            "type": "string",
+            "pattern": LANGUAGE_TAG,
+            "description": "BCP 47 tag of the routine's language (en, de, es-419): its phrases and default voice",
+        },
         "description": TEXT,
         "settings": {
             "type": "object",

@@ -94,6 +94,9 @@ def _decoded(path: str, mtime_ns: int, size: int, name: str) -> np.ndarray:
 
 def cue_lengths(cue_dir: Path | None, names: tuple[str, ...] = CUE_NAMES) -> dict[str, float]:
     """Each named sound's length, read from its file: what the compiler places cues with."""
+    if cue_dir is not None and not Path(cue_dir).is_dir():
+        problem = "is not a folder" if Path(cue_dir).exists() else "does not exist"
+        raise VoiceguideError(f"the cue sound folder {cue_dir} {problem}")
     return {name: cue_length(cue_path(name, cue_dir), name) for name in names}
 
 

@@ -6,30 +6,81 @@ import gc
 import json
 import signal
 import sys
+from collections.abc import Sequence
+from importlib.metadata import version
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from typer.core import TyperGroup
 
 from voiceguide import api
 from voiceguide.cli.options import session_options
 from voiceguide.cli.plan_table import plan_table
 from voiceguide.cli.progress import render_progress
-from voiceguide.errors import VoiceguideError
+from voiceguide.errors import Interrupted, VoiceguideError
 from voiceguide.importer.writing import import_file
+from voiceguide.numbers import plural
+from voiceguide.rendering.page import PAGE_MODES
 from voiceguide.routine import builtin_names
 from voiceguide.schema import ROUTINE_SCHEMA
 
+
+class Commands(TyperGroup):
+    """The command group with voiceguide's error conventions, so they hold wherever it runs (main, CliRunner).
+
+    Every error is one line `voiceguide: ...` (or `FILE:LINE: ...`) with its exit code, never a
+    traceback; a usage error (`--rate fast`, an unknown option) too, exit 2, pointing at -h.
+    """
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None, **extra: Any) -> NoReturn:
+        try:
+            result = super().main(args, prog_name, standalone_mode=False, **extra)
+        except VoiceguideError as exc:
+            print(str(exc) if getattr(exc, "source", None) else f"voiceguide: {exc}", file=sys.stderr)
+            sys.exit(exc.exit_code)
+        except typer.TyperException as exc:  # click's usage errors (typer vendors click)
+            message = exc.format_message().rstrip(".")
+            context = getattr(exc, "ctx", None)
+            hint = f" (see '{context.command_path} -h')" if context is not None else ""
+            print(f"voiceguide: {message[:1].lower()}{message[1:]}{hint}", file=sys.stderr)
+            sys.exit(exc.exit_code)
+        except typer.Abort:
+            print("voiceguide: interrupted", file=sys.stderr)
+            sys.exit(130)
+        sys.exit(result if isinstance(result, int) else 0)  # typer returns 130 for Ctrl-C
+
+
 app = typer.Typer(
+    cls=Commands,
     help="Hands-free spoken guidance for exercise, stretching and breathing routines.",
-    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
     add_completion=False,
 )
 
+
+def _show_version(wanted: bool) -> None:
+    if wanted:
+        typer.echo(f"voiceguide {version('voiceguide')}")
+        raise typer.Exit()
+
+
+@app.callback(invoke_without_command=True)
+def _commands(
+    context: typer.Context,
+    _version: Annotated[
+        bool, typer.Option("--version", callback=_show_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    if context.invoked_subcommand is None:  # no command: what there is to do
+        typer.echo(context.get_help(), nl=False)  # typer's rich help prints itself and returns ""
+        raise typer.Exit(2)
+
+
 RoutineArg = Annotated[
-    str, typer.Argument(help="A built-in routine name ('voiceguide routines') or a routine YAML file.")
+    str, typer.Argument(metavar="ROUTINE", help="A built-in routine name ('voiceguide routines') or a routine YAML file.")
 ]
 
 
@@ -49,10 +100,10 @@ def plan(
 
 
 @app.command()
-def check(routine: Annotated[str, typer.Argument(help="A routine YAML file or built-in name.")]) -> None:
+def check(routine: RoutineArg) -> None:
     """Validate a routine without synthesizing speech."""
     loaded = api.check(routine)
-    typer.echo(f"{routine}: ok: {loaded.title}, {len(loaded.exercises)} exercises")
+    typer.echo(f"{routine}: ok: {loaded.title}, {plural(len(loaded.exercises), 'exercise')}")
 
 
 @app.command()
@@ -64,10 +115,30 @@ def routines() -> None:
 
 
 @app.command()
-def voices() -> None:
-    """List the installed voices with their ids and languages."""
-    for voice in api.voices():
-        typer.echo(f"{voice.id}\t{', '.join(voice.languages)}\t{voice.name}")
+def voices(
+    language: Annotated[str | None, typer.Option("--language", help="Only voices for this language (de, en-us).")] = None,
+    sample: Annotated[
+        str | None, typer.Option("--sample", help="Speak a short sentence in this voice (id, language or name).")
+    ] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="With --sample: write it to this file instead.")] = None,
+    rate: Annotated[int | None, typer.Option("--rate", help="With --sample: words per minute (default: 150).")] = None,
+) -> None:
+    """List the installed voices and variants (add a variant to a voice: --voice de+f2), or hear one."""
+    if sample is not None:
+        api.sample(sample, rate, output)
+        if output is not None:
+            typer.echo(f"wrote {output}")
+        return
+    if output is not None or rate is not None:
+        raise VoiceguideError("-o and --rate go with --sample VOICE")
+    rows = [(v.id, v.language or "(variant)", v.name, v.gender) for v in api.voices(language)]
+    typer.echo(columns([("ID", "LANGUAGE", "NAME", "GENDER"), *rows]), nl=False)
+
+
+def columns(rows: list[tuple[str, ...]]) -> str:
+    """Rows as plain aligned columns: readable, and easy to grep or cut."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() + "\n" for row in rows)
 
 
 @app.command()
@@ -115,20 +186,47 @@ def render(
     bitrate: Annotated[str | None, typer.Option("--bitrate", help="MP3/OGG bitrate (default: 64k).")] = None,
     captions: Annotated[bool, typer.Option("--captions", help="Also write FILE.srt and FILE.vtt.")] = False,
     timeline: Annotated[bool, typer.Option("--timeline", help="Also write the plan as FILE.json.")] = False,
+    page: Annotated[str | None, typer.Option(
+        "--page", metavar="[embed]",
+        help="Also write FILE.html, a page that plays the audio beside it and shows the session; --page embed puts the audio inside.",
+    )] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, no summary.")] = False,
     *, choices: dict,
 ) -> None:
     """Render the session to an audio file, with tags, a chapter per exercise and side, and captions."""
     console = Console(stderr=True)
-    with render_progress(console, enabled=not quiet and console.is_terminal) as progress:
-        path = api.render(
-            routine, output, bitrate=bitrate, captions=captions, timeline=timeline, progress=progress,
-            **choices,
-        )
+    try:
+        with render_progress(console, enabled=not quiet and console.is_terminal) as progress:
+            path = api.render(
+                routine, output, bitrate=bitrate, captions=captions, timeline=timeline, page=page or False,
+                progress=progress, **choices,
+            )
+    except KeyboardInterrupt:  # outputs are renamed into place only when whole: the old ones stand
+        raise Interrupted("interrupted, nothing written") from None
+    except SystemExit as stop:  # a kill or a closed terminal (see main)
+        raise Interrupted("stopped, nothing written", stop.code) from None
     if not quiet:
         extras = [path.with_suffix(s) for s in (".srt", ".vtt")] if captions else []
         extras += [path.with_suffix(".json")] if timeline else []
+        extras += [path.with_suffix(".html")] if page else []
         typer.echo(f"wrote {', '.join(str(p) for p in [path, *extras])}")
+
+
+def optional_page_value(args: list[str]) -> list[str]:
+    """`--page` alone is --page=link and `--page embed` is --page=embed: click has no option whose value may be left out."""
+    result: list[str] = []
+    rest = iter(args)
+    for arg in rest:
+        if arg == "--":
+            return [*result, arg, *rest]
+        if arg != "--page":
+            result.append(arg)
+            continue
+        value = next(rest, None)
+        result.append(f"--page={value if value in PAGE_MODES else 'link'}")
+        if value is not None and value not in PAGE_MODES:
+            result.append(value)
+    return result
 
 
 def _exit_on(signum: int, frame: object) -> None:
@@ -136,25 +234,13 @@ def _exit_on(signum: int, frame: object) -> None:
 
 
 def main() -> None:
-    """Entry point: user errors as one line with exit 2, Ctrl-C as exit 130, never a traceback for either."""
+    """Entry point: errors as one line with their exit code (Commands), Ctrl-C as exit 130, never a traceback."""
     # A kill or a closed terminal unwinds like Ctrl-C, so temp files and ffmpeg are cleaned up.
     for stop in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(stop, _exit_on)
     try:
-        result = app(standalone_mode=False)
-    except VoiceguideError as exc:
-        print(str(exc) if getattr(exc, "source", None) else f"voiceguide: {exc}", file=sys.stderr)
-        sys.exit(exc.exit_code)
-    except (KeyboardInterrupt, typer.Abort):  # typer >= 0.2x exits 130 itself; older ones raise Abort
-        print("voiceguide: interrupted", file=sys.stderr)
-        sys.exit(130)
-    except Exception as exc:
-        if hasattr(exc, "show") and hasattr(exc, "exit_code"):  # click's usage errors (typer vendors click)
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
+        app(args=optional_page_value(sys.argv[1:]), prog_name="voiceguide")
     finally:
         # At exit Python collects garbage over every object typer and pydantic made
         # (~0.1 s, a render's last step); frozen, they are skipped: the process is ending.
         gc.freeze()
-    sys.exit(result if isinstance(result, int) else 0)

@@ -33,7 +33,8 @@ class SessionOption:
 
 
 SESSION_OPTIONS = (
-    SessionOption("voice", ("--voice",), str, "Voice id, language or name ('voiceguide voices').", "espeak's English"),
+    SessionOption("language", ("--language",), str, "Language of the phrases added (BCP 47: en, de, es-419).", "the routine's, or en"),
+    SessionOption("voice", ("--voice",), str, "Voice id, language or name; +f2 etc.: a variant ('voiceguide voices').", "the language's"),
     SessionOption("rate", ("--rate",), int, "Speech rate in words per minute.", "150"),
     SessionOption("hold", ("--hold",), str, "low|mid|high: pick within hold ranges; or SECONDS: fix every hold.", "mid"),
     SessionOption("hold_scale", ("--hold-scale",), float, "Multiply every hold by X.", "1"),

@@ -6,7 +6,7 @@ from rich.table import Table
 from rich.text import Text
 
 from voiceguide.clock import clock
-from voiceguide.compiler import plural
+from voiceguide.numbers import plural
 from voiceguide.timeline import Event, Timeline
 
 

@@ -3,7 +3,7 @@
 Sentences are cut into clauses; a clause that names an amount becomes a hold, one that names a
 breath phase becomes an inhale/exhale step, one that only says "repeat on the other side" or
 "Repeat 7-10 times" shapes the whole exercise and is consumed; everything else is spoken as
-written. Each value keeps the article's words it came from (voiceguide.amounts.Amount).
+written. Each value keeps the article's words it came from (voiceguide.importer.amounts.Amount).
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ The article is read into a typed `Draft` (voiceguide.importer.reading.read_artic
 YAML with a comment beside every value that was inferred rather than read. Text the importer
 cannot place is kept as spoken text; only layout (image captions, labels) and the article's
 background before the exercises become comments, so nothing is dropped silently.
-Vague amounts ("a few minutes") get the defaults documented in voiceguide.amounts.
+Vague amounts ("a few minutes") get the defaults documented in voiceguide.importer.amounts.
 """
 
 from __future__ import annotations

@@ -34,9 +34,10 @@ from voiceguide.audio.samples import SAMPLE_RATE, to_int16
 from voiceguide.audio.sounds import Sounds
 from voiceguide.compiler import DurationFn, iter_events, timeline_of
 from voiceguide.errors import VoiceguideError
-from voiceguide.files import Staging
+from voiceguide.files import Staging, check_target
 from voiceguide.options import Options
 from voiceguide.rendering import captions
+from voiceguide.rendering.page import page_html
 from voiceguide.rendering.tags import tags_for, write_tags
 from voiceguide.routine import Routine
 from voiceguide.speech.engine import Speech
@@ -245,10 +246,11 @@ class _FfmpegSink:
 
 def render_session(
     routine: Routine, options: Options, output: Path, *, bitrate: str | None = None, captions_too: bool = False,
-    timeline_too: bool = False, progress: Progress | None = None,
+    timeline_too: bool = False, page: str | None = None, progress: Progress | None = None,
 ) -> None:
-    """Render the routine's session to output (format from its extension); see the module doc."""
-    fmt = format_for(output)
+    """Render the routine's session to output (format from its extension); see the module doc.
+    page "link" also writes the session page FILE.html playing the audio beside it, "embed" one holding it."""
+    fmt = format_for(check_target(output))  # "-o somefolder" is a folder before it is a missing extension
     rate = check_bitrate(fmt, bitrate)
     ffmpeg = find_ffmpeg(fmt) if fmt.codec else None
     staging = Staging()
@@ -263,6 +265,8 @@ def render_session(
             extras[".vtt"] = staging.temp_for(output.with_suffix(".vtt"))
         if timeline_too:
             extras[".json"] = staging.temp_for(output.with_suffix(".json"))
+        if page:
+            extras[".html"] = staging.temp_for(output.with_suffix(".html"))
         speech = Speech(options.voice, options.rate)
         sounds = Leveled(Sounds(speech, options.cue_dir))
         cue_lengths = session_cue_lengths(options)
@@ -284,6 +288,8 @@ def render_session(
         timeline = compiling.timeline()
         write_tags(temp, fmt.kind, tags_for(timeline, routine.description))
         texts = {".srt": captions.srt(timeline), ".vtt": captions.vtt(timeline), ".json": timeline.to_json() + "\n"}
+        if page:
+            texts[".html"] = page_html(timeline, output.name, fmt.kind, temp.read_bytes() if page == "embed" else None)
         for suffix, path in extras.items():
             path.write_text(texts[suffix], encoding="utf-8")
         staging.commit()
@@ -295,3 +301,25 @@ def render_session(
         if compiling is not None:
             compiling.stop()
         staging.discard()  # after a commit there is nothing left to discard
+
+
+def write_sound(sound: np.ndarray, output: Path, *, bitrate: str | None = None) -> None:
+    """One finished sound (float samples) to an audio file, format from its extension: a voice sample."""
+    fmt = format_for(output)
+    rate = check_bitrate(fmt, bitrate)
+    ffmpeg = find_ffmpeg(fmt) if fmt.codec else None
+    staging = Staging()
+    sink: _WavSink | _FfmpegSink | None = None
+    try:
+        temp = staging.temp_for(output)
+        sink = _FfmpegSink(ffmpeg, fmt, rate, temp, output) if ffmpeg else _WavSink(temp)
+        sink.write(sound)
+        sink.finish()
+        sink = None
+        staging.commit()
+    except OSError as exc:
+        raise VoiceguideError(f"cannot write {exc.filename or output}: {exc.strerror or exc}") from None
+    finally:
+        if sink is not None:
+            sink.abort()
+        staging.discard()

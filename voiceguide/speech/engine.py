@@ -20,7 +20,6 @@ import shutil
 import threading
 import wave
 from concurrent.futures import Future
-from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
@@ -28,6 +27,7 @@ import numpy as np
 
 from voiceguide.audio.samples import SAMPLE_RATE, read_clip, valid_clip, write_clip
 from voiceguide.errors import VoiceguideError
+from voiceguide.speech.voices import UnknownVoice, VoiceInfo, Voices
 
 CLIP_FORMAT = 5  # bump when the processing below changes what a cached clip holds
 SILENCE_THRESHOLD = 200  # |sample| below this counts as silence (of 32767)
@@ -38,13 +38,6 @@ SYNTH_TIMEOUT = 30.0  # seconds to wait for espeak's end-of-message event before
 
 class SpeechUnavailable(VoiceguideError):
     pass
-
-
-@dataclass(frozen=True)
-class VoiceInfo:
-    id: str
-    name: str
-    languages: tuple[str, ...]
 
 
 def cache_dir() -> Path:
@@ -89,11 +82,24 @@ class _Espeak:
         self._chunks: list[bytes] = []
         self._finished = threading.Event()
         _espeak.SetSynthCallback(self._on_synth)  # replaces the driver's callback: we never use its playback
-        self.voices = [
-            VoiceInfo(v.id, v.name, tuple(str(lang) for lang in (v.languages or ())))
-            for v in self.driver.getProperty("voices")
-        ]
+        self.voices = Voices(
+            tuple(
+                VoiceInfo(v.id, v.name, tuple(str(lang) for lang in (v.languages or ())), (v.gender or "").lower())
+                for v in self.driver.getProperty("voices")
+            ),
+            self._variants(),
+        )
         self.default_voice: str = self.driver.getProperty("voice") or "en"
+
+    def _variants(self) -> tuple[VoiceInfo, ...]:
+        """espeak-ng's voice variants (+f2, +m3, +Annie, ...): ListVoices lists them under the language 'variant'."""
+        spec = self._espeak.VOICE()
+        spec.languages = b"variant"
+        genders = {1: "male", 2: "female"}
+        return tuple(
+            VoiceInfo("+" + v.identifier.decode().rsplit("/", 1)[-1], v.name.decode(), (), genders.get(v.gender, ""))
+            for v in self._espeak.ListVoices(spec)
+        )
 
     def _on_synth(self, wav, numsamples, events) -> int:  # noqa: ANN001 - ctypes callback
         if numsamples > 0:
@@ -125,7 +131,7 @@ class _EngineWorker:
 
     def __init__(self) -> None:
         self.requests: queue.Queue[tuple[str | None, int, str, Path, Future[Path]]] = queue.Queue()
-        self.voices: list[VoiceInfo] = []
+        self.voices = Voices((), ())
         self.error: BaseException | None = None
         started = threading.Event()
         threading.Thread(target=self._run, args=(started,), name="voiceguide-tts", daemon=True).start()
@@ -174,7 +180,9 @@ class Speech:
     """Speech clips for one voice and rate; thread-safe, requests go to the engine's worker."""
 
     def __init__(self, voice: str | None = None, rate: int = 150, cache: Path | None = None) -> None:
-        self.voice = voice
+        # As the user wrote it ('de', 'English_(America)+f2'): resolved to espeak's id when the engine starts.
+        self.voice = " ".join(voice.lower().split()) if voice else None
+        self._voice_id: str | None = None
         self.rate = rate
         self.cache = cache or cache_dir()
         self._engine: _EngineWorker | None = None
@@ -187,8 +195,11 @@ class Speech:
         """The engine, started on first need: a session whose clips are all cached never waits for it."""
         if self._engine is None:
             worker = _engine_worker()
-            if self.voice is not None and self.voice not in {v.id for v in worker.voices}:
-                raise VoiceguideError(f"unknown voice '{self.voice}': 'voiceguide voices' lists the installed ones")
+            if self.voice is not None:
+                try:
+                    self._voice_id = worker.voices.resolve(self.voice)
+                except UnknownVoice as exc:
+                    raise VoiceguideError(str(exc)) from None
             self._engine = worker
         return self._engine
 
@@ -210,7 +221,8 @@ class Speech:
                 if valid_clip(path):
                     future.set_result(path)
                 else:
-                    self._worker.requests.put((self.voice, self.rate, text, path, future))
+                    worker = self._worker
+                    worker.requests.put((self._voice_id, self.rate, text, path, future))
                 self._pending[text] = future
             return future
 
@@ -241,5 +253,6 @@ def trim_silence(samples: np.ndarray) -> np.ndarray:
     return samples[first:last]
 
 
-def list_voices() -> list[VoiceInfo]:
-    return list(_engine_worker().voices)
+def installed_voices() -> Voices:
+    """The engine's voices and variants."""
+    return _engine_worker().voices

@@ -7,6 +7,8 @@ import pytest
 from voiceguide.audio.samples import read_clip, valid_clip
 from voiceguide.speech.engine import Speech
 
+pytestmark = pytest.mark.espeak  # every test here synthesizes speech
+
 
 @pytest.mark.parametrize("damage", ["truncate", "garbage"])
 def test_damaged_cached_clip_is_synthesized_again(damage):

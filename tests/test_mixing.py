@@ -1,24 +1,20 @@
-"""The mixer and leveling on made-up sounds: no speech engine needed."""
+"""Mixing and leveling on made-up sounds: no speech engine needed."""
 
 from __future__ import annotations
 
 import math
-import wave
 
 import numpy as np
 import pytest
 
 from voiceguide.audio.leveling import (
     CEILING_DBTP,
-    CUE_BELOW,
     SPEECH_LUFS,
-    Leveled,
     level,
 )
 from voiceguide.audio.loudness import integrated_loudness, true_peak
 from voiceguide.audio.mixing import sample_at, stream
 from voiceguide.audio.samples import SAMPLE_RATE
-from voiceguide.audio.sounds import Sounds
 from voiceguide.timeline import Event
 
 RNG = np.random.default_rng(7)
@@ -74,17 +70,3 @@ def test_level_brings_a_peaky_sound_to_the_target_with_true_peak_under_the_ceili
     assert 20 * math.log10(true_peak(leveled)) <= CEILING_DBTP + 0.05
     assert abs(leveled[0]) < 1e-3 and abs(leveled[-1]) < 1e-3  # faded: no click where it starts or stops
 
-
-def test_cue_sounds_sit_below_speech(speech, tmp_path):
-    cue = tone_burst(0.6)
-    with wave.open(str(tmp_path / "bell.wav"), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(SAMPLE_RATE)
-        out.writeframes((cue * 32767).astype("<i2").tobytes())
-    leveled = Leveled(Sounds(speech, cue_dir=tmp_path))
-    said = leveled(Event(0, 1, "speech", "Breathe in slowly."))
-    rung = leveled(Event(0, 0.6, "cue", "bell"))
-    assert leveled(Event(0, 5, "hold", "5 seconds")) is None
-    gap = integrated_loudness(said, SAMPLE_RATE) - integrated_loudness(rung, SAMPLE_RATE)
-    assert gap == pytest.approx(CUE_BELOW, abs=1.0)

@@ -1,0 +1,199 @@
+"""The phrase catalogues: complete, compiled, natural in each language, and all of them spoken by the real engine."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages import extract, pofile
+
+from tests.conftest import ROOT
+from voiceguide.phrases import Phrases, catalogue_languages
+from voiceguide.phrases.catalogue import SIDE_WORDS
+from voiceguide.speech.engine import Speech
+
+LOCALE = ROOT / "voiceguide" / "phrases" / "locale"
+LANGUAGES = catalogue_languages()
+OTHER_LANGUAGES = [lang for lang in LANGUAGES if lang != "en"]
+# Words a catalogue shares with English that are its own language's words too ("Minute" is German).
+SHARED_WORDS = {"de": {"in", "minute", "s"}, "es": {"a", "once"}, "fr": {"on", "minute", "minutes", "six"}}
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def catalogue(lang: str):  # noqa: ANN201 - babel's Catalog
+    with (LOCALE / lang.replace("-", "_") / "LC_MESSAGES" / "voiceguide.po").open("rb") as po:
+        return pofile.read_po(po, abort_invalid=True)
+
+
+def entries(lang: str) -> dict[tuple[str | None, str], tuple[str, ...]]:
+    """(context, msgid) -> its msgstr forms."""
+    return {
+        (m.context, m.id if isinstance(m.id, str) else m.id[0]): m.string if isinstance(m.string, tuple) else (m.string,)
+        for m in catalogue(lang)
+        if m.id
+    }
+
+
+def catalogues_script():  # noqa: ANN201 - the module
+    spec = importlib.util.spec_from_file_location("catalogues", ROOT / "scripts" / "catalogues.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_shipped_languages() -> None:
+    assert {"en", "de", "es", "fr"} <= set(LANGUAGES)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_each_mo_is_compiled_from_its_po(lang: str) -> None:
+    po = LOCALE / lang.replace("-", "_") / "LC_MESSAGES" / "voiceguide.po"
+    assert po.with_suffix(".mo").read_bytes() == catalogues_script().compiled(po), "run scripts/catalogues.py compile"
+
+
+@pytest.mark.parametrize("lang", OTHER_LANGUAGES)
+def test_every_phrase_is_translated_with_the_same_placeholders(lang: str) -> None:
+    english, translated = entries("en"), entries(lang)
+    assert set(translated) == set(english)
+    assert not [m.id for m in catalogue(lang) if m.fuzzy and m.id]
+    for key, forms in translated.items():
+        assert all(forms), f"{lang}: {key} has an empty translation"
+        wanted = set(PLACEHOLDER.findall(" ".join(english[key])))
+        for form in forms[1:] if len(forms) > 1 else forms:  # a singular may spell its number: "eine Minute"
+            assert set(PLACEHOLDER.findall(form)) == wanted, f"{lang}: {form!r} for {key}"
+
+
+def test_every_phrase_the_code_says_is_in_the_catalogue() -> None:
+    keywords = {"say": None, "plural": (1, 2), "pgettext": ((1, "c"), 2), "npgettext": ((1, "c"), 2, 3)}
+    found = {
+        (context, msgid if isinstance(msgid, str) else msgid[0])
+        for _, _, msgid, _, context in extract.extract_from_dir(
+            str(ROOT / "voiceguide"), method_map=[("**.py", "python")], keywords=keywords
+        )
+    }
+    assert len(found) > 10  # the extraction sees the code's phrases
+    missing = found - set(entries("en"))
+    assert not missing, f"phrases in the code but not in the catalogue: {missing}"
+
+
+def sample_values(phrases: Phrases, name: str) -> dict[str, object]:
+    return {
+        "n": 3, "index": 2, "count": 3, "name": name, "side": phrases.side_name("clockwise"),
+        "duration": phrases.duration(90), "minutes": phrases.duration(60), "seconds": phrases.duration(15),
+    }  # fmt: skip
+
+
+def spoken_forms(lang: str, name: str = "") -> list[str]:
+    """Every form of every phrase of the catalogue, filled in as voiceguide fills it (name: a routine's exercise)."""
+    phrases = Phrases(lang)
+    values = sample_values(phrases, name)
+    return [phrases.fill(form, values) for forms in entries(lang).values() for form in forms]
+
+
+@pytest.mark.parametrize("lang", OTHER_LANGUAGES)
+def test_no_english_words_left_in_a_translated_catalogue(lang: str) -> None:
+    english_words = {w for text in spoken_forms("en") for w in re.findall(r"[^\W\d_]+", text.lower())}
+    for text in spoken_forms(lang):
+        left = set(re.findall(r"[^\W\d_]+", text.lower())) & english_words - SHARED_WORDS.get(lang, set())
+        assert not left, f"{lang}: English {left} in {text!r}"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_phrase_is_spoken_by_a_voice_of_its_language(lang: str) -> None:
+    speech = Speech(lang, 170)
+    for text in spoken_forms(lang, name="Yoga"):
+        assert speech.duration(text) > 0.15, f"{lang}: hardly a sound for {text!r}"  # the engine refuses an empty clip
+
+
+@pytest.mark.parametrize(
+    ("lang", "seconds", "said"),
+    [
+        ("en", 90, "a minute and a half"), ("en", 150, "two and a half minutes"), ("en", 60, "a minute"),
+        ("en", 75, "a minute and fifteen seconds"), ("en", 45, "45 seconds"), ("en", 1, "a second"),
+        ("en", 29.5, "30 seconds"), ("en", 1290, "21 minutes and 30 seconds"),
+        ("de", 90, "anderthalb Minuten"), ("de", 150, "zweieinhalb Minuten"), ("de", 120, "zwei Minuten"),
+        ("de", 20, "zwanzig Sekunden"), ("es", 90, "un minuto y medio"), ("es", 180, "tres minutos"),
+        ("fr", 90, "une minute et demie"), ("fr", 60, "une minute"), ("fr", 75, "une minute et quinze secondes"),
+    ],
+)  # fmt: skip
+def test_lengths_are_said_as_people_say_them(lang: str, seconds: float, said: str) -> None:
+    assert Phrases(lang).duration(seconds) == said
+
+
+@pytest.mark.parametrize(
+    ("lang", "n", "said"),
+    [
+        ("en", 1, "One minute left."), ("en", 2, "Two minutes left."), ("de", 1, "Noch eine Minute."),
+        ("de", 2, "Noch zwei Minuten."), ("de", 25, "Noch 25 Minuten."), ("es", 1, "Queda un minuto."),
+        ("es", 5, "Quedan cinco minutos."), ("fr", 1, "Encore une minute."), ("fr", 4, "Encore quatre minutes."),
+    ],
+)  # fmt: skip
+def test_plural_forms_follow_each_language(lang: str, n: int, said: str) -> None:
+    assert Phrases(lang).plural("One minute left.", "{n} minutes left.", n) == said
+
+
+def test_french_singular_covers_zero_and_one() -> None:
+    """French uses the singular for 0 and 1 (Plural-Forms: n > 1), English only for 1."""
+    assert Phrases("fr").plural("a second", "{n} seconds", 0) != Phrases("fr").plural("a second", "{n} seconds", 2)
+    assert Phrases("fr").duration(1) == "une seconde"
+
+
+def test_breath_holds_never_sound_like_holding_the_breath() -> None:
+    for lang in LANGUAGES:
+        text = Phrases(lang).plural("Stay here for one breath.", "Stay here for {n} breaths.", 6)
+        assert "hold" not in text.lower()
+    assert Phrases("en").plural("Stay here for one breath.", "Stay here for {n} breaths.", 6) == "Stay here for six breaths."
+
+
+def test_a_regional_tag_falls_back_to_its_language_then_english() -> None:
+    assert Phrases("es-419").catalogue == "es" and Phrases("es-419").say("Halfway.") == "Vas por la mitad."
+    assert Phrases("de-AT").say("Get ready.") == "Mach dich bereit."
+    assert Phrases("pt-br").catalogue == "en" and Phrases("pt-br").say("Halfway.") == "Halfway."
+
+
+def test_numbers_are_words_to_twenty_then_digits() -> None:
+    assert [Phrases("de").count(n) for n in (3, 2, 1)] == ["Drei.", "Zwei.", "Eins."]
+    assert Phrases("es").number(16) == "dieciséis" and Phrases("fr").number(17) == "dix-sept"
+    assert Phrases("de").number(21) == "21"
+    assert Phrases("de").say("Exercise {index} of {count}: {name}.", index=1, count=3, name="Kopfdrehen") == (
+        "Übung eins von drei: Kopfdrehen."
+    )
+
+
+def test_sides_are_spoken_in_the_language_and_other_sides_switch_naturally() -> None:
+    de = Phrases("de")
+    assert [de.first_side("rechts"), de.switch_side("links", 2)] == ["Rechte Seite.", "Und jetzt die linke Seite."]
+    assert [de.first_side("right"), de.side_name("left")] == ["Rechte Seite.", "links"]
+    assert de.first_side("clockwise") == "Zuerst im Uhrzeigersinn."
+    for lang in LANGUAGES:
+        phrases = Phrases(lang)
+        switch = phrases.switch_side("anticlockwise", 2)
+        assert switch == phrases.say("Now the other way.") and phrases.side_name("anticlockwise") not in switch
+    assert Phrases("en").switch_side("up", 3) == "Now up."
+    assert Phrases("fr").side_name("Left") == "gauche" and Phrases("en").side_name("Ostwärts") == "Ostwärts"
+    assert all(Phrases("es").side_name(word) != word for word in SIDE_WORDS)
+
+
+def test_a_breath_step_that_names_its_phase_is_recognised_in_its_language() -> None:
+    assert Phrases("de").says_phase("Atme tief ein und heb die Arme.", "inhale")
+    assert Phrases("de").says_phase("Langsam ausatmen.", "exhale")
+    assert not Phrases("de").says_phase("Heb die Arme.", "inhale")
+    assert Phrases("fr").phase("exhale") == "Expirez."
+
+
+def test_new_language_starts_as_an_empty_copy_of_english_with_its_plural_forms(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    script = catalogues_script()
+    monkeypatch.setattr(script, "LOCALE", tmp_path)
+    english = tmp_path / "en" / "LC_MESSAGES"
+    english.mkdir(parents=True)
+    (english / "voiceguide.po").write_bytes((LOCALE / "en" / "LC_MESSAGES" / "voiceguide.po").read_bytes())
+    made = script.new_language("pl")  # Polish: "1 minuta", "2 minuty", "5 minut"
+    assert made == tmp_path / "pl" / "LC_MESSAGES" / "voiceguide.po"
+    with made.open("rb") as po:
+        fresh = pofile.read_po(po)
+    assert fresh.num_plurals == 3 and fresh.plural_expr.count("n%10") >= 1
+    ids = [m for m in fresh if m.id]
+    assert len(ids) == len(entries("en"))
+    assert all(m.string == ("", "", "") if m.pluralizable else m.string == "" for m in ids)

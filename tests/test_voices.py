@@ -1,0 +1,152 @@
+"""Voices a user can name, the voices table, and hearing a voice before rendering with it (real espeak-ng)."""
+
+from __future__ import annotations
+
+import subprocess
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.audio_sink import RATE, loud_frames, missing_tools, playing_into_sink
+from tests.conftest import run_cli
+from voiceguide import api
+from voiceguide.errors import RoutineError, VoiceguideError
+from voiceguide.phrases import Phrases
+from voiceguide.routine import parse_routine
+from voiceguide.speech.engine import Speech, installed_voices
+
+TEXT = "Turn your head slowly to the right."
+
+
+def pitch(samples: np.ndarray) -> float:
+    """Median fundamental frequency (Hz) of the loudest stretches, by autocorrelation."""
+    sound = samples.astype(np.float64)
+    frame = 1024
+    frames = [sound[i : i + frame] for i in range(0, sound.size - frame, frame)]
+    loud = sorted(frames, key=lambda f: -np.abs(f).mean())[: max(3, len(frames) // 3)]
+    found = []
+    for f in loud:
+        f = f - f.mean()
+        corr = np.correlate(f, f, "full")[frame - 1 :]
+        low, high = RATE // 400, RATE // 60  # 60-400 Hz: any speaking voice
+        found.append(RATE / (low + int(np.argmax(corr[low:high]))))
+    return float(np.median(found))
+
+
+@pytest.mark.parametrize("spec", ["en-us", "EN-US", "English_(America)", "english (america)", "gmw/en-US"])
+def test_a_voice_is_named_by_id_language_or_name(spec: str) -> None:
+    assert installed_voices().resolve(spec) == "gmw/en-us"
+    # espeak's output varies by a few samples from run to run: the same voice, not the same bytes
+    assert Speech(spec).samples(TEXT).size == pytest.approx(Speech("gmw/en-us").samples(TEXT).size, rel=0.01)
+
+
+def test_a_language_names_its_voice_and_a_region_falls_back_to_the_language() -> None:
+    voices = installed_voices()
+    assert [voices.resolve(spec) for spec in ("de", "DE-at", "es-419", "fr")] == ["gmw/de", "gmw/de", "roa/es-419", "roa/fr"]
+
+
+def test_a_female_variant_is_usable_and_sounds_higher() -> None:
+    base, female = Speech("en-us").samples(TEXT), Speech("en-us+f2").samples(TEXT)
+    assert pitch(female) > 1.4 * pitch(base)
+    assert installed_voices().resolve("English_(America)+F2") == "gmw/en-us+f2"
+    assert pitch(Speech("English_(America)+F2").samples(TEXT)) == pytest.approx(pitch(female), rel=0.05)
+    assert installed_voices().resolve("+female2") == "gmw/en+f2"  # a variant alone goes on espeak's English
+
+
+@pytest.mark.parametrize(
+    ("spec", "nearest"), [("englsh", "en-"), ("germn", "de"), ("de+f9", "+f")]
+)
+def test_an_unknown_voice_is_one_line_naming_the_nearest(spec: str, nearest: str) -> None:
+    result = run_cli("plan", "quick-neck", "--voice", spec)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("voiceguide: unknown voice")
+    assert "(nearest: " in result.stderr and nearest in result.stderr.split("(nearest: ")[1]
+
+
+def table(stdout: str) -> list[list[str]]:
+    return [line.split() for line in stdout.splitlines()]
+
+
+def test_voices_prints_a_table_of_voices_and_variants() -> None:
+    result = run_cli("voices")
+    assert result.returncode == 0
+    rows = table(result.stdout)
+    assert rows[0] == ["ID", "LANGUAGE", "NAME", "GENDER"]
+    by_id = {row[0]: row for row in rows[1:]}
+    assert by_id["gmw/en-us"][1] == "en-us" and by_id["gmw/en-us"][2] == "English"  # English (America)
+    assert by_id["+f2"][1] == "(variant)" and by_id["+f2"][-1] == "female"
+    assert {v.id.split()[0] for v in api.voices()} == set(by_id)  # ids are whole words, but for one variant
+
+
+def test_voices_for_a_language() -> None:
+    result = run_cli("voices", "--language", "de")
+    ids = {row[0]: row[1] for row in table(result.stdout)[1:]}
+    voices = {i: lang for i, lang in ids.items() if not i.startswith("+")}
+    assert "gmw/de" in voices and all(lang.startswith("de") for lang in voices.values())
+    assert "+m3" in ids  # variants go on any voice
+
+
+def test_a_routine_language_picks_its_voice_unless_one_is_given() -> None:
+    routine = parse_routine("title: Nacken\nlanguage: de\nexercises:\n  - name: Drehen\n    steps:\n      - say: Dreh den Kopf.\n")
+    assert api.resolve(routine)[1].voice == "de"
+    assert api.resolve(routine, voice="+f2")[1].voice == "de+f2"
+    assert api.resolve(routine, voice="gmw/en-us")[1].voice == "gmw/en-us"
+    assert api.resolve(routine, language="fr")[1].language == "fr"
+    assert api.resolve("nacken-kurz")[1].voice == "de"
+
+
+def test_a_bad_language_is_refused_with_its_line() -> None:
+    with pytest.raises(RoutineError, match=r"^<routine>:2: language must be a language tag"):
+        parse_routine("title: X\nlanguage: German!\nexercises:\n  - name: A\n    steps:\n      - say: B\n")
+    with pytest.raises(VoiceguideError, match="language must be a language tag"):
+        api.resolve("quick-neck", language="de_DE")
+
+
+def heard_seconds(path: Path) -> float:
+    result = subprocess.run(
+        ["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", str(path)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return float(result.stdout)
+
+
+def test_sample_is_written_in_the_voice_language_at_the_rate(tmp_path: Path) -> None:
+    out = tmp_path / "sample.mp3"
+    result = run_cli("voices", "--sample", "fr", "--rate", "220", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    french = Phrases("fr").say(api.SAMPLE)
+    assert french.startswith("Bonjour")
+    fast = Speech("fr", 220).duration(french)
+    assert abs(heard_seconds(out) - fast) < 0.15  # the mp3 encoder adds a few ms of padding
+    assert fast < 0.8 * Speech("fr", 150).duration(french)
+    wav = tmp_path / "sample.wav"
+    assert api.sample("de+f2", output=wav).startswith("Hallo")
+    with wave.open(str(wav)) as clip:
+        assert clip.getnframes() / clip.getframerate() == pytest.approx(Speech("de+f2").duration(Phrases("de").say(api.SAMPLE)), abs=0.01)
+
+
+def test_rate_and_output_go_with_sample() -> None:
+    result = run_cli("voices", "--rate", "200")
+    assert result.returncode == 2 and "--sample" in result.stderr
+
+
+@pytest.fixture(scope="module")
+def sink(tmp_path_factory):  # noqa: ANN001, ANN201
+    missing = missing_tools()
+    if missing:
+        pytest.skip(f"no PulseAudio to play into: missing {', '.join(missing)}")
+    with playing_into_sink(tmp_path_factory.mktemp("pulse")) as sink:
+        yield sink
+
+
+def test_sample_plays_live(sink) -> None:  # noqa: ANN001
+    with sink.record("sample") as recording:
+        result = run_cli("voices", "--sample", "English_(America)+f2", "--rate", "180", timeout=60)
+    assert result.returncode == 0, result.stderr
+    loud = np.flatnonzero(loud_frames(recording.samples))
+    assert loud.size, "nothing was heard"
+    heard = (loud[-1] - loud[0] + 1) * recording.samples.size / loud_frames(recording.samples).size / RATE
+    expected = Speech("en-us+f2", 180).duration(Phrases("en").say(api.SAMPLE))
+    assert abs(heard - expected) < 0.15, (heard, expected)
