@@ -33,6 +33,10 @@ def resolve(routine: str | Path | Routine = DEFAULT_ROUTINE, **choices: object) 
     except ValueError as exc:
         raise VoiceguideError(str(exc)) from None
     session_cue_lengths(options)
+    if options.background:
+        from voiceguide.audio.ambience import check_background  # numpy: only for sessions with a bed
+
+        check_background(options.background)
     return loaded, options
 
 

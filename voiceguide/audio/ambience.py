@@ -56,6 +56,14 @@ def source_path(ref: str | Path) -> Path:
     return Path(text).expanduser()
 
 
+def check_background(ref: str | Path) -> Path:
+    """The background's file, if there is one (a cheap check before any work; decoding comes later)."""
+    path = source_path(ref)
+    if not path.is_file():
+        raise VoiceguideError(f"{path}: background sound is missing")
+    return path
+
+
 def seamless_loop(source: np.ndarray) -> np.ndarray:
     """The source with its end crossfaded (equal power) into its start, so it repeats without a seam."""
     overlap = min(int(LOOP_CROSSFADE * SAMPLE_RATE), source.size // 4)
@@ -94,7 +102,7 @@ class Bed:
 
     @classmethod
     def load(cls, ref: str | Path, level: float = DEFAULT_LEVEL) -> Bed:
-        path = source_path(ref)
+        path = check_background(ref)
         source = decode_audio(path, "background sound")
         if source.size < MIN_SECONDS * SAMPLE_RATE:
             raise VoiceguideError(f"{path}: background sound is shorter than {MIN_SECONDS:g} s; it would loop audibly")

@@ -21,6 +21,8 @@ from voiceguide.audio.mixing import SoundFn, stream
 from voiceguide.audio.samples import SAMPLE_RATE, sample_at
 from voiceguide.timeline import Event, session_total
 
+PASSES = 3
+CLOSE_ENOUGH = 0.1  # dB
 MAX_BOOST = 6.0  # dB: past this the limiter would squash the voice; the mix then measures a little low
 
 
@@ -67,12 +69,15 @@ def _gain_to(target: float, voice: np.ndarray, bed: np.ndarray, most: float) -> 
 def voice_boost(events: Sequence[Event], voice_at: Callable[[float], SoundFn], bed: Bed, target: float) -> float:
     """dB to raise speech and cues by so voice + bed measure `target` LUFS integrated.
 
-    `voice_at(boost)` is the voice's sound function at a boost. Measured twice: the
-    limiter that keeps a louder voice's peaks under the ceiling takes back part of
-    the first estimate, and the second pass gives it back.
+    `voice_at(boost)` is the voice's sound function at a boost. Measured up to three
+    times: the limiter that keeps a louder voice's peaks under the ceiling takes back
+    part of each estimate, and the next pass gives it back.
     """
     boost = 0.0
-    for _ in range(2):
+    for _ in range(PASSES):
         voice, background = _measure(events, voice_at(boost), bed)
-        boost += _gain_to(target, voice, background, MAX_BOOST - boost)
+        more = _gain_to(target, voice, background, MAX_BOOST - boost)
+        boost += more
+        if more < CLOSE_ENOUGH:
+            break
     return boost
