@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
-Kind = Literal["speech", "breath", "hold", "cue", "rest"]
+Kind = Literal["speech", "breath", "hold", "cue", "rest", "move"]
 
 # Bump when the JSON keys change meaning.
 JSON_VERSION = 1
