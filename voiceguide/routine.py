@@ -417,7 +417,7 @@ class _Reader:
             if found != "{side}":
                 raise self.fail(node, f"unknown placeholder {found} (the only one is {{side}})")
             if not has_sides:
-                raise self.fail(node, "{side} needs sides on the exercise")
+                raise self.fail(node, "{side} is used but the exercise has no sides")
 
     def step(self, node: yaml.Node, has_sides: bool) -> Step:
         keys = self.mapping(node, "step", STEP_KINDS + ("note",))

@@ -16,9 +16,9 @@ from voiceguide import api
 from voiceguide.cli.options import session_options
 from voiceguide.cli.plan_table import plan_table
 from voiceguide.cli.progress import render_progress
+from voiceguide.clock import clock
 from voiceguide.errors import VoiceguideError
 from voiceguide.importer.writing import import_file
-from voiceguide.routine import builtin_names
 from voiceguide.schema import ROUTINE_SCHEMA
 
 app = typer.Typer(
@@ -57,10 +57,10 @@ def check(routine: Annotated[str, typer.Argument(help="A routine YAML file or bu
 
 @app.command()
 def routines() -> None:
-    """List the built-in routines."""
-    for name, routine in zip(builtin_names(), api.routines(), strict=False):
+    """List the built-in routines, with each one's length at the default options."""
+    for name, routine in zip(api.builtin_order(), api.routines(), strict=True):
         names = ", ".join(e.name for e in routine.exercises)
-        typer.echo(f"{name}: {routine.title} ({names})")
+        typer.echo(f"{name}: {routine.title} ({names}), {clock(api.plan(routine).total)}")
 
 
 @app.command()
