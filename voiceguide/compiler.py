@@ -276,7 +276,7 @@ class _Session:
         placed: list[Event] = []
         self.place(placed, self.countdown(start, end), end)
         self.place(placed, [(start, wording.GET_READY, "countdown")], end)
-        yield self.event(start, end - start, "rest", "", "lead-in")
+        yield self.event(start, self.options.lead_in, "rest", "", "lead-in")
         yield from sorted(placed, key=lambda e: e.start)
         self.t = end
 
