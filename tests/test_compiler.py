@@ -200,3 +200,84 @@ def test_an_unwritable_speech_cache_is_one_line_exit_2(tmp_path) -> None:  # noq
     result = run_cli("plan", "quick-neck", env={"XDG_CACHE_HOME": str(blocker / "cache")})
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0 and "cannot write the speech cache" in result.stderr, result.stderr
+
+
+REPS = (
+    "title: t\nexercises:\n  - name: Bridge\n    about: Strengthens your back.\n    setup: Lie on your back.\n"
+    "    repeat: 4\n    steps:\n      - say: Squeeze your glutes, and lift your hips.\n      - hold: 3 seconds\n"
+    "        note: Keep breathing.\n      - say: Lower down.\n"
+)
+
+
+def test_talk_levels_decide_what_is_repeated(speech) -> None:  # noqa: ANN001
+    routine = parse_routine(REPS)
+    said = {talk: spoken(compile_timeline(routine, options_for(routine, talk=talk), speech.duration))
+            for talk in ("full", "normal", "minimal")}
+    full_text = "Squeeze your glutes, and lift your hips."
+    assert said["full"].count(full_text) == 4 and said["full"].count("Keep breathing.") == 4
+    # normal: taught once, then the first clause as the cue
+    assert said["normal"].count(full_text) == 1 and said["normal"].count("Squeeze your glutes.") == 3
+    assert said["normal"].count("Keep breathing.") == 1
+    # minimal: names, counts, short cues; no intro, setup or notes
+    assert full_text not in said["minimal"] and said["minimal"].count("Squeeze your glutes.") == 4
+    assert not {"Strengthens your back.", "Lie on your back.", "Keep breathing."} & set(said["minimal"])
+    assert said["minimal"] == spoken(compile_timeline(routine, options_for(routine, brief=True), speech.duration))
+    lengths = [compile_timeline(routine, options_for(routine, talk=t), speech.duration).total for t in said]
+    assert lengths == sorted(lengths, reverse=True)
+
+
+def test_plan_json_marks_teaching_apart_from_pacing() -> None:
+    result = run_cli("plan", "lower-back", "--json", "--talk", "normal")
+    assert result.returncode == 0, result.stderr
+    events = json.loads(result.stdout)["events"]
+    catcow = [e for e in events if e["kind"] == "speech" and e["exercise"] == "Cat-cow stretch"]
+    taught = [e["text"] for e in catcow if e["role"] == "teach"]
+    assert taught == ["Breathe in deeply and slowly arch your back, raising your head at the very end.",
+                      "Breathe out, round your back and lower your head."]
+    assert {e["role"] for e in catcow} >= {"announce", "intro", "setup", "teach", "countdown", "pace"}
+    brief = run_cli("plan", "lower-back", "--json", "--brief")
+    assert not [e for e in json.loads(brief.stdout)["events"] if e["role"] in ("teach", "intro", "setup", "note")]
+
+
+def test_long_holds_end_with_a_release_and_hip_lifts_keep_their_tempo(speech) -> None:  # noqa: ANN001
+    timeline = plan(speech)
+    child = next(e for e in timeline.events if e.kind == "hold" and e.exercise == "Child's pose")
+    after = next(e for e in timeline.speech() if e.start >= child.end)
+    assert after.role == "release" and after.text.startswith("And release. Slowly walk your hands back")
+    hips = [e for e in timeline.events if e.kind == "move" and e.exercise == "Hip lifts"]
+    assert [e.text for e in hips[:3]] == ["up", "hold", "down"] and len(hips) == 27
+    assert hips[-1].end - hips[0].start == pytest.approx(9 * 10)
+    beats = [e.text for e in timeline.speech() if e.exercise == "Hip lifts" and e.role == "pace"]
+    assert beats[:3] == ["One.", "Hold.", "And back."] and "Last one." in beats
+    said = spoken(timeline)
+    assert not [t for t in said if "as long as you comfortably can" in t]  # no note against the count
+    short = parse_routine("title: t\nexercises:\n  - name: a\n    steps:\n      - hold: 29 seconds\n")
+    assert "And release." not in spoken(compile_timeline(short, options_for(short), speech.duration))
+
+
+def test_quick_neck_breathes_rather_than_holds_its_breath(speech) -> None:  # noqa: ANN001
+    said = spoken(plan(speech, "quick-neck"))
+    assert not [t for t in said if "breaths" in t and t.startswith("Hold")]
+    assert said.count("Breathe in.") >= 1 and "Last breath. In." in said
+
+
+def test_sets_rest_between_them_and_exercises_override_rest_and_breath(speech) -> None:  # noqa: ANN001
+    routine = parse_routine(
+        "title: t\nsettings:\n  rest: 5\nexercises:\n  - name: Waves\n    sets: 3\n    rest_between_sets: 12\n"
+        "    repeat: 2\n    breath: 2:1:3\n    rest: 30 seconds\n    steps:\n      - inhale: Raise your arms.\n"
+        "      - exhale: Lower them.\n  - name: Rest\n    steps:\n      - rest: 10 seconds\n"
+    )
+    timeline = compile_timeline(routine, options_for(routine), speech.duration)
+    waves = [e for e in timeline.events if e.kind == "breath"]
+    assert [e.text for e in waves[:3]] == ["inhale", "hold", "exhale"] and len(waves) == 3 * 2 * 3
+    rests = [e for e in timeline.events if e.kind == "rest" and e.role == "rest"]
+    timed = [e for e in rests if any(s.text == "Rest." and s.start == e.start for s in timeline.speech())]
+    assert [(e.exercise, e.duration) for e in timed] == [("Waves", 12.0), ("Waves", 12.0), ("Rest", 10.0)]
+    quiet = [e for e in rests if e not in timed]
+    assert [e.duration for e in quiet] == [30.0]  # the exercise's own rest, over the session's 5
+    assert set_rests_end_before_next_breath(timeline, timed[:2])
+
+
+def set_rests_end_before_next_breath(timeline: Timeline, rests: list) -> bool:  # noqa: ANN001
+    breaths = [e for e in timeline.events if e.kind == "breath"]
+    return all(any(b.start == pytest.approx(r.end) for b in breaths) for r in rests)

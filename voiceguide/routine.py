@@ -234,8 +234,8 @@ class _Reader:
                 raise self.fail(key_node, f"{what}: keys must be plain words")
             key = key_node.value
             if key not in allowed:
-                hint = difflib.get_close_matches(key, allowed, n=1)
-                suggestion = f" (did you mean '{hint[0]}'?)" if hint else f" (allowed: {', '.join(allowed)})"
+                hints = closest(key, allowed)
+                suggestion = f" (did you mean {' or '.join(repr(h) for h in hints)}?)" if hints else f" (allowed: {', '.join(allowed)})"
                 raise self.fail(key_node, f"unknown key '{key}' in {what}{suggestion}")
             if key in out:
                 raise self.fail(key_node, f"duplicate key '{key}' in {what}")
@@ -454,6 +454,13 @@ class _Reader:
             raise self.fail(keys["hold"], f"hold must be at most {MAX_HOLD_SECONDS / 60:g} minutes")
         note = self.text(keys["note"], "note") if "note" in keys else None
         return Hold(span, unit, note, line)  # type: ignore[arg-type]
+
+
+def closest(word: str, choices: tuple[str, ...]) -> list[str]:
+    """The allowed words nearest a misspelling: all that are equally near ('rets': 'sets' or 'rest')."""
+    hints = difflib.get_close_matches(word, choices, n=3)
+    best = difflib.SequenceMatcher(None, word, hints[0]).ratio() if hints else 0
+    return [h for h in hints if difflib.SequenceMatcher(None, word, h).ratio() == best]
 
 
 EXERCISE_KEYS = (

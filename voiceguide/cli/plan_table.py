@@ -17,6 +17,8 @@ def describe(event: Event) -> str:
         return f"hold {event.text}"
     if event.kind == "breath":
         return event.text
+    if event.kind == "move":
+        return f"{event.text} (tempo)"
     if event.kind == "cue":
         return f"[{event.text}]"
     return f"quiet ({event.role})" if event.role else "quiet"
