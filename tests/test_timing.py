@@ -125,6 +125,9 @@ def test_the_readme_hiit_is_four_one_minute_rounds(rate: int) -> None:
     go = [e for e in timeline.speech() if e.text.endswith("Go.")]
     assert go[0].start == work[0].start
     assert round(rests[-1].end - go[0].start, 3) == 240.0
+    for stretch in rounds:  # each counted down into what follows: "One." a second before it ends
+        ones = [e for e in timeline.speech() if e.text == "One." and stretch.start <= e.start < stretch.end]
+        assert [round(stretch.end - e.start, 6) for e in ones] == [1.0], stretch
     said = [e.text for e in timeline.speech()]
     assert "Next: Wall sit." in said and "And stand up slowly." in said
     no_speech_overlaps(timeline)

@@ -18,10 +18,12 @@ from voiceguide.routine import PICKS, Breath, Breathe, Exercise, Hold, Rest, Rou
 from voiceguide.timeline import Event, Timeline, session_total
 
 DurationFn = Callable[[str], float]
+Group = list[tuple[float, str, str]]  # prompts (at, text, role) that are said all together or not at all
 
 SENTENCE_GAP = 0.6  # quiet after a spoken instruction, as a person would pause
 SETTLE = 3.0  # time to get into position after setup or a side switch
 PROMPT_CLEARANCE = 0.3  # minimum quiet between a prompt and any other speech
+COUNTDOWN_CLEARANCE = 0.1  # ...and between the numbers of a countdown
 COUNTDOWN_FROM = 3  # spoken "three, two, one" at the end of timed holds...
 COUNTDOWN_MIN_HOLD = 8.0  # ...of at least this many seconds
 HALFWAY_MIN_HOLD = 20.0
@@ -250,17 +252,18 @@ class _Session:
 
     def phase(
         self, kind: str, text: str, role: str, length: float, said: list[str], tone: str | None = None,
-        groups: Iterable[list[tuple[float, str, str]]] = (), said_role: str = "pace",
+        prompts: Callable[[float, float], list[Group]] | None = None, said_role: str = "pace",
     ) -> Iterator[Event]:
         """A timed phase from now, exactly `length` long: the first of `said` that fits inside is
-        spoken at its start (else its breath tone, if one fits); then whichever of `groups` fit."""
+        spoken at its start (else its breath tone, if one fits); then whichever groups of
+        `prompts(start, end)` fit."""
         yield from self.lead_in()
         start, end = self.t, self.t + length
         placed: list[Event] = []
         spoken = any(self.place(placed, [(start, words, said_role)], end - PACE_CLEARANCE) for words in said)
         if not spoken and tone and self.plays(tone):  # a breath tone marks the phase no word marks, if it fits
             self.place(placed, [(start, PLACES[tone].sound, PLACES[tone].role)], end, kind="cue")
-        for group in groups:
+        for group in prompts(start, end) if prompts else ():
             self.place(placed, group, end)
         self.countdown_ticks(placed, length, end)
         yield self.event(start, length, kind, text, role)
@@ -306,11 +309,15 @@ class _Session:
 
     def rest(self, seconds: float, following: str | None) -> Iterator[Event]:
         """A timed rest: "Rest." as it starts, what comes next if it fits, a countdown into the next start."""
-        start, end = self.t, self.t + seconds
-        groups = self.timed_prompts(start, end)[:1]  # the countdown only: a rest is no hold to get through
-        if following:
-            groups.append([(start + self.duration(wording.REST) + SENTENCE_GAP, wording.next_up(following), "prompt")])
-        yield from self.phase("rest", "", "rest", seconds, [wording.REST], groups=groups)
+
+        def prompts(start: float, end: float) -> list[Group]:
+            groups = self.timed_prompts(start, end)[:1]  # the countdown only: a rest is no hold to get through
+            if following:
+                at = start + self.duration(wording.REST) + SENTENCE_GAP
+                groups.append([(at, wording.next_up(following), "prompt")])
+            return groups
+
+        yield from self.phase("rest", "", "rest", seconds, [wording.REST], prompts=prompts)
 
     # --- steps ----------------------------------------------------------------------
 
@@ -341,9 +348,8 @@ class _Session:
             go = [wording.both(count, wording.GO), wording.GO] if count else [wording.GO]
             if self.talk == "full" and step.text:
                 go = [wording.both(g, fill(step.text, side)) for g in go] + go
-            start, end = self.t, self.t + step.seconds
             yield from self.phase("hold", wording.say_seconds(step.seconds), "work", step.seconds, go,
-                                  groups=self.timed_prompts(start, end))
+                                  prompts=self.timed_prompts)
         elif isinstance(step, Rest):
             yield from self.rest(step.seconds, following)
         else:
@@ -446,12 +452,14 @@ class _Session:
         """Add the group's prompts (or cue sounds) if none overlaps placed ones or runs past `end`."""
         candidates: list[Event] = []
         for at, text, role in group:
+            # A countdown's numbers may follow each other closely: at slow rates one second barely holds "Three."
+            clearance = COUNTDOWN_CLEARANCE if role == "countdown" else PROMPT_CLEARANCE
             length = self.duration(text) if kind == "speech" else self.cue_lengths[text]
             c = self.event(at, length, kind, text, role)  # type: ignore[arg-type]
             if c.end > end + 1e-9:
                 return False
             for other in placed + candidates:
-                if c.start < other.end + PROMPT_CLEARANCE and other.start < c.end + PROMPT_CLEARANCE:
+                if c.start < other.end + clearance and other.start < c.end + clearance:
                     return False
             candidates.append(c)
         placed.extend(candidates)
