@@ -276,6 +276,8 @@ def test_sets_rest_between_them_and_exercises_override_rest_and_breath(speech) -
     quiet = [e for e in rests if e not in timed]
     assert [e.duration for e in quiet] == [30.0]  # the exercise's own rest, over the session's 5
     assert set_rests_end_before_next_breath(timeline, timed[:2])
+    said = spoken(timeline)
+    assert "Next: set two." in said and "Next: the last set." in said and "Next: Rest." not in said
 
 
 def set_rests_end_before_next_breath(timeline: Timeline, rests: list) -> bool:  # noqa: ANN001

@@ -39,6 +39,7 @@ PACE_CLEARANCE = 0.15  # a phase's cue ends at least this long before the phase 
 
 BREATH_NAMES = {2: ("inhale", "exhale"), 3: ("inhale", "hold", "exhale"), 4: ("inhale", "hold", "exhale", "hold")}
 
+
 def round_half_up(x: float) -> int:
     return int(math.floor(x + 0.5))
 
@@ -199,7 +200,7 @@ class _Session:
                 self.context = base | {"side": side}
                 if set_number > 1:
                     rest = SET_REST if exercise.set_rest is None else exercise.set_rest
-                    yield from self.rest(rest, wording.set_count(set_number, exercise.sets))
+                    yield from self.rest(rest, wording.next_set(set_number, exercise.sets))
                     if not paced:
                         yield from self.say(wording.set_count(set_number, exercise.sets), "count", gap=0.3)
                 if paced and teach and set_number == 1:
@@ -307,14 +308,13 @@ class _Session:
             groups.append([(start + seconds / 2, wording.HALFWAY, "prompt")])
         return groups
 
-    def rest(self, seconds: float, following: str | None) -> Iterator[Event]:
+    def rest(self, seconds: float, next_up: str | None) -> Iterator[Event]:
         """A timed rest: "Rest." as it starts, what comes next if it fits, a countdown into the next start."""
 
         def prompts(start: float, end: float) -> list[Group]:
             groups = self.timed_prompts(start, end)[:1]  # the countdown only: a rest is no hold to get through
-            if following:
-                at = start + self.duration(wording.REST) + SENTENCE_GAP
-                groups.append([(at, wording.next_up(following), "prompt")])
+            if next_up:
+                groups.append([(start + self.duration(wording.REST) + SENTENCE_GAP, next_up, "prompt")])
             return groups
 
         yield from self.phase("rest", "", "rest", seconds, [wording.REST], prompts=prompts)
@@ -351,7 +351,7 @@ class _Session:
             yield from self.phase("hold", wording.say_seconds(step.seconds), "work", step.seconds, go,
                                   prompts=self.timed_prompts)
         elif isinstance(step, Rest):
-            yield from self.rest(step.seconds, following)
+            yield from self.rest(step.seconds, wording.next_up(following) if following else None)
         else:
             note = fill(step.note, side) if step.note and (first or self.talk == "full") else None
             yield from self.hold(step, None if self.talk == "minimal" else note, exercise)

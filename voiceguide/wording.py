@@ -123,6 +123,10 @@ def next_up(name: str) -> str:
     return f"Next: {name}."
 
 
+def next_set(number: int, sets: int) -> str:
+    return "Next: the last set." if number == sets else f"Next: set {number_word(number)}."
+
+
 def both(*parts: str) -> str:
     """Phrases said as one cue: 'Two.' + 'In.' -> 'Two. In.'"""
     return " ".join(p for p in parts if p)
