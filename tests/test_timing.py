@@ -157,6 +157,8 @@ def sessions(draw: st.DrawFn) -> tuple[str, dict]:
         f"  - name: Intervals\n    rounds: {rounds}\n    steps:\n      - work: {work} seconds\n"
         "        say: Run on the spot.\n"
         f"      - rest: {rest} seconds\n"
+        f"  - name: Stretch\n    sides: [left, right]\n    steps:\n      - say: Reach to the {{side}}.\n"
+        f"      - hold: {cycles} breaths\n      - exhale: Come back to the middle.\n"
     )
     shape = {"pattern": pattern, "tempo": tempo, "cycles": cycles, "reps": reps, "sets": sets, "rounds": rounds,
              "work": work, "rest": rest}
@@ -165,7 +167,7 @@ def sessions(draw: st.DrawFn) -> tuple[str, dict]:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(session=sessions(), rate=RATES, talk=st.sampled_from(["full", "normal", "minimal"]),
-       lead_in=st.sampled_from([0, 2, 5]), cues=st.sampled_from(["full", "off"]))
+       lead_in=st.sampled_from([0, 2, 5]), cues=st.sampled_from(["full", "minimal", "off"]))
 def test_no_phase_is_lengthened_and_no_speech_overlaps(session, rate, talk, lead_in, cues) -> None:  # noqa: ANN001
     text, shape = session
     timeline = compiled(text, rate, talk=talk, lead_in=lead_in, cues=cues)
@@ -183,7 +185,11 @@ def test_no_phase_is_lengthened_and_no_speech_overlaps(session, rate, talk, lead
         assert back_to_back(one_set)
     moves = of(timeline, "move", "Squats")
     assert [e.duration for e in moves] == shape["tempo"] * shape["reps"] and back_to_back(moves)
-    intervals = [e for e in timeline.events if e.exercise == "Intervals" and e.role in ("work", "rest")]
+    held = [e for e in timeline.events if e.kind == "breath" and e.exercise == "Stretch" and e.role == "hold"]
+    assert [e.duration for e in held] == pattern * shape["cycles"] * 2  # a breath hold on each side
+    stepped = [e for e in timeline.events if e.kind == "breath" and e.exercise == "Stretch" and e.role == "step"]
+    assert [e.text for e in stepped] == [name for name in ("exhale", "hold") if name != "hold" or len(pattern) == 4] * 2
+    intervals = [e for e in timeline.events if e.exercise == "Intervals" and e.role in ("work", "rest") and e.rep]
     assert [e.duration for e in intervals] == [shape["work"], shape["rest"]] * shape["rounds"]
     assert back_to_back(intervals)
     # Every pacing cue starts with its phase and ends inside it.
