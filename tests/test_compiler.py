@@ -174,7 +174,8 @@ def test_plan_table_shows_exercises_and_total() -> None:
 
 
 def test_bad_option_is_one_line_exit_2() -> None:
-    for args in (["--rate", "5"], ["--breath", "4-6"], ["--hold", "forever"], ["--voice", "no-such-voice"]):
+    for args in (["--rate", "5"], ["--breath", "4-6"], ["--hold", "forever"], ["--voice", "no-such-voice"],
+                 ["--breath", "4:4:4:4:4"], ["--talk", "loud"], ["--lead-in", "100"]):
         result = run_cli("plan", "quick-neck", *args)
         assert result.returncode == 2, args
         assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr, result.stderr
