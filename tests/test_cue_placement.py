@@ -78,7 +78,8 @@ def test_cues_never_change_hold_lengths_and_chimes_frame_each_hold(path, speech,
             for h in holds:
                 i = t.events.index(h)
                 announce, chime = t.events[i - 2], t.events[i - 1]
-                assert announce.text.startswith("Hold for") and chime.text == "chime" and chime.role == "hold-start"
+                said = "Stay here for" if h.text.endswith("breaths") else "Hold for"  # not "hold your breath"
+                assert announce.text.startswith(said) and chime.text == "chime" and chime.role == "hold-start"
                 # The announcement ends, the chime says "go", the hold starts as it ends.
                 assert chime.start == pytest.approx(announce.end) and h.start == pytest.approx(chime.end)
                 end_chime = next(e for e in t.events[i:] if e.role == "hold-end")

@@ -383,7 +383,7 @@ class _Session:
         if note and self.duration(note) > length.seconds:  # too long to speak inside the hold: say it first
             yield from self.say(note, "note")
             note = None
-        yield from self.say(wording.hold_for(said), "announce", gap=0)
+        yield from self.say((wording.stay_for if length.breaths else wording.hold_for)(said), "announce", gap=0)
         yield from self.cue("hold-start", gap=0)  # the chime is the "go": the hold starts as it ends
         start, end = self.t, self.t + length.seconds
         inner: list[Event] = []
@@ -442,7 +442,9 @@ class _Session:
                 for name, phase in cycle:
                     group.append((at + offset, words[name], "pace"))
                     offset += phase
-                groups.append(group)
+                fits = all(self.duration(words[name]) <= phase - PACE_CLEARANCE for name, phase in cycle)
+                if fits:  # each word inside its own phase, as on any paced phase
+                    groups.append(group)
         if n >= 6 and self.talk != "minimal":
             left = n // 2
             groups.append([(start + (n - left) * seconds, wording.breaths_left(left), "prompt")])

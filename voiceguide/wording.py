@@ -75,7 +75,13 @@ def set_count(number: int, sets: int) -> str:
 # --- holds ---------------------------------------------------------------------
 
 def hold_for(said: str) -> str:
+    """A timed hold's announcement."""
     return f"Hold for {said}."
+
+
+def stay_for(said: str) -> str:
+    """A breath-counted hold's: "Hold for 6 breaths" is heard as "hold your breath"."""
+    return f"Stay here for {said}."
 
 
 def breaths(n: int) -> str:
