@@ -339,8 +339,8 @@ class _Session:
                 yield from self.say(text, "teach")
             for number, (name, seconds) in enumerate(breath_step_phases(step.phase, self.pattern)):
                 said = self.breath_words(name, full=self.talk == "full", text=text if number == 0 else None)
-                if number == 0 and count:
-                    said = [wording.both(count, s) for s in said] + said
+                if number == 0 and count:  # a rep starts on its inhale: where both do not fit, the count says it
+                    said = [wording.both(count, s) for s in said] + [count] + said
                 yield from self.phase("breath", name, "step", seconds, said, tone=name if name != "hold" else None)
         elif isinstance(step, Breathe):
             yield from self.breathe(step.cycles, count)
