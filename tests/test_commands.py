@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from voiceguide import api
-from voiceguide.routine import builtin_names
+from voiceguide.routine import builtin_names, parse_routine
 from voiceguide.schema import ROUTINE_SCHEMA
 
 from .conftest import ROOT, cli
@@ -40,6 +40,14 @@ def test_schema_accepts_builtins(name: str) -> None:
     schema_validator().validate(data)
 
 
+def test_readme_routines_are_valid_for_the_parser_and_the_schema() -> None:
+    blocks = re.findall(r"```yaml\n(title: .*?)```", (ROOT / "README.md").read_text(), re.S)  # whole routines
+    assert len(blocks) >= 3  # quick-neck, box breathing, the HIIT
+    for block in blocks:
+        parse_routine(block)
+        schema_validator().validate(yaml.load(block, Loader=yaml.SafeLoader))
+
+
 def test_schema_rejects_what_the_parser_rejects() -> None:
     validator = schema_validator()
     good = {"title": "t", "exercises": [{"name": "a", "steps": [{"hold": "10-30 seconds", "note": "n"}]}]}
@@ -49,6 +57,10 @@ def test_schema_rejects_what_the_parser_rejects() -> None:
         {"title": "t", "exercises": []},
         {"title": "t", "exercises": [{"name": "a", "steps": [{"hold": "ten"}]}]},
         {"title": "t", "exercises": [{"name": "a", "steps": [{"sya": "hi"}]}]},
+        {"title": "t", "settings": {"breath": "4:4:4:4:4"}, "exercises": good["exercises"]},
+        {"title": "t", "exercises": [{"name": "a", "rets": 20, "steps": [{"say": "hi"}]}]},
+        {"title": "t", "exercises": [{"name": "a", "steps": [{"work": "20-40 seconds"}]}]},
+        {"title": "t", "exercises": [{"name": "a", "steps": [{"breathe": "2.5 cycles"}]}]},
     ):
         assert not validator.is_valid(bad), bad
 

@@ -87,7 +87,8 @@ def test_rep_choices(speech) -> None:  # noqa: ANN001
     assert {e.reps for e in low.events if e.reps and e.reps > 1} == {7}
     assert {e.reps for e in high.events if e.reps and e.reps > 1} == {10}
     assert {e.reps for e in three.events if e.reps and e.reps > 1} == {3}
-    assert spoken(three).count("Last one.") == 2
+    # Hip lifts say it on their own beat; cat-cow's rides in the last rep's inhale.
+    assert sum(text.startswith("Last one.") for text in spoken(three)) == 2
 
 
 def test_breath_rest_and_brief(speech) -> None:  # noqa: ANN001
@@ -171,7 +172,8 @@ def test_plan_table_shows_exercises_and_total() -> None:
 
 
 def test_bad_option_is_one_line_exit_2() -> None:
-    for args in (["--rate", "5"], ["--breath", "4-6"], ["--hold", "forever"], ["--voice", "no-such-voice"]):
+    for args in (["--rate", "5"], ["--breath", "4-6"], ["--hold", "forever"], ["--voice", "no-such-voice"],
+                 ["--breath", "4:4:4:4:4"], ["--talk", "loud"], ["--lead-in", "100"]):
         result = cli("plan", "quick-neck", *args)
         assert result.returncode == 2, args
         assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr, result.stderr
@@ -182,10 +184,11 @@ def test_a_note_too_long_for_its_hold_is_said_before_it(speech) -> None:  # noqa
         "title: t\nexercises:\n  - name: Reach\n    sides: [right]\n    repeat: 3\n    steps:\n"
         "      - hold: 2 seconds\n        note: Keep your shoulders low and breathe slowly through your nose.\n"
     )
-    timeline = compile_timeline(routine, options_for(routine), speech.duration)
-    said = spoken(timeline)
     note = "Keep your shoulders low and breathe slowly through your nose."
-    assert said.count(note) == 3
+    for talk, times in (("full", 3), ("normal", 1), ("minimal", 0)):  # normal: said once, with the first rep
+        said = spoken(compile_timeline(routine, options_for(routine, talk=talk), speech.duration))
+        assert said.count(note) == times, talk
+    said = spoken(compile_timeline(routine, options_for(routine), speech.duration))
     assert said[said.index(note) + 1] == "Hold for 2 seconds."
     assert "Exercise" not in said[1] and said[1] == "Reach. 3 times."  # one side is not "each side"
 
@@ -239,3 +242,86 @@ def test_routine_settings_override_defaults_and_options_override_settings(tmp_pa
     options = {"rate": 150, "voice": "gmw/en", "breath": "4:4", "rest": 2, "hold": "low", "reps": "high", "hold_scale": 1}
     assert heard(api.plan(with_settings, **options)) == heard(api.plan(bare, **options))
     assert {e.duration for e in api.plan(with_settings, rest=2).events if e.role == "rest"} == {2}
+
+
+REPS = (
+    "title: t\nexercises:\n  - name: Bridge\n    about: Strengthens your back.\n    setup: Lie on your back.\n"
+    "    repeat: 4\n    steps:\n      - say: Squeeze your glutes, and lift your hips.\n      - hold: 3 seconds\n"
+    "        note: Keep breathing.\n      - say: Lower down.\n"
+)
+
+
+def test_talk_levels_decide_what_is_repeated(speech) -> None:  # noqa: ANN001
+    routine = parse_routine(REPS)
+    said = {talk: spoken(compile_timeline(routine, options_for(routine, talk=talk), speech.duration))
+            for talk in ("full", "normal", "minimal")}
+    full_text = "Squeeze your glutes, and lift your hips."
+    assert said["full"].count(full_text) == 4 and said["full"].count("Keep breathing.") == 4
+    # normal: taught once, then the first clause as the cue
+    assert said["normal"].count(full_text) == 1 and said["normal"].count("Squeeze your glutes.") == 3
+    assert said["normal"].count("Keep breathing.") == 1
+    # minimal: names, counts, short cues; no intro, setup or notes
+    assert full_text not in said["minimal"] and said["minimal"].count("Squeeze your glutes.") == 4
+    assert not {"Strengthens your back.", "Lie on your back.", "Keep breathing."} & set(said["minimal"])
+    assert said["minimal"] == spoken(compile_timeline(routine, options_for(routine, brief=True), speech.duration))
+    lengths = [compile_timeline(routine, options_for(routine, talk=t), speech.duration).total for t in said]
+    assert lengths == sorted(lengths, reverse=True)
+
+
+def test_plan_json_marks_teaching_apart_from_pacing() -> None:
+    result = cli("plan", "lower-back", "--json", "--talk", "normal")
+    assert result.returncode == 0, result.stderr
+    events = json.loads(result.stdout)["events"]
+    catcow = [e for e in events if e["kind"] == "speech" and e["exercise"] == "Cat-cow stretch"]
+    taught = [e["text"] for e in catcow if e["role"] == "teach"]
+    assert taught == ["Breathe in deeply and slowly arch your back, raising your head at the very end.",
+                      "Breathe out, round your back and lower your head."]
+    assert {e["role"] for e in catcow} >= {"announce", "intro", "setup", "teach", "countdown", "pace"}
+    brief = cli("plan", "lower-back", "--json", "--brief")
+    assert not [e for e in json.loads(brief.stdout)["events"] if e["role"] in ("teach", "intro", "setup", "note")]
+
+
+def test_long_holds_end_with_a_release_and_hip_lifts_keep_their_tempo(speech) -> None:  # noqa: ANN001
+    timeline = plan(speech)
+    child = next(e for e in timeline.events if e.kind == "hold" and e.exercise == "Child's pose")
+    after = next(e for e in timeline.speech() if e.start >= child.end)
+    assert after.role == "release" and after.text.startswith("And release. Slowly walk your hands back")
+    hips = [e for e in timeline.events if e.kind == "move" and e.exercise == "Hip lifts"]
+    assert [e.text for e in hips[:3]] == ["up", "hold", "down"] and len(hips) == 27
+    assert hips[-1].end - hips[0].start == pytest.approx(9 * 10)
+    beats = [e.text for e in timeline.speech() if e.exercise == "Hip lifts" and e.role == "pace"]
+    assert beats[:3] == ["One.", "Hold.", "And back."] and "Last one." in beats
+    said = spoken(timeline)
+    assert not [t for t in said if "as long as you comfortably can" in t]  # no note against the count
+    short = parse_routine("title: t\nexercises:\n  - name: a\n    steps:\n      - hold: 29 seconds\n")
+    assert "And release." not in spoken(compile_timeline(short, options_for(short), speech.duration))
+
+
+def test_quick_neck_breathes_rather_than_holds_its_breath(speech) -> None:  # noqa: ANN001
+    said = spoken(plan(speech, "quick-neck"))
+    assert not [t for t in said if "breaths" in t and t.startswith("Hold")]
+    assert said.count("Breathe in.") >= 1 and "Last breath. In." in said
+
+
+def test_sets_rest_between_them_and_exercises_override_rest_and_breath(speech) -> None:  # noqa: ANN001
+    routine = parse_routine(
+        "title: t\nsettings:\n  rest: 5\nexercises:\n  - name: Waves\n    sets: 3\n    rest_between_sets: 12\n"
+        "    repeat: 2\n    breath: 2:1:3\n    rest: 30 seconds\n    steps:\n      - inhale: Raise your arms.\n"
+        "      - exhale: Lower them.\n  - name: Rest\n    steps:\n      - rest: 10 seconds\n"
+    )
+    timeline = compile_timeline(routine, options_for(routine), speech.duration)
+    waves = [e for e in timeline.events if e.kind == "breath"]
+    assert [e.text for e in waves[:3]] == ["inhale", "hold", "exhale"] and len(waves) == 3 * 2 * 3
+    rests = [e for e in timeline.events if e.kind == "rest" and e.role == "rest"]
+    timed = [e for e in rests if any(s.text == "Rest." and s.start == e.start for s in timeline.speech())]
+    assert [(e.exercise, e.duration) for e in timed] == [("Waves", 12.0), ("Waves", 12.0), ("Rest", 10.0)]
+    quiet = [e for e in rests if e not in timed]
+    assert [e.duration for e in quiet] == [30.0]  # the exercise's own rest, over the session's 5
+    assert set_rests_end_before_next_breath(timeline, timed[:2])
+    said = spoken(timeline)
+    assert "Next: set two." in said and "Next: the last set." in said and "Next: Rest." not in said
+
+
+def set_rests_end_before_next_breath(timeline: Timeline, rests: list) -> bool:  # noqa: ANN001
+    breaths = [e for e in timeline.events if e.kind == "breath"]
+    return all(any(b.start == pytest.approx(r.end) for b in breaths) for r in rests)

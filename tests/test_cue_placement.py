@@ -10,7 +10,7 @@ import pytest
 from voiceguide.audio.cue_files import cue_lengths
 from voiceguide.compiler import COUNTDOWN_FROM, compile_timeline
 from voiceguide.options import options_for
-from voiceguide.routine import load_routine
+from voiceguide.routine import Routine, load_routine, parse_routine
 from voiceguide.timeline import Event, Timeline
 
 pytestmark = pytest.mark.espeak  # every test here synthesizes speech
@@ -25,8 +25,14 @@ def lengths() -> dict[str, float]:
     return cue_lengths(None)
 
 
-def timeline(path: Path, speech, lengths, **choices) -> Timeline:  # noqa: ANN001
-    routine = load_routine(path)
+BREATH_HOLD = parse_routine(
+    "title: Rest\nexercises:\n  - name: Resting breath\n    steps:\n      - say: Close your eyes.\n"
+    "      - hold: 6 breaths\n"
+)
+
+
+def timeline(path: Path | Routine, speech, lengths, **choices) -> Timeline:  # noqa: ANN001
+    routine = path if isinstance(path, Routine) else load_routine(path)
     return compile_timeline(routine, options_for(routine, **choices), speech.duration, lengths)
 
 
@@ -74,7 +80,8 @@ def test_cues_never_change_hold_lengths_and_chimes_frame_each_hold(path, speech,
             for h in holds:
                 i = t.events.index(h)
                 announce, chime = t.events[i - 2], t.events[i - 1]
-                assert announce.text.startswith("Hold for") and chime.text == "chime" and chime.role == "hold-start"
+                said = "Stay here for" if h.text.endswith("breaths") else "Hold for"  # not "hold your breath"
+                assert announce.text.startswith(said) and chime.text == "chime" and chime.role == "hold-start"
                 # The announcement ends, the chime says "go", the hold starts as it ends.
                 assert chime.start == pytest.approx(announce.end) and h.start == pytest.approx(chime.end)
                 end_chime = next(e for e in t.events[i:] if e.role == "hold-end")
@@ -110,7 +117,7 @@ def test_builtin_routine_has_cues_where_a_user_expects_them(speech, lengths):
 
 
 def test_breath_tones_pace_the_breaths_the_prompts_leave_free(speech, lengths):
-    path = ROUTINES[0].with_name("quick-neck.yaml")
+    path = BREATH_HOLD  # quick-neck's resting breath is a breathe step now: a breath-counted hold, written out
     t = timeline(path, speech, lengths)
     h, inside = next((h, inside) for h, inside in holds_with_contents(t) if h.text == "6 breaths")
     phases = [e for e in inside if e.kind == "breath"]

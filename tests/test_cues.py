@@ -116,7 +116,9 @@ def test_cli_plan_shows_cues_and_off_removes_them():
     shown = cli("plan", "quick-neck", env={"COLUMNS": "160"})
     assert shown.returncode == 0, shown.stderr
     assert "[bell]" in shown.stdout and "[chime]" in shown.stdout and "[switch]" in shown.stdout
-    assert "breath tones" in shown.stdout  # the breath-counted hold's row sums up its tones
+    assert "[inhale]" in shown.stdout  # the tones of its breathe step, each on its own row
+    # A breath-counted hold's row sums up its tones (quick-neck breathes in a breathe step now: lower-back holds)
+    assert "breath tones" in cli("plan", "lower-back", env={"COLUMNS": "160"}).stdout
     off = cli("plan", "quick-neck", "--cues", "off", "--json")
     assert off.returncode == 0, off.stderr
     assert {e["kind"] for e in json.loads(off.stdout)["events"]} == {"speech", "breath", "hold", "rest"}

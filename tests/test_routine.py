@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from voiceguide.errors import RoutineError
 from voiceguide.routine import (
     Breath,
+    Breathe,
     Hold,
     Say,
     Span,
@@ -44,7 +45,7 @@ def test_example_parses_as_its_comments_say() -> None:
     assert [type(s) for s in catcow.steps] == [Breath, Breath]
     assert [s.phase for s in catcow.steps] == ["inhale", "exhale"]
     assert isinstance(resting.steps[0], Say)
-    assert resting.steps[1].amount == Span(6, 6) and resting.steps[1].unit == "breaths"
+    assert resting.steps[1] == Breathe(6, resting.steps[1].line)
 
 
 def test_hold_units() -> None:
@@ -72,7 +73,7 @@ def test_lower_back_keeps_every_number_of_the_article() -> None:
     assert len(twist.sides) == 2 and twist.steps[1].amount == Span(5, 10) and twist.steps[1].unit == "breaths"
     assert catcow.repeat == Span(7, 10) and {s.phase for s in catcow.steps} == {"inhale", "exhale"}
     assert child.steps[0].amount == Span(120, 240)  # "at least a few minutes"
-    assert hips.repeat == Span(7, 10) and any(isinstance(s, Hold) for s in hips.steps)
+    assert hips.repeat == Span(7, 10) and hips.tempo == (2, 6, 2)  # the hold at the top is the tempo's middle
     assert len(shoelace.sides) == 2 and shoelace.steps[3].amount == Span(60, 120)  # "a minute or two"
 
 
@@ -95,8 +96,57 @@ BAD = {
     "absurd rate": ("title: x\nsettings:\n  rate: 5000\nexercises:\n  - name: a\n    steps:\n      - say: hi\n", 3, "rate"),
     "duplicate key": ("title: x\ntitle: y\nexercises:\n  - name: a\n    steps:\n      - say: hi\n", 2, "duplicate key"),
     "two step kinds": ("title: x\nexercises:\n  - name: a\n    steps:\n      - say: hi\n        hold: 5\n", 5, "exactly one"),
-    "side without sides": ("title: x\nexercises:\n  - name: a\n    steps:\n      - say: to the {side}\n", 3, "no sides"),
+    "side without sides": ("title: x\nexercises:\n  - name: a\n    steps:\n      - say: to the {side}\n", 5, "no sides"),
+    "unknown placeholder": (
+        "title: x\nexercises:\n  - name: a\n    sides: [left, right]\n    steps:\n      - say: on both {sides}\n",
+        6, "unknown placeholder {sides}",
+    ),
+    "misspelled exercise rest": ("title: x\nexercises:\n  - name: a\n    rets: 20\n    steps:\n      - say: hi\n", 4,
+                                 "or 'rest'?"),
+    "five breath phases": ("title: x\nsettings:\n  breath: 4:4:4:4:4\nexercises:\n  - name: a\n    steps:\n      - say: hi\n",
+                           3, "IN:HOLD:OUT:HOLD"),
+    "tempo with a hold": ("title: x\nexercises:\n  - name: a\n    tempo: 2-1-2\n    steps:\n      - hold: 5\n", 6,
+                          "say steps only"),
+    "bad tempo": ("title: x\nexercises:\n  - name: a\n    tempo: fast\n    steps:\n      - say: hi\n", 4, "tempo must be"),
+    "repeat and rounds": ("title: x\nexercises:\n  - name: a\n    repeat: 3\n    rounds: 3\n    steps:\n      - work: 5\n",
+                          5, "not both"),
+    "work range": ("title: x\nexercises:\n  - name: a\n    steps:\n      - work: 20-40 seconds\n", 5, "one amount of time"),
+    "rest in breaths": ("title: x\nexercises:\n  - name: a\n    steps:\n      - rest: 3 breaths\n", 5, "one amount of time"),
+    "breathe fraction": ("title: x\nexercises:\n  - name: a\n    steps:\n      - breathe: 2.5 cycles\n", 5, "whole count"),
+    "sets zero": ("title: x\nexercises:\n  - name: a\n    sets: 0\n    steps:\n      - say: hi\n", 4, "between 1 and"),
+    "set rest without sets": ("title: x\nexercises:\n  - name: a\n    rest_between_sets: 30\n    steps:\n      - say: hi\n",
+                              4, "needs sets"),
 }
+
+
+def test_every_new_key_parses_as_written() -> None:
+    routine = parse_routine(textwrap.dedent("""\
+        title: t
+        exercises:
+          - name: Squats
+            sets: 3
+            rest_between_sets: 1 minute
+            repeat: 10
+            tempo: 2-1-2
+            breath: 4:7:8
+            rest: 20 seconds
+            release: Stand up slowly.
+            steps:
+              - say: Sit back as if into a chair.
+          - name: Intervals
+            rounds: 4
+            steps:
+              - work: 40 seconds
+                say: Run on the spot.
+              - rest: 20
+              - breathe: 3 breaths
+    """))
+    squats, intervals = routine.exercises
+    assert (squats.sets, squats.set_rest, squats.repeat, squats.tempo) == (3, 60.0, Span(10, 10), (2.0, 1.0, 2.0))
+    assert (squats.breath, squats.rest, squats.release, squats.rounds) == ((4.0, 7.0, 8.0), 20.0, "Stand up slowly.", False)
+    assert intervals.rounds and intervals.repeat == Span(4, 4)
+    work, rest, breathe = intervals.steps
+    assert (work.seconds, work.text, rest.seconds, breathe.cycles) == (40.0, "Run on the spot.", 20.0, 3)
 
 
 @pytest.mark.parametrize("name", sorted(BAD))

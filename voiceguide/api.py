@@ -53,9 +53,14 @@ def check(routine: str | Path) -> Routine:
     return loaded
 
 
+def builtin_order() -> list[str]:
+    """The built-in routines' names, the default first."""
+    return sorted(builtin_names(), key=lambda name: (name != DEFAULT_ROUTINE, name))
+
+
 def routines() -> list[Routine]:
-    """The built-in routines."""
-    return [load_routine(name) for name in builtin_names()]
+    """The built-in routines, the default first."""
+    return [load_routine(name) for name in builtin_order()]
 
 
 def voices(language: str | None = None) -> list[VoiceInfo]:

@@ -11,17 +11,19 @@ import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
+from voiceguide import wording
 from voiceguide.cue_places import BUILTIN_LENGTHS, PLACES, plays
-from voiceguide.numbers import number_word, plural
 from voiceguide.options import Options
-from voiceguide.routine import PICKS, Breath, Exercise, Hold, Routine, Say, Span
+from voiceguide.routine import PICKS, Breath, Breathe, Exercise, Hold, Rest, Routine, Say, Span, Step, Work
 from voiceguide.timeline import Event, Timeline, session_total
 
 DurationFn = Callable[[str], float]
+Group = list[tuple[float, str, str]]  # prompts (at, text, role) that are said all together or not at all
 
 SENTENCE_GAP = 0.6  # quiet after a spoken instruction, as a person would pause
 SETTLE = 3.0  # time to get into position after setup or a side switch
 PROMPT_CLEARANCE = 0.3  # minimum quiet between a prompt and any other speech
+COUNTDOWN_CLEARANCE = 0.1  # ...and between the numbers of a countdown
 COUNTDOWN_FROM = 3  # spoken "three, two, one" at the end of timed holds...
 COUNTDOWN_MIN_HOLD = 8.0  # ...of at least this many seconds
 HALFWAY_MIN_HOLD = 20.0
@@ -31,23 +33,27 @@ CUE_GAP = 0.3  # quiet between a cue sound and the speech after it
 TICKS = 2  # full cues: ticks on the seconds before the spoken countdown...
 TICK_MIN_HOLD = 20.0  # ...of holds at least this long
 
-# A breath step's text is prefixed with its phase unless it already says it.
-PHASE_WORDS = {"inhale": ("inhale", "breathe in", "breath in"), "exhale": ("exhale", "breathe out", "breath out")}
+RELEASE_MIN_HOLD = 30.0  # holds this long end with a spoken release
+SET_REST = 30.0  # rest between sets unless the exercise says rest_between_sets
+PACE_CLEARANCE = 0.15  # a phase's cue ends at least this long before the phase does
+
+BREATH_NAMES = {2: ("inhale", "exhale"), 3: ("inhale", "hold", "exhale"), 4: ("inhale", "hold", "exhale", "hold")}
+
 
 def round_half_up(x: float) -> int:
     return int(math.floor(x + 0.5))
 
 
-def say_seconds(seconds: float) -> str:
-    """30 -> '30 seconds'; 90 -> '1 minute and 30 seconds'; 120 -> '2 minutes'."""
-    whole = round_half_up(seconds)
-    minutes, secs = divmod(whole, 60)
-    parts = []
-    if minutes:
-        parts.append(plural(minutes, "minute"))
-    if secs or not minutes:
-        parts.append(plural(secs, "second"))
-    return " and ".join(parts)
+def breath_cycle(pattern: tuple[float, ...]) -> list[tuple[str, float]]:
+    """(4, 7, 8) -> [('inhale', 4), ('hold', 7), ('exhale', 8)]: one breath, phase by phase."""
+    return list(zip(BREATH_NAMES[len(pattern)], pattern, strict=True))
+
+
+def breath_step_phases(phase: str, pattern: tuple[float, ...]) -> list[tuple[str, float]]:
+    """An inhale step runs the pattern from the inhale to the exhale; an exhale step, from the exhale on."""
+    cycle = breath_cycle(pattern)
+    split = next(i for i, (name, _) in enumerate(cycle) if name == "exhale")
+    return cycle[:split] if phase == "inhale" else cycle[split:]
 
 
 @dataclass(frozen=True)
@@ -58,8 +64,9 @@ class HoldLength:
     breaths: int | None  # set for breath-counted holds
 
 
-def hold_length(hold: Hold, options: Options) -> HoldLength:
-    cycle = sum(options.breath)
+def hold_length(hold: Hold, options: Options, pattern: tuple[float, ...] | None = None) -> HoldLength:
+    """pattern: the exercise's breath pattern (default: the options')."""
+    cycle = sum(pattern or options.breath)
     fixed = None if str(options.hold) in PICKS else float(options.hold)
     if hold.unit == "breaths":
         count = fixed / cycle if fixed is not None else hold.amount.pick(options.hold)  # type: ignore[arg-type]
@@ -97,7 +104,12 @@ def iter_events(
 
 
 class _Session:
-    """Walks the routine, keeping the clock and the current exercise/side/rep context."""
+    """Walks the routine, keeping the clock and the current exercise/side/rep context.
+
+    Two ways to be heard: instructions are spoken one after another (`speak`), each
+    taking the time it takes; timed phases (`phase`) start on the clock and last
+    exactly their length, and their cue is said inside them or not at all.
+    """
 
     def __init__(
         self, routine: Routine, options: Options, duration: DurationFn, cue_lengths: Mapping[str, float]
@@ -108,11 +120,17 @@ class _Session:
         self.cue_lengths = cue_lengths
         self.t = 0.0
         self.context: dict[str, object] = {}
+        self.pattern = options.breath
+        self.led_in = options.lead_in <= 0  # the "get ready" is due before the first paced phase
+
+    @property
+    def talk(self) -> str:
+        return self.options.talk
 
     def event(self, start: float, length: float, kind: str, text: str = "", role: str = "") -> Event:
         return Event(start, length, kind, text, role, **self.context)  # type: ignore[arg-type]
 
-    def say(self, text: str, role: str, gap: float = SENTENCE_GAP) -> Iterator[Event]:
+    def speak(self, text: str, role: str, gap: float = SENTENCE_GAP) -> Iterator[Event]:
         length = self.duration(text)
         yield self.event(self.t, length, "speech", text, role)
         self.t += length + gap
@@ -133,80 +151,239 @@ class _Session:
             yield self.event(self.t, seconds, "rest", "", role)
             self.t += seconds
 
+    # --- the session -------------------------------------------------------------
+
     def events(self) -> Iterator[Event]:
-        routine, brief = self.routine, self.options.brief
+        routine = self.routine
         yield from self.cue("session-start")
-        yield from self.say(routine.title, "title")
-        if routine.description and not brief:
-            yield from self.say(routine.description, "intro")
+        yield from self.speak(routine.title, "title")
+        if routine.description and self.talk != "minimal":
+            yield from self.speak(routine.description, "intro")
         count = len(routine.exercises)
         for index, exercise in enumerate(routine.exercises, start=1):
             self.context = {"exercise": exercise.name, "index": index}
-            yield from self.exercise(exercise, index, count)
+            following = routine.exercises[index].name if index < count else None
+            yield from self.exercise(exercise, index, count, following)
             if index < count:
-                yield from self.quiet(self.options.rest, "rest")
+                yield from self.quiet(self.options.rest if exercise.rest is None else exercise.rest, "rest")
         self.context = {}
-        yield from self.say("That is the end of the session. Well done.", "closing")
+        yield from self.speak(wording.CLOSING, "closing")
         yield from self.cue("session-end", gap=0)
 
-    def exercise(self, exercise: Exercise, index: int, count: int) -> Iterator[Event]:
+    def exercise(self, exercise: Exercise, index: int, count: int, following: str | None) -> Iterator[Event]:
         reps = rep_count(exercise.repeat, self.options)
-        heading = f"Exercise {index} of {count}: {exercise.name}." if count > 1 else f"{exercise.name}."
-        if reps > 1:
-            heading += f" {plural(reps, 'time')}" + (" on each side." if len(exercise.sides) > 1 else ".")
-        elif len(exercise.sides) > 1:
-            heading += " On each side."
+        self.pattern = exercise.breath or self.options.breath
+        heading = wording.heading(index, count, exercise.name)
+        heading += wording.how_many(reps, exercise.rounds, exercise.sets, len(exercise.sides))
         yield from self.cue("exercise-start")
-        yield from self.say(heading, "announce")
-        if not self.options.brief:
+        yield from self.speak(heading, "announce")
+        if self.talk != "minimal":
             if exercise.about:
-                yield from self.say(exercise.about, "intro")
+                yield from self.speak(exercise.about, "intro")
             for line in exercise.setup:
-                yield from self.say(line, "setup")
+                yield from self.speak(line, "setup")
         yield from self.quiet(SETTLE, "settle")
-        for side_number, side in enumerate(exercise.sides or (None,)):
-            self.context = {"exercise": exercise.name, "index": index, "side": side}
+        paced = exercise.tempo is not None or not any(isinstance(s, (Say, Hold)) for s in exercise.steps)
+        names_side = any("{side}" in text for step in exercise.steps for text in step_texts(step))
+        sides = exercise.sides or (None,)
+        base = {"exercise": exercise.name, "index": index}
+        for side_number, side in enumerate(sides):
+            self.context = base | {"side": side}
             if side is not None:
-                text = f"{side.capitalize()} side." if side_number == 0 else f"Now switch to the {side} side."
                 if side_number > 0:
                     yield from self.cue("side")
-                yield from self.say(text, "side")
+                yield from self.speak(wording.first_side(side) if side_number == 0 else wording.switch_side(side), "side")
                 if side_number > 0:
                     yield from self.quiet(SETTLE, "settle")
-            for rep in range(1, reps + 1):
-                self.context = {"exercise": exercise.name, "index": index, "side": side, "rep": rep, "reps": reps}
-                if reps > 1:
-                    word = "Last one." if rep == reps else f"{number_word(rep).capitalize()}."
-                    yield from self.say(word, "count", gap=0.3)
-                for step in exercise.steps:
-                    yield from self.step(step, side)
-            self.context = {"exercise": exercise.name, "index": index, "side": side}  # the bell ends no one rep
+            teach = self.talk != "minimal" and (side_number == 0 or names_side)
+            for set_number in range(1, exercise.sets + 1):
+                self.context = base | {"side": side}
+                if set_number > 1:
+                    rest = SET_REST if exercise.set_rest is None else exercise.set_rest
+                    yield from self.rest(rest, wording.next_set(set_number, exercise.sets))
+                    if not paced:
+                        yield from self.speak(wording.set_count(set_number, exercise.sets), "count", gap=0.3)
+                if paced and teach and set_number == 1:
+                    for text in self.lesson(exercise, side):
+                        yield from self.speak(text, "teach")
+                for rep in range(1, reps + 1):
+                    self.context = base | {"side": side, "rep": rep, "reps": reps}
+                    last = following if (side_number == len(sides) - 1 and set_number == exercise.sets
+                                          and rep == reps) else None
+                    first = teach and set_number == 1 and rep == 1
+                    if paced:
+                        yield from self.paced_rep(exercise, side, rep, reps, last)
+                    else:
+                        if reps > 1:
+                            yield from self.speak(wording.rep_count(rep, reps), "count", gap=0.3)
+                        for number, step in enumerate(exercise.steps):
+                            after = last if number == len(exercise.steps) - 1 else None
+                            yield from self.step(step, side, first, exercise, after)
+            self.context = base | {"side": side}  # the bell ends no one rep
         yield from self.cue("exercise-end")
 
-    def step(self, step: Say | Hold | Breath, side: str | None) -> Iterator[Event]:
-        def fill(text: str) -> str:
-            return text.replace("{side}", side) if side else text
+    def lesson(self, exercise: Exercise, side: str | None) -> list[str]:
+        """What a paced exercise teaches before its first rep: every instruction in full, once."""
+        texts = []
+        for step in exercise.steps:
+            if isinstance(step, Say):
+                texts.append(fill(step.text, side))
+            elif isinstance(step, Breath):
+                texts.append(wording.breath_step(step.phase, fill(step.text, side)))
+            elif isinstance(step, Work) and step.text:
+                texts.append(fill(step.text, side))
+        return texts
 
+    # --- paced reps: phase after phase, on the clock ----------------------------------
+
+    def paced_rep(self, exercise: Exercise, side: str | None, rep: int, reps: int, following: str | None) -> Iterator[Event]:
+        """One rep (or round) of an exercise made only of timed phases: its count rides in its first phase."""
+        count = ""
+        if reps > 1:
+            count = (wording.round_count if exercise.rounds else wording.rep_count)(rep, reps)
+        if exercise.tempo is not None:
+            names = wording.TEMPO_NAMES[len(exercise.tempo)]
+            for number, (name, seconds) in enumerate(zip(names, exercise.tempo, strict=True)):
+                said = [count or wording.counted(rep)] if number == 0 else [wording.TEMPO_WORDS[name]]
+                yield from self.phase("move", name, "tempo", seconds, said)
+            return
+        for number, step in enumerate(exercise.steps):
+            after = following if number == len(exercise.steps) - 1 else None
+            yield from self.step(step, side, False, exercise, after, count if number == 0 else "")
+
+    def phase(
+        self, kind: str, text: str, role: str, length: float, said: list[str], tone: str | None = None,
+        prompts: Callable[[float, float], list[Group]] | None = None, said_role: str = "pace",
+    ) -> Iterator[Event]:
+        """A timed phase from now, exactly `length` long: the first of `said` that fits inside is
+        spoken at its start (else its breath tone, if one fits); then whichever groups of
+        `prompts(start, end)` fit."""
+        yield from self.lead_in()
+        start, end = self.t, self.t + length
+        placed: list[Event] = []
+        spoken = any(self.place(placed, [(start, words, said_role)], end - PACE_CLEARANCE) for words in said)
+        if not spoken and tone and self.plays(tone):  # a breath tone marks the phase no word marks, if it fits
+            self.place(placed, [(start, PLACES[tone].sound, PLACES[tone].role)], end, kind="cue")
+        for group in prompts(start, end) if prompts else ():
+            self.place(placed, group, end)
+        self.countdown_ticks(placed, length, end)
+        yield self.event(start, length, kind, text, role)
+        yield from sorted(placed, key=lambda e: e.start)
+        self.t = end
+
+    def lead_in(self) -> Iterator[Event]:
+        """Once per session, before the first paced phase: "Get ready." and a 3-2-1 on the last seconds."""
+        if self.led_in:
+            return
+        self.led_in = True
+        start, end = self.t, self.t + self.options.lead_in
+        placed: list[Event] = []
+        self.place(placed, self.countdown(start, end), end)
+        self.place(placed, [(start, wording.GET_READY, "countdown")], end)
+        yield self.event(start, self.options.lead_in, "rest", "", "lead-in")
+        yield from sorted(placed, key=lambda e: e.start)
+        self.t = end
+
+    def countdown(self, start: float, end: float) -> list[tuple[float, str, str]]:
+        return [(end - k, wording.counted(k), "countdown") for k in range(COUNTDOWN_FROM, 0, -1) if end - k >= start]
+
+    def countdown_ticks(self, placed: list[Event], length: float, end: float) -> None:
+        """Full cues: ticks lead into a spoken countdown in long timed stretches, where free."""
+        if self.plays("countdown") and length >= TICK_MIN_HOLD and any(e.role == "countdown" for e in placed):
+            ticks = [(end - k, "tick", "countdown") for k in range(COUNTDOWN_FROM + TICKS, COUNTDOWN_FROM, -1)]
+            self.place(placed, ticks, end, kind="cue")
+
+    def timed_prompts(self, start: float, end: float) -> list[list[tuple[float, str, str]]]:
+        """A long timed stretch's prompts, most important first: the countdown, then halfway or minutes left."""
+        seconds = end - start
+        groups: list[list[tuple[float, str, str]]] = []
+        if seconds >= COUNTDOWN_MIN_HOLD:
+            groups.append(self.countdown(start, end))
+        if self.talk == "minimal":
+            return groups
+        if seconds >= MINUTE_PROMPTS_MIN_HOLD:
+            for minutes in range(int((seconds - 1) // 60), 0, -1):
+                groups.append([(end - 60 * minutes, wording.minutes_left(minutes), "prompt")])
+        elif seconds >= HALFWAY_MIN_HOLD:
+            groups.append([(start + seconds / 2, wording.HALFWAY, "prompt")])
+        return groups
+
+    def rest(self, seconds: float, next_up: str | None) -> Iterator[Event]:
+        """A timed rest: "Rest." as it starts, what comes next if it fits, a countdown into the next start."""
+
+        def prompts(start: float, end: float) -> list[Group]:
+            groups = self.timed_prompts(start, end)[:1]  # the countdown only: a rest is no hold to get through
+            if next_up:
+                groups.append([(start + self.duration(wording.REST) + SENTENCE_GAP, next_up, "prompt")])
+            return groups
+
+        yield from self.phase("rest", "", "rest", seconds, [wording.REST], prompts=prompts)
+
+    # --- steps ----------------------------------------------------------------------
+
+    def step(
+        self, step: Step, side: str | None, first: bool, exercise: Exercise, following: str | None, count: str = ""
+    ) -> Iterator[Event]:
+        """first: the first rep of a side that teaches (full instruction, notes).
+        following: the next exercise's name, if this step ends the exercise.
+        count: a rep count to say with the step's cue, for steps that are timed phases."""
         if isinstance(step, Say):
-            yield from self.say(fill(step.text), "step")
+            text = fill(step.text, side)
+            if first:
+                yield from self.speak(text, "teach")
+            else:
+                yield from self.speak(text if self.talk == "full" else wording.short_form(text), "step")
         elif isinstance(step, Breath):
-            text = fill(step.text)
-            if not any(words in text.lower() for words in PHASE_WORDS[step.phase]):
-                text = f"{step.phase.capitalize()}. {text}"
-            yield from self.say(text, "step", gap=0)
-            length = self.options.breath[0 if step.phase == "inhale" else 1]
-            yield self.event(self.t, length, "breath", step.phase, "step")
-            self.t += length
+            text = wording.breath_step(step.phase, fill(step.text, side))
+            if first:
+                yield from self.speak(text, "teach")
+            for number, (name, seconds) in enumerate(breath_step_phases(step.phase, self.pattern)):
+                said = self.breath_words(name, full=self.talk == "full", text=text if number == 0 else None)
+                if number == 0 and count:  # a rep starts on its inhale: where both do not fit, the count says it
+                    said = [wording.both(count, s) for s in said] + [count] + said
+                yield from self.phase("breath", name, "step", seconds, said, tone=name if name != "hold" else None)
+        elif isinstance(step, Breathe):
+            yield from self.breathe(step.cycles, count)
+        elif isinstance(step, Work):
+            go = [wording.both(count, wording.GO), wording.GO] if count else [wording.GO]
+            if self.talk == "full" and step.text:
+                go = [wording.both(g, fill(step.text, side)) for g in go] + go
+            yield from self.phase("hold", wording.say_seconds(step.seconds), "work", step.seconds, go,
+                                  prompts=self.timed_prompts)
+        elif isinstance(step, Rest):
+            yield from self.rest(step.seconds, wording.next_up(following) if following else None)
         else:
-            yield from self.hold(step, fill(step.note) if step.note else None)
+            note = fill(step.note, side) if step.note and (first or self.talk == "full") else None
+            yield from self.hold(step, None if self.talk == "minimal" else note, exercise)
 
-    def hold(self, hold: Hold, note: str | None) -> Iterator[Event]:
-        length = hold_length(hold, self.options)
-        said = plural(length.breaths, "breath") if length.breaths else say_seconds(length.seconds)
+    def breath_words(self, name: str, full: bool, text: str | None = None) -> list[str]:
+        """What may be said on a breath phase, most wanted first: the step's own words (talk full), the
+        phase's full and short words."""
+        words = [text] if full and text else []
+        return words + [wording.BREATH_FULL[name], wording.BREATH_SHORT[name]]
+
+    def breathe(self, cycles: int, count: str = "") -> Iterator[Event]:
+        """N cycles of the pattern, phase by phase: words on the first cycles (all of them at talk full), tones after."""
+        for cycle in range(cycles):
+            spoken = cycle < SPOKEN_BREATHS or self.talk == "full"
+            last = cycle == cycles - 1 and cycles > SPOKEN_BREATHS
+            for number, (name, seconds) in enumerate(breath_cycle(self.pattern)):
+                said: list[str] = []
+                if spoken:
+                    said = [wording.BREATH_FULL[name], wording.BREATH_SHORT[name]] if cycle == 0 else [wording.BREATH_SHORT[name]]
+                if number == 0 and last:
+                    said = [wording.both(wording.LAST_BREATH, wording.BREATH_SHORT[name])] + said
+                if number == 0 and cycle == 0 and count:
+                    said = [wording.both(count, s) for s in said] + said
+                yield from self.phase("breath", name, "breathe", seconds, said, tone=name if name != "hold" else None)
+
+    def hold(self, hold: Hold, note: str | None, exercise: Exercise) -> Iterator[Event]:
+        length = hold_length(hold, self.options, self.pattern)
+        said = wording.breaths(length.breaths) if length.breaths else wording.say_seconds(length.seconds)
         if note and self.duration(note) > length.seconds:  # too long to speak inside the hold: say it first
-            yield from self.say(note, "note")
+            yield from self.speak(note, "note")
             note = None
-        yield from self.say(f"Hold for {said}.", "announce", gap=0)
+        yield from self.speak((wording.stay_for if length.breaths else wording.hold_for)(said), "announce", gap=0)
         yield from self.cue("hold-start", gap=0)  # the chime is the "go": the hold starts as it ends
         start, end = self.t, self.t + length.seconds
         inner: list[Event] = []
@@ -223,11 +400,10 @@ class _Session:
             else:
                 self.place(placed, group, end)
         # Cue sounds inside the hold only take the moments the prompts left free.
-        counted_down = any(e.role == "countdown" for e in placed)
-        if self.plays("countdown") and counted_down and length.seconds >= TICK_MIN_HOLD:
-            ticks = [(end - k, "tick", "countdown") for k in range(COUNTDOWN_FROM + TICKS, COUNTDOWN_FROM, -1)]
-            self.place(placed, ticks, end, kind="cue")
+        self.countdown_ticks(placed, length.seconds, end)
         for phase in inner:  # a breath tone only where it fits its phase: "inhale" / "exhale" places
+            if phase.text == "hold":
+                continue
             tone = PLACES[phase.text]
             if self.plays(phase.text) and self.cue_lengths[tone.sound] <= phase.duration:
                 self.place(placed, [(phase.start, tone.sound, tone.role)], end, kind="cue")
@@ -235,56 +411,66 @@ class _Session:
         yield from sorted(inner + placed, key=lambda e: (e.start, e.kind != "breath"))
         self.t = end
         yield from self.cue("hold-end")
+        if length.seconds >= RELEASE_MIN_HOLD:
+            yield from self.speak(fill(exercise.release, self.context.get("side")) if exercise.release  # type: ignore[arg-type]
+                                else wording.RELEASE, "release")
 
     def breath_phases(self, start: float, breaths: int) -> list[Event]:
-        inhale, exhale = self.options.breath
         phases = []
-        for n in range(breaths):
-            at = start + n * (inhale + exhale)
-            phases.append(self.event(at, inhale, "breath", "inhale", "hold"))
-            phases.append(self.event(at + inhale, exhale, "breath", "exhale", "hold"))
+        at = start
+        for _ in range(breaths):
+            for name, seconds in breath_cycle(self.pattern):
+                phases.append(self.event(at, seconds, "breath", name, "hold"))
+                at += seconds
         return phases
 
     def prompt_groups(self, start: float, end: float, length: HoldLength) -> list[list[tuple[float, str, str]]]:
         """Prompts to speak inside a hold, most important group first; each group fits whole or not at all."""
-        seconds = length.seconds
+        if not length.breaths:
+            return self.timed_prompts(start, end)
         groups: list[list[tuple[float, str, str]]] = []
-        if length.breaths:
-            inhale, exhale = self.options.breath
-            cycle = inhale + exhale
-            n = length.breaths
-            if n > 1:
-                groups.append([(start + (n - 1) * cycle, "Last breath.", "prompt")])
-            for k in range(n - 1):
-                at = start + k * cycle
-                groups.append([(at, "Breathe in.", "pace"), (at + inhale, "And out.", "pace")])
-            if n >= 6:
-                left = n // 2
-                groups.append([(start + (n - left) * cycle, f"{number_word(left).capitalize()} more breaths.", "prompt")])
-            return groups
-        if seconds >= COUNTDOWN_MIN_HOLD:
-            groups.append(
-                [(end - k, number_word(k).capitalize() + ".", "countdown") for k in range(COUNTDOWN_FROM, 0, -1)]
-            )
-        if seconds >= MINUTE_PROMPTS_MIN_HOLD:
-            for minutes in range(int((seconds - 1) // 60), 0, -1):
-                left = "One minute left." if minutes == 1 else f"{number_word(minutes).capitalize()} minutes left."
-                groups.append([(end - 60 * minutes, left, "prompt")])
-        elif seconds >= HALFWAY_MIN_HOLD:
-            groups.append([(start + seconds / 2, "Halfway.", "prompt")])
+        cycle = breath_cycle(self.pattern)
+        seconds = sum(s for _, s in cycle)
+        n = length.breaths
+        if n > 1:
+            groups.append([(start + (n - 1) * seconds, wording.LAST_BREATH, "prompt")])
+        for k in range(n - 1):
+            at = start + k * seconds
+            for words in (wording.BREATH_FULL, wording.BREATH_SHORT):  # the short words where the full do not fit
+                group = []
+                offset = 0.0
+                for name, phase in cycle:
+                    group.append((at + offset, words[name], "pace"))
+                    offset += phase
+                fits = all(self.duration(words[name]) <= phase - PACE_CLEARANCE for name, phase in cycle)
+                if fits:  # each word inside its own phase, as on any paced phase
+                    groups.append(group)
+        if n >= 6 and self.talk != "minimal":
+            left = n // 2
+            groups.append([(start + (n - left) * seconds, wording.breaths_left(left), "prompt")])
         return groups
 
     def place(self, placed: list[Event], group: list[tuple[float, str, str]], end: float, kind: str = "speech") -> bool:
-        """Add the group's prompts (or cue sounds) if none overlaps placed ones or runs past the hold."""
+        """Add the group's prompts (or cue sounds) if none overlaps placed ones or runs past `end`."""
         candidates: list[Event] = []
         for at, text, role in group:
+            # A countdown's numbers may follow each other closely: at slow rates one second barely holds "Three."
+            clearance = COUNTDOWN_CLEARANCE if role == "countdown" else PROMPT_CLEARANCE
             length = self.duration(text) if kind == "speech" else self.cue_lengths[text]
             c = self.event(at, length, kind, text, role)  # type: ignore[arg-type]
             if c.end > end + 1e-9:
                 return False
             for other in placed + candidates:
-                if c.start < other.end + PROMPT_CLEARANCE and other.start < c.end + PROMPT_CLEARANCE:
+                if c.start < other.end + clearance and other.start < c.end + clearance:
                     return False
             candidates.append(c)
         placed.extend(candidates)
         return True
+
+
+def fill(text: str, side: str | None) -> str:
+    return text.replace("{side}", side) if side else text
+
+
+def step_texts(step: Step) -> list[str]:
+    return [t for t in (getattr(step, "text", None), getattr(step, "note", None)) if t]

@@ -18,11 +18,6 @@ def number_word(n: int) -> str:
     return "twenty" if n == 20 else str(n)
 
 
-def plural(n: int, word: str) -> str:
-    """plural(1, "exercise") -> '1 exercise'; plural(3, "exercise") -> '3 exercises'."""
-    return f"{n} {word}{'s' if n != 1 else ''}"
-
-
 def round_half_up(x: float) -> int:
     """2.5 -> 3 (Python's round() would give 2): how a person rounds a spoken amount."""
     return int(math.floor(x + 0.5))

@@ -6,9 +6,21 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from voiceguide.cue_places import CUE_LEVELS
-from voiceguide.limits import BACKGROUND_LEVEL_LIMITS, HOLD_SCALE_LIMITS, MAX_HOLD_SECONDS, MAX_REPEAT, MAX_REST, RATE_LIMITS
+from voiceguide.limits import (
+    BACKGROUND_LEVEL_LIMITS,
+    HOLD_SCALE_LIMITS,
+    MAX_HOLD_SECONDS,
+    MAX_LEAD_IN,
+    MAX_REPEAT,
+    MAX_REST,
+    RATE_LIMITS,
+)
 from voiceguide.phrases.catalogue import check_language
 from voiceguide.routine import PICKS, Routine, parse_breath_pace
+
+# full: every instruction on every rep; normal: taught once, short cues after;
+# minimal: names, counts, phase words and countdowns (no intros, setup, notes or prompts).
+TALK_LEVELS = ("full", "normal", "minimal")
 
 
 @dataclass(frozen=True)
@@ -19,9 +31,10 @@ class Options:
     hold: str = "mid"  # low | mid | high (pick in ranges) | seconds (fix every hold)
     hold_scale: float = 1.0
     reps: str = "mid"  # low | mid | high | a count (fix every repeated exercise)
-    breath: tuple[float, float] = (4.0, 6.0)  # inhale, exhale seconds
+    breath: tuple[float, ...] = (4.0, 6.0)  # IN:OUT, IN:HOLD:OUT or IN:HOLD:OUT:HOLD seconds
     rest: float = 5.0  # quiet seconds between exercises
-    brief: bool = False  # drop intros and setup
+    talk: str = "normal"  # full | normal | minimal: how much is spoken (TALK_LEVELS)
+    lead_in: float = 5.0  # "get ready" seconds, with a 3-2-1, before the session's first paced phase
     cues: str = "full"  # full | minimal (exercise bells, hold chimes) | off: which cue sounds play
     cue_dir: Path | None = None  # the user's own cue sounds, NAME.wav (or .mp3, .ogg, .flac, ...) for each of CUE_NAMES
     breath_tones: bool = True  # rising and falling tones pace the breaths of breath-counted holds
@@ -44,7 +57,11 @@ def check_options(options: Options) -> None:
     low, high = HOLD_SCALE_LIMITS
     if not low <= options.hold_scale <= high:
         raise ValueError(f"hold scale must be between {low:g} and {high:g}, not {options.hold_scale:g}")
-    parse_breath_pace(f"{options.breath[0]}:{options.breath[1]}")
+    parse_breath_pace(":".join(f"{v:g}" for v in options.breath))
+    if options.talk not in TALK_LEVELS:
+        raise ValueError(f"talk must be full, normal or minimal, not '{options.talk}'")
+    if not 0 <= options.lead_in <= MAX_LEAD_IN:
+        raise ValueError(f"lead-in must be between 0 and {MAX_LEAD_IN:g} seconds, not {options.lead_in:g}")
     if not 0 <= options.rest <= MAX_REST:
         raise ValueError(f"rest must be between 0 and {MAX_REST:g} seconds, not {options.rest:g}")
     low, high = BACKGROUND_LEVEL_LIMITS
@@ -68,8 +85,11 @@ def _check_pick(name: str, value: str, low: float, high: float) -> None:
 def options_for(routine: Routine, **overrides: object) -> Options:
     """Options for this routine: its settings over the defaults, non-None overrides over both.
 
-    `breath` may be given as "IN:OUT" text, `cue_dir` as a path string. Raises ValueError for impossible values.
+    `breath` may be given as "IN:OUT" text, `cue_dir` as a path string; `brief=True` is short for
+    talk="minimal" (an explicit talk wins). Raises ValueError for impossible values.
     """
+    if overrides.pop("brief", None) and overrides.get("talk") is None:
+        overrides["talk"] = "minimal"
     values: dict[str, object] = {}
     names = {f.name for f in fields(Options)}
     settings = routine.settings

@@ -26,7 +26,9 @@ from voiceguide.limits import (
     MAX_HOLD_SECONDS,
     MAX_REPEAT,
     MAX_REST,
+    MAX_SETS,
     RATE_LIMITS,
+    TEMPO_PHASE_LIMITS,
 )
 from voiceguide.phrases.catalogue import check_language
 
@@ -68,7 +70,32 @@ class Breath:
     line: int = 0
 
 
-Step = Union[Say, Hold, Breath]  # noqa: UP007 - a runtime alias; X | Y needs Python 3.10's types
+@dataclass(frozen=True)
+class Breathe:
+    """N whole cycles of the breath pattern, paced by phase words, then tones."""
+
+    cycles: int
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Work:
+    """A work interval: exactly `seconds` long, starting on its "Go."."""
+
+    seconds: float
+    text: str | None = None  # what to do, taught before the first round
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Rest:
+    """A timed rest inside an exercise: exactly `seconds` long, starting on its "Rest."."""
+
+    seconds: float
+    line: int = 0
+
+
+Step = Union[Say, Hold, Breath, Breathe, Work, Rest]  # noqa: UP007 - a runtime alias; X | Y needs Python 3.10's types
 
 
 @dataclass(frozen=True)
@@ -79,6 +106,13 @@ class Exercise:
     setup: tuple[str, ...] = ()
     sides: tuple[str, ...] = ()
     repeat: Span = Span(1, 1)
+    rounds: bool = False  # the repeats are rounds of an interval ("Round two."), not reps
+    tempo: tuple[float, ...] | None = None  # seconds per rep phase: (rep,) or (up, down), (up, hold, down), ...
+    sets: int = 1
+    set_rest: float | None = None  # rest_between_sets: None = the built-in default
+    breath: tuple[float, ...] | None = None  # this exercise's breath pattern, over the session's
+    rest: float | None = None  # quiet after this exercise, over the session's
+    release: str | None = None  # said as long holds end, instead of "And release."
     line: int = 0
 
 
@@ -88,7 +122,7 @@ class Settings:
 
     rate: int | None = None
     voice: str | None = None
-    breath: tuple[float, float] | None = None
+    breath: tuple[float, ...] | None = None
     rest: float | None = None
     hold: str | None = None
     reps: str | None = None
@@ -203,8 +237,8 @@ class _Reader:
                 raise self.fail(key_node, f"{what}: keys must be plain words")
             key = key_node.value
             if key not in allowed:
-                hint = difflib.get_close_matches(key, allowed, n=1)
-                suggestion = f" (did you mean '{hint[0]}'?)" if hint else f" (allowed: {', '.join(allowed)})"
+                hints = closest(key, allowed)
+                suggestion = f" (did you mean {' or '.join(repr(h) for h in hints)}?)" if hints else f" (allowed: {', '.join(allowed)})"
                 raise self.fail(key_node, f"unknown key '{key}' in {what}{suggestion}")
             if key in out:
                 raise self.fail(key_node, f"duplicate key '{key}' in {what}")
@@ -305,37 +339,72 @@ class _Reader:
             values["hold_scale"] = self.number(keys["hold_scale"], "hold_scale", *HOLD_SCALE_LIMITS)
         return Settings(**values)  # type: ignore[arg-type]
 
-    def breath_pace(self, node: yaml.Node) -> tuple[float, float]:
+    def breath_pace(self, node: yaml.Node) -> tuple[float, ...]:
         try:
             return parse_breath_pace(self.text(node, "breath"))
         except ValueError as exc:
             raise self.fail(node, str(exc)) from None
 
+    def seconds(self, node: yaml.Node, what: str, high: float) -> float:
+        """One amount of time ('20 seconds', '1 minute', '45'), no range, no breaths."""
+        span, unit = self.span(node, what, "20 seconds or 1 minute")
+        if unit != "seconds" or span.low != span.high:
+            raise self.fail(node, f"{what} must be one amount of time like 20 seconds, not '{node.value}'")
+        if span.low > high:
+            raise self.fail(node, f"{what} must be at most {say_limit(high)}")
+        return span.low
+
+    def count(self, node: yaml.Node, what: str, high: int, words: tuple[str, ...] = ()) -> int:
+        """A whole count ('5'; with words, also '5 cycles')."""
+        value = self.text(node, what)
+        match = re.fullmatch(r"(\d+)\s*([a-z]*)", value, re.IGNORECASE)
+        if not match or (match.group(2) and match.group(2).lower() not in words):
+            example = f"4 or 4 {words[0]}" if words else "4"
+            raise self.fail(node, f"{what} must be a whole count like {example}, not '{value}'")
+        number = int(match.group(1))
+        if not 1 <= number <= high:
+            raise self.fail(node, f"{what} must be between 1 and {high}, not {number}")
+        return number
+
+    def tempo(self, node: yaml.Node) -> tuple[float, ...]:
+        try:
+            return parse_tempo(self.text(node, "tempo"))
+        except ValueError as exc:
+            raise self.fail(node, str(exc)) from None
+
     def exercise(self, node: yaml.Node) -> Exercise:
-        keys = self.mapping(
-            node, "exercise", ("name", "about", "setup", "sides", "repeat", "steps"), ("name", "steps")
-        )
+        keys = self.mapping(node, "exercise", EXERCISE_KEYS, ("name", "steps"))
         name = self.text(keys["name"], "name")
         steps_node = keys["steps"]
         if not isinstance(steps_node, yaml.SequenceNode) or not steps_node.value:
             raise self.fail(steps_node, f"steps of '{name}' must be a non-empty list")
+        if "repeat" in keys and "rounds" in keys:
+            raise self.fail(keys["rounds"], "give repeat (reps) or rounds (intervals), not both")
         repeat = Span(1, 1)
-        if "repeat" in keys:
-            repeat, unit = self.span(keys["repeat"], "repeat", "5 or 5-8")
+        counted = keys.get("repeat") or keys.get("rounds")
+        if counted is not None:
+            what = "repeat" if "repeat" in keys else "rounds"
+            repeat, unit = self.span(counted, what, "5 or 5-8")
             if unit != "seconds" or not (repeat.low.is_integer() and repeat.high.is_integer()):
-                raise self.fail(keys["repeat"], f"repeat must be a whole count like 5 or 5-8, not '{keys['repeat'].value}'")
+                raise self.fail(counted, f"{what} must be a whole count like 5 or 5-8, not '{counted.value}'")
             if repeat.high > MAX_REPEAT:
-                raise self.fail(keys["repeat"], f"repeat must be at most {MAX_REPEAT}")
+                raise self.fail(counted, f"{what} must be at most {MAX_REPEAT}")
         sides: tuple[str, ...] = ()
         if "sides" in keys:
             sides = self.texts(keys["sides"], "sides")
             if len(set(sides)) != len(sides):
                 raise self.fail(keys["sides"], "sides must not repeat a side")
-        steps = tuple(self.step(item) for item in steps_node.value)
-        if not sides:
-            for step in steps:
-                if "{side}" in getattr(step, "text", "") + (getattr(step, "note", None) or ""):
-                    raise self.fail(node, f"'{name}' uses {{side}} but has no sides")
+        steps = tuple(self.step(item, bool(sides)) for item in steps_node.value)
+        tempo = self.tempo(keys["tempo"]) if "tempo" in keys else None
+        if tempo is not None:
+            for item, step in zip(steps_node.value, steps, strict=True):
+                if not isinstance(step, Say):
+                    raise self.fail(item, "with a tempo, the steps teach the movement: say steps only")
+        if "rest_between_sets" in keys and "sets" not in keys:
+            raise self.fail(keys["rest_between_sets"], "rest_between_sets needs sets")
+        release = self.text(keys["release"], "release") if "release" in keys else None
+        if release:
+            self.placeholders(keys["release"], release, bool(sides))
         return Exercise(
             name=name,
             steps=steps,
@@ -343,22 +412,50 @@ class _Reader:
             setup=self.texts(keys["setup"], "setup") if "setup" in keys else (),
             sides=sides,
             repeat=repeat,
+            rounds="rounds" in keys,
+            tempo=tempo,
+            sets=self.count(keys["sets"], "sets", MAX_SETS) if "sets" in keys else 1,
+            set_rest=self.seconds(keys["rest_between_sets"], "rest_between_sets", MAX_REST)
+            if "rest_between_sets" in keys else None,
+            breath=self.breath_pace(keys["breath"]) if "breath" in keys else None,
+            rest=self.seconds(keys["rest"], "rest", MAX_REST) if "rest" in keys else None,
+            release=release,
             line=node.start_mark.line + 1,
         )
 
-    def step(self, node: yaml.Node) -> Step:
-        keys = self.mapping(node, "step", ("say", "hold", "note", "inhale", "exhale"))
-        kinds = [k for k in ("say", "hold", "inhale", "exhale") if k in keys]
+    def placeholders(self, node: yaml.Node, text: str, has_sides: bool) -> None:
+        """{side} is the only placeholder; anything else in braces would be spoken literally."""
+        for found in re.findall(r"\{[^{}]*\}", text):
+            if found != "{side}":
+                raise self.fail(node, f"unknown placeholder {found} (the only one is {{side}})")
+            if not has_sides:
+                raise self.fail(node, "{side} is used but the exercise has no sides")
+
+    def step(self, node: yaml.Node, has_sides: bool) -> Step:
+        keys = self.mapping(node, "step", STEP_KINDS + ("note",))
+        kinds = [k for k in STEP_KINDS if k in keys]
+        if kinds == ["say", "work"]:  # a work interval's text
+            kinds = ["work"]
         if len(kinds) != 1:
-            raise self.fail(node, "a step needs exactly one of say, hold, inhale, exhale")
+            raise self.fail(node, f"a step needs exactly one of {', '.join(STEP_KINDS)}")
         kind = kinds[0]
         line = node.start_mark.line + 1
         if "note" in keys and kind != "hold":
             raise self.fail(keys["note"], "note belongs to a hold step")
+        for key in ("say", "note", "inhale", "exhale"):
+            if key in keys:
+                self.placeholders(keys[key], self.text(keys[key], key), has_sides)
         if kind == "say":
             return Say(self.text(keys["say"], "say"), line)
         if kind in ("inhale", "exhale"):
             return Breath(kind, self.text(keys[kind], kind), line)  # type: ignore[arg-type]
+        if kind == "breathe":
+            return Breathe(self.count(keys["breathe"], "breathe", MAX_BREATHS, ("cycles", "cycle", "breaths", "breath")), line)
+        if kind == "work":
+            text = self.text(keys["say"], "say") if "say" in keys else None
+            return Work(self.seconds(keys["work"], "work", MAX_HOLD_SECONDS), text, line)
+        if kind == "rest":
+            return Rest(self.seconds(keys["rest"], "rest", MAX_REST), line)
         span, unit = self.span(keys["hold"], "hold", "30 seconds, 10-30 seconds, 2 minutes or 6 breaths")
         if unit == "breaths":
             if not (span.low.is_integer() and span.high.is_integer()):
@@ -371,8 +468,28 @@ class _Reader:
         return Hold(span, unit, note, line)  # type: ignore[arg-type]
 
 
-def parse_breath_pace(text: str) -> tuple[float, float]:
-    """'4:6' -> (4.0, 6.0); '5' -> (5.0, 5.0). Raises ValueError with a user-facing message."""
+def closest(word: str, choices: tuple[str, ...]) -> list[str]:
+    """The allowed words nearest a misspelling: all that are equally near ('rets': 'sets' or 'rest')."""
+    hints = difflib.get_close_matches(word, choices, n=3)
+    best = difflib.SequenceMatcher(None, word, hints[0]).ratio() if hints else 0
+    return [h for h in hints if difflib.SequenceMatcher(None, word, h).ratio() == best]
+
+
+EXERCISE_KEYS = (
+    "name", "about", "setup", "sides", "repeat", "rounds", "tempo", "sets", "rest_between_sets",
+    "breath", "rest", "release", "steps",
+)
+STEP_KINDS = ("say", "hold", "inhale", "exhale", "breathe", "work", "rest")
+
+
+def say_limit(seconds: float) -> str:
+    return f"{seconds / 60:g} minutes" if seconds >= 120 else f"{seconds:g} seconds"
+
+
+def parse_breath_pace(text: str) -> tuple[float, ...]:
+    """'4:6' -> (4.0, 6.0); '4:7:8' (in, hold, out); '4:4:4:4' (in, hold, out, hold); '5' -> (5.0, 5.0).
+
+    Raises ValueError with a user-facing message."""
     parts = text.split(":")
     try:
         values = [float(p) for p in parts]
@@ -380,9 +497,24 @@ def parse_breath_pace(text: str) -> tuple[float, float]:
         values = []
     if len(values) == 1:
         values *= 2
-    if len(values) != 2:
-        raise ValueError(f"breath must be IN:OUT seconds like 4:6, not '{text}'")
+    if not 2 <= len(values) <= 4:
+        raise ValueError(f"breath must be IN:OUT, IN:HOLD:OUT or IN:HOLD:OUT:HOLD seconds like 4:6 or 4:7:8, not '{text}'")
     low, high = BREATH_PHASE_LIMITS
     if not all(low <= v <= high for v in values):
         raise ValueError(f"breath phases must be between {low:g} and {high:g} seconds, not '{text}'")
-    return values[0], values[1]
+    return tuple(values)
+
+
+def parse_tempo(text: str) -> tuple[float, ...]:
+    """'3' -> (3.0,) seconds a rep; '2-1-2' -> up, hold, down; up to four phases. Raises ValueError."""
+    parts = re.split(r"\s*[-:]\s*", text.strip().removesuffix("seconds").removesuffix("s").strip())
+    try:
+        values = tuple(float(p) for p in parts)
+    except ValueError:
+        values = ()
+    if not 1 <= len(values) <= 4:
+        raise ValueError(f"tempo must be seconds per rep like 3, or phases like 2-1-2, not '{text}'")
+    low, high = TEMPO_PHASE_LIMITS
+    if not all(low <= v <= high for v in values):
+        raise ValueError(f"tempo phases must be between {low:g} and {high:g} seconds, not '{text}'")
+    return values

@@ -7,7 +7,7 @@ flag keys as the user types. tests/test_commands.py keeps the two in step.
 
 from __future__ import annotations
 
-from voiceguide.limits import HOLD_SCALE_LIMITS, MAX_REST, RATE_LIMITS
+from voiceguide.limits import HOLD_SCALE_LIMITS, MAX_BREATHS, MAX_REPEAT, MAX_REST, MAX_SETS, RATE_LIMITS
 from voiceguide.phrases.catalogue import TAG
 
 LANGUAGE_TAG = TAG.pattern
@@ -17,6 +17,24 @@ HOLD_PATTERN = AMOUNT + r"(s|sec|secs|seconds?|m|min|mins|minutes?|breaths?)?\s*
 COUNT_PATTERN = r"^\s*\d+\s*((-|–|to)\s*\d+\s*)?$"
 PICK = {"oneOf": [{"enum": ["low", "mid", "high"]}, {"type": "number", "exclusiveMinimum": 0}]}
 TEXT = {"type": "string", "minLength": 1}
+NUMBER = r"\d+(\.\d+)?"
+BREATH = {
+    "type": ["string", "number"],
+    "pattern": rf"^\s*{NUMBER}(\s*:\s*{NUMBER}){{0,3}}\s*$",
+    "description": "breath pattern in seconds: IN:OUT (4:6), IN:HOLD:OUT (4:7:8) or IN:HOLD:OUT:HOLD (4:4:4:4)",
+}
+SECONDS = {
+    "oneOf": [
+        {"type": "number", "exclusiveMinimum": 0},
+        {"type": "string", "pattern": rf"^\s*{NUMBER}\s*(s|sec|secs|seconds?|m|min|mins|minutes?)?\s*$"},
+    ]
+}
+COUNT = {"oneOf": [{"type": "integer", "minimum": 1, "maximum": MAX_REPEAT}, {"type": "string", "pattern": COUNT_PATTERN}]}
+
+
+def step(kind: str, value: dict, **more: dict) -> dict:
+    return {"type": "object", "additionalProperties": False, "required": [kind], "properties": {kind: value, **more}}
+
 
 ROUTINE_SCHEMA: dict = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -38,11 +56,7 @@ ROUTINE_SCHEMA: dict = {
             "properties": {
                 "rate": {"type": "integer", "minimum": RATE_LIMITS[0], "maximum": RATE_LIMITS[1], "description": "words per minute"},
                 "voice": TEXT,
-                "breath": {
-                    "type": ["string", "number"],
-                    "pattern": r"^\s*\d+(\.\d+)?(\s*:\s*\d+(\.\d+)?)?\s*$",
-                    "description": "inhale:exhale seconds, e.g. 4:6",
-                },
+                "breath": BREATH,
                 "rest": {"type": "number", "minimum": 0, "maximum": MAX_REST, "description": "seconds between exercises"},
                 "hold": PICK,
                 "reps": PICK,
@@ -58,37 +72,51 @@ ROUTINE_SCHEMA: dict = {
                 "required": ["name", "steps"],
                 "properties": {
                     "name": TEXT,
-                    "about": {**TEXT, "description": "spoken intro, dropped by --brief"},
+                    "about": {**TEXT, "description": "spoken intro, dropped by --talk minimal"},
                     "setup": {"oneOf": [TEXT, {"type": "array", "items": TEXT}]},
                     "sides": {"type": "array", "items": TEXT, "uniqueItems": True},
-                    "repeat": {
-                        "oneOf": [
-                            {"type": "integer", "minimum": 1, "maximum": 100},
-                            {"type": "string", "pattern": COUNT_PATTERN},
-                        ]
+                    "repeat": {**COUNT, "description": "reps: the steps this many times"},
+                    "rounds": {**COUNT, "description": "rounds of an interval: the steps this many times, back to back"},
+                    "tempo": {
+                        "type": ["string", "number"],
+                        "pattern": rf"^\s*{NUMBER}(\s*[-:]\s*{NUMBER}){{0,3}}\s*(s|seconds)?\s*$",
+                        "description": "seconds per rep (3) or per phase (2-1-2: up, hold, down)",
                     },
+                    "sets": {"type": "integer", "minimum": 1, "maximum": MAX_SETS},
+                    "rest_between_sets": {**SECONDS, "description": "timed rest between sets (default 30 seconds)"},
+                    "breath": BREATH,
+                    "rest": {**SECONDS, "description": "quiet after this exercise, instead of the session's rest"},
+                    "release": {**TEXT, "description": "said as holds of 30 seconds or more end (default: And release.)"},
                     "steps": {
                         "type": "array",
                         "minItems": 1,
                         "items": {
                             "oneOf": [
-                                {"type": "object", "additionalProperties": False, "required": ["say"], "properties": {"say": TEXT}},
-                                {
-                                    "type": "object",
-                                    "additionalProperties": False,
-                                    "required": ["hold"],
-                                    "properties": {
-                                        "hold": {
-                                            "oneOf": [
-                                                {"type": "number", "exclusiveMinimum": 0},
-                                                {"type": "string", "pattern": HOLD_PATTERN},
-                                            ]
-                                        },
-                                        "note": TEXT,
+                                step("say", TEXT),
+                                step(
+                                    "hold",
+                                    {
+                                        "oneOf": [
+                                            {"type": "number", "exclusiveMinimum": 0},
+                                            {"type": "string", "pattern": HOLD_PATTERN},
+                                        ]
                                     },
-                                },
-                                {"type": "object", "additionalProperties": False, "required": ["inhale"], "properties": {"inhale": TEXT}},
-                                {"type": "object", "additionalProperties": False, "required": ["exhale"], "properties": {"exhale": TEXT}},
+                                    note=TEXT,
+                                ),
+                                step("inhale", TEXT),
+                                step("exhale", TEXT),
+                                step(
+                                    "breathe",
+                                    {
+                                        "oneOf": [
+                                            {"type": "integer", "minimum": 1, "maximum": MAX_BREATHS},
+                                            {"type": "string", "pattern": r"^\s*\d+\s*(cycles?|breaths?)?\s*$"},
+                                        ],
+                                        "description": "cycles of the breath pattern",
+                                    },
+                                ),
+                                step("work", SECONDS, say={**TEXT, "description": "what to do, taught before the first round"}),
+                                step("rest", SECONDS),
                             ]
                         },
                     },

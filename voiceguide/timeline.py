@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
-Kind = Literal["speech", "breath", "hold", "cue", "rest"]
+Kind = Literal["speech", "breath", "hold", "cue", "rest", "move"]
 
 # Bump when the JSON keys change meaning.
 JSON_VERSION = 1
@@ -22,11 +22,20 @@ JSON_VERSION = 1
 class Event:
     """One thing heard (or deliberately not heard) during the session.
 
-    text: speech -> the words; breath -> "inhale"/"exhale"; cue -> the sound's
-    name; hold -> its length as said ("30 seconds", "6 breaths"); rest -> "".
-    role: why the event is there ("title", "intro", "setup", "step", "prompt",
-    "count", "side", "announce", "note", "closing", ...): lets players and
-    captions treat prompts differently from instructions.
+    text: speech -> the words; breath -> one phase of the breath pattern, "inhale",
+    "hold" or "exhale"; move -> a phase of a rep on a tempo, "rep" or "up", "hold",
+    "down", "pause"; cue -> the sound's name; hold -> its length as said ("30 seconds",
+    "6 breaths"); rest -> "".
+    role: why the event is there. Speech, teaching or pacing: "title", "intro",
+    "setup", "announce" (headings, "Hold for ..."), "side", "teach" (a movement's full
+    instruction), "step" (an instruction said again), "note", "count" (a rep or set
+    count between reps), "pace" (a timed phase's own cue, said as it starts: "In.",
+    "Go.", "Rest.", a count on the beat), "prompt" ("Halfway.", "Next: ..."),
+    "countdown", "release", "closing". Holds: "hold", or "work" for a work interval.
+    Rests: "rest", "settle", "lead-in". Breath phases: "step", "hold" or "breathe"
+    (of a breath step, a hold, a breathe step). Move: "tempo". Cues: their place.
+    Timed phases (breath, move, work holds, timed rests) last exactly their length,
+    and their "pace" cue lies inside them.
     """
 
     start: float

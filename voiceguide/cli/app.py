@@ -19,12 +19,12 @@ from voiceguide import api
 from voiceguide.cli.options import session_options
 from voiceguide.cli.plan_table import plan_table
 from voiceguide.cli.progress import render_progress
+from voiceguide.clock import clock
 from voiceguide.errors import Interrupted, VoiceguideError
 from voiceguide.importer.writing import import_file
-from voiceguide.numbers import plural
 from voiceguide.rendering.page import PAGE_MODES
-from voiceguide.routine import builtin_names
 from voiceguide.schema import ROUTINE_SCHEMA
+from voiceguide.wording import plural
 
 
 class Commands(TyperGroup):
@@ -108,10 +108,10 @@ def check(routine: RoutineArg) -> None:
 
 @app.command()
 def routines() -> None:
-    """List the built-in routines."""
-    for name, routine in zip(builtin_names(), api.routines(), strict=False):
+    """List the built-in routines, with each one's length at the default options."""
+    for name, routine in zip(api.builtin_order(), api.routines(), strict=True):
         names = ", ".join(e.name for e in routine.exercises)
-        typer.echo(f"{name}: {routine.title} ({names})")
+        typer.echo(f"{name}: {routine.title} ({names}), {clock(api.plan(routine).total)}")
 
 
 @app.command()

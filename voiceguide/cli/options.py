@@ -39,9 +39,11 @@ SESSION_OPTIONS = (
     SessionOption("hold", ("--hold",), str, "low|mid|high: pick within hold ranges; or SECONDS: fix every hold.", "mid"),
     SessionOption("hold_scale", ("--hold-scale",), float, "Multiply every hold by X.", "1"),
     SessionOption("reps", ("--reps",), str, "low|mid|high: pick within rep ranges; or N: fix them.", "mid"),
-    SessionOption("breath", ("--breath",), str, "Breath pace IN:OUT in seconds.", "4:6"),
+    SessionOption("breath", ("--breath",), str, "Breath pattern IN:OUT, IN:HOLD:OUT or IN:HOLD:OUT:HOLD seconds.", "4:6"),
     SessionOption("rest", ("--rest",), float, "Quiet seconds between exercises.", "5"),
-    SessionOption("brief", ("--brief/--no-brief",), bool, "Drop intros and setup, for people who know the routine.", "off"),
+    SessionOption("talk", ("--talk",), str, "full|normal|minimal: how much is said (minimal: names, counts, phase words).", "normal"),
+    SessionOption("brief", ("--brief",), bool, "Short for --talk minimal.", "off"),
+    SessionOption("lead_in", ("--lead-in",), float, "Seconds of 'get ready', with a 3-2-1, before the first paced phase.", "5"),
     SessionOption("cues", ("--cues",), str, "full|minimal|off: cue sounds (minimal: exercise bells, hold chimes).", "full"),
     SessionOption("cue_dir", ("--cue-dir",), str, "Your own cue sounds: a folder of bell.wav, chime.wav, ... (README).", "built-in"),
     SessionOption(

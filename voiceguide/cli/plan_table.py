@@ -6,8 +6,8 @@ from rich.table import Table
 from rich.text import Text
 
 from voiceguide.clock import clock
-from voiceguide.numbers import plural
 from voiceguide.timeline import Event, Timeline
+from voiceguide.wording import plural
 
 
 def describe(event: Event) -> str:
@@ -17,6 +17,8 @@ def describe(event: Event) -> str:
         return f"hold {event.text}"
     if event.kind == "breath":
         return event.text
+    if event.kind == "move":
+        return f"{event.text} (tempo)"
     if event.kind == "cue":
         return f"[{event.text}]"
     return f"quiet ({event.role})" if event.role else "quiet"
@@ -35,20 +37,20 @@ def where(event: Event) -> str:
 
 def shown(timeline: Timeline) -> list[Event]:
     """The rows worth reading: breath phases and breath tones inside holds are summed up by the hold's row."""
-    summed = {("breath", "hold"), ("cue", "breath")}
-    return [e for e in timeline.events if (e.kind, e.role) not in summed]
+    inside = {tone for tones in tones_in_holds(timeline).values() for tone in tones}
+    return [e for e in timeline.events if (e.kind, e.role) != ("breath", "hold") and e not in inside]
 
 
-def breath_tones(timeline: Timeline) -> dict[Event, int]:
-    """How many breath tones play in each hold that has any."""
-    counts: dict[Event, int] = {}
+def tones_in_holds(timeline: Timeline) -> dict[Event, list[Event]]:
+    """The breath tones that play in each hold that has any."""
+    tones: dict[Event, list[Event]] = {}
     hold: Event | None = None
     for event in timeline.events:
         if event.kind == "hold":
             hold = event
         elif event.kind == "cue" and event.role == "breath" and hold and hold.start <= event.start < hold.end:
-            counts[hold] = counts.get(hold, 0) + 1
-    return counts
+            tones.setdefault(hold, []).append(event)
+    return tones
 
 
 def plan_table(timeline: Timeline) -> Table:
@@ -57,9 +59,9 @@ def plan_table(timeline: Timeline) -> Table:
     table.add_column("length", justify="right", no_wrap=True)
     table.add_column("exercise")
     table.add_column("said or heard")
-    tones = breath_tones(timeline)
+    tones = tones_in_holds(timeline)
     for event in shown(timeline):
-        said = describe(event) + (f", {plural(tones[event], 'breath tone')}" if event in tones else "")
+        said = describe(event) + (f", {plural(len(tones[event]), 'breath tone')}" if event in tones else "")
         # Text, not markup: a cue's "[bell]" (or brackets in a routine's words) must print as written.
         table.add_row(clock(event.start, tenths=True), f"{event.duration:.1f}", where(event), Text(said))
     return table

@@ -66,7 +66,7 @@ class Status:
     speaking_at: float | None = None  # where it started: tells two cues with the same words apart
     hold: str | None = None  # the hold as said ("30 seconds", "6 breaths")
     hold_left: float | None = None
-    breath: str | None = None  # "inhale" or "exhale"
+    breath: str | None = None  # the breath phase: "inhale", "hold" or "exhale"
     breath_left: float | None = None
 
 
