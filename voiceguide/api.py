@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from voiceguide.audio.cue_files import session_cue_lengths
@@ -9,6 +10,7 @@ from voiceguide.audio.leveling import SPEECH_LUFS, level
 from voiceguide.audio.samples import to_float, to_int16
 from voiceguide.compiler import compile_timeline
 from voiceguide.errors import VoiceguideError
+from voiceguide.fitting import fit_length
 from voiceguide.options import Options, options_for
 from voiceguide.phrases import Phrases
 from voiceguide.rendering.page import PAGE_MODES
@@ -21,11 +23,14 @@ from voiceguide.timeline import Timeline
 DEFAULT_ROUTINE = "lower-back"
 
 
-def resolve(routine: str | Path | Routine = DEFAULT_ROUTINE, **choices: object) -> tuple[Routine, Options]:
+def resolve(
+    routine: str | Path | Routine = DEFAULT_ROUTINE, *, fit: bool = True, **choices: object
+) -> tuple[Routine, Options]:
     """The routine (a built-in name, a path or a Routine) and the options for it.
 
     `choices` are Options fields; None means "not given", so the routine's settings apply.
     Checks the cue sounds the options use up front, so a bad --cue-dir fails before any work.
+    With a `length` (and fit), the options are those fit_length chose: every command plays the fitted session.
     """
     loaded = routine if isinstance(routine, Routine) else load_routine(routine)
     try:
@@ -37,14 +42,20 @@ def resolve(routine: str | Path | Routine = DEFAULT_ROUTINE, **choices: object) 
         from voiceguide.audio.ambience import check_background  # numpy: only for sessions with a bed
 
         check_background(options.background)
+    if fit and options.length is not None:
+        options = fit_length(loaded, options, Speech(options.voice, options.rate).duration, session_cue_lengths(options)).options
     return loaded, options
 
 
 def plan(routine: str | Path | Routine = DEFAULT_ROUTINE, speech: Speech | None = None, **choices: object) -> Timeline:
     """Compile the routine into its timeline, with speech lengths from the real engine (cached)."""
-    loaded, options = resolve(routine, **choices)
+    loaded, options = resolve(routine, fit=False, **choices)
     speech = speech or Speech(options.voice, options.rate)
-    return compile_timeline(loaded, options, speech.duration, session_cue_lengths(options))
+    cue_lengths = session_cue_lengths(options)
+    if options.length is None:
+        return compile_timeline(loaded, options, speech.duration, cue_lengths)
+    chosen = fit_length(loaded, options, speech.duration, cue_lengths)
+    return replace(compile_timeline(loaded, chosen.options, speech.duration, cue_lengths), fit=chosen.describe())
 
 
 def check(routine: str | Path) -> Routine:

@@ -16,7 +16,7 @@ from voiceguide.limits import (
     RATE_LIMITS,
 )
 from voiceguide.phrases.catalogue import check_language
-from voiceguide.routine import PICKS, Routine, parse_breath_pace
+from voiceguide.routine import Routine, is_pick, parse_breath_pace, parse_length, pick_position
 
 # full: every instruction on every rep; normal: taught once, short cues after;
 # minimal: names, counts, phase words and countdowns (no intros, setup, notes or prompts).
@@ -40,6 +40,7 @@ class Options:
     breath_tones: bool = True  # rising and falling tones pace the breaths of breath-counted holds
     background: str | None = None  # ambience under the session: a sound file or builtin:NAME
     background_level: float = -30.0  # the ambience's loudness between sentences, LUFS
+    length: float | None = None  # seconds the session should last: ranges and holds are fitted to it (fitting.py)
 
     def __post_init__(self) -> None:
         check_options(self)
@@ -64,6 +65,8 @@ def check_options(options: Options) -> None:
         raise ValueError(f"lead-in must be between 0 and {MAX_LEAD_IN:g} seconds, not {options.lead_in:g}")
     if not 0 <= options.rest <= MAX_REST:
         raise ValueError(f"rest must be between 0 and {MAX_REST:g} seconds, not {options.rest:g}")
+    if options.length is not None:
+        parse_length(f"{options.length:g}s")  # within LENGTH_LIMITS
     low, high = BACKGROUND_LEVEL_LIMITS
     if not low <= options.background_level <= high:
         raise ValueError(f"background level must be between {low:g} and {high:g} LUFS, not {options.background_level:g}")
@@ -72,12 +75,13 @@ def check_options(options: Options) -> None:
 
 
 def _check_pick(name: str, value: str, low: float, high: float) -> None:
-    if value in PICKS:
+    if is_pick(value):
+        pick_position(value)  # a position past 100% is refused here
         return
     try:
         number = float(value)
     except ValueError:
-        raise ValueError(f"{name} must be low, mid, high or a number, not '{value}'") from None
+        raise ValueError(f"{name} must be low, mid, high, a position like 40% or a number, not '{value}'") from None
     if not low <= number <= high:
         raise ValueError(f"{name} must be between {low:g} and {high:g}, not {value}")
 
@@ -85,7 +89,7 @@ def _check_pick(name: str, value: str, low: float, high: float) -> None:
 def options_for(routine: Routine, **overrides: object) -> Options:
     """Options for this routine: its settings over the defaults, non-None overrides over both.
 
-    `breath` may be given as "IN:OUT" text, `cue_dir` as a path string; `brief=True` is short for
+    `breath` may be given as "IN:OUT" text, `length` as "15m" or "20:00", `cue_dir` as a path string; `brief=True` is short for
     talk="minimal" (an explicit talk wins). Raises ValueError for impossible values.
     """
     if overrides.pop("brief", None) and overrides.get("talk") is None:
@@ -111,4 +115,6 @@ def options_for(routine: Routine, **overrides: object) -> Options:
         values["breath"] = parse_breath_pace(values["breath"])  # type: ignore[arg-type]
     if isinstance(values.get("cue_dir"), str):
         values["cue_dir"] = Path(values["cue_dir"]).expanduser()  # type: ignore[arg-type]
+    if isinstance(values.get("length"), str):
+        values["length"] = parse_length(values["length"])  # type: ignore[arg-type]
     return replace(Options(), **values)  # type: ignore[arg-type]
