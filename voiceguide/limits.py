@@ -10,3 +10,11 @@ RATE_LIMITS = (60, 450)  # words per minute
 BREATH_PHASE_LIMITS = (0.5, 30.0)  # seconds per breath phase
 MAX_REST = 600.0  # seconds between exercises
 HOLD_SCALE_LIMITS = (0.1, 10.0)
+
+# Bounds on the work one input can cause: past these a file is not a routine or an
+# article but a mistake (or an attack), refused before it costs memory or time.
+MAX_INPUT_BYTES = 4 * 2**20  # a routine or article file; the longest real ones are a few KB
+MAX_YAML_VALUES = 100_000  # values in a routine once aliases are expanded ("billion laughs")
+MAX_SPOKEN_CHARS = 2_000  # one spoken text (about two minutes of speech); espeak crashes near 40,000
+MAX_SESSION_STEPS = 20_000  # steps said or held in a session, counting repeats and sides
+MAX_SESSION_HOURS = 24.0  # holds in a session as written, counting repeats and sides
