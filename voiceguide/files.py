@@ -12,6 +12,7 @@ input (/dev/zero, a FIFO, a huge file) can make a command read forever.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import stat
@@ -79,10 +80,8 @@ def sweep_stale(folder: Path) -> None:
     for name in names:
         match = _TEMP_NAME.match(name)
         if match and int(match[1]) != os.getpid() and not _alive(int(match[1])):
-            try:
+            with contextlib.suppress(OSError):  # another run got there first, or a read-only folder: harmless
                 (folder / name).unlink()
-            except OSError:  # another run got there first, or the folder is read-only: harmless
-                pass
 
 
 def _temp_prefix(target: Path, suffix: str) -> str:
