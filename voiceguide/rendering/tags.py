@@ -4,8 +4,9 @@ MP3 gets ID3v2.3 (the version every player reads) with CHAP frames and a CTOC;
 OGG and FLAC get Vorbis comments with the CHAPTERnnn convention; WAV gets a RIFF
 INFO list. An ID3 table of contents lists at most 255 entries, so a longer session's
 chapters are grouped under sub-tables of 255 each (the chapter spec's nesting); the
-Vorbis convention's three digits allow 999 chapters, checked before any work. mutagen does the ID3 and Vorbis work: chapter frames, UTF-16 in
-v2.3 and Ogg page rewriting are too fiddly to hand-write.
+Vorbis convention's three digits allow 999 chapters, checked before any work.
+mutagen does the ID3 and Vorbis work: chapter frames, UTF-16 in v2.3 and Ogg page
+rewriting are too fiddly to hand-write.
 """
 
 from __future__ import annotations
