@@ -7,13 +7,13 @@ flag keys as the user types. tests/test_commands.py keeps the two in step.
 
 from __future__ import annotations
 
-from voiceguide.limits import HOLD_SCALE_LIMITS, MAX_REST, RATE_LIMITS
+from voiceguide.limits import HOLD_SCALE_LIMITS, MAX_REST, MAX_SPOKEN_CHARS, RATE_LIMITS
 
 AMOUNT = r"^\s*\d+(\.\d+)?\s*((-|–|to)\s*\d+(\.\d+)?\s*)?"
 HOLD_PATTERN = AMOUNT + r"(s|sec|secs|seconds?|m|min|mins|minutes?|breaths?)?\s*$"
 COUNT_PATTERN = r"^\s*\d+\s*((-|–|to)\s*\d+\s*)?$"
 PICK = {"oneOf": [{"enum": ["low", "mid", "high"]}, {"type": "number", "exclusiveMinimum": 0}]}
-TEXT = {"type": "string", "minLength": 1}
+TEXT = {"type": "string", "minLength": 1, "maxLength": MAX_SPOKEN_CHARS}
 
 ROUTINE_SCHEMA: dict = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -52,7 +52,10 @@ ROUTINE_SCHEMA: dict = {
                     "name": TEXT,
                     "about": {**TEXT, "description": "spoken intro, dropped by --brief"},
                     "setup": {"oneOf": [TEXT, {"type": "array", "items": TEXT}]},
-                    "sides": {"type": "array", "items": TEXT, "uniqueItems": True},
+                    "sides": {
+                        "oneOf": [{"const": 2, "description": "both sides, right then left"}, TEXT,
+                                  {"type": "array", "items": TEXT, "uniqueItems": True}],
+                    },
                     "repeat": {
                         "oneOf": [
                             {"type": "integer", "minimum": 1, "maximum": 100},

@@ -31,13 +31,24 @@ def verify_render(path: Path, kind: str, seconds: float, target: Path, title: st
     lines = [line.strip() for line in encoder_log.splitlines() if line.strip()]
     if lines:  # ffmpeg runs at -loglevel error: anything it says is a failure, whatever its exit code
         raise RenderFailed(f"ffmpeg could not encode {target}: {lines[-1]}")
-    length = _wav_length(path, target) if kind == "wav" else _encoded_length(path, target)
+    if kind == "wav":
+        length, tail = _wav_length(path, target), None
+    else:  # ffprobe and the tail decode run side by side: each is mostly process start-up
+        tail_seconds = min(TAIL_SECONDS, seconds)
+        tail = _start([
+            _tool("ffmpeg"), "-nostdin", "-v", "error", "-sseof", f"-{tail_seconds:.3f}", "-i", str(path),
+            "-f", "s16le", "-ac", "1", "-ar", str(SAMPLE_RATE), "pipe:1",
+        ])  # fmt: skip
+        length = _encoded_length(path, target)
     if abs(length - seconds) > TOLERANCE:
+        if tail is not None:
+            tail.kill()
+            tail.communicate()
         raise RenderFailed(
             f"{target} was not replaced: the written file lasts {length:.1f} s, the session {seconds:.1f} s ({DISK_HINT})"
         )
-    if kind != "wav":
-        _check_tail(path, min(TAIL_SECONDS, seconds), target)
+    if tail is not None:
+        _check_tail(tail, tail_seconds, target)
     _check_title(path, kind, title, target)
 
 
@@ -46,6 +57,10 @@ def _tool(name: str) -> str:
     if found is None:
         raise VoiceguideError(f"checking the render needs {name}, part of ffmpeg: install it with 'sudo apt-get install ffmpeg'")
     return found
+
+
+def _start(command: list[str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
 def _run(command: list[str]) -> subprocess.CompletedProcess[bytes]:
@@ -62,15 +77,12 @@ def _encoded_length(path: Path, target: Path) -> float:
         raise RenderFailed(f"{target} was not replaced: the written file does not read back ({why})") from None
 
 
-def _check_tail(path: Path, seconds: float, target: Path) -> None:
-    """Decode the file's last seconds: headers can promise a length the data never reached."""
-    result = _run([
-        _tool("ffmpeg"), "-nostdin", "-v", "error", "-sseof", f"-{seconds:.3f}", "-i", str(path),
-        "-f", "s16le", "-ac", "1", "-ar", str(SAMPLE_RATE), "pipe:1",
-    ])  # fmt: skip
-    decoded = len(result.stdout) / 2 / SAMPLE_RATE
-    errors = result.stderr.decode(errors="replace").strip().splitlines()
-    if result.returncode != 0 or errors or decoded < seconds - TOLERANCE:
+def _check_tail(decoding: subprocess.Popen[bytes], seconds: float, target: Path) -> None:
+    """The file's last seconds decoded: headers can promise a length the data never reached."""
+    out, err = decoding.communicate()
+    decoded = len(out) / 2 / SAMPLE_RATE
+    errors = err.decode(errors="replace").strip().splitlines()
+    if decoding.returncode != 0 or errors or decoded < seconds - TOLERANCE:
         why = errors[-1] if errors else f"its last {seconds:g} s decode to {decoded:.2f} s"
         raise RenderFailed(f"{target} was not replaced: the written file is cut short ({why}; {DISK_HINT})")
 
