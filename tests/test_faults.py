@@ -418,3 +418,19 @@ def test_any_routine_text_is_accepted_or_one_printable_line(tmp_path, text):
 def test_check_exits_0_or_2_with_one_line_and_bounded_memory(tmp_path, text):
     result = cli("check", str(write(tmp_path, "r.yaml", text)), memory=MEMORY_CAP, timeout=60)
     assert result.returncode == 2 and one_printable_line(result.stderr)
+
+
+def test_render_of_the_longest_allowed_text_stays_under_the_memory_bound(tmp_path):
+    """A single 44,000-character text once took render near 2 GB; the longest allowed one must stay under 500 MB."""
+    sentence = "Breathe slowly and let your shoulders drop, feeling the weight of your arms. "
+    text = (sentence * (MAX_SPOKEN_CHARS // len(sentence) + 1))[: MAX_SPOKEN_CHARS - 1].strip()
+    routine = write(tmp_path, "long.yaml", f"title: Long\nexercises:\n  - name: A\n    steps:\n      - say: {text}\n")
+    command = [sys.executable, "-m", "voiceguide", "render", str(routine), "-o", str(tmp_path / "l.mp3")]
+    measure = (  # in a fresh parent, so the peak is this render's (ffmpeg's included), not an earlier test's
+        f"import resource, subprocess; r = subprocess.run({command!r}, capture_output=True);"
+        "print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    code, peak_kb = subprocess.run([sys.executable, "-c", measure], cwd=ROOT, capture_output=True, text=True,
+                                   timeout=600).stdout.split()  # fmt: skip
+    assert code == "0"
+    assert int(peak_kb) * 1024 < MEMORY_CAP
