@@ -67,7 +67,6 @@ FORMATS = {
 WAV_MAX_BYTES = 2**32 - 1 - 44 - 2**16  # RIFF sizes are 32-bit; room left for the header and INFO tags
 
 
-
 def format_for(path: Path) -> Format:
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
