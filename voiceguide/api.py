@@ -14,6 +14,7 @@ from voiceguide.phrases import Phrases
 from voiceguide.rendering.page import PAGE_MODES
 from voiceguide.rendering.pipeline import Progress, default_output, render_session, write_sound
 from voiceguide.routine import Routine, builtin_names, load_routine
+from voiceguide.session_size import check_session_size
 from voiceguide.speech.engine import Speech, installed_voices
 from voiceguide.speech.voices import UnknownVoice, VoiceInfo
 from voiceguide.timeline import Timeline
@@ -25,13 +26,15 @@ def resolve(routine: str | Path | Routine = DEFAULT_ROUTINE, **choices: object) 
     """The routine (a built-in name, a path or a Routine) and the options for it.
 
     `choices` are Options fields; None means "not given", so the routine's settings apply.
-    Checks the cue sounds the options use up front, so a bad --cue-dir fails before any work.
+    Checks the session's size and the cue sounds the options use up front, so a runaway
+    routine or a bad --cue-dir fails before any work.
     """
     loaded = routine if isinstance(routine, Routine) else load_routine(routine)
     try:
         options = options_for(loaded, **choices)
     except ValueError as exc:
         raise VoiceguideError(str(exc)) from None
+    check_session_size(loaded, options)
     session_cue_lengths(options)
     return loaded, options
 

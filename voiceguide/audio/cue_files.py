@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from voiceguide.options import Options
 
 MAX_CUE_SECONDS = 5.0  # a longer "cue" would hold up the session
+MIN_CUE_SECONDS = 0.02  # shorter is a click, not a cue, and too short to measure and level
 CUE_PACKAGE = "voiceguide.audio_cues"
 
 
@@ -48,6 +49,10 @@ def cue_length(path: Path, name: str) -> float:
         )
     if not complete or frames == 0:
         raise VoiceguideError(f"{path}: cue sound '{name}' is empty or cut short")
+    if frames / rate < MIN_CUE_SECONDS:
+        raise VoiceguideError(
+            f"{path}: cue sound '{name}' lasts {frames} samples; at least {MIN_CUE_SECONDS * 1000:g} ms, to be heard and leveled"
+        )
     if frames / rate > MAX_CUE_SECONDS:
         raise VoiceguideError(f"{path}: cue sound '{name}' lasts {frames / rate:.1f} s; at most {MAX_CUE_SECONDS:g} s")
     return frames / rate

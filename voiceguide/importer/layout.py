@@ -59,7 +59,7 @@ def clean_line(line: str) -> str:
 
 
 _HEADING = re.compile(
-    r"^(?:#{1,6}\s*)?(?:(?:exercise|stretch|pose|move|movement|part)\s+)?#?(\d{1,2})\s*(?:[.):]|\s-|\s–)\s*(\S.*)$",
+    r"^(?:#{1,6}\s*)?(?:(?:exercise|stretch|pose|move|movement|part)\s+)?#?(\d{1,3})\s*(?:[.):]|\s-|\s–)\s*(\S.*)$",
     re.I,
 )
 _STEP_MARK = re.compile(r"^(?:step\s+\d{1,2}\s*[.:)-]?|\d{1,2}\s*[.)]|[-*•–])\s+(?=\S)", re.I)
@@ -118,34 +118,64 @@ def parse_article(text: str) -> Article:
     return Article(title, preamble, sections)
 
 
+@dataclass(frozen=True)
+class _Run:
+    """A run of headings 1, 2, 3...: its last heading, the run before it, and its closed sections' score."""
+
+    heading: tuple[int, int, str]  # (line, number, name)
+    before: _Run | None
+    start: int  # line of its heading 1: ties go to the later run
+    instructed: int  # closed sections holding instructions
+    length: int
+
+    def headings(self) -> list[tuple[int, int, str]]:
+        out, run = [], self
+        while run is not None:
+            out.append(run.heading)
+            run = run.before
+        return out[::-1]
+
+
 def _pick_headings(lines: list[str], first: int) -> list[tuple[int, int, str]]:
     """The run of headings numbered 1, 2, 3... whose sections hold the most instructions.
 
     A numbered list of symptoms before the exercises, or numbered steps inside them, forms
-    its own run; the exercises are the run with the most sections that contain instructions.
+    its own run; the exercises are the run with the most sections that contain instructions
+    (then the most sections, then the later run). A run takes the first heading numbered one
+    more than its last. Runs waiting for the same number take the same headings from then
+    on, so when that heading comes only the best of them goes on: linear in the article.
     """
-    candidates = [(i, *h) for i in range(first, len(lines)) if (h := _heading(lines[i])) is not None]
-    best: list[tuple[int, int, str]] = []
-    best_score = (-1, -1)
-    for k, start in enumerate(candidates):
-        if start[1] != 1:
+    instructed = [0]  # prefix sums: how many lines before line i hold instructions
+    for line in lines:
+        instructed.append(instructed[-1] + _has_instructions(line))
+
+    def score(run: _Run, end: int) -> tuple[int, int, int]:
+        """The run's score with its last section ending at line `end`."""
+        return run.instructed + (instructed[end] > instructed[run.heading[0] + 1]), run.length, run.start
+
+    waiting: dict[int, list[_Run]] = {}  # next number -> the runs waiting for it
+    for i in range(first, len(lines)):
+        heading = _heading(lines[i])
+        if heading is None:
             continue
-        run = [start]
-        for cand in candidates[k + 1:]:
-            if cand[1] == run[-1][1] + 1:
-                run.append(cand)
-        ends = [c[0] for c in run[1:]] + [len(lines)]
-        score = (sum(_has_instructions(lines[c[0] + 1: end]) for c, end in zip(run, ends, strict=False)), len(run))
-        if score >= best_score:
-            best, best_score = run, score
-    return best
+        number, name = heading
+        group = waiting.pop(number, [])
+        if group:
+            best = max(group, key=lambda run: score(run, i))
+            taken: _Run | None = _Run((i, number, name), best, best.start, score(best, i)[0], best.length + 1)
+        else:
+            taken = _Run((i, number, name), None, i, 0, 1) if number == 1 else None
+        if taken is not None:
+            waiting.setdefault(number + 1, []).append(taken)
+    runs = [run for group in waiting.values() for run in group]
+    return max(runs, key=lambda run: score(run, len(lines))).headings() if runs else []
 
 
-def _has_instructions(lines: list[str]) -> bool:
-    text = " ".join(lines).lower()
-    return bool(re.search(r"\b(?:step \d|hold|repeat|breathe|inhale|exhale|seconds|minutes|times)\b", text)) or any(
-        (line.split() or [""])[0].lower().strip(",.") in IMPERATIVES for line in lines
-    )
+_INSTRUCTION_WORDS = re.compile(r"\b(?:step \d|hold|repeat|breathe|inhale|exhale|seconds|minutes|times)\b", re.I)
+
+
+def _has_instructions(line: str) -> bool:
+    return bool(_INSTRUCTION_WORDS.search(line)) or (line.split() or [""])[0].lower().strip(",.") in IMPERATIVES
 
 
 def _wrap_width(lines: list[str]) -> int | None:

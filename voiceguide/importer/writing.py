@@ -15,8 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from voiceguide.errors import RoutineError
-from voiceguide.files import write_atomic
+from voiceguide.files import read_input, write_atomic
 from voiceguide.importer.amounts import Amount
 from voiceguide.importer.reading import Draft, read_article
 from voiceguide.routine import parse_routine
@@ -117,15 +116,7 @@ def import_article(data: bytes | str, source: str = "<article>") -> str:
 def import_file(path: str | Path, output: str | Path | None = None) -> str:
     """Import the article at `path`; with `output`, also write the routine there atomically."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except IsADirectoryError:
-        raise RoutineError(str(path), None, "is a directory, not an article") from None
-    except FileNotFoundError:
-        raise RoutineError(str(path), None, "no such file") from None
-    except OSError as exc:
-        raise RoutineError(str(path), None, f"cannot read: {exc.strerror or exc}") from None
-    text = import_article(data, str(path))
+    text = import_article(read_input(path, "an article"), str(path))
     if output is not None:
         write_atomic(Path(output), text)
     return text

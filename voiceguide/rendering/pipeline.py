@@ -5,7 +5,8 @@ mixed chunk by chunk and piped into ffmpeg as raw float samples, so memory does
 not grow with the session and ffmpeg encodes on another core while we mix.
 WAV is written here, so it needs no ffmpeg. Every output goes to a temp file
 beside its target and is renamed into place only once complete: an error or
-Ctrl-C leaves no partial file and any existing file untouched.
+Ctrl-C leaves no partial file and any existing file untouched, and the file is
+verified (rendering.verify) before the rename.
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ from voiceguide.files import Staging, check_target
 from voiceguide.options import Options
 from voiceguide.rendering import captions
 from voiceguide.rendering.page import page_html
-from voiceguide.rendering.tags import tags_for, write_tags
+from voiceguide.rendering.tags import check_chapter_count, tags_for, write_tags
+from voiceguide.rendering.verify import verify_render
 from voiceguide.routine import Routine
 from voiceguide.speech.engine import Speech
 from voiceguide.timeline import Event, Timeline
@@ -52,14 +54,18 @@ class Format:
     codec: str | None  # ffmpeg's encoder; None for WAV, which we write ourselves
     bitrate: str | None  # default for lossy formats: plenty for one voice at 22050 Hz
     extra: tuple[str, ...] = ()
+    bitrates: tuple[int, int] | None = None  # kbps the encoder accepts for 22050 Hz mono
 
 
 FORMATS = {
-    ".mp3": Format("mp3", "libmp3lame", "64k", ("-id3v2_version", "0")),  # our ID3 tag replaces ffmpeg's
-    ".ogg": Format("ogg", "libvorbis", "64k"),
+    # MPEG-2 layer III at 22050 Hz stops at 160k (LAME quietly clamps higher asks);
+    # libvorbis refuses to set up below 16k or above 90k for 22050 Hz mono.
+    ".mp3": Format("mp3", "libmp3lame", "64k", ("-id3v2_version", "0"), (8, 160)),  # our ID3 tag replaces ffmpeg's
+    ".ogg": Format("ogg", "libvorbis", "64k", (), (16, 90)),
     ".flac": Format("flac", "flac", None, ("-sample_fmt", "s16")),
     ".wav": Format("wav", None, None),
 }
+WAV_MAX_BYTES = 2**32 - 1 - 44 - 2**16  # RIFF sizes are 32-bit; room left for the header and INFO tags
 
 
 def format_for(path: Path) -> Format:
@@ -73,14 +79,15 @@ def check_bitrate(fmt: Format, bitrate: str | None) -> str | None:
     """The bitrate to ask ffmpeg for ("64k"), or None for lossless formats."""
     if bitrate is None:
         return fmt.bitrate
-    if fmt.bitrate is None:
+    if fmt.bitrates is None:
         raise VoiceguideError(f"--bitrate applies to MP3 and OGG, not {fmt.kind.upper()}")
     match = re.fullmatch(r"(\d+)(k?)", bitrate.strip().lower())
     if not match:
         raise VoiceguideError(f"bitrate must be kilobits per second like 64k, not '{bitrate}'")
     kbps = int(match[1]) if match[2] else int(match[1]) / 1000
-    if not 8 <= kbps <= 320:
-        raise VoiceguideError(f"bitrate must be between 8k and 320k, not {bitrate}")
+    low, high = fmt.bitrates
+    if not low <= kbps <= high:
+        raise VoiceguideError(f"{fmt.kind.upper()} bitrate must be between {low}k and {high}k, not {bitrate}")
     return f"{kbps:g}k"
 
 
@@ -150,17 +157,24 @@ class _Compiling:
 class _WavSink:
     """16-bit mono WAV, written here: WAV needs no ffmpeg."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, target: Path) -> None:
+        self.target = target
+        self._written = 0
         self._wav = wave.open(str(path), "wb")  # noqa: SIM115 - open for the sink's life
         self._wav.setnchannels(1)
         self._wav.setsampwidth(2)
         self._wav.setframerate(SAMPLE_RATE)
 
     def write(self, chunk: np.ndarray) -> None:
+        self._written += chunk.size * 2
+        if self._written > WAV_MAX_BYTES:  # the header could not say how long it is
+            hours = WAV_MAX_BYTES / 2 / SAMPLE_RATE / 3600
+            raise VoiceguideError(f"cannot write {self.target}: a WAV file holds at most {hours:.0f} hours; render to .flac")
         self._wav.writeframesraw(to_int16(chunk).tobytes())
 
-    def finish(self) -> None:
+    def finish(self) -> str:
         self._wav.close()  # writes the final sizes into the header
+        return ""  # nothing to report: Python wrote it
 
     def abort(self) -> None:
         with contextlib.suppress(OSError):
@@ -214,11 +228,16 @@ class _FfmpegSink:
             raise self._failure()
         self._queue.put(np.clip(chunk, -1, 1).astype("<f4", copy=False))
 
-    def finish(self) -> None:
+    def finish(self) -> str:
+        """Wait for ffmpeg; return what it said (it can fail to write the file yet exit 0)."""
         self._queue.put(None)
         self._feeder.join()
         if self._process.wait() != 0 or self._broken.is_set():
             raise self._failure()
+        self._errors.seek(0)
+        log = self._errors.read().decode(errors="replace")
+        self._errors.close()
+        return log
 
     def abort(self) -> None:
         self._process.kill()
@@ -226,6 +245,7 @@ class _FfmpegSink:
         self._broken.set()
         self._queue.put(None)
         self._feeder.join()
+        self._errors.close()
 
     def _failure(self) -> VoiceguideError:
         code = self._process.wait()
@@ -248,13 +268,14 @@ def render_session(
     page "link" also writes the session page FILE.html playing the audio beside it, "embed" one holding it."""
     fmt = format_for(check_target(output))  # "-o somefolder" is a folder before it is a missing extension
     rate = check_bitrate(fmt, bitrate)
+    check_chapter_count(routine, fmt.kind)
     ffmpeg = find_ffmpeg(fmt) if fmt.codec else None
     staging = Staging()
     sink: _WavSink | _FfmpegSink | None = None
     compiling: _Compiling | None = None
     try:
         temp = staging.temp_for(output)
-        sink = _FfmpegSink(ffmpeg, fmt, rate, temp, output) if ffmpeg else _WavSink(temp)  # ffmpeg loads meanwhile
+        sink = _FfmpegSink(ffmpeg, fmt, rate, temp, output) if ffmpeg else _WavSink(temp, output)  # ffmpeg loads meanwhile
         extras = {}
         if captions_too:
             extras[".srt"] = staging.temp_for(output.with_suffix(".srt"))
@@ -273,10 +294,11 @@ def render_session(
             done += chunk.size
             if progress:
                 progress(done / SAMPLE_RATE, compiling.total)
-        sink.finish()
+        encoder_log = sink.finish()
         sink = None
         timeline = compiling.timeline()
         write_tags(temp, fmt.kind, tags_for(timeline, routine.description))
+        verify_render(temp, fmt.kind, timeline.total, output, timeline.title, encoder_log)
         texts = {".srt": captions.srt(timeline), ".vtt": captions.vtt(timeline), ".json": timeline.to_json() + "\n"}
         if page:
             texts[".html"] = page_html(timeline, output.name, fmt.kind, temp.read_bytes() if page == "embed" else None)
@@ -302,7 +324,7 @@ def write_sound(sound: np.ndarray, output: Path, *, bitrate: str | None = None) 
     sink: _WavSink | _FfmpegSink | None = None
     try:
         temp = staging.temp_for(output)
-        sink = _FfmpegSink(ffmpeg, fmt, rate, temp, output) if ffmpeg else _WavSink(temp)
+        sink = _FfmpegSink(ffmpeg, fmt, rate, temp, output) if ffmpeg else _WavSink(temp, output)
         sink.write(sound)
         sink.finish()
         sink = None

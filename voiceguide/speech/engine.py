@@ -17,6 +17,7 @@ import json
 import os
 import queue
 import shutil
+import subprocess
 import threading
 import wave
 from concurrent.futures import Future
@@ -33,6 +34,7 @@ CLIP_FORMAT = 5  # bump when the processing below changes what a cached clip hol
 SILENCE_THRESHOLD = 200  # |sample| below this counts as silence (of 32767)
 LEAD_KEEP = 0.01  # seconds of silence kept before the first sound
 TAIL_KEEP = 0.05  # and after the last
+ENGINE_MAX_CHARS = 20_000  # espeak's binding crashes (SIGSEGV) on texts near 40,000 characters
 SYNTH_TIMEOUT = 30.0  # seconds to wait for espeak's end-of-message event before asking it directly
 
 
@@ -65,10 +67,13 @@ class _Espeak:
     """
 
     def __init__(self) -> None:
-        if os.name == "posix" and shutil.which("espeak-ng") is None and shutil.which("espeak") is None:
-            raise SpeechUnavailable(
-                "espeak-ng is not installed: install it with 'sudo apt-get install espeak-ng' (or run scripts/setup.sh)"
-            )
+        if os.name == "posix":
+            binary = shutil.which("espeak-ng") or shutil.which("espeak")
+            if binary is None:
+                raise SpeechUnavailable(
+                    "espeak-ng is not installed: install it with 'sudo apt-get install espeak-ng' (or run scripts/setup.sh)"
+                )
+            _check_espeak_data(binary)
         try:
             import pyttsx3
             from pyttsx3.drivers import _espeak
@@ -124,6 +129,26 @@ class _Espeak:
         if not self._finished.wait(SYNTH_TIMEOUT):
             self._espeak.Synchronize()
         return np.frombuffer(b"".join(self._chunks), dtype="<i2")
+
+
+def _check_espeak_data(binary: str) -> None:
+    """Fail with one line if espeak cannot load its data files.
+
+    libespeak calls exit() when its phoneme data is missing or unreadable (a broken
+    install, a wrong ESPEAK_DATA_PATH), which would end our process mid-render with
+    espeak's own message. Its command-line program, on the same library and
+    environment, tells us first (~40 ms, only when a clip is not cached).
+    """
+    try:
+        probe = subprocess.run([binary, "-q", "x"], capture_output=True, stdin=subprocess.DEVNULL, timeout=SYNTH_TIMEOUT)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise SpeechUnavailable(f"the speech engine does not start ({exc})") from None
+    if probe.returncode != 0:
+        said = probe.stderr.decode(errors="replace").strip().splitlines()
+        raise SpeechUnavailable(
+            f"the speech engine cannot load its data ({said[-1].rstrip('.') if said else f'exit code {probe.returncode}'}): "
+            "check ESPEAK_DATA_PATH, or reinstall with 'sudo apt-get install --reinstall espeak-ng-data'"
+        )
 
 
 class _EngineWorker:
@@ -213,6 +238,8 @@ class Speech:
 
     def request(self, text: str) -> Future[Path]:
         """Start synthesizing text (unless cached) and return a future of its clip's path."""
+        if len(text) > ENGINE_MAX_CHARS:  # routines are checked far below this; the API is not
+            raise VoiceguideError(f"cannot speak a text of {len(text):,} characters; at most {ENGINE_MAX_CHARS:,}")
         with self._lock:
             future = self._pending.get(text)
             if future is None:
