@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from voiceguide.files import decode_text
+from voiceguide.importer.html import article_text, looks_like_html
 
 BlockKind = Literal["text", "step", "caption", "label"]
 
@@ -42,6 +43,8 @@ class Article:
 def decode(data: bytes | str, source: str) -> str:
     """Article bytes -> normalized text; binary or non-UTF-8 files are a RoutineError."""
     text = decode_text(data, source)
+    if looks_like_html(text):
+        text = article_text(text, source)
     for fancy, plain in (("’", "'"), ("‘", "'"), ("“", '"'), ("”", '"'), ("\t", " "), ("…", "...")):
         text = text.replace(fancy, plain)
     # Other control characters (form feeds, stray escapes) cannot be spoken or written in YAML.

@@ -1,0 +1,111 @@
+"""A saved web page -> the article's text, with its headings and lists kept as Markdown.
+
+readability-lxml finds the article (navigation, sidebars, footers and "related" blocks go);
+this module then writes what is left as Markdown-like text for the layout reader, leaving out
+page furniture readability keeps: figures and their captions, bylines, share and ad slots.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+from readability import Document
+
+from voiceguide.errors import RoutineError
+
+_SKIPPED_TAGS = frozenset(
+    ["script", "style", "noscript", "figure", "figcaption", "img", "picture", "svg", "iframe", "video", "audio",
+     "form", "button", "input", "select", "nav", "aside", "footer", "template"]
+)
+# Class or id words of page furniture inside an article (captions, credits, ads, sharing, promos).
+_FURNITURE = re.compile(
+    r"(?:^|[-_\s])(?:caption|credit|byline|author|meta|dateline|share|sharing|social|ad|ads|advert\w*|promo\w*"
+    r"|newsletter|subscribe|related|more-from|recommended|breadcrumbs?|slide-count|counter|sponsor\w*|comments?"
+    r"|cookie\w*|toc|table-of-contents|tags)(?:$|[-_\s])",
+    re.I,
+)
+_BLOCK_TAGS = frozenset(
+    ["p", "div", "section", "article", "main", "header", "blockquote", "pre", "table", "tr", "dl", "dt", "dd", "ul", "ol", "body"]
+)
+
+
+def looks_like_html(text: str) -> bool:
+    """A saved web page or an HTML fragment, rather than text or Markdown."""
+    head = text[:4000].lower()
+    return bool(re.search(r"<!doctype html|<html[\s>]|<body[\s>]", head)) or len(
+        re.findall(r"</(?:p|h[1-6]|li|div)>", head)
+    ) >= 3
+
+
+def article_text(html: str, source: str) -> str:
+    """The page's article as text: '# Heading' lines, '1. ' and '- ' list items, blank lines between paragraphs."""
+    try:
+        document = Document(html)
+        body = lxml.html.fromstring(document.summary(html_partial=True))
+        title = document.short_title().strip()
+    except Exception as exc:  # lxml and readability raise many kinds on broken pages
+        raise RoutineError(source, None, f"cannot read the web page: {exc}") from None
+    lines: list[str] = []
+    _walk(body, lines)
+    text = "\n".join(lines)
+    text = re.sub(r"\n{3,}", "\n\n", text).strip()
+    if not text:
+        raise RoutineError(source, None, "the web page has no article text")
+    if title and not re.match(r"#\s", text):
+        text = f"# {title}\n\n{text}"
+    return text + "\n"
+
+
+def _is_furniture(element) -> bool:
+    marks = f"{element.get('class', '')} {element.get('id', '')} {element.get('role', '')}"
+    return bool(_FURNITURE.search(marks))
+
+
+def _inline(element) -> str:
+    """An element's words on one line, furniture inside it left out."""
+    parts = [element.text or ""]
+    for child in element:
+        if isinstance(child.tag, str) and child.tag not in _SKIPPED_TAGS and not _is_furniture(child):
+            parts.append(" " + _inline(child) + " " if child.tag in ("br", "li", "p", "div") else _inline(child))
+        parts.append(child.tail or "")
+    return " ".join("".join(parts).split())
+
+
+def _walk(element, lines: list[str], list_kind: str | None = None) -> None:
+    tag = element.tag if isinstance(element.tag, str) else ""
+    if tag in _SKIPPED_TAGS or (tag and _is_furniture(element)):
+        return
+    if re.fullmatch(r"h[1-6]", tag):
+        text = _inline(element)
+        if text:
+            lines += ["", "#" * int(tag[1]) + " " + text, ""]
+        return
+    if tag == "li":
+        number = len([s for s in element.itersiblings(preceding=True) if s.tag == "li"]) + 1
+        marker = f"{number}." if list_kind == "ol" else "-"
+        nested = [c for c in element if c.tag in ("ul", "ol")]
+        for child in nested:
+            element.remove(child)
+        lines.append(f"{marker} {_inline(element)}")
+        for child in nested:
+            _walk(child, lines, child.tag)
+        return
+    if tag in ("ul", "ol"):
+        lines.append("")
+        for child in element:
+            _walk(child, lines, tag)
+        lines.append("")
+        return
+    has_blocks = any(isinstance(c.tag, str) and (c.tag in _BLOCK_TAGS or re.fullmatch(r"h[1-6]|li", c.tag)) for c in element)
+    if not has_blocks:
+        text = _inline(element)
+        if text:
+            lines += ["", text, ""]
+        return
+    if element.text and element.text.strip():
+        lines += ["", " ".join(element.text.split()), ""]
+    for child in element:
+        _walk(child, lines, list_kind)
+        if child.tail and child.tail.strip():
+            lines += ["", " ".join(child.tail.split()), ""]
