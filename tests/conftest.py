@@ -14,7 +14,7 @@ import pytest
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="voiceguide-test-cache-")
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT.parent / "shared" / "seed" / "lower-back-spasms.txt"  # beside the clone, as in CI
+SEED = ROOT / "tests" / "articles" / "lower-back-spasms.txt"  # the seed article, kept with the fixtures
 
 
 @pytest.fixture(scope="session")

@@ -46,7 +46,8 @@ def facts_of(path: Path) -> dict:
 
 def draft_routine(path: Path) -> dict:
     """The imported routine as plain YAML data (read without `check`, which the timing keys need)."""
-    return yaml.safe_load(routine_yaml(read_article(path.read_bytes(), path.name)))
+    # BaseLoader: every value as written ("4:7:8" is not YAML 1.1's sexagesimal 14828)
+    return yaml.load(routine_yaml(read_article(path.read_bytes(), path.name)), Loader=yaml.BaseLoader)
 
 
 def amount(value) -> tuple[float, float, str] | None:
@@ -134,7 +135,7 @@ def score(routine: dict, facts: dict) -> tuple[int, int, list[str]]:
 
 
 def uses_timing_keys(text: str) -> bool:
-    data = yaml.safe_load(text)
+    data = yaml.load(text, Loader=yaml.BaseLoader)
     exercises = data.get("exercises") or []
     breath = str((data.get("settings") or {}).get("breath", ""))
     return (

@@ -49,7 +49,12 @@ def _field(key: str, text: str, indent: int, comment: str | None = None, item: b
 
 
 def _amount_comment(amount: Amount) -> str | None:
-    return f'from "{amount.words()}"' if amount.inferred else None
+    said = f'from "{amount.words()}"' if amount.inferred and amount.phrase else None
+    return "; ".join(filter(None, [said, amount.note])) or None
+
+
+def _pattern(values: tuple[float, ...]) -> str:
+    return ":".join(f"{v:g}" for v in values)
 
 
 def _comment_block(title: str, texts: tuple[str, ...], indent: int) -> list[str]:
@@ -74,7 +79,7 @@ def routine_yaml(draft: Draft) -> str:
     if draft.description:
         out += _field("description", draft.description, 0)
     if draft.breath:
-        out += ["settings:", f"  breath: {draft.breath[0]:g}:{draft.breath[1]:g}" + _comment(draft.breath_from)]
+        out += ["settings:", f"  breath: {_pattern(draft.breath)}" + _comment(draft.breath_from)]
     out.append("exercises:")
     for exercise in draft.exercises:
         out += _field("name", exercise.name, 2, item=True)
@@ -90,9 +95,20 @@ def routine_yaml(draft: Draft) -> str:
             out.append(f"    sides: [{', '.join(exercise.sides)}]" + _comment(exercise.sides_from))
         if exercise.repeat is not None:
             out.append(f"    repeat: {exercise.repeat.value()}" + _comment(_amount_comment(exercise.repeat)))
+        if exercise.sets is not None:
+            out.append(f"    sets: {exercise.sets.value()}" + _comment(_amount_comment(exercise.sets)))
+        if exercise.rest_between_sets is not None:
+            rest = exercise.rest_between_sets
+            out.append(f"    rest_between_sets: {rest.value()}" + _comment(_amount_comment(rest) or f'from "{rest.words()}"'))
+        if exercise.breath is not None:
+            out.append(f"    breath: {_pattern(exercise.breath)}" + _comment(exercise.breath_from))
         out.append("    steps:")
         for step in exercise.steps:
-            if step.kind == "hold":
+            if step.kind == "breathe":
+                assert step.amount is not None
+                comments = "; ".join(filter(None, [_amount_comment(step.amount), step.comment]))
+                out.append(f"      - breathe: {step.amount.value()}" + _comment(comments))
+            elif step.kind == "hold":
                 assert step.amount is not None
                 comments = "; ".join(filter(None, [_amount_comment(step.amount), step.comment]))
                 out.append(f"      - hold: {step.amount.value()}" + _comment(comments))
@@ -101,6 +117,8 @@ def routine_yaml(draft: Draft) -> str:
             else:
                 comments = "; ".join(filter(None, [step.amount and _amount_comment(step.amount), step.comment]))
                 out += _field(step.kind, step.text, 6, comment=comments or None, item=True)
+    if draft.after:
+        out += _comment_block("Not spoken: the article's words after the exercises:", draft.after, 0)
     return "\n".join(line.replace("- : ", "- ") for line in out) + "\n"
 
 
