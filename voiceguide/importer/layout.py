@@ -146,6 +146,8 @@ def _looks_like_name(name: str) -> bool:
     words = name.split()
     if not words or len(words) > 9 or name.endswith(_TERMINAL) or not name[0].isalnum():
         return False
+    if find_duration(name) or find_reps(name):
+        return False  # "Hold for 10 seconds and relax" is a step
     lowered = [w.lower().strip(",") for w in words]
     return not (lowered[0] in IMPERATIVES and any(w in ("your", "the", "you", "a", "to", "one", "both") for w in lowered[1:]))
 
@@ -174,6 +176,8 @@ def _is_prose(line: str) -> bool:
 def _headings(raw: list[str], lines: list[str]) -> list[_Heading]:
     """Every line shaped like a heading, with its style."""
     found: list[_Heading] = []
+    # Where paragraphs are set apart by blank lines, so are headings; elsewhere a heading follows a full stop.
+    spaced = any(not line for line in lines[next((i for i, line in enumerate(lines) if line), 0):])
     for i, line in enumerate(lines):
         if not line:
             continue
@@ -204,7 +208,7 @@ def _headings(raw: list[str], lines: list[str]) -> list[_Heading]:
         elif lettered and _looks_like_name(_split_name(lettered.group(2))[0]):
             name, amount, body = _split_name(lettered.group(2))
             found.append(_Heading(i, "letter", name, ord(lettered.group(1)) - ord("A") + 1, amount, body, line))
-        elif _is_short_title(line) and after and _is_prose(after) and (not before or before.endswith(_TERMINAL)):
+        elif _is_short_title(line) and after and _is_prose(after) and (not before or (not spaced and before.endswith(_TERMINAL))):
             name, amount, body = _split_name(line)
             found.append(_Heading(i, "plain", name, None, amount, body, line))
     return found
@@ -504,10 +508,10 @@ def _labelled(blocks: list[Block]) -> list[Block]:
             continue
         if block.kind == "label":
             key = block.text.rstrip(":").strip()
+            out.append(block)  # the label line itself is kept as a comment
             if key.lower() in LABEL_ROLES:
                 role, label = LABEL_ROLES[key.lower()], key
             else:
-                out.append(block)
                 role = label = None
             continue
         parts = _split_labels(block.text)
