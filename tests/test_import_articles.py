@@ -15,9 +15,9 @@ import yaml
 
 from tests.conftest import ROOT
 from voiceguide import import_article, parse_routine
+from voiceguide.errors import RoutineError
 from voiceguide.importer.reading import read_article
 from voiceguide.importer.writing import routine_yaml
-from voiceguide.errors import RoutineError
 
 FIELD = ROOT / "tests" / "articles" / "field"
 ARTICLES = sorted(p for p in FIELD.iterdir() if not p.name.endswith(".facts.yaml"))

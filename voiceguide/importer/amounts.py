@@ -268,8 +268,18 @@ def _count(first: str, second: str | None, phrase: str) -> Amount | None:
     return amount if low >= 1 and low.is_integer() and high.is_integer() and amount.fits() else None
 
 
+# "3 x 10", "2 x 30 seconds": sets times repetitions, or sets of a hold (the hold stays in the text).
+_TIMES_SIGN = re.compile(r"\b(\d{1,2})\s*[x×]\s*(?=\d)(?:(\d{1,3})(?:\s*[-–]\s*(\d{1,3}))?\b(?!\s*(?:-\s*\d+\s*)?(?:seconds|second|secs|sec|s|minutes|minute|mins|min)\b)(?:\s*(?:reps|repetitions|times))?)?", re.I)
+
+
 def find_sets(text: str) -> tuple[int, int, Amount, Amount | None] | None:
-    """Sets, and the repetitions in each when said together: "3 sets of 8-12 reps", "Sets: 2", "2 sets"."""
+    """Sets, and the repetitions in each when said together: "3 sets of 8-12 reps", "Sets: 2", "2 sets", "3 x 10"."""
+    m = _TIMES_SIGN.search(text)
+    if m:
+        sets = _count(m.group(1), None, m.group(0).strip())
+        reps = _count(m.group(2), m.group(3), m.group(0).strip()) if m.group(2) else None
+        if sets is not None:
+            return m.start(), m.end(), sets, reps
     for m in _SETS.finditer(text):
         first, second = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
         sets = _count(first, second, m.group(0))

@@ -129,6 +129,9 @@ class _Heading:
 
 def _split_name(text: str) -> tuple[str, str | None, str | None]:
     """'Neck tilt – 30 secs' -> ('Neck tilt', '30 secs', None); 'Lying rest - breathe in' -> ('Lying rest', None, 'Breathe in')."""
+    bracket = re.match(r"^(.*?\w)\s*\(([^()]*)\)\s*$", text)  # "Cat-cow (1 minute)"
+    if bracket and (find_duration(bracket.group(2)) or find_reps(bracket.group(2)) or find_sets(bracket.group(2))):
+        return bracket.group(1).strip(), bracket.group(2).strip(), None
     match = _NAME_SPLIT.search(text)
     if not match or len(text[: match.start()].split()) > 7:
         return text.strip().rstrip(":").strip(), None, None
@@ -198,19 +201,19 @@ def _headings(raw: list[str], lines: list[str]) -> list[_Heading]:
         if style:
             if numbered:
                 number, name, amount, body = numbered
-                found.append(_Heading(i, style, name, number, amount, body, line))
+                found.append(_Heading(i, style, name, number, amount, body, content))
             elif not re.match(r"^step\s+\d", content, re.I):
                 name, amount, body = _split_name(content)
-                found.append(_Heading(i, style, name, None, amount, body, line))
+                found.append(_Heading(i, style, name, None, amount, body, content))
         elif numbered:
             number, name, amount, body = numbered
-            found.append(_Heading(i, "num", name, number, amount, body, line))
+            found.append(_Heading(i, "num", name, number, amount, body, content))
         elif lettered and _looks_like_name(_split_name(lettered.group(2))[0]):
             name, amount, body = _split_name(lettered.group(2))
-            found.append(_Heading(i, "letter", name, ord(lettered.group(1)) - ord("A") + 1, amount, body, line))
+            found.append(_Heading(i, "letter", name, ord(lettered.group(1)) - ord("A") + 1, amount, body, content))
         elif _is_short_title(line) and after and _is_prose(after) and (not before or (not spaced and before.endswith(_TERMINAL))):
             name, amount, body = _split_name(line)
-            found.append(_Heading(i, "plain", name, None, amount, body, line))
+            found.append(_Heading(i, "plain", name, None, amount, body, content))
     return found
 
 
@@ -270,7 +273,7 @@ def parse_article(text: str) -> Article:
 def _closing_after_inline(sections: list[Section], chosen: list[_Heading]) -> list[Section]:
     """'1. Lying rest - breathe in...': when every exercise is one line, paragraphs after the last are the page's close."""
     exercises = [(s, h) for s, h in zip(sections, chosen, strict=False) if s.exercise]
-    if len(exercises) < 2 or not all(h.body for _, h in exercises) or any(len(s.blocks) > 1 for s, _ in exercises[:-1]):
+    if len(exercises) < 2 or not all(h.body or h.amount for _, h in exercises) or any(len(s.blocks) > 1 for s, _ in exercises[:-1]):
         return sections
     last = exercises[-1][0]
     if len(last.blocks) <= 1:
@@ -469,14 +472,22 @@ def _blocks(lines: list[str], start: int, end: int, width: int | None, in_sectio
         kind, parts = None, []
 
     previous = ""
+    step_next = False  # after a "Step 3" heading line, the next paragraph is that step
     for i in range(start, end):
         line = lines[i].lstrip("#").strip() if lines[i].startswith("#") else lines[i]
         if not line:
             flush()
             previous = ""
             continue
+        if in_section and re.fullmatch(r"step\s+\d{1,2}\s*[.:)-]?", line, re.I):
+            flush()
+            step_next, previous = True, ""
+            continue
         mark = _STEP_MARK.match(line)
-        if mark and in_section:
+        if step_next and not mark:
+            flush()
+            kind, parts, step_next = "step", [line], False
+        elif mark and in_section:
             flush()
             kind, parts = "step", [line[mark.end():]]
         elif _is_label(line):

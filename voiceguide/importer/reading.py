@@ -146,7 +146,7 @@ _EVERY_EXERCISE = re.compile(
 )
 _FREQUENCY = re.compile(
     r"\b(?:every|each)\s+(?:day|morning|evening|night|week|(?:\w+\s+)?hours?)\b|\b(?:times|twice|once)\s+(?:a|per|each)\s+(?:day|week)\b"
-    r"|\bdaily\b|\ba (?:few|couple of) (?:times|evenings|mornings|days) a week\b|\bregularly\b",
+    r"|\b(?:after|before) (?:every|each|a|your) (?:run|workout|session|game|ride|match|swim|walk)\b|\bdaily\b|\ba (?:few|couple of) (?:times|evenings|mornings|days) a week\b|\bregularly\b",
     re.I,
 )
 
@@ -216,6 +216,7 @@ _SIDE_ADVERB = re.compile(
 _SIDE_SWITCH = re.compile(
     r"\b(?:the|your)\s+(?:opposite|other)\s+(?:side|leg|arm|foot|hand|knee|hip|shoulder|direction|way)\b"
     r"|\b(?:switch|swap|change|alternate)\s+(?:the\s+)?(?:sides|legs|arms|feet|hands|direction)\b"
+    r"|^\s*(?:and\s+)?(?:then\s+)?(?:switch|swap|change)(?:\s+over)?\s*[.!]?\s*$"
     r"|\b(?:repeat|do the same|the same)\b.*?\b(?:on|with|using)\s+(?:your|the)\s+(?:left|right|good|other|opposite|uninjured|healthy|unaffected)\s+(?:side|leg|arm|hand|foot|knee)\b",
     re.I,
 )
@@ -230,7 +231,7 @@ _ONE_LIMB = re.compile(
 _DIRECTIONS = (("clockwise", "anticlockwise"), ("clockwise", "counterclockwise"), ("clockwise", "counter-clockwise"),
                ("forward", "backward"), ("forwards", "backwards"))
 _ADVERBS = frozenset(["slowly", "gently", "now", "then", "next", "first", "finally", "carefully", "simply", "just", "also", "again", "lastly", "softly", "and"])
-_SUBORDINATE = re.compile(r"^(?:if|when|as|while|once|after|before|with|keeping|using|to|from|in|on)\b[^,]*,\s*", re.I)
+_SUBORDINATE = re.compile(r"^(?:if|when|as|while|once|after|before|with|keeping|using|to|from|in|on|\w+ing)\b[^,]*,\s*", re.I)
 _POSITION = re.compile(
     r"\b(?:start|begin)\b|\bstarting position\b|\b(?:lie|lying)\s+(?:down|on|flat|face)|\bon all fours\b"
     r"|\b(?:sit|sitting)\s+(?:tall|up straight|comfortably|upright|on|in|cross-legged|with)\b"

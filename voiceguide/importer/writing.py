@@ -10,6 +10,7 @@ Vague amounts ("a few minutes") get the defaults documented in voiceguide.amount
 from __future__ import annotations
 
 import json
+import sys
 import textwrap
 from pathlib import Path
 
@@ -123,27 +124,39 @@ def routine_yaml(draft: Draft) -> str:
 
 
 def import_article(data: bytes | str, source: str = "<article>") -> str:
-    """An exercise article -> routine YAML that `voiceguide check` accepts.
+    """An exercise article (text, Markdown or a saved web page) -> routine YAML that `voiceguide check` accepts.
 
     Raises RoutineError ("FILE: what is wrong") for a file that is not text or holds no exercises.
     """
-    text = routine_yaml(read_article(data, source))
+    return import_report(data, source)[0]
+
+
+def import_report(data: bytes | str, source: str = "<article>") -> tuple[str, str]:
+    """The routine YAML and a one-line account of what was found ('5 exercises, 2 two-sided, ...')."""
+    draft = read_article(data, source)
+    text = routine_yaml(draft)
     parse_routine(text, f"{source} (imported)")  # the importer's own output must be a valid routine
-    return text
+    return text, draft.summary()
 
 
-def import_file(path: str | Path, output: str | Path | None = None) -> str:
-    """Import the article at `path`; with `output`, also write the routine there atomically."""
+def read_source(path: str | Path) -> tuple[bytes, str]:
+    """An article's bytes and the name to report it by; '-' reads standard input."""
+    if str(path) == "-":
+        return sys.stdin.buffer.read(), "<stdin>"
     path = Path(path)
     try:
-        data = path.read_bytes()
+        return path.read_bytes(), str(path)
     except IsADirectoryError:
         raise RoutineError(str(path), None, "is a directory, not an article") from None
     except FileNotFoundError:
         raise RoutineError(str(path), None, "no such file") from None
     except OSError as exc:
         raise RoutineError(str(path), None, f"cannot read: {exc.strerror or exc}") from None
-    text = import_article(data, str(path))
+
+
+def import_file(path: str | Path, output: str | Path | None = None) -> str:
+    """Import the article at `path` ('-': standard input); with `output`, also write the routine there atomically."""
+    text, _ = import_report(*read_source(path))
     if output is not None:
         write_atomic(Path(output), text)
     return text
