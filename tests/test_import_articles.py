@@ -8,6 +8,8 @@ Every fact the import gets right scores a point; the whole set must score at lea
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,7 @@ import yaml
 from tests.conftest import ROOT
 from voiceguide import import_article, parse_routine
 from voiceguide.errors import RoutineError
+from voiceguide.importer.amounts import find_rest_between_sets, find_sets
 from voiceguide.importer.reading import read_article
 from voiceguide.importer.writing import routine_yaml
 
@@ -172,3 +175,126 @@ def test_the_articles_score_at_least_ninety_percent(capsys):
     with capsys.disabled():
         print("\n" + "\n".join(report) + f"\nscore: {right}/{total} = {right / total:.0%}")
     assert right / total >= TARGET, "\n".join(report)
+
+
+# --- what the import does with the parts of a real page -------------------------------
+
+
+def draft_of(article: str | bytes, name: str = "article.txt"):
+    return read_article(article, name)
+
+
+def spoken_texts(draft) -> list[str]:
+    out = [draft.title, draft.description or ""]
+    for exercise in draft.exercises:
+        out += [exercise.name, exercise.about or "", *exercise.setup, *(s.text for s in exercise.steps)]
+    return out
+
+
+def test_a_web_page_piped_on_stdin_imports_with_a_one_line_report():
+    page = (FIELD / "hospital-back.html").read_bytes()
+    result = subprocess.run([sys.executable, "-m", "voiceguide", "import", "-"], input=page, capture_output=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 0, result.stderr
+    routine = parse_routine(result.stdout, "stdin")
+    assert [e.name for e in routine.exercises] == ["Knee rolls", "Bottom to heels stretch", "Pelvic tilt", "Lying knee to chest"]
+    assert result.stderr.decode().splitlines() == [
+        "standard input: 4 exercises, 2 two-sided, 4 holds, 0 breath patterns; 4 lines kept as comments"
+    ]
+
+
+@pytest.mark.parametrize("name", [p.name for p in ARTICLES if p.suffix == ".html"])
+def test_navigation_footers_ads_and_captions_of_a_web_page_are_gone(name):
+    text = routine_yaml(draft_of((FIELD / name).read_bytes(), name))
+    for furniture in ("Privacy", "Related", "Advertisement", "slide 1 of 5", "Getty", "Subscribe", "Book an appointment",
+                      "cookies", "Share", "Skip to main content", "Our services", "rights reserved"):
+        assert furniture not in text, furniture
+
+
+def test_a_page_without_a_heading_is_titled_from_its_title_tag():
+    page = ("<html><head><title>Wrist stretches | Clinic</title></head><body><nav>Home Shop</nav><article>"
+            "<p>Three easy stretches for sore wrists after a long day of typing.</p>"
+            "<h2>1. Prayer stretch</h2><p>Press your palms together in front of your chest. Hold for 20 seconds.</p>"
+            "<h2>2. Fist to fan</h2><p>Make a fist, then spread your fingers wide. Repeat 10 times.</p>"
+            "</article><footer>Contact us</footer></body></html>")
+    draft = draft_of(page, "wrists.html")
+    assert draft.title == "Wrist stretches"
+    assert [e.name for e in draft.exercises] == ["Prayer stretch", "Fist to fan"]
+    assert "Home Shop" not in routine_yaml(draft) and "Contact us" not in routine_yaml(draft)
+
+
+def test_labels_become_structure_or_comments_never_speech():
+    plank = draft_of((FIELD / "plank-workout.txt").read_bytes())
+    said = " ".join(spoken_texts(plank))
+    assert not re.search(r"\b(?:Targets|How to|Reps|Trainer's tip)\s*:", said)
+    forearm = plank.exercises[0]
+    assert "Targets: abs, shoulders, glutes" in forearm.unspoken
+    assert forearm.steps[0].text.startswith("Rest on your forearms")
+    chiro = draft_of((FIELD / "chiro-lower-back.md").read_bytes())
+    tilt = chiro.exercises[0]
+    assert tilt.about == "Wakes up the deep core muscles that support your lumbar spine."
+    assert tilt.setup == ("Lie on your back with your knees bent and your feet flat on the floor.",)
+    assert "Tip: Keep your head and shoulders relaxed on the floor." in chiro.exercises[1].unspoken
+
+
+def test_taking_an_amount_out_leaves_a_sentence():
+    article = ("Core basics\n\n1. Dead bug\nLie on your back and bring both legs into a bent-knee position. "
+               "Lower one heel to the floor and work your way up to 10 repetitions.\n\n"
+               "2. Wall slide\nStand with your back to a wall. Hold for 5 seconds then glide your arms up the wall.\n")
+    draft = draft_of(article)
+    said = spoken_texts(draft)
+    assert "Lie on your back and bring both legs into a bent-knee position." in said
+    assert any("work your way up to 10 repetitions" in s for s in said)  # kept whole; the count is also structure
+    assert draft.exercises[0].repeat is not None and draft.exercises[0].repeat.high == 10
+    assert not draft.exercises[0].sides  # "both legs" is not "each leg"
+    slide = [(s.kind, s.text) for s in draft.exercises[1].steps]
+    assert slide == [("hold", ""), ("say", "Glide your arms up the wall.")]
+
+
+def test_an_amount_stated_once_for_the_page_applies_to_each_exercise_and_says_so():
+    text = routine_yaml(draft_of((FIELD / "knee-replacement.txt").read_bytes(), "knee.txt"))
+    repeats = [line.strip() for line in text.splitlines() if line.strip().startswith("repeat:")]
+    assert len(repeats) == 4
+    assert all(r.startswith("repeat: 10  # from \"Do each exercise 10 times") and "said once for every exercise" in r for r in repeats)
+
+
+def test_closing_advice_is_description_not_a_hold():
+    draft = draft_of((FIELD / "desk-stretches.md").read_bytes())
+    assert "3 stretches every 3 hours for 3 minutes each" in (draft.description or "")
+    assert all(s.amount.high < 180 for e in draft.exercises for s in e.steps if s.kind == "hold")
+
+
+def test_one_side_named_for_the_second_pass_makes_two_sides():
+    article = ("Lower back\n\n1. Knee drop\nLie on your back with your hands on both knees. Let both knees fall to the right. "
+               "Hold for 15 seconds. Repeat on your left side.\n\n2. Hug\nLie on your back and hug both knees to your chest. "
+               "Hold for 20 seconds.\n")
+    drop, hug = draft_of(article).exercises
+    assert drop.sides == ("right", "left") and "Repeat on your left side" in (drop.sides_from or "")
+    assert hug.sides == ()
+
+
+def test_a_one_technique_page_is_one_exercise_of_its_steps():
+    article = ("How to Do Box Breathing\n\nBox breathing calms you down in about a minute.\n\n"
+               "1. Breathe out all the air in your lungs.\n2. Breathe in through your nose for a count of four.\n"
+               "3. Hold your breath for a count of four.\n4. Breathe out through your mouth for a count of four.\n"
+               "5. Hold again for a count of four.\n6. Repeat the cycle for 4 rounds.\n")
+    draft = draft_of(article)
+    (box,) = draft.exercises
+    assert box.name == "Box Breathing" and box.breath == (4, 4, 4, 4)
+    assert [s for s in box.steps if s.kind == "breathe"][0].amount.value() == "4"
+
+
+@pytest.mark.parametrize("phrase, sets, reps", [
+    ("Do 3 sets of 8-12 reps.", "3", "8-12"), ("2 sets of 10", "2", "10"), ("Sets: 3", "3", None),
+    ("3 x 10", "3", "10"), ("Complete 3 sets of each move", "3", None),
+])
+def test_sets(phrase, sets, reps):
+    found = find_sets(phrase)
+    assert found is not None and found[2].value() == sets
+    assert (found[3].value() if found[3] else None) == reps
+
+
+def test_rest_between_sets_is_not_a_hold():
+    found = find_rest_between_sets("Complete 3 sets, resting 60 seconds between sets.")
+    assert found is not None and found[2].value() == "60 seconds"
+    plank = draft_of((FIELD / "plank-workout.txt").read_bytes())
+    assert all(e.rest_between_sets is not None and e.rest_between_sets.value() == "60 seconds" for e in plank.exercises)

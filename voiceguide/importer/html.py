@@ -43,7 +43,7 @@ def article_text(html: str, source: str) -> str:
     try:
         document = Document(html)
         body = lxml.html.fromstring(document.summary(html_partial=True))
-        title = document.short_title().strip()
+        title = re.split(r"\s+[|–—-]\s+", document.short_title().strip())[0]  # "Title | Site name"
     except Exception as exc:  # lxml and readability raise many kinds on broken pages
         raise RoutineError(source, None, f"cannot read the web page: {exc}") from None
     lines: list[str] = []
