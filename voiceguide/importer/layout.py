@@ -138,11 +138,18 @@ def _split_name(text: str) -> tuple[str, str | None, str | None]:
     name, rest = text[: match.start()].strip(), text[match.end():].strip()
     if not rest:
         return name, None, None
-    if len(rest.split()) <= 6 and (find_duration(rest) or find_reps(rest) or find_sets(rest) or re.match(r"^\d", rest)):
+    if len(rest.split()) <= 6 and _starts_with_amount(rest):
         return name, rest, None
     if _looks_like_name(name):
         return name, None, rest[0].upper() + rest[1:]
     return text.strip(), None, None
+
+
+def _starts_with_amount(text: str) -> bool:
+    """'30 secs', '10 reps each side', '2 x 30 seconds', 'hold for one minute' - not 'roll your shoulders 10 times'."""
+    text = re.sub(r"^(?:hold|holding|rest|do|for)\s+(?:for\s+)?", "", text.strip(), flags=re.I)
+    found = [f for f in (find_duration(text), find_reps(text), find_sets(text)) if f]
+    return bool(re.match(r"^\d", text)) or any(f[0] == 0 for f in found)
 
 
 def _looks_like_name(name: str) -> bool:
@@ -211,10 +218,24 @@ def _headings(raw: list[str], lines: list[str]) -> list[_Heading]:
         elif lettered and _looks_like_name(_split_name(lettered.group(2))[0]):
             name, amount, body = _split_name(lettered.group(2))
             found.append(_Heading(i, "letter", name, ord(lettered.group(1)) - ord("A") + 1, amount, body, content))
+        elif (item := _list_item(line)) is not None:
+            found.append(_Heading(i, "item", *item, content))
         elif _is_short_title(line) and after and _is_prose(after) and (not before or (not spaced and before.endswith(_TERMINAL))):
             name, amount, body = _split_name(line)
             found.append(_Heading(i, "plain", name, None, amount, body, content))
     return found
+
+
+def _list_item(line: str) -> tuple[str, None, str | None, str | None] | None:
+    """'- Knee rolls: lie on your back...' or '* Neck tilt – 30 secs': a list of named exercises."""
+    mark = re.match(r"^[-*•–]\s+(?=\S)", line)
+    if not mark:
+        return None
+    text = line[mark.end():]
+    name, amount, body = _split_name(text)
+    if name == text.strip() or name.lower() in LABEL_ROLES or not (amount or body):
+        return None
+    return name, None, amount, body
 
 
 def _instructions(lines: list[str]) -> int:
@@ -260,7 +281,7 @@ def parse_article(text: str) -> Article:
         assert heading is not None
         body_lines = lines[index + 1: end]
         body = ([Block("text", heading.body)] if heading.body else []) + list(_blocks(lines, index + 1, end, width, in_section=True))
-        is_exercise = heading in chosen and heading.style != "other" and not NOT_EXERCISES.match(heading.name) and (
+        is_exercise = not NOT_EXERCISES.match(heading.name) and heading.name.lower() not in LABEL_ROLES and (
             _instructions(body_lines + ([heading.body] if heading.body else [])) > 0 or heading.amount is not None
         )
         sections.append(Section(heading.name, tuple(body), is_exercise, heading.amount, heading.raw))
@@ -307,6 +328,7 @@ def _choose(headings: list[_Heading], lines: list[str], start: int) -> list[_Hea
             body = lines[heading.index + 1: end] + ([heading.body] if heading.body else [])
             if not NOT_EXERCISES.match(heading.name) and (_instructions(body) > 0 or heading.amount):
                 score += 1
+        # Ties: numbered, lettered, bold or plain headings over Markdown levels; of those, the first level seen.
         rank = (score, -list(styles).index(style) if style.startswith("md") else 1)
         if rank > best_score:
             best, best_score = run_ends, rank

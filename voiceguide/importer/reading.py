@@ -114,13 +114,13 @@ def read_article(data: bytes | str, source: str = "<article>") -> Draft:
         exercises.append(exercise)
         outro += tail
     after: list[str] = []
-    for section in article.sections[last + 1:]:
+    for section in article.sections[last + 1:]:  # tips, sources, the page's close
+        after += [section.heading] if section.heading else []
         for block in section.blocks:
             if block.kind == "text" and (_OUTRO.search(block.text) or _FREQUENCY.search(block.text)):
-                outro.append(block.text)
+                outro.append(block.text)  # "Do this routine every morning": the routine's description
             else:
-                after.append(block.text if block.kind != "label" else block.text)
-        after.insert(len(after) - len(section.blocks) if section.blocks else len(after), section.heading)
+                after.append(block.text)
     description, unspoken = _introduction(tuple(intro))
     if outro:
         description = " ".join(filter(None, [description, *outro]))
@@ -145,7 +145,7 @@ _EVERY_EXERCISE = re.compile(
     re.I,
 )
 _FREQUENCY = re.compile(
-    r"\b(?:every|each)\s+(?:day|morning|evening|night|week|(?:\w+\s+)?hours?)\b|\b(?:times|twice|once)\s+(?:a|per|each)\s+(?:day|week)\b"
+    r"\b(?:every|each)\s+(?:day|morning|evening|night|week|(?:\w+\s+){0,2}hours?)\b|\b(?:times|twice|once)\s+(?:a|per|each)\s+(?:day|week)\b"
     r"|\b(?:after|before) (?:every|each|a|your) (?:run|workout|session|game|ride|match|swim|walk)\b|\bdaily\b|\ba (?:few|couple of) (?:times|evenings|mornings|days) a week\b|\bregularly\b",
     re.I,
 )
@@ -192,9 +192,9 @@ def _introduction(preamble: tuple[Block, ...]) -> tuple[str | None, tuple[str, .
     description = None
     unspoken = []
     for block in preamble:
-        if description is None and block.kind == "text" and block.role is None and not block.text.endswith(("?", ":")) and (
-            len(block.text.split()) >= 6
-        ):
+        if description is None and block.kind == "text" and block.role is None and (
+            block.text.endswith((".", "!")) or len(block.text.split()) >= 8
+        ):  # a sentence, not a byline or "Patient information"
             description = block.text
         else:
             unspoken.append(f"{block.label}: {block.text}" if block.label else block.text)
