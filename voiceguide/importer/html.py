@@ -20,9 +20,8 @@ _SKIPPED_TAGS = frozenset(
 )
 # Class or id words of page furniture inside an article (captions, credits, ads, sharing, promos).
 _FURNITURE = re.compile(
-    r"(?:^|[-_\s])(?:caption|credit|byline|author|meta|dateline|share|sharing|social|ad|ads|advert\w*|promo\w*"
-    r"|newsletter|subscribe|related|more-from|recommended|breadcrumbs?|slide-count|counter|sponsor\w*|comments?"
-    r"|cookie\w*|toc|table-of-contents|tags)(?:$|[-_\s])",
+    r"share|social|comment|related|newsletter|subscri|promo|advert|sponsor|breadcrumb|cookie|caption|byline|more-from"
+    r"|recommend|slide-count|(?:^|[-_\s])(?:ad|ads|meta|dateline|credit|author|counter|toc|tags|table-of-contents)(?:$|[-_\s])",
     re.I,
 )
 _BLOCK_TAGS = frozenset(
@@ -41,7 +40,7 @@ def looks_like_html(text: str) -> bool:
 def article_text(html: str, source: str) -> str:
     """The page's article as text: '# Heading' lines, '1. ' and '- ' list items, blank lines between paragraphs."""
     try:
-        document = Document(html)
+        document = Document(_without_furniture(html))
         body = lxml.html.fromstring(document.summary(html_partial=True))
         title = re.split(r"\s+[|–—-]\s+", document.short_title().strip())[0]  # "Title | Site name"
     except Exception as exc:  # lxml and readability raise many kinds on broken pages
@@ -55,6 +54,22 @@ def article_text(html: str, source: str) -> str:
     if title and not re.match(r"#\s", text):
         text = f"# {title}\n\n{text}"
     return text + "\n"
+
+
+def _without_furniture(html: str) -> str:
+    """The page with navigation, figures, share bars, comments and the like cut out before readability reads it.
+
+    An element holding most of the page's words is never furniture, whatever its class says
+    ("has-comments" on the body of a blog post).
+    """
+    root = lxml.html.fromstring(re.sub(r"^\s*<\?xml[^>]*>", "", html))  # lxml refuses a str that declares its encoding
+    total = len(root.text_content())
+    for element in list(root.iter()):
+        if not isinstance(element.tag, str) or element.getparent() is None or element.tag in ("html", "body", "main", "article"):
+            continue
+        if (element.tag in _SKIPPED_TAGS or _is_furniture(element)) and len(element.text_content()) < 0.3 * total:
+            element.drop_tree()
+    return lxml.html.tostring(root, encoding="unicode")
 
 
 def _is_furniture(element) -> bool:
