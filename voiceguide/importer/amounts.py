@@ -186,7 +186,7 @@ def _duration(kind: str, m: re.Match[str]) -> Amount | None:
 
 _REPS = re.compile(
     rf"{_QUALIFIER}\b(?:\b({NUM})(?:{_TO}({NUM}))?\s+(?:more\s+)?(?:times|reps|repetitions|rounds|cycles)\b|(twice))"
-    rf"(?!\s+(?:a|per|each)\s+(?:day|week|morning|evening))",
+    rf"(?!\s+(?:(?:a|per|each|every)\s+(?:day|week|morning|evening|night)|daily|weekly|nightly)\b)",
     re.I,
 )
 

@@ -187,7 +187,8 @@ def _headings(raw: list[str], lines: list[str]) -> list[_Heading]:
     """Every line shaped like a heading, with its style."""
     found: list[_Heading] = []
     # Where paragraphs are set apart by blank lines, so are headings; elsewhere a heading follows a full stop.
-    spaced = any(not line for line in lines[next((i for i, line in enumerate(lines) if line), 0):])
+    filled = [i for i, line in enumerate(lines) if line]
+    spaced = bool(filled) and any(not line for line in lines[filled[0]: filled[-1]])
     for i, line in enumerate(lines):
         if not line:
             continue

@@ -441,6 +441,9 @@ def _sides(texts: list[str], shape: _Shape) -> tuple[tuple[str, ...], str | None
     return DEFAULT_SIDES, f'from "{phrases}"; the article does not say which side comes first'
 
 
+_LIMBS = r"(?:leg|arm|hand|foot|knee|hip|shoulder|elbow|ankle|wrist|ear|side)s?"
+
+
 def _with_side(sentence: str, sides: tuple[str, ...]) -> str:
     """Write the first side's word as {side}, and the second side's words as 'the other side'.
 
@@ -450,6 +453,7 @@ def _with_side(sentence: str, sides: tuple[str, ...]) -> str:
     sentence = _ONE_LIMB.sub(lambda m: f"{m.group(1)} your {{side}} {m.group(2)}", sentence)
     sentence = re.sub(rf"\b(to|towards|toward) the {second}\b(?! side)", r"\1 the other side", sentence, flags=re.I)
     sentence = re.sub(rf"\b(your|the) {second}\b", r"\1 other", sentence, flags=re.I)
+    sentence = re.sub(rf"\b{second}\s+({_LIMBS})\b", r"the other \1", sentence, flags=re.I)  # "right arm and left leg"
     word = _SIDE_WORD if first in ("left", "right") else re.compile(rf"(?<![-\w])({first}|{second})\b", re.I)
     return word.sub(lambda m: "{side}" if m.group(1).lower() == first else "the other way", sentence)
 
