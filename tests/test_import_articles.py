@@ -298,3 +298,28 @@ def test_rest_between_sets_is_not_a_hold():
     assert found is not None and found[2].value() == "60 seconds"
     plank = draft_of((FIELD / "plank-workout.txt").read_bytes())
     assert all(e.rest_between_sets is not None and e.rest_between_sets.value() == "60 seconds" for e in plank.exercises)
+
+
+TWO = ("Tilt your head towards your shoulder. Hold for 10 seconds.", "Pull your chin straight back. Repeat 5 times.")
+
+
+@pytest.mark.parametrize("article", [
+    "Neck care\n\n# Neck tilt\n\n{0}\n\n# Chin tuck\n\n{1}\n",  # Markdown headings
+    "Neck care\n=========\n\nNeck tilt\n---------\n{0}\n\nChin tuck\n---------\n{1}\n",  # underlined
+    "Neck care\n\n**Neck tilt**\n\n{0}\n\n**Chin tuck**\n\n{1}\n",  # bold lines
+    "Neck care\n\nExercise 1- Neck tilt\n{0}\n\nExercise 2 – Chin tuck\n{1}\n",  # "Exercise N" with any dash
+    "Neck care\n\nA) Neck tilt\n{0}\n\nB) Chin tuck\n{1}\n",  # lettered
+    "Neck care\n\nNeck tilt\n{0}\n\nChin tuck\n{1}\n",  # plain short lines followed by prose
+    "NECK CARE\nDo these slowly.\nNeck tilt\n{0}\nChin tuck\n{1}\n",  # plain, no blank lines at all
+    "Neck care\n\n- **Neck tilt**: {0}\n- **Chin tuck**: {1}\n",  # a list of named exercises
+    "Neck care\n\n1. Neck tilt - {0}\n2. Chin tuck - {1}\n",  # numbered name, then its sentence
+    "Neck care\n\n## Warm-up\n\n### Neck tilt\n{0}\n\n## Main\n\n### Chin tuck\n{1}\n",  # grouped under higher headings
+    "# Neck care\n\n## Neck tilt\n\n### How to do it\n{0}\n\n### Tips\nGo gently.\n\n## Chin tuck\n\n### How to do it\n{1}\n",
+], ids=["markdown", "underlined", "bold", "exercise-n", "lettered", "plain", "plain-unspaced", "list", "numbered-sentence", "grouped",
+        "sub-headings"])
+def test_exercises_under_headings_of_every_kind(article):
+    draft = draft_of(article.format(*TWO))
+    assert [e.name for e in draft.exercises] == ["Neck tilt", "Chin tuck"]
+    tilt, tuck = draft.exercises
+    assert [s.amount.value() for s in tilt.steps if s.kind == "hold"] == ["10 seconds"]
+    assert tuck.repeat is not None and tuck.repeat.value() == "5"

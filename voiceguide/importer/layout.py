@@ -314,7 +314,7 @@ def _choose(headings: list[_Heading], lines: list[str], start: int) -> list[_Hea
     """
     styles = dict.fromkeys(h.style for h in headings)
     best: list[_Heading] = []
-    best_score = (0, 0)
+    best_score = (0, 0, 0)
     for style in styles:
         level = int(style[2]) if style.startswith("md") else 7
         ends = [h for h in headings if h.style == style or (h.style.startswith("md") and int(h.style[2]) <= level)]
@@ -324,13 +324,17 @@ def _choose(headings: list[_Heading], lines: list[str], start: int) -> list[_Hea
             continue
         bounds = [h.index for h in run_ends] + [len(lines)]
         score = 0
+        names = set()
         for heading in run:
             end = next(b for b in bounds if b > heading.index)
             body = lines[heading.index + 1: end] + ([heading.body] if heading.body else [])
             if not NOT_EXERCISES.match(heading.name) and (_instructions(body) > 0 or heading.amount):
                 score += 1
-        # Ties: numbered, lettered, bold or plain headings over Markdown levels; of those, the first level seen.
-        rank = (score, -list(styles).index(style) if style.startswith("md") else 1)
+                if _HOW_TO.sub("", heading.name).strip(" :").lower() not in ("", "it", "this"):
+                    names.add(heading.name.lower())
+        # Ties: the level with more distinct names (not "How to do it" under each exercise), then the
+        # deeper level ("### Neck tilt" under "## Warm-up"); numbered, lettered, bold and plain count as deepest.
+        rank = (score, len(names), int(style[2]) if style.startswith("md") else 7)
         if rank > best_score:
             best, best_score = run_ends, rank
             if style in ("num", "letter", "bold"):  # plain headings among them, with instructions
@@ -500,6 +504,11 @@ def _blocks(lines: list[str], start: int, end: int, width: int | None, in_sectio
         line = lines[i].lstrip("#").strip() if lines[i].startswith("#") else lines[i]
         if not line:
             flush()
+            previous = ""
+            continue
+        if lines[i].startswith("#") and in_section:  # a sub-heading ("### How to do it", "### Tips") labels what follows
+            flush()
+            blocks.append(Block("label", line.rstrip(":") + ":"))
             previous = ""
             continue
         if in_section and re.fullmatch(r"step\s+\d{1,2}\s*[.:)-]?", line, re.I):
