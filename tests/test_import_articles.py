@@ -323,3 +323,13 @@ def test_exercises_under_headings_of_every_kind(article):
     tilt, tuck = draft.exercises
     assert [s.amount.value() for s in tilt.steps if s.kind == "hold"] == ["10 seconds"]
     assert tuck.repeat is not None and tuck.repeat.value() == "5"
+
+
+def test_sides_said_once_for_the_page_apply_to_each_one_sided_exercise():
+    article = ("Hip openers\n\nHold each stretch for 30 seconds, then switch sides.\n\n"
+               "1. Figure four\nLie on your back and cross your right ankle over your left knee.\n\n"
+               "2. Happy baby\nLie on your back and hold the outsides of your feet.\n")
+    four, baby = draft_of(article).exercises
+    assert four.sides == ("right", "left") and "said once for every exercise" in (four.sides_from or "")
+    assert baby.sides == ()  # names no side: both feet at once
+    assert [s.amount.value() for s in four.steps if s.kind == "hold"] == ["30 seconds"]

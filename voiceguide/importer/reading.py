@@ -137,6 +137,7 @@ class _PageAmounts:
     hold: Amount | None = None
     sets: Amount | None = None
     rest_between_sets: Amount | None = None
+    sides: str | None = None  # "Do each stretch on both sides", "... then switch sides": the page's words
 
 
 _EVERY_EXERCISE = re.compile(
@@ -158,7 +159,7 @@ def _page_wide(amount: Amount, sentence: str) -> Amount:
 
 def _page_amounts(intro: list[Block]) -> _PageAmounts:
     """Amounts stated for every exercise in the text before the exercises."""
-    found: dict[str, Amount] = {}
+    found: dict = {}
     for block in intro:
         if block.kind not in ("text", "step"):
             continue
@@ -184,6 +185,8 @@ def _page_amounts(intro: list[Block]) -> _PageAmounts:
             duration = find_duration(sentence_left)
             if duration and not _FREQUENCY.search(sentence_left[duration[1]: duration[1] + 30]):
                 found.setdefault("hold", _page_wide(duration[2], sentence))
+            if _SIDE_SWITCH.search(sentence) or _SIDE_ADVERB.search(sentence):
+                found.setdefault("sides", " ".join(sentence.split()).rstrip("."))
     return _PageAmounts(**found)
 
 
@@ -583,7 +586,12 @@ def _exercise(
             left = left[: duration[0]] + left[duration[1]:]
         if text != section.heading_amount and not _only(_SIDE_WORDS | _LABEL_WORDS, left):
             unspoken.append(text)  # "Reps: 20 (alternating)": the count is used, the words kept
-    sides, sides_from = _sides([t for t, _ in stripped], shape)
+    texts = [t for t, _ in stripped]
+    if not shape.side_phrases and page.sides and (_SIDE_WORD.search(" ".join(texts)) or _ONE_LIMB.search(" ".join(texts))):
+        shape.side_phrases = (page.sides,)  # the page said "switch sides" once, for every one-sided exercise
+    sides, sides_from = _sides(texts, shape)
+    if sides and shape.side_phrases == (page.sides,):
+        sides_from = f"{sides_from}; said once for every exercise"
     if sides:
         stripped = [(_with_side(text, sides), line) for text, line in stripped]
 
