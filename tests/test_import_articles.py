@@ -333,3 +333,14 @@ def test_sides_said_once_for_the_page_apply_to_each_one_sided_exercise():
     assert four.sides == ("right", "left") and "said once for every exercise" in (four.sides_from or "")
     assert baby.sides == ()  # names no side: both feet at once
     assert [s.amount.value() for s in four.steps if s.kind == "hold"] == ["30 seconds"]
+
+
+def test_hold_each_position_of_a_two_position_move_is_two_holds():
+    article = ("Wrists\n\n1. Wrist bends\nRest your forearm on a table. Bend your wrist up towards the ceiling. "
+               "Bend it down towards the floor. Hold each position for 10 seconds.\n\n2. Fist\nMake a fist. Repeat 5 times.\n")
+    bends = draft_of(article).exercises[0]
+    assert [(s.kind, s.amount.value() if s.amount else s.text) for s in bends.steps][-4:] == [
+        ("say", "Bend your wrist up towards the ceiling."), ("hold", "10 seconds"),
+        ("say", "Bend it down towards the floor."), ("hold", "10 seconds"),
+    ]
+    assert [s.kind for s in bends.steps].count("hold") == 2

@@ -606,7 +606,7 @@ def _exercise(
     if repeat is not None and repeat.high > 1:
         steps, moved = _trailing_advice(steps)
         setup += moved
-    final = [step for step, _ in steps]
+    final = _hold_each_position([step for step, _ in steps])
     if stated_holds and not any(step.kind == "hold" for step in final):
         final += stated_holds[:1]
     final, breath, breath_from, repeat = _breath_pattern(final, repeat)
@@ -629,6 +629,27 @@ def _exercise(
         breath=breath, breath_from=breath_from,
     )
     return exercise, outro
+
+
+_EACH_POSITION = re.compile(r"\b(?:each|both|every)\s+(?:position|positions|pose|poses|way|end)\b", re.I)
+
+
+def _hold_each_position(steps: list[DraftStep]) -> list[DraftStep]:
+    """'Bend your wrist up, then down. Hold each position for 10 seconds.': a hold after each movement."""
+    for i, step in enumerate(steps):
+        if step.kind != "hold" or step.amount is None or not _EACH_POSITION.search(step.text):
+            continue
+        start = max((k + 1 for k in range(i) if steps[k].kind != "say"), default=0)
+        moves = [k for k in range(start, i) if _first_word(steps[k].text) in _MOVEMENTS]
+        if len(moves) < 2:
+            continue
+        out: list[DraftStep] = []
+        for k, before in enumerate(steps[:i]):
+            out.append(before)
+            if k in moves:
+                out.append(DraftStep("hold", "", step.amount, comment=f'from "{step.text.rstrip(".")}": after each position'))
+        return out + steps[i + 1:]
+    return steps
 
 
 _LABEL_WORDS = frozenset(["reps", "repetitions", "sets", "hold", "time", "duration", "rest", "repeat", "each", "per", "side", "leg", "arm"])
