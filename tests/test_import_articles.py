@@ -322,3 +322,16 @@ def test_hold_each_position_of_a_two_position_move_is_two_holds():
         ("say", "Bend it down towards the floor."), ("hold", "10 seconds"),
     ]
     assert [s.kind for s in bends.steps].count("hold") == 2
+
+
+def test_page_furniture_copied_with_the_text_is_not_spoken():
+    article = ("Skip to content\nMenu\nHome\nExercises for a stiff neck\nLast updated: 3 March 2025\n"
+               "These two stretches ease a stiff neck.\nNeck tilt\nTilt your head to your shoulder. Hold for 10 seconds.\n"
+               "Chin tuck\nPull your chin back. Repeat 5 times.\nPage last reviewed: 03 March 2025\nShare this page\nFacebook\n")
+    draft = draft_of(article)
+    assert draft.title == "Exercises for a stiff neck"
+    assert [e.name for e in draft.exercises] == ["Neck tilt", "Chin tuck"]
+    said = " ".join(spoken_texts(draft))
+    for furniture in ("Skip to content", "Menu", "Share this page", "Facebook", "last reviewed"):
+        assert furniture not in said
+        assert furniture in routine_yaml(draft)  # kept, as a comment

@@ -266,17 +266,21 @@ def parse_article(text: str) -> Article:
     headings = _headings(raw, lines)
     title = None
     start = 0
+    skipped: list[Block] = []  # page furniture above the title, kept as comments
     top = headings[0] if headings and headings[0].index == first_line else None
     if top is None or top.style not in ("num", "letter"):
         title = lines[first_line].lstrip("#").strip()
         start = first_line + 1
-        headings = [h for h in headings if h.index != first_line]
+        if _FURNITURE_LINE.match(title):  # "Skip to content", "Menu", "Home": the page's title is further down
+            title, start = _title_below_furniture(lines, first_line)
+            skipped = [Block("caption", line) for line in lines[first_line: start - 1] if line]
+        headings = [h for h in headings if h.index >= start]
     width = _wrap_width(lines) or _paragraph_gaps(lines)
     chosen = _choose(headings, lines, start)
     if not chosen:
-        return _one_technique(title, lines, start, width)
+        return _one_technique(title, lines, start, width, skipped)
     bounds = [(h.index, h) for h in chosen] + [(len(lines), None)]
-    preamble = _blocks(lines, start, bounds[0][0], width, in_section=False)
+    preamble = (*skipped, *_blocks(lines, start, bounds[0][0], width, in_section=False))
     sections = []
     for (index, heading), (end, _) in zip(bounds, bounds[1:], strict=False):
         assert heading is not None
@@ -288,7 +292,7 @@ def parse_article(text: str) -> Article:
         sections.append(Section(heading.name, tuple(body), is_exercise, heading.amount, heading.raw))
     sections = _name_generic(_closing_after_inline(sections, chosen), title)
     if not any(s.exercise for s in sections):
-        return _one_technique(title, lines, start, width)
+        return _one_technique(title, lines, start, width, skipped)
     return Article(title, preamble, tuple(sections))
 
 
@@ -304,6 +308,20 @@ def _closing_after_inline(sections: list[Section], chosen: list[_Heading]) -> li
     closing = Section("", last.blocks[1:], False, None, "")
     return [*sections[:index], Section(last.name, last.blocks[:1], True, last.heading_amount, last.heading), closing,
             *sections[index + 1:]]
+
+
+def _title_below_furniture(lines: list[str], first: int) -> tuple[str, int]:
+    """The longest heading-like line among the short lines before the page's first paragraph."""
+    candidates = []
+    i = first
+    while i < len(lines) and (not lines[i] or not _is_prose(lines[i])):
+        if lines[i] and not _FURNITURE_LINE.match(lines[i]):
+            candidates.append(i)
+        i += 1
+    if not candidates:
+        return lines[first], first + 1
+    best = max(candidates, key=lambda k: len(lines[k]))
+    return lines[best].lstrip("#").strip(), best + 1
 
 
 def _choose(headings: list[_Heading], lines: list[str], start: int) -> list[_Heading]:
@@ -388,9 +406,9 @@ def _name_generic(sections: list[Section], title: str | None) -> list[Section]:
     return out
 
 
-def _one_technique(title: str | None, lines: list[str], start: int, width: int | None) -> Article:
+def _one_technique(title: str | None, lines: list[str], start: int, width: int | None, skipped: list[Block]) -> Article:
     """A page that is one technique: its leading background paragraphs, then one exercise of the rest."""
-    blocks = _blocks(lines, start, len(lines), width, in_section=True)
+    blocks = (*skipped, *_blocks(lines, start, len(lines), width, in_section=True))
     first = next((k for k, b in enumerate(blocks) if b.kind == "step" or _instructions([b.text]) > 0), None)
     if first is None:
         return Article(title, blocks, ())
@@ -398,8 +416,21 @@ def _one_technique(title: str | None, lines: list[str], start: int, width: int |
     return Article(title, blocks[:first], (Section(name, blocks[first:], True),))
 
 
+# A web page's furniture, copied along with its text: menus, share buttons, review dates.
+_FURNITURE_LINE = re.compile(
+    r"^(?:skip to (?:main )?content|menu|home|search|sign in|log in|sign up|subscribe|newsletter"
+    r"|share(?: this(?: page| article| post)?)?:?|facebook|twitter|x|pinterest|linkedin|whatsapp|email|print"
+    r"|advertisement|cookie settings|accept(?: all)? cookies|back to top|read more|see also|related(?: articles| posts)?:?"
+    r"|(?:page )?last (?:reviewed|updated)\b.*|next review due\b.*|(?:updated|published|posted)\b.*\d{4}"
+    r"|(?:reviewed|written|medically reviewed) by\b.*)$",
+    re.I,
+)
+
+
 def _is_caption_text(line: str) -> bool:
-    """Image captions and slide counters: 'Picture of...', 'slide 1 of 5', 'Photo: Getty Images'."""
+    """Image captions, slide counters and page furniture: 'Picture of...', 'slide 1 of 5', 'Share this page'."""
+    if _FURNITURE_LINE.match(line):
+        return True
     return bool(re.match(
         r"^(?:picture|image|photo|photograph|illustration|figure|fig\.|video|credit|source|advertisement|getty images"
         r"|slide \d+ of \d+|\d+ of \d+$|shutterstock|istock)\b", line, re.I,
