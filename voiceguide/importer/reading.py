@@ -250,7 +250,7 @@ _ADVICE = re.compile(
 _MOVEMENTS = frozenset(
     ["lift", "raise", "lower", "bring", "rotate", "turn", "roll", "tilt", "arch", "round", "push", "press", "pull", "reach", "bend", "extend", "straighten", "twist", "drop", "nod", "shrug", "circle", "swing", "kick", "squeeze", "tense", "tighten", "inhale", "exhale", "breathe", "hold"]
 )
-_THEN = re.compile(r"^\s*,?\s*(?:and then|then|and|before)\s+", re.I)
+_THEN = re.compile(r"^\s*,?\s*(?:and then|then|and)\s+", re.I)
 _BREATH_MANNER = re.compile(r"\b(?:deep|slow|full|long|calm|steady|easy|relaxed|big|gentle|complete)\s+breaths?\b", re.I)
 _NOTE_START = frozenset(["feel", "breathe", "relax", "keep", "let", "allow", "focus", "notice", "try", "don't", "never", "avoid"])
 _OUTRO = re.compile(
@@ -367,6 +367,9 @@ def _switches_inside(clause: str, switch: re.Match[str]) -> bool:
     return bool(before) and before[-1] in _AGAIN_VERBS and said.startswith("the ")
 
 
+_DEPENDENT = re.compile(r"(?:or\b|until\b|unless\b|as long as\b|if (?:you|needed|possible)\b)", re.I)
+
+
 def _strip_shape(sentence: str, shape: _Shape) -> str:
     """Take repetition, set, rest and side phrases out of a sentence, recording them in `shape`."""
     kept: list[tuple[str, str]] = []
@@ -408,6 +411,8 @@ def _strip_shape(sentence: str, shape: _Shape) -> str:
         kept.append((sep, clause))
     if changed_any:  # "Step down, switch legs and repeat": the bare "repeat" goes with the switch
         kept = [(sep, clause) for sep, clause in kept if not _only(_SIDE_WORDS, clause)]
+    if kept and kept[0][1] != _clauses(sentence)[0][1] and _DEPENDENT.match(kept[0][1].strip()):
+        return _tidy(sentence)  # "Repeat for four rounds, or until you feel calm": said whole, the count recorded too
     return _tidy(_join(kept), sentence[-1] if sentence.endswith(("!", "?")) else ".") if kept else ""
 
 
@@ -684,7 +689,11 @@ def _breath_pattern(
             cycles = repeat
         else:
             cycles = Amount(DEFAULT_CYCLES, DEFAULT_CYCLES, "times", "", True, "the article does not say how many rounds")
-        rest = steps[:i] + said + [DraftStep("breathe", "", cycles)] + steps[i + len(window):]
+        after = steps[i + len(window):]
+        # "Repeat this for four rounds, or until you feel calm", said whole, belongs before the rounds
+        counted_here = [s for s in after if cycles.phrase and s.kind == "say" and cycles.phrase in s.text]
+        after = [s for s in after if s not in counted_here]
+        rest = steps[:i] + said + counted_here + [DraftStep("breathe", "", cycles)] + after
         return rest, pattern, f"from {phrases}", None
     return steps, None, None, repeat
 
