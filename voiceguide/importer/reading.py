@@ -220,7 +220,7 @@ _SIDE_SWITCH = re.compile(
     r"\b(?:the|your)\s+(?:opposite|other)\s+(?:side|leg|arm|foot|hand|knee|hip|shoulder|direction|way)\b"
     r"|\b(?:switch|swap|change|alternate)\s+(?:the\s+)?(?:sides|legs|arms|feet|hands|direction)\b"
     r"|^\s*(?:and\s+)?(?:then\s+)?(?:switch|swap|change)(?:\s+over)?\s*[.!]?\s*$"
-    r"|\b(?:repeat|do the same|the same)\b.*?\b(?:on|with|using)\s+(?:your|the)\s+(?:left|right|good|other|opposite|uninjured|healthy|unaffected)\s+(?:side|leg|arm|hand|foot|knee)\b",
+    r"|\b(?:repeat|do the same|the same)\b.*?\b(?:on|with|using)\s+(?:your|the)\s+(?:left|right|good|other|opposite|uninjured|healthy|unaffected)(?:\s+(?:side|leg|arm|hand|foot|knee))?\b",
     re.I,
 )
 _SEPARATOR = re.compile(r"(,\s*(?:and then|and|then|or|but)?\s*|;\s*|\s+(?:and then|then|and)\s+)", re.I)
