@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 
-import lxml.html
-from readability import Document
-
 from voiceguide.errors import RoutineError
+
+# lxml and readability are imported where a web page is read: they take a fifth of a second to
+# load, which every other command (play, render) would otherwise pay at start-up.
 
 _SKIPPED_TAGS = frozenset(
     ["script", "style", "noscript", "figure", "figcaption", "img", "picture", "svg", "iframe", "video", "audio",
@@ -39,6 +39,9 @@ def looks_like_html(text: str) -> bool:
 
 def article_text(html: str, source: str) -> str:
     """The page's article as text: '# Heading' lines, '1. ' and '- ' list items, blank lines between paragraphs."""
+    import lxml.html
+    from readability import Document
+
     try:
         document = Document(_without_furniture(html))
         body = lxml.html.fromstring(document.summary(html_partial=True))
@@ -62,6 +65,8 @@ def _without_furniture(html: str) -> str:
     An element holding most of the page's words is never furniture, whatever its class says
     ("has-comments" on the body of a blog post).
     """
+    import lxml.html
+
     root = lxml.html.fromstring(re.sub(r"^\s*<\?xml[^>]*>", "", html))  # lxml refuses a str that declares its encoding
     total = len(root.text_content())
     for element in list(root.iter()):
