@@ -21,7 +21,8 @@ from voiceguide.cli.plan_table import plan_table
 from voiceguide.cli.progress import render_progress
 from voiceguide.clock import clock
 from voiceguide.errors import Interrupted, VoiceguideError
-from voiceguide.importer.writing import import_file
+from voiceguide.files import write_atomic
+from voiceguide.importer.writing import import_report, read_source
 from voiceguide.rendering.page import PAGE_MODES
 from voiceguide.schema import ROUTINE_SCHEMA
 from voiceguide.wording import plural
@@ -149,17 +150,19 @@ def schema() -> None:
 
 @app.command("import")
 def import_article(
-    article: Annotated[str, typer.Argument(help="An exercise article as a text file.")],
+    article: Annotated[str, typer.Argument(help="An exercise article: a text, Markdown or saved HTML file, or - for standard input.")],
     output: Annotated[
         str | None, typer.Option("-o", "--output", help="Write the routine YAML here instead of standard output.")
     ] = None,
 ) -> None:
-    """Turn a written exercise article into a routine (check the '# from' comments it adds)."""
-    text = import_file(article, output)
+    """Turn a written exercise article or web page into a routine (check the '# from' comments it adds)."""
+    text, report = import_report(*read_source(article))
     if output is None:
         typer.echo(text, nl=False)
     else:
-        typer.echo(f"{output}: written; values marked '# from' were inferred, check them", err=True)
+        write_atomic(Path(output), text)
+        report += f"; written to {output}"
+    typer.echo(f"{'standard input' if article == '-' else article}: {report}", err=True)
 
 
 @app.command()
