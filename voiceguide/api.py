@@ -1,17 +1,23 @@
-"""The library API: what each command does, as functions a user can import."""
+"""The library API: what each command does, as functions a user can import.
+
+The speech engine and the render pipeline (numpy and all) are imported by the
+functions that use them, so `check` and `routines` start in a few milliseconds.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from voiceguide.audio.cue_files import session_cue_lengths
-from voiceguide.compiler import compile_timeline
 from voiceguide.errors import VoiceguideError
 from voiceguide.options import Options, options_for
-from voiceguide.rendering.pipeline import Progress, default_output, render_session
 from voiceguide.routine import Routine, builtin_names, load_routine
-from voiceguide.speech.engine import Speech, VoiceInfo, list_voices
-from voiceguide.timeline import Timeline
+
+if TYPE_CHECKING:
+    from voiceguide.rendering.pipeline import Progress
+    from voiceguide.speech.engine import Speech, VoiceInfo
+    from voiceguide.timeline import Timeline
 
 DEFAULT_ROUTINE = "lower-back"
 
@@ -33,6 +39,9 @@ def resolve(routine: str | Path | Routine = DEFAULT_ROUTINE, **choices: object) 
 
 def plan(routine: str | Path | Routine = DEFAULT_ROUTINE, speech: Speech | None = None, **choices: object) -> Timeline:
     """Compile the routine into its timeline, with speech lengths from the real engine (cached)."""
+    from voiceguide.compiler import compile_timeline
+    from voiceguide.speech.engine import Speech
+
     loaded, options = resolve(routine, **choices)
     speech = speech or Speech(options.voice, options.rate)
     return compile_timeline(loaded, options, speech.duration, session_cue_lengths(options))
@@ -50,6 +59,8 @@ def routines() -> list[Routine]:
 
 
 def voices() -> list[VoiceInfo]:
+    from voiceguide.speech.engine import list_voices
+
     return list_voices()
 
 
@@ -64,6 +75,8 @@ def render(
     captions writes .srt and .vtt beside it, timeline the plan's JSON.
     `choices` are the timeline options, as for plan().
     """
+    from voiceguide.rendering.pipeline import default_output, render_session
+
     loaded, options = resolve(routine, **choices)
     target = Path(output) if output is not None else default_output(loaded.title)
     render_session(

@@ -1,23 +1,28 @@
-"""The `voiceguide` command: a thin typer layer over voiceguide.api."""
+"""The `voiceguide` command: a thin typer layer over voiceguide.api.
+
+Each command imports what only it needs (rich, the render pipeline, the
+importer) inside its function: `--help`, `check`, `routines` and `schema` load
+neither numpy, mutagen, rich's renderers nor the importer. Help is click's
+plain text (rich_markup_mode=None): typer's rich help costs ~60 ms per start.
+"""
 
 from __future__ import annotations
 
+import functools
 import gc
+import inspect
 import json
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, get_args, get_origin
 
 import typer
-from rich.console import Console
 
 from voiceguide import api
 from voiceguide.cli.options import session_options
-from voiceguide.cli.plan_table import plan_table
-from voiceguide.cli.progress import render_progress
 from voiceguide.errors import VoiceguideError
-from voiceguide.importer.writing import import_file
 from voiceguide.routine import builtin_names
 from voiceguide.schema import ROUTINE_SCHEMA
 
@@ -26,6 +31,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    rich_markup_mode=None,
 )
 
 RoutineArg = Annotated[
@@ -45,6 +51,10 @@ def plan(
     if as_json:
         typer.echo(timeline.to_json())
     else:
+        from rich.console import Console
+
+        from voiceguide.cli.plan_table import plan_table
+
         Console().print(plan_table(timeline))
 
 
@@ -84,6 +94,8 @@ def import_article(
     ] = None,
 ) -> None:
     """Turn a written exercise article into a routine (check the '# from' comments it adds)."""
+    from voiceguide.importer.writing import import_file
+
     text = import_file(article, output)
     if output is None:
         typer.echo(text, nl=False)
@@ -119,8 +131,12 @@ def render(
     *, choices: dict,
 ) -> None:
     """Render the session to an audio file, with tags, a chapter per exercise and side, and captions."""
-    console = Console(stderr=True)
-    with render_progress(console, enabled=not quiet and console.is_terminal) as progress:
+    from rich.console import Console
+
+    from voiceguide.cli.progress import render_progress
+
+    console = None if quiet else Console(stderr=True)
+    with render_progress(console, enabled=console is not None and console.is_terminal) as progress:
         path = api.render(
             routine, output, bitrate=bitrate, captions=captions, timeline=timeline, progress=progress,
             **choices,
@@ -129,6 +145,40 @@ def render(
         extras = [path.with_suffix(s) for s in (".srt", ".vtt")] if captions else []
         extras += [path.with_suffix(".json")] if timeline else []
         typer.echo(f"wrote {', '.join(str(p) for p in [path, *extras])}")
+
+
+def _plain_argument(parameter: inspect.Parameter) -> bool:
+    """A required positional str argument: typer would pass the word through unchanged."""
+    annotation = parameter.annotation
+    return (
+        parameter.default is inspect.Parameter.empty
+        and parameter.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
+        and get_origin(annotation) is Annotated
+        and get_args(annotation)[0] is str
+        and any(isinstance(info, typer.models.ArgumentInfo) for info in get_args(annotation)[1:])
+    )
+
+
+def direct_call(argv: list[str]) -> Callable[[], object] | None:
+    """The command argv names, ready to call, when typer's parsing would add nothing to it.
+
+    typer (0.2x) coerces every parameter, even its own --help flag, through a
+    pydantic TypeAdapter, and importing pydantic costs ~70 ms: over a third of
+    `voiceguide check`'s time. A command whose parameters are all plain str
+    arguments, given exactly that many words and no options, is called here
+    directly: the call typer would make. Anything else goes through typer.
+    """
+    if not argv:
+        return None
+    commands = {info.name or info.callback.__name__.lower().replace("_", "-"): info.callback
+                for info in app.registered_commands if info.callback is not None}
+    command, words = commands.get(argv[0]), argv[1:]
+    if command is None or any(word.startswith("-") for word in words):
+        return None
+    parameters = list(inspect.signature(command, eval_str=True).parameters.values())
+    if len(parameters) != len(words) or not all(map(_plain_argument, parameters)):
+        return None
+    return functools.partial(command, *words)
 
 
 def _exit_on(signum: int, frame: object) -> None:
@@ -141,7 +191,8 @@ def main() -> None:
     for stop in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(stop, _exit_on)
     try:
-        result = app(standalone_mode=False)
+        call = direct_call(sys.argv[1:])
+        result = call() if call is not None else app(standalone_mode=False)
     except VoiceguideError as exc:
         print(str(exc) if getattr(exc, "source", None) else f"voiceguide: {exc}", file=sys.stderr)
         sys.exit(exc.exit_code)
