@@ -273,9 +273,9 @@ def render_session(
         sink = None
         timeline = compiling.timeline()
         write_tags(temp, fmt.kind, tags_for(timeline, routine.description))
-        texts = {".srt": captions.srt(timeline), ".vtt": captions.vtt(timeline), ".json": timeline.to_json() + "\n"}
+        texts = {".srt": captions.srt, ".vtt": captions.vtt, ".json": lambda t: t.to_json() + "\n"}  # only those asked for
         for suffix, path in extras.items():
-            path.write_text(texts[suffix], encoding="utf-8")
+            path.write_text(texts[suffix](timeline), encoding="utf-8")
         staging.commit()
     except OSError as exc:  # the output's folder, a full disk
         raise VoiceguideError(f"cannot write {exc.filename or output}: {exc.strerror or exc}") from None
