@@ -139,9 +139,10 @@ def line(name: str, values: list[float], unit: str = " s", digits: int = 2) -> N
     print(f"  {name:<46} {spread(values, unit, digits)}")
 
 
-def verdict(ratios: list[float], target: float, lower_is_better: bool = True) -> str:
-    middle = statistics.median(ratios)
-    if (max(ratios) - min(ratios)) > NOISY * middle:
+def verdict(values: list[float], target: float, lower_is_better: bool = True) -> str:
+    """The median against the target, or "noisy" when the values spread too wide to tell."""
+    middle = statistics.median(values)
+    if (max(values) - min(values)) > NOISY * middle:
         return f"target {'<=' if lower_is_better else '>='} {target:g}: noisy (pairs spread over {NOISY:.0%})"
     met = middle <= target if lower_is_better else middle >= target
     return f"target {'<=' if lower_is_better else '>='} {target:g}: {'met' if met else 'NOT MET'}"
@@ -193,7 +194,7 @@ def start_section(work: Path, pairs: int) -> None:
         )
         bare += [r.wall for r in timed.b]
         walls = [r.wall for r in timed.a]
-        mark = f"   target median <= {target:g} s: {'met' if statistics.median(walls) <= target else 'NOT MET'}" if target else ""
+        mark = f"   {verdict(walls, target)}" if target else ""
         print(f"  {timed.name_a:<46} {spread(walls)}   CPU median {statistics.median(r.cpu for r in timed.a):.3f} s{mark}")
     line("python -c pass", bare)
 
