@@ -36,7 +36,7 @@ SILENCE_THRESHOLD = 200  # |sample| below this counts as silence (of 32767)
 LEAD_KEEP = 0.01  # seconds of silence kept before the first sound
 TAIL_KEEP = 0.05  # and after the last
 SYNTH_TIMEOUT = 30.0  # seconds to wait for espeak's end-of-message event before asking it directly
-FRESH_BYTES = 16 * 2**20  # leveled clips held in memory until the mix takes them; past this, it reads them
+FRESH_BYTES = 4 * 2**20  # leveled clips held in memory until the mix takes them (~90 s of speech); past it, read back
 
 
 class SpeechUnavailable(VoiceguideError):
