@@ -12,7 +12,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from voiceguide.audio.samples import SAMPLE_RATE
+from voiceguide.audio import SAMPLE_RATE
 from voiceguide.cue_places import CUE_NAMES, cues_used
 from voiceguide.errors import VoiceguideError
 

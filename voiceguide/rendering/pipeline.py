@@ -1,8 +1,9 @@
 """Rendering a session to an audio file (MP3, OGG, FLAC or WAV), with tags, chapters and captions.
 
-Streamed: the timeline is compiled on a thread (so speech synthesis runs ahead),
-mixed chunk by chunk and piped into ffmpeg as raw float samples, so memory does
-not grow with the session and ffmpeg encodes on another core while we mix.
+Streamed: the timeline is compiled on a thread (so speech synthesis, and leveling
+on the speech engine's worker, run ahead), mixed chunk by chunk and piped into
+ffmpeg as the same 16-bit samples a WAV gets, so memory does not grow with the
+session and ffmpeg encodes on another core while we mix.
 WAV is written here, so it needs no ffmpeg. Every output goes to a temp file
 beside its target and is renamed into place only once complete: an error or
 Ctrl-C leaves no partial file and any existing file untouched, and the file is
@@ -182,20 +183,22 @@ class _WavSink:
 
 
 class _FfmpegSink:
-    """Raw float samples into ffmpeg's stdin; ffmpeg encodes and writes the file.
+    """Raw 16-bit samples into ffmpeg's stdin; ffmpeg encodes and writes the file.
 
     A thread feeds the pipe from a queue: the pipe holds only 64 KiB, so writing
-    from the mixing thread would leave ffmpeg idle whenever we mix or level a
-    clip. Queued, mixing runs ahead and ffmpeg's core stays busy.
+    from the mixing thread would leave ffmpeg idle whenever we mix or wait for a
+    clip. Queued, mixing runs ahead and ffmpeg's core stays busy. 16-bit is what
+    the WAV holds (the encoder gets exactly those samples) and half the bytes of
+    float through the pipe.
     """
 
-    QUEUE_CHUNKS = 8  # 32 s of samples (2.8 MB): ~50 ms of ffmpeg's work, many times what leveling a clip takes
+    QUEUE_CHUNKS = 16  # 64 s of samples (2.8 MB): ~0.1 s of ffmpeg's work, many times a clip's synthesis
 
     def __init__(self, ffmpeg: str, fmt: Format, bitrate: str | None, path: Path, target: Path) -> None:
         self.target = target
         command = [
             ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error",
-            "-f", "f32le", "-ar", str(SAMPLE_RATE), "-ac", "1", "-i", "pipe:0",
+            "-f", "s16le", "-ar", str(SAMPLE_RATE), "-ac", "1", "-i", "pipe:0",
             "-c:a", str(fmt.codec), *(["-b:a", bitrate] if bitrate else []), *fmt.extra,
             "-f", fmt.kind, "-y", str(path),
         ]  # fmt: skip
@@ -226,7 +229,7 @@ class _FfmpegSink:
     def write(self, chunk: np.ndarray) -> None:
         if self._broken.is_set():
             raise self._failure()
-        self._queue.put(np.clip(chunk, -1, 1).astype("<f4", copy=False))
+        self._queue.put(to_int16(chunk))
 
     def finish(self) -> str:
         """Wait for ffmpeg; return what it said (it can fail to write the file yet exit 0)."""
@@ -294,16 +297,18 @@ def render_session(
             done += chunk.size
             if progress:
                 progress(done / SAMPLE_RATE, compiling.total)
+        timeline = compiling.timeline()  # while ffmpeg encodes its last queued chunks
+        tags = tags_for(timeline, routine.description)
         encoder_log = sink.finish()
         sink = None
-        timeline = compiling.timeline()
-        write_tags(temp, fmt.kind, tags_for(timeline, routine.description))
+        write_tags(temp, fmt.kind, tags)
         verify_render(temp, fmt.kind, timeline.total, output, timeline.title, encoder_log)
-        texts = {".srt": captions.srt(timeline), ".vtt": captions.vtt(timeline), ".json": timeline.to_json() + "\n"}
+        texts = {".srt": captions.srt, ".vtt": captions.vtt, ".json": lambda t: t.to_json() + "\n"}  # only those asked for
         if page:
-            texts[".html"] = page_html(timeline, output.name, fmt.kind, temp.read_bytes() if page == "embed" else None)
+            audio = temp.read_bytes() if page == "embed" else None
+            texts[".html"] = lambda t: page_html(t, output.name, fmt.kind, audio)
         for suffix, path in extras.items():
-            path.write_text(texts[suffix], encoding="utf-8")
+            path.write_text(texts[suffix](timeline), encoding="utf-8")
         staging.commit()
     except OSError as exc:  # the output's folder, a full disk
         raise VoiceguideError(f"cannot write {exc.filename or output}: {exc.strerror or exc}") from None

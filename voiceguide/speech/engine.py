@@ -4,8 +4,10 @@ pyttsx3 is not thread-safe and espeak can only be initialised once per process,
 so one worker thread owns the engine and every request goes through its queue.
 Each distinct (engine, voice, rate, text) is synthesized once; the cached clip
 is trimmed of espeak's leading and trailing silence so a clip's length is the
-time it is heard, which is what the compiler schedules against. Loudness is
-evened out later, for render and live play alike, by audio.leveling.Leveled.
+time it is heard, which is what the compiler schedules against. The worker
+also levels each clip as it makes it (audio.leveling: one loudness for render and
+live play alike) and keeps it beside the clip; the mix takes a freshly leveled
+clip from memory, so leveling runs ahead of the mix and nothing is read back.
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
-from voiceguide.audio.samples import SAMPLE_RATE, read_clip, valid_clip, write_clip
+from voiceguide.audio.leveling import LEVEL_KEY, SPEECH_LUFS, level
+from voiceguide.audio.samples import SAMPLE_RATE, read_clip, to_float, to_int16, valid_clip, write_clip
 from voiceguide.errors import VoiceguideError
 from voiceguide.speech.voices import UnknownVoice, VoiceInfo, Voices
 
@@ -36,6 +39,7 @@ LEAD_KEEP = 0.01  # seconds of silence kept before the first sound
 TAIL_KEEP = 0.05  # and after the last
 ENGINE_MAX_CHARS = 20_000  # espeak's binding crashes (SIGSEGV) on texts near 40,000 characters
 SYNTH_TIMEOUT = 30.0  # seconds to wait for espeak's end-of-message event before asking it directly
+FRESH_BYTES = 4 * 2**20  # leveled clips held in memory until the mix takes them (~90 s of speech); past it, read back
 
 
 class SpeechUnavailable(VoiceguideError):
@@ -49,6 +53,7 @@ def cache_dir() -> Path:
 
 @functools.cache  # reading package metadata takes ~0.3 ms, and every clip's cache key needs it
 def _engine_version() -> str:
+
     try:
         return "pyttsx3-" + metadata.version("pyttsx3")
     except metadata.PackageNotFoundError:
@@ -155,7 +160,7 @@ class _EngineWorker:
     """The one thread that owns the process's speech engine."""
 
     def __init__(self) -> None:
-        self.requests: queue.Queue[tuple[str | None, int, str, Path, Future[Path]]] = queue.Queue()
+        self.requests: queue.Queue[tuple[Speech, str, Future[Path]]] = queue.Queue()
         self.voices = Voices((), ())
         self.error: BaseException | None = None
         started = threading.Event()
@@ -173,18 +178,22 @@ class _EngineWorker:
             started.set()
         current: tuple[str, int] | None = None
         while True:
-            voice, rate, text, target, future = self.requests.get()
+            speech, text, future = self.requests.get()
             try:
-                if current != (voice or engine.default_voice, rate):
-                    current = (voice or engine.default_voice, rate)
+                if current != (speech._voice_id or engine.default_voice, speech.rate):
+                    current = (speech._voice_id or engine.default_voice, speech.rate)
                     engine.configure(*current)
                 samples = trim_silence(engine.synthesize(text))
                 if samples.size == 0:
                     raise VoiceguideError(f"the speech engine produced no sound for {text!r}")
+                target = speech.path(text)
                 write_clip(target, samples)
-                future.set_result(target)
+                future.set_result(target)  # its length is known: the compiler goes on while we level
+                speech.store_leveled(text, samples)
             except BaseException as exc:
-                future.set_exception(exc)
+                if not future.done():
+                    future.set_exception(exc)
+                speech.store_leveled_failed(text, exc)
 
 
 _worker: _EngineWorker | None = None
@@ -213,6 +222,8 @@ class Speech:
         self._engine: _EngineWorker | None = None
         self._pending: dict[str, Future[Path]] = {}
         self._lengths: dict[str, float] = {}
+        self._fresh: dict[str, Future[np.ndarray | None]] = {}  # leveled on the worker, not yet taken
+        self._fresh_bytes = 0
         self._lock = threading.Lock()
 
     @property
@@ -236,6 +247,11 @@ class Speech:
         key = self.key(text)
         return self.cache / key[:2] / f"{key}.wav"
 
+    def leveled_path(self, text: str) -> Path:
+        """Where the clip, leveled for the mix, is kept: named so a change to leveling never reads old ones."""
+        clip = self.path(text)
+        return clip.with_name(f"{clip.stem}.{LEVEL_KEY}.wav")
+
     def request(self, text: str) -> Future[Path]:
         """Start synthesizing text (unless cached) and return a future of its clip's path."""
         if len(text) > ENGINE_MAX_CHARS:  # routines are checked far below this; the API is not
@@ -248,8 +264,8 @@ class Speech:
                 if valid_clip(path):
                     future.set_result(path)
                 else:
-                    worker = self._worker
-                    worker.requests.put((self._voice_id, self.rate, text, path, future))
+                    self._fresh[text] = Future()
+                    self._worker.requests.put((self, text, future))
                 self._pending[text] = future
             return future
 
@@ -257,8 +273,50 @@ class Speech:
         return self.request(text).result()
 
     def samples(self, text: str) -> np.ndarray:
-        """The clip as int16 mono samples at SAMPLE_RATE."""
+        """The clip as int16 mono samples at SAMPLE_RATE, as espeak said it (trimmed)."""
         return read_clip(self.clip(text))
+
+    def leveled(self, text: str) -> np.ndarray:
+        """The clip leveled for the mix (audio.leveling.level at SPEECH_LUFS), int16.
+
+        Taken from memory once if the worker has just made it; else read from the
+        cache, or leveled here (a clip cached before its leveled twin was kept).
+        """
+        self.clip(text)
+        with self._lock:
+            fresh = self._fresh.get(text)  # left in place until leveled: the worker resolves it from there
+        if fresh is not None:
+            samples = fresh.result()
+            with self._lock:
+                if self._fresh.pop(text, None) is fresh and samples is not None:
+                    self._fresh_bytes -= samples.nbytes
+            if samples is not None:
+                return samples
+        stored = self.leveled_path(text)
+        if valid_clip(stored):
+            return read_clip(stored)
+        samples = leveled_clip(self.samples(text))
+        write_clip(stored, samples)
+        return samples
+
+    def store_leveled(self, text: str, samples: np.ndarray) -> None:
+        """On the worker: level a new clip, keep it in the cache and, within FRESH_BYTES, in memory for the mix."""
+        leveled = leveled_clip(samples)
+        write_clip(self.leveled_path(text), leveled)
+        with self._lock:
+            fresh = self._fresh.get(text)
+            keep = fresh is not None and self._fresh_bytes + leveled.nbytes <= FRESH_BYTES
+            if keep:
+                self._fresh_bytes += leveled.nbytes
+        if fresh is not None:
+            fresh.set_result(leveled if keep else None)
+
+    def store_leveled_failed(self, text: str, error: BaseException) -> None:
+        """On the worker: a clip that could not be made or leveled; the mix hears why when it asks."""
+        with self._lock:
+            fresh = self._fresh.get(text)
+        if fresh is not None and not fresh.done():
+            fresh.set_exception(error)
 
     def duration(self, text: str) -> float:
         """Seconds the clip lasts: the compiler's duration function."""
@@ -269,6 +327,11 @@ class Speech:
             self._lengths[text] = length
         return length
 
+
+
+def leveled_clip(samples: np.ndarray) -> np.ndarray:
+    """A speech clip (int16) as the mix takes it: at SPEECH_LUFS, peak-limited, faded; int16."""
+    return to_int16(level(to_float(samples), SPEECH_LUFS))
 
 
 def trim_silence(samples: np.ndarray) -> np.ndarray:
