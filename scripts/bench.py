@@ -1,77 +1,204 @@
 #!/usr/bin/env python3
-"""voiceguide benchmarks: figures and ratios against baselines measured in the same run.
+"""voiceguide benchmarks: every ratio against a baseline measured in the same run, with its spread.
 
-    .venv/bin/python scripts/bench.py               # every section
-    .venv/bin/python scripts/bench.py --only render   # or --only live (plays into a PulseAudio null sink)
+    .venv/bin/python scripts/bench.py                  # every section
+    .venv/bin/python scripts/bench.py --only start     # start, render, lengths, naive or live (repeatable)
+    .venv/bin/python scripts/bench.py --pairs 9        # more pairs: a tighter median on a busy machine
 
-Each section is a function in SECTIONS. Timed commands run as subprocesses, as a
-user runs them; rival runs are interleaved and repeated, and the ratio uses the
-medians (the minimum, least disturbed by other load on the machine, is shown too).
-Peak memory is the child's maximum resident set (os.wait4), which covers the
-ffmpeg it waits for.
+Timed commands run as subprocesses, as a user runs them. The two sides of a
+ratio alternate (A B A B ...), so load that comes and goes hits both alike; each
+side prints min / median / max, and so does the ratio of each pair. A ratio
+whose pairs spread wider than NOISY says "noisy" instead of a verdict: on a
+busy machine the verdict would follow the load, not the code. The load average
+is printed at the start and end of every section.
+
+Memory is sampled from /proc every SAMPLE seconds over the whole process tree
+(voiceguide and its ffmpeg): peak RSS and PSS of the tree's sum, and Python's
+own peak (its VmHWM, exact). CPU is user + sys of the tree (wait4).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import wave
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-HOUR = ["--hold-scale", "5", "--reps", "high", "--rest", "35"]  # the built-in routine stretched to about an hour
-BITRATE = "64k"  # voiceguide's MP3 default; the floors encode at the same bitrate
+BITRATE = "64k"  # voiceguide's MP3 default; the floor and the naive peer encode at the same bitrate
+NOISY = 0.10  # a ratio whose pairs spread (max - min) more than this fraction of its median gets no verdict
+SAMPLE = 0.02  # seconds between memory samples
+LENGTHS = {"5 min": 3, "1 h": 37, "3 h": 110}  # exercises in speech-heavy sessions of about these lengths
 
 
-def run(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
-    """Wall seconds and peak resident MB of a command (its waited-for children included)."""
+@dataclass
+class Run:
+    wall: float  # seconds
+    cpu: float  # user + sys seconds of the process and its waited-for children (ffmpeg)
+    python_peak: float = 0.0  # MB: the top process's VmHWM
+    tree_rss: float = 0.0  # MB: peak of the sum over the process tree
+    tree_pss: float = 0.0
+
+
+def _tree(pid: int) -> list[int]:
+    """pid and its descendants, from /proc's children lists."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        try:
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as children:
+                    todo += [int(child) for child in children.read().split()]
+        except OSError:  # it ended meanwhile
+            pass
+    return found
+
+
+def _memory(pid: int, fields: tuple[str, ...]) -> dict[str, float]:
+    """kB figures of one process, from smaps_rollup (Rss, Pss) and status (VmHWM)."""
+    values: dict[str, float] = {}
+    for name in ("smaps_rollup", "status"):
+        try:
+            with open(f"/proc/{pid}/{name}") as source:
+                for line in source:
+                    key, _, rest = line.partition(":")
+                    if key in fields:
+                        values[key] = float(rest.split()[0])
+        except OSError:
+            pass
+    return values
+
+
+def run(command: list[str], env: dict[str, str] | None = None) -> Run:
+    """Run a command to its end, sampling the memory of its process tree."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - start
+    process = subprocess.Popen(
+        command, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    peaks = {"python": 0.0, "rss": 0.0, "pss": 0.0}
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(SAMPLE):
+            rss = pss = 0.0
+            for pid in _tree(process.pid):
+                figures = _memory(pid, ("Rss", "Pss", "VmHWM"))
+                rss, pss = rss + figures.get("Rss", 0.0), pss + figures.get("Pss", 0.0)
+                if pid == process.pid:
+                    peaks["python"] = max(peaks["python"], figures.get("VmHWM", 0.0))
+            peaks["rss"], peaks["pss"] = max(peaks["rss"], rss), max(peaks["pss"], pss)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     errors = process.stderr.read().decode() if process.stderr else ""
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    done.set()
+    sampler.join()
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"bench: {' '.join(command)} failed: {errors.strip()}")
-    return seconds, usage.ru_maxrss / 1024
+    return Run(wall, usage.ru_utime + usage.ru_stime, peaks["python"] / 1024, peaks["rss"] / 1024, peaks["pss"] / 1024)
 
 
-def voiceguide(*args: str, cache: str) -> tuple[float, float]:
-    return run([PYTHON, "-m", "voiceguide", *args], env={"XDG_CACHE_HOME": cache})
+def voiceguide(*args: str, cache: str | Path) -> Run:
+    return run([PYTHON, "-m", "voiceguide", *args], env={"XDG_CACHE_HOME": str(cache)})
 
 
-def floor(wav: Path, out: Path) -> tuple[float, float]:
+def floor(wav: Path, out: Path) -> Run:
+    """ffmpeg alone encoding the session's audio from a WAV: what a render cannot beat with one encoder."""
     return run(["ffmpeg", "-v", "error", "-y", "-i", str(wav), "-codec:a", "libmp3lame", "-b:a", BITRATE, str(out)])
 
 
 def session_seconds(wav: Path) -> float:
-    import wave
-
     with wave.open(str(wav)) as audio:
         return audio.getnframes() / audio.getframerate()
 
 
-def median(values: list[float]) -> float:
-    return statistics.median(values)
+def load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.2f} (1 min), {five:.2f} (5 min) on {os.cpu_count()} cores"
 
 
-def line(name: str, seconds: list[float], extra: str = "") -> None:
-    print(f"  {name:<44} median {median(seconds):6.2f} s   min {min(seconds):6.2f} s   {extra}")
+def spread(values: list[float], unit: str = " s", digits: int = 2) -> str:
+    return (f"min {min(values):.{digits}f}{unit}  median {statistics.median(values):.{digits}f}{unit}  "
+            f"max {max(values):.{digits}f}{unit}")
 
 
-def verdict(ratio: float, target: float, lower_is_better: bool = True) -> str:
-    met = ratio <= target if lower_is_better else ratio >= target
+def line(name: str, values: list[float], unit: str = " s", digits: int = 2) -> None:
+    print(f"  {name:<46} {spread(values, unit, digits)}")
+
+
+def verdict(values: list[float], target: float, lower_is_better: bool = True) -> str:
+    """The median against the target, or "noisy" when the values spread too wide to tell."""
+    middle = statistics.median(values)
+    if (max(values) - min(values)) > NOISY * middle:
+        return f"target {'<=' if lower_is_better else '>='} {target:g}: noisy (pairs spread over {NOISY:.0%})"
+    met = middle <= target if lower_is_better else middle >= target
     return f"target {'<=' if lower_is_better else '>='} {target:g}: {'met' if met else 'NOT MET'}"
 
 
-# A user's first attempt: one pyttsx3 save_to_file per cue, pydub's + to join, export.
+@dataclass
+class Pairs:
+    """A ratio A / B measured as alternating pairs."""
+
+    name_a: str
+    name_b: str
+    a: list[Run] = field(default_factory=list)
+    b: list[Run] = field(default_factory=list)
+
+    def measure(self, pairs: int, side_a: Callable[[int], Run], side_b: Callable[[int], Run]) -> Pairs:
+        for i in range(pairs):
+            self.b.append(side_b(i))  # B first: A (ours) never profits from a warmer machine than its baseline
+            self.a.append(side_a(i))
+        return self
+
+    def ratios(self) -> list[float]:
+        return [a.wall / b.wall for a, b in zip(self.a, self.b, strict=True)]
+
+    def report(self, target: float | None = None, label: str = "ratio") -> list[float]:
+        line(self.name_b, [r.wall for r in self.b])
+        line(self.name_a, [r.wall for r in self.a])
+        ratios = self.ratios()
+        tail = f"   {verdict(ratios, target)}" if target is not None else ""
+        print(f"  {label:<46} {spread(ratios, '', 3)}{tail}")
+        return ratios
+
+
+def memory_line(name: str, runs: list[Run]) -> None:
+    print(f"  {name:<46} Python {max(r.python_peak for r in runs):.0f} MB; tree RSS "
+          f"{max(r.tree_rss for r in runs):.0f} MB, PSS {max(r.tree_pss for r in runs):.0f} MB (peaks)")
+
+
+# --- sections ----------------------------------------------------------------
+
+
+def start_section(work: Path, pairs: int) -> None:
+    """How soon quick commands answer, against a bare Python start in the same run."""
+    pairs = max(pairs, 10)
+    cache = work / "cache"
+    bare = [run([PYTHON, "-c", "pass"]).wall]
+    for args, target in ((["--help"], 0.15), (["check", "lower-back"], 0.2), (["routines"], None), (["schema"], None)):
+        timed = Pairs(f"voiceguide {' '.join(args)}", "python -c pass").measure(
+            pairs, lambda _, a=args: voiceguide(*a, cache=cache), lambda _: run([PYTHON, "-c", "pass"])
+        )
+        bare += [r.wall for r in timed.b]
+        walls = [r.wall for r in timed.a]
+        mark = f"   {verdict(walls, target)}" if target else ""
+        print(f"  {timed.name_a:<46} {spread(walls)}   CPU median {statistics.median(r.cpu for r in timed.a):.3f} s{mark}")
+    line("python -c pass", bare)
+
+
 NAIVE = r"""
 import json, os, sys, pyttsx3
 from pydub import AudioSegment
@@ -89,94 +216,132 @@ for n, event in enumerate(e for e in plan["events"] if e["kind"] == "speech"):
 session = session + AudioSegment.silent(duration=max(0, plan["total"] * 1000 - len(session)), frame_rate=22050)
 session.export(out, format="mp3", bitrate=sys.argv[4])
 """
+# A user's first attempt: one pyttsx3 save_to_file per cue, pydub's + to join, export at our bitrate.
 
 
-def render_section(repeat: int) -> None:
-    work = Path(tempfile.mkdtemp(prefix="voiceguide-bench-render-"))
-    try:
-        _render_section(work, repeat)
-    finally:
-        shutil.rmtree(work)
-
-
-def _render_section(work: Path, repeat: int) -> None:
-    warm = str(work / "warm-cache")
-    print(f"render (built-in routine; MP3 at {BITRATE}, mono 22050 Hz; {repeat} interleaved runs each)")
-
-    # Cold render against the floor: ffmpeg alone encoding the same audio from a WAV.
+def render_section(work: Path, pairs: int) -> None:
+    """The built-in routine to MP3, cold (empty clip cache) and warm, against the floor."""
+    warm = work / "warm-cache"
     voiceguide("render", "-q", "-o", str(work / "same.wav"), cache=warm)
-    length = session_seconds(work / "same.wav")
-    cold, floors, cold_rss = [], [], []
-    for i in range(repeat):
-        floors.append(floor(work / "same.wav", work / "floor.mp3")[0])
-        seconds, rss = voiceguide("render", "-q", "-o", str(work / "cold.mp3"), cache=str(work / f"cold-cache-{i}"))
-        cold.append(seconds)
-        cold_rss.append(rss)
-    print(f"  session length {length:.1f} s")
-    line("ffmpeg -i same.wav -codec:a libmp3lame (floor)", floors)
-    line("voiceguide render, empty clip cache", cold, f"peak RSS {max(cold_rss):.0f} MB")
-    ratio = median(cold) / median(floors)
-    print(f"  cold render / floor: {ratio:.2f} (min/min {min(cold) / min(floors):.2f})   {verdict(ratio, 1.3)}")
+    print(f"  session: built-in routine, {session_seconds(work / 'same.wav') / 60:.1f} min, MP3 {BITRATE} mono 22050 Hz")
+    cold = Pairs("voiceguide render, empty clip cache", "floor: ffmpeg -i same.wav -codec:a libmp3lame").measure(
+        pairs,
+        lambda i: voiceguide("render", "-q", "-o", str(work / "cold.mp3"), cache=work / f"cold-{i}"),
+        lambda _: floor(work / "same.wav", work / "floor.mp3"),
+    )
+    cold.report(1.15, "cold render / floor")
+    line("  CPU, cold render (tree)", [r.cpu for r in cold.a])
+    line("  CPU, floor", [r.cpu for r in cold.b])
+    memory_line("memory, cold render", cold.a)
+    warmed = Pairs("voiceguide render, clips cached", "floor").measure(
+        pairs,
+        lambda _: voiceguide("render", "-q", "-o", str(work / "warm.mp3"), cache=warm),
+        lambda _: floor(work / "same.wav", work / "floor.mp3"),
+    )
+    warmed.report(1.05, "warm render / floor")
 
-    # The naive approach, once: it is slow.
+
+def speech_heavy(exercises: int) -> str:
+    """A routine of `exercises` exercises of about 1.6 minutes, each saying a new sentence every 15 seconds.
+
+    Hundreds of distinct clips per hour, as a spoken class would have, rather
+    than the same few clips with long holds between them.
+    """
+    parts = ["title: Speech-heavy bench session", "settings:", "  rest: 3", "exercises:"]
+    places = ["floor", "ceiling", "wall", "window", "door", "left", "right", "sky"]
+    for n in range(1, exercises + 1):
+        parts += [
+            f"  - name: Movement number {n}",
+            f"    about: Movement {n} of {exercises} works on balance and on the muscles along the spine.",
+            "    steps:",
+        ]
+        for step in range(1, 5):
+            parts += [
+                f"      - say: Step {step} of movement {n}. Reach towards the {places[(n + step) % len(places)]} "
+                f"and breathe out slowly, {n * 4 + step} times in all today.",
+                "      - hold: 7 seconds",
+            ]
+    return "\n".join(parts) + "\n"
+
+
+def lengths_section(work: Path, pairs: int) -> None:
+    """Speech-heavy sessions of growing length, cold: cost per session minute, and memory, must stay flat."""
+    for label, exercises in LENGTHS.items():
+        routine = work / f"speech-{exercises}.yaml"
+        routine.write_text(speech_heavy(exercises))
+        wav = work / f"speech-{exercises}.wav"
+        voiceguide("render", str(routine), "-q", "-o", str(wav), cache=work / "lengths-warm")
+        minutes = session_seconds(wav) / 60
+        print(f"  {label} session: {minutes:.1f} min")
+        timed = Pairs(f"voiceguide render {label}, empty clip cache", f"floor {label}").measure(
+            pairs,
+            lambda i, r=routine, e=exercises: voiceguide(
+                "render", str(r), "-q", "-o", str(work / "speech.mp3"), cache=work / f"lengths-{e}-{i}"
+            ),
+            lambda _, w=wav: floor(w, work / "speech-floor.mp3"),
+        )
+        timed.report(None, f"{label} render / floor")
+        line(f"CPU per session minute, {label} (tree)", [r.cpu / minutes for r in timed.a], " s", 3)
+        line(f"wall per session minute, {label}", [r.wall / minutes for r in timed.a], " s", 3)
+        memory_line(f"memory, {label}", timed.a)
+        peak = max(r.python_peak for r in timed.a)
+        print(f"  {'Python peak RSS target <= 100 MB':<46} {'met' if peak <= 100 else 'NOT MET'} ({peak:.0f} MB)")
+        shutil.rmtree(work / "lengths-warm", ignore_errors=True)
+        for i in range(pairs):
+            shutil.rmtree(work / f"lengths-{exercises}-{i}", ignore_errors=True)
+
+
+def naive_section(work: Path, pairs: int) -> None:
+    """The naive pyttsx3 + pydub peer and voiceguide, interleaved: same session, same bitrate, both cold."""
+    warm = work / "warm-cache"
     plan = work / "plan.json"
     plan.write_text(subprocess.run(
-        [PYTHON, "-m", "voiceguide", "plan", "--json"], env={**os.environ, "XDG_CACHE_HOME": warm},
+        [PYTHON, "-m", "voiceguide", "plan", "--json"], env={**os.environ, "XDG_CACHE_HOME": str(warm)},
         capture_output=True, text=True, check=True,
     ).stdout)
-    clips = work / "naive-clips"
-    clips.mkdir()
-    naive = run([PYTHON, "-c", NAIVE, str(plan), str(clips), str(work / "naive.mp3"), BITRATE])[0]
-    line("naive: pyttsx3 save_to_file per cue + pydub +", [naive])
-    print(f"  naive / cold render: {naive / median(cold):.1f}x slower")
 
-    # An hour-long session: memory must not grow with length, speed must stay near the floor.
-    voiceguide("render", "-q", "-o", str(work / "hour.wav"), *HOUR, cache=warm)
-    hour_length = session_seconds(work / "hour.wav")
-    hours, hour_floors, hour_rss = [], [], []
-    for i in range(repeat):
-        hour_floors.append(floor(work / "hour.wav", work / "hour-floor.mp3")[0])
-        seconds, rss = voiceguide("render", "-q", "-o", str(work / "hour.mp3"), *HOUR, cache=str(work / f"hour-cache-{i}"))
-        hours.append(seconds)
-        hour_rss.append(rss)
-    print(f"  hour session length {hour_length:.1f} s ({' '.join(HOUR)})")
-    line("floor, hour session", hour_floors)
-    line("voiceguide render, hour session, empty cache", hours)
-    ratio = median(hours) / median(hour_floors)
-    print(f"  hour render / floor: {ratio:.2f} (min/min {min(hours) / min(hour_floors):.2f})   {verdict(ratio, 1.3)}")
-    print(f"  hour render peak RSS: {max(hour_rss):.0f} MB (18-minute render: {max(cold_rss):.0f} MB)   "
-          f"{verdict(max(hour_rss), 100)}")
+    def naive(i: int) -> Run:
+        clips = work / f"naive-clips-{i}"
+        clips.mkdir(exist_ok=True)
+        return run([PYTHON, "-c", NAIVE, str(plan), str(clips), str(work / "naive.mp3"), BITRATE])
 
-    # Warm render to WAV: clips cached, no encoder.
-    warm_runs = [voiceguide("render", "-q", "-o", str(work / "warm.wav"), cache=warm)[0] for _ in range(repeat + 2)]
-    speed = length / median(warm_runs)
-    line("voiceguide render to WAV, clips cached", warm_runs)
-    print(f"  warm WAV render: {speed:.0f}x real time (best {length / min(warm_runs):.0f}x)   {verdict(speed, 2000, False)}")
-    hour_warm = [voiceguide("render", "-q", "-o", str(work / "hour-warm.wav"), *HOUR, cache=warm)[0] for _ in range(repeat)]
-    print(f"  warm WAV render, hour session: {hour_length / median(hour_warm):.0f}x real time")
-    print(json.dumps({
-        "cold_s": median(cold), "floor_s": median(floors), "naive_s": naive, "hour_s": median(hours),
-        "hour_floor_s": median(hour_floors), "hour_rss_mb": max(hour_rss), "warm_wav_x_realtime": speed,
-    }))
+    timed = Pairs("naive: pyttsx3 save_to_file per cue + pydub +", "voiceguide render, empty clip cache").measure(
+        pairs, naive, lambda i: voiceguide("render", "-q", "-o", str(work / "ours.mp3"), cache=work / f"naive-ours-{i}")
+    )
+    timed.report(None, "naive / voiceguide (times slower)")
+    memory_line("memory, naive", timed.a)
+    memory_line("memory, voiceguide", timed.b)
 
 
-def live_section(repeat: int) -> None:
-    """Live play into a PulseAudio null sink (scripts/bench_live.py): one session, so `repeat` does not apply."""
+def live_section(work: Path, pairs: int) -> None:
+    """Live play into a PulseAudio null sink (scripts/bench_live.py)."""
     import bench_live  # beside this script
 
     bench_live.run()
 
 
-SECTIONS: dict[str, Callable[[int], None]] = {"render": render_section, "live": live_section}
+SECTIONS: dict[str, Callable[[Path, int], None]] = {
+    "start": start_section, "render": render_section, "lengths": lengths_section, "naive": naive_section,
+    "live": live_section,
+}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", choices=sorted(SECTIONS), action="append", help="run only this section (repeatable)")
-    parser.add_argument("--repeat", type=int, default=5, help="runs of each timed command [default: 5]")
+    parser.add_argument("--pairs", type=int, default=5, help="alternating pairs per ratio, at least 5 [default: 5]")
     args = parser.parse_args()
+    pairs = max(5, args.pairs)
+    print(f"voiceguide bench: {pairs} alternating pairs per ratio; {os.cpu_count()} cores; Python {sys.version.split()[0]}")
     for name in args.only or list(SECTIONS):
-        SECTIONS[name](args.repeat)
+        work = Path(tempfile.mkdtemp(prefix=f"voiceguide-bench-{name}-"))
+        try:
+            print(f"{name} ({SECTIONS[name].__doc__.splitlines()[0]})")
+            print(f"  at start: {load()}")
+            SECTIONS[name](work, pairs)
+            print(f"  at end:   {load()}")
+        finally:
+            shutil.rmtree(work)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ import pytest
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="voiceguide-test-cache-")
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT.parent / "shared" / "seed" / "lower-back-spasms.txt"  # beside the clone, as in CI
+SEED = ROOT / "tests" / "articles" / "lower-back-spasms.txt"  # the seed article, kept with the fixtures
 
 
 @pytest.fixture(scope="session")
@@ -48,3 +48,22 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None, timeou
         [sys.executable, "-m", "voiceguide", *args],
         capture_output=True, text=True, cwd=cwd or ROOT, env={**os.environ, **(env or {})}, timeout=timeout,
     )
+
+
+def timing_keys_supported() -> bool:
+    """Does the routine format know the timing issue's keys (sets, rests, breath patterns, `breathe:`)?"""
+    from voiceguide.errors import RoutineError
+    from voiceguide.routine import parse_routine
+
+    try:
+        parse_routine("title: t\nexercises:\n  - name: a\n    sets: 2\n    breath: 4:7:8\n    steps: [breathe: 2]\n")
+    except RoutineError:
+        return False
+    return True
+
+
+# Imports that use those keys pass `check` once the timing work is merged; until then they are
+# expected to fail there (strict: the mark must be removed when they pass).
+NEEDS_TIMING_KEYS = pytest.mark.xfail(
+    not timing_keys_supported(), reason="uses the timing issue's routine keys (sets, rest, breath patterns, breathe)", strict=True
+)

@@ -6,24 +6,23 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
-from tests.conftest import ROOT, SEED, cli
+from tests.conftest import NEEDS_TIMING_KEYS, ROOT, SEED, cli
 from voiceguide import import_article, load_routine, parse_routine
 from voiceguide.compiler import compile_timeline
 from voiceguide.errors import RoutineError
 from voiceguide.importer.amounts import find_duration, find_reps
 from voiceguide.importer.reading import read_article
+from voiceguide.importer.writing import routine_yaml
 from voiceguide.options import Options
 from voiceguide.routine import Breath, Hold, Routine, Say, Span
 
 ARTICLES = ROOT / "tests" / "articles"
-# Worktrees live one level deeper than the main checkout; the shared seed is the same file.
 SEED_FILE = SEED
 
 
 def seed_text() -> bytes:
-    if not SEED_FILE.exists():
-        pytest.skip(f"seed article not found at {SEED}")
     return SEED_FILE.read_bytes()
 
 
@@ -66,8 +65,12 @@ def test_seed_article_imports_with_the_builtin_routines_numbers():
     for mine, theirs in zip(routine.exercises, builtin.exercises, strict=False):
         assert set(mine.sides) == set(theirs.sides), mine.name
         assert mine.repeat == theirs.repeat, mine.name
-        assert holds(mine) == holds(theirs), mine.name
         assert phases(mine) == phases(theirs), mine.name
+        if theirs.tempo is None:
+            assert holds(mine) == holds(theirs), mine.name
+        else:  # the built-in paces the article's hold at the top as its tempo's middle phase
+            (low, high, unit), = holds(mine)
+            assert unit == "seconds" and low <= theirs.tempo[1] <= high, mine.name
     twist, catcow, child, hips, shoelace = routine.exercises
     assert twist.sides == ("left", "right")  # the article rotates the legs left first
     assert any("{side}" in s.text for s in twist.steps if isinstance(s, Say))
@@ -143,7 +146,8 @@ EXPECTED = {
     },
     "breathing.txt": {
         "Belly Breathing": ((), (10, 10), [], ["inhale", "exhale"]),
-        "4-7-8 Breathing": ((), (4, 4), [(7, 7, "seconds")], ["inhale", "exhale"]),
+        # a counted in-hold-out breath is a breathing pattern (`breath: 4:7:8`, `breathe: 4`), not a hold
+        "4-7-8 Breathing": ((), (1, 1), [], []),
         "Resting Breath": ((), (1, 1), [(120, 180, "seconds")], []),
     },
     "sciatica.txt": {
@@ -171,11 +175,16 @@ EXPECTED = {
 }
 
 
+# Fixtures whose import uses the timing issue's keys: `check` accepts them once that work is merged.
+FIXTURES = [pytest.param(name, marks=NEEDS_TIMING_KEYS) if name == "breathing.txt" else name for name in sorted(EXPECTED)]
+
+
 def test_every_fixture_has_expectations():
-    assert sorted(p.name for p in ARTICLES.iterdir()) == sorted(EXPECTED)
+    fixtures = [p.name for p in ARTICLES.iterdir() if p.is_file() and p != SEED_FILE]
+    assert sorted(fixtures) == sorted(EXPECTED)  # tests/articles/field/ is scored by test_import_articles.py
 
 
-@pytest.mark.parametrize("name", sorted(EXPECTED))
+@pytest.mark.parametrize("name", FIXTURES)
 def test_fixture_article_imports_with_its_structure(name):
     _, routine = imported(ARTICLES / name)
     found = {
@@ -184,12 +193,12 @@ def test_fixture_article_imports_with_its_structure(name):
     assert found == EXPECTED[name]
 
 
-@pytest.mark.parametrize("name", sorted(EXPECTED))
+@pytest.mark.parametrize("name", FIXTURES)
 def test_fixture_article_keeps_every_amount_and_sentence_and_compiles(name):
     path = ARTICLES / name
     text, routine = imported(path)
     article = path.read_text()
-    values = routine_values(routine)
+    values = routine_values(text)
     for figure, unit in article_amounts(exercise_part(article)):
         assert (figure, unit) in values, f"{figure:g} {unit} from the article is not a value of the routine"
     assert_every_sentence_kept(article, text)
@@ -199,11 +208,19 @@ def test_fixture_article_keeps_every_amount_and_sentence_and_compiles(name):
 
 
 def test_breath_counts_set_the_pace():
-    text, routine = imported(ARTICLES / "breathing.txt")
-    assert routine.settings.breath == (4.0, 8.0)
-    assert 'breath: 4:8  # from "a count of four", "a count of eight"' in text
-    note = [s.note for s in routine.exercises[1].steps if isinstance(s, Hold)]
-    assert note == ["Hold your breath."]
+    article = ("Slow breathing\n\n1. Paced breath\nSit comfortably. Breathe in for a count of four. "
+               "Breathe out for a count of six. Continue for 2 minutes.\n")
+    text = import_article(article, "paced.txt")
+    assert parse_routine(text).settings.breath == (4.0, 6.0)
+    assert 'breath: 4:6  # from "a count of four", "a count of six"' in text
+
+
+def test_a_counted_in_hold_out_breath_becomes_a_breathing_pattern():
+    text = routine_yaml(read_article((ARTICLES / "breathing.txt").read_bytes(), "breathing.txt"))
+    technique = text[text.index("- name: 4-7-8 Breathing"): text.index("- name: Resting Breath")]
+    assert 'breath: 4:7:8  # from "a count of four", "a count of seven", "a count of eight"' in technique
+    assert '- breathe: 4  # from "four rounds"' in technique
+    assert "- say: Hold your breath." in technique and "hold:" not in technique
 
 
 def test_second_side_words_become_the_other_side():
@@ -298,7 +315,7 @@ def test_a_daily_habit_or_an_impossible_count_is_not_a_repetition():
 @pytest.mark.parametrize("data, message", [
     (b"1. Neck roll\x00\x01\x02", "1: not a text file (it contains NUL bytes)"),
     ("1. Neck roll\nTurn your head.\ncaf\u00e9".encode("latin-1"), "3: not UTF-8 text (bad byte 0xe9)"),
-    (b"A blog post\n\nIt is about nothing in particular.\n", "no numbered exercises found"),
+    (b"A blog post\n\nIt is about nothing in particular.\n", "no exercises found"),
 ])
 def test_bad_articles_are_one_line_errors(data, message):
     with pytest.raises(RoutineError) as caught:
@@ -368,17 +385,30 @@ def article_amounts(text: str) -> list[tuple[float, str]]:
     return found
 
 
-def routine_values(routine: Routine) -> set[tuple[float, str]]:
+def routine_values(text: str) -> set[tuple[float, str]]:
+    """Every figure the routine YAML holds, as (number, 'seconds' | 'breaths' | 'times')."""
+    data = yaml.load(text, Loader=yaml.BaseLoader)
     values: set[tuple[float, str]] = set()
-    for exercise in routine.exercises:
-        values |= {(exercise.repeat.low, "times"), (exercise.repeat.high, "times")}
-        for step in exercise.steps:
-            if isinstance(step, Hold):
-                values |= {(step.amount.low, step.unit), (step.amount.high, step.unit)}
-        if any(isinstance(s, Breath) for s in exercise.steps):  # "repeat for ten breaths" counts cycles
-            values |= {(exercise.repeat.low, "breaths"), (exercise.repeat.high, "breaths")}
-    if routine.settings.breath:
-        values |= {(phase, "seconds") for phase in routine.settings.breath}
+
+    def add(value: str, default: str) -> None:
+        match = re.fullmatch(r"([\d.]+)(?:-([\d.]+))?\s*(seconds|minutes|breaths)?", value)
+        assert match, value
+        unit = match.group(3) or default
+        scale, unit = (60, "seconds") if unit == "minutes" else (1, unit)
+        values.update((float(f) * scale, unit) for f in filter(None, match.group(1, 2)))
+
+    for pace in [(data.get("settings") or {}).get("breath")] + [e.get("breath") for e in data["exercises"]]:
+        values.update((float(p), "seconds") for p in (pace or "").split(":") if p)
+    for exercise in data["exercises"]:
+        add(exercise.get("repeat", "1"), "times")
+        steps = exercise["steps"]
+        for step in steps:
+            if "hold" in step:
+                add(step["hold"], "seconds")
+            if "breathe" in step:
+                add(step["breathe"], "times")
+        if any("inhale" in s or "exhale" in s for s in steps):  # "repeat for ten breaths" counts cycles
+            add(exercise.get("repeat", "1"), "breaths")
     return values
 
 

@@ -243,16 +243,25 @@ def test_default_output_is_named_after_the_routine_title(tmp_path):
     assert (tmp_path / "quick-neck-release.mp3").stat().st_size > 10_000
 
 
-@pytest.mark.espeak
-@pytest.mark.ffmpeg
-def test_encoder_failure_leaves_no_partial_file_and_the_old_file_untouched(tmp_path):
-    target = tmp_path / "neck.ogg"
+@pytest.mark.parametrize("suffix, bitrate, accepted", [(".ogg", "8k", "16k and 90k"), (".ogg", "96k", "16k and 90k"),
+                                                      (".mp3", "192k", "8k and 160k")])
+def test_bitrate_the_encoder_refuses_is_one_line_with_the_accepted_range(tmp_path, suffix, bitrate, accepted):
+    """Vorbis at 22050 Hz mono sets up only for 16k-90k; MPEG-2 layer III stops at 160k."""
+    target = tmp_path / f"neck{suffix}"
     target.write_bytes(b"my earlier render")
-    result = cli("render", "quick-neck", "-o", str(target), "--bitrate", "8k")  # too low for Vorbis at 22050 Hz
+    result = cli("render", "quick-neck", "-o", str(target), "--bitrate", bitrate)
     assert result.returncode == 2
-    assert result.stderr.count("\n") == 1 and result.stderr.startswith("voiceguide: ffmpeg could not encode")
+    assert result.stderr.count("\n") == 1 and accepted in result.stderr
     assert target.read_bytes() == b"my earlier render"
     assert leftovers(tmp_path) == []
+
+
+@pytest.mark.espeak
+@pytest.mark.ffmpeg
+@pytest.mark.parametrize("suffix, bitrate", [(".ogg", "16k"), (".ogg", "90k"), (".mp3", "8k"), (".mp3", "160k")])
+def test_every_bitrate_in_the_accepted_range_renders(tmp_path, suffix, bitrate):
+    result = run_cli("render", "quick-neck", "--brief", "-o", str(tmp_path / f"neck{suffix}"), "--bitrate", bitrate)
+    assert result.returncode == 0, result.stderr
 
 
 def _ffmpeg_children(parent: int) -> list[int]:

@@ -1,24 +1,28 @@
-"""The library API: what each command does, as functions a user can import."""
+"""The library API: what each command does, as functions a user can import.
+
+The speech engine and the render pipeline (numpy and all) are imported by the
+functions that use them, so `check` and `routines` start in a few milliseconds.
+"""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from voiceguide.audio.cue_files import session_cue_lengths
-from voiceguide.audio.leveling import SPEECH_LUFS, level
-from voiceguide.audio.samples import to_float, to_int16
-from voiceguide.compiler import compile_timeline
 from voiceguide.errors import VoiceguideError
 from voiceguide.fitting import fit_length
 from voiceguide.options import Options, options_for
-from voiceguide.phrases import Phrases
 from voiceguide.rendering.page import PAGE_MODES
-from voiceguide.rendering.pipeline import Progress, default_output, render_session, write_sound
 from voiceguide.routine import Routine, builtin_names, load_routine
-from voiceguide.speech.engine import Speech, installed_voices
-from voiceguide.speech.voices import UnknownVoice, VoiceInfo
-from voiceguide.timeline import Timeline
+from voiceguide.session_size import check_session_size
+
+if TYPE_CHECKING:
+    from voiceguide.rendering.pipeline import Progress
+    from voiceguide.speech.engine import Speech
+    from voiceguide.speech.voices import VoiceInfo
+    from voiceguide.timeline import Timeline
 
 DEFAULT_ROUTINE = "lower-back"
 
@@ -29,7 +33,8 @@ def resolve(
     """The routine (a built-in name, a path or a Routine) and the options for it.
 
     `choices` are Options fields; None means "not given", so the routine's settings apply.
-    Checks the cue sounds the options use up front, so a bad --cue-dir fails before any work.
+    Checks the session's size and the cue sounds the options use up front, so a runaway
+    routine or a bad --cue-dir fails before any work.
     With a `length` (and fit), the options are those fit_length chose: every command plays the fitted session.
     """
     loaded = routine if isinstance(routine, Routine) else load_routine(routine)
@@ -37,18 +42,25 @@ def resolve(
         options = options_for(loaded, **choices)
     except ValueError as exc:
         raise VoiceguideError(str(exc)) from None
+    check_session_size(loaded, options)
     session_cue_lengths(options)
     if options.background:
         from voiceguide.audio.ambience import check_background  # numpy: only for sessions with a bed
 
         check_background(options.background)
     if fit and options.length is not None:
-        options = fit_length(loaded, options, Speech(options.voice, options.rate).duration, session_cue_lengths(options)).options
+        from voiceguide.speech.engine import Speech
+
+        speech = Speech(options.voice, options.rate)
+        options = fit_length(loaded, options, speech.duration, session_cue_lengths(options)).options
     return loaded, options
 
 
 def plan(routine: str | Path | Routine = DEFAULT_ROUTINE, speech: Speech | None = None, **choices: object) -> Timeline:
     """Compile the routine into its timeline, with speech lengths from the real engine (cached)."""
+    from voiceguide.compiler import compile_timeline
+    from voiceguide.speech.engine import Speech
+
     loaded, options = resolve(routine, fit=False, **choices)
     speech = speech or Speech(options.voice, options.rate)
     cue_lengths = session_cue_lengths(options)
@@ -77,6 +89,8 @@ def routines() -> list[Routine]:
 def voices(language: str | None = None) -> list[VoiceInfo]:
     """The installed voices (those for `language` and its regions, if given), then espeak-ng's
     variants (ids like '+f2'), which go on any voice: --voice de+f2."""
+    from voiceguide.speech.engine import installed_voices
+
     installed = installed_voices()
     return installed.speaking(language) + list(installed.variants)
 
@@ -89,6 +103,13 @@ def sample(voice: str | None = None, rate: int | None = None, output: str | Path
 
     Returns the sentence. Raises VoiceguideError for an unknown voice, a bad rate or no sound device.
     """
+    from voiceguide.audio.leveling import SPEECH_LUFS, level
+    from voiceguide.audio.samples import to_float, to_int16
+    from voiceguide.phrases import Phrases
+    from voiceguide.rendering.pipeline import write_sound
+    from voiceguide.speech.engine import Speech, installed_voices
+    from voiceguide.speech.voices import UnknownVoice
+
     try:
         options = Options(voice=voice, rate=150 if rate is None else rate)
         voice_id = installed_voices().resolve(voice or "")
@@ -119,6 +140,8 @@ def render(
     page (.html) that plays the audio beside it; page="embed" puts the audio inside the page.
     `choices` are the timeline options, as for plan().
     """
+    from voiceguide.rendering.pipeline import default_output, render_session
+
     loaded, options = resolve(routine, **choices)
     target = Path(output) if output is not None else default_output(loaded.title)
     page_mode = "link" if page is True else page or None

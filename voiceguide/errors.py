@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from voiceguide.printable import one_line
+
 
 class VoiceguideError(Exception):
-    """A problem with the user's input or machine, reported without a traceback."""
+    """A problem with the user's input or machine, reported without a traceback.
+
+    The message is made one printable line here, so no input it quotes (a key with a
+    newline, an escape sequence) can split it or reach the terminal raw.
+    """
 
     exit_code = 2
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(one_line(str(message)))
 
 
 class RoutineError(VoiceguideError):

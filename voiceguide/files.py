@@ -2,19 +2,93 @@
 
 Every file voiceguide writes (rendered audio, captions, imported routines, cached
 clips) goes to a temp file beside its target and is renamed into place only when
-complete, so an interrupted or failed run never leaves a half-written file.
+complete, so an interrupted or failed run never leaves a half-written file. Temp
+names carry the writer's process id, so a run killed outright (kill -9, power loss)
+leaves files a later run recognises as stale and removes.
+
+User files are read through read_input: bounded, and only regular files, so no
+input (/dev/zero, a FIFO, a huge file) can make a command read forever.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
+import stat
 import tempfile
 import unicodedata
 from pathlib import Path
 
 from voiceguide.errors import RoutineError, VoiceguideError
+from voiceguide.limits import MAX_INPUT_BYTES
 
-TEMP_SUFFIX = ".part"  # temp files are named .TARGET.XXXX.part
+TEMP_SUFFIX = ".part"
+TEMP_MARK = ".voiceguide-"  # temp files are named .TARGET.XXXXXXXX.voiceguide-PID.part
+_TEMP_NAME = re.compile(r"^\..*\.voiceguide-(\d+)\.part$")
+NAME_MAX = 255  # bytes in one file name on Linux, macOS and Windows file systems alike
+_swept: set[Path] = set()  # folders this process has already cleared of stale temp files
+
+
+def read_input(path: Path, what: str) -> bytes:
+    """The bytes of a user's routine or article file: a regular file of at most MAX_INPUT_BYTES.
+
+    Opened without blocking, so a FIFO with no writer cannot hang us, and read with a cap,
+    so /dev/zero or a runaway file fails at once with the limit named.
+    """
+    source = str(path)
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise RoutineError(source, None, "no such file") from None
+    except IsADirectoryError:
+        raise RoutineError(source, None, f"is a directory, not {what}") from None
+    except OSError as exc:
+        raise RoutineError(source, None, f"cannot read: {exc.strerror or exc}") from None
+    mode = os.fstat(descriptor).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(descriptor)
+        if stat.S_ISDIR(mode):
+            raise RoutineError(source, None, f"is a directory, not {what}")
+        raise RoutineError(source, None, f"is a device or pipe, not {what} (give a regular file)")
+    with os.fdopen(descriptor, "rb") as handle:
+        try:
+            data = handle.read(MAX_INPUT_BYTES + 1)
+        except OSError as exc:
+            raise RoutineError(source, None, f"cannot read: {exc.strerror or exc}") from None
+    if len(data) > MAX_INPUT_BYTES:
+        raise RoutineError(source, None, f"is larger than {MAX_INPUT_BYTES // 2**20} MiB, the limit for {what}")
+    return data
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+def sweep_stale(folder: Path) -> None:
+    """Remove temp files in folder left by voiceguide runs whose process is gone (killed, crashed)."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        match = _TEMP_NAME.match(name)
+        if match and int(match[1]) != os.getpid() and not _alive(int(match[1])):
+            with contextlib.suppress(OSError):  # another run got there first, or a read-only folder: harmless
+                (folder / name).unlink()
+
+
+def _temp_prefix(target: Path, suffix: str) -> str:
+    """'.TARGET.', shortened so the whole temp name fits NAME_MAX bytes (8 random characters between)."""
+    room = NAME_MAX - len(suffix.encode()) - 8 - 2
+    name = target.name.encode()[:room].decode("utf-8", errors="ignore")
+    return f".{name}."
 
 
 def _new_file_mode(target: Path) -> int:
@@ -50,8 +124,13 @@ class Staging:
 
     def temp_for(self, target: Path) -> Path:
         check_target(target)
+        folder = target.parent
+        if folder.resolve() not in _swept:
+            _swept.add(folder.resolve())
+            sweep_stale(folder)
+        suffix = f"{TEMP_MARK}{os.getpid()}{TEMP_SUFFIX}"
         try:
-            handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=TEMP_SUFFIX)
+            handle, name = tempfile.mkstemp(dir=folder, prefix=_temp_prefix(target, suffix), suffix=suffix)
         except OSError as exc:
             raise VoiceguideError(f"cannot write {target}: {exc.strerror or exc}") from None
         os.close(handle)

@@ -15,3 +15,11 @@ TEMPO_PHASE_LIMITS = (0.5, 60.0)  # seconds per phase of a rep
 MAX_SETS = 20
 MAX_LEAD_IN = 60.0  # seconds of "get ready"
 BACKGROUND_LEVEL_LIMITS = (-50.0, -18.0)  # LUFS; louder than this competes with the voice
+
+# Bounds on the work one input can cause: past these a file is not a routine or an
+# article but a mistake (or an attack), refused before it costs memory or time.
+MAX_INPUT_BYTES = 2**20  # a routine or article file: real ones are a few KB, a long web article ~100 KB
+MAX_YAML_VALUES = 100_000  # values in a routine once aliases are expanded ("billion laughs")
+MAX_SPOKEN_CHARS = 2_000  # one spoken text (about two minutes of speech); espeak crashes near 40,000
+MAX_SESSION_STEPS = 20_000  # steps said or held in a session, counting repeats and sides
+MAX_SESSION_HOURS = 24.0  # holds in a session as written, counting repeats and sides

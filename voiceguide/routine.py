@@ -18,7 +18,7 @@ from typing import Literal, Union
 import yaml
 
 from voiceguide.errors import RoutineError
-from voiceguide.files import decode_text
+from voiceguide.files import decode_text, read_input
 from voiceguide.limits import (
     BREATH_PHASE_LIMITS,
     HOLD_SCALE_LIMITS,
@@ -28,10 +28,13 @@ from voiceguide.limits import (
     MAX_REPEAT,
     MAX_REST,
     MAX_SETS,
+    MAX_SPOKEN_CHARS,
+    MAX_YAML_VALUES,
     RATE_LIMITS,
     TEMPO_PHASE_LIMITS,
 )
 from voiceguide.phrases.catalogue import check_language
+from voiceguide.printable import strip_controls
 
 Pick = Literal["low", "mid", "high"]
 
@@ -166,13 +169,7 @@ def load_routine(ref: str | Path) -> Routine:
         raise RoutineError(
             ref_text, None, f"no such file or built-in routine (built-ins: {', '.join(builtin_names())})"
         )
-    if path.is_dir():
-        raise RoutineError(ref_text, None, "is a directory, not a routine file")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise RoutineError(ref_text, None, f"cannot read: {exc.strerror or exc}") from None
-    return parse_routine(data, ref_text)
+    return parse_routine(read_input(path, "a routine file"), ref_text)
 
 
 def parse_routine(data: bytes | str, source: str = "<routine>") -> Routine:
@@ -194,13 +191,37 @@ def parse_routine(data: bytes | str, source: str = "<routine>") -> Routine:
         raise RoutineError(source, None, "YAML nested too deeply") from None
     if root is None:
         raise RoutineError(source, 1, "empty file: a routine needs a title and exercises")
+    _check_expanded_size(root, source)
     return _Reader(source).routine(root)
+
+
+def _check_expanded_size(root: yaml.Node, source: str) -> None:
+    """Refuse a routine whose aliases expand past MAX_YAML_VALUES values.
+
+    PyYAML composes an alias as a second reference to the same node, so a few KB of
+    nested aliases ("billion laughs") compose at once but would expand into millions
+    of steps. Counting each reference as a value costs at most MAX_YAML_VALUES visits.
+    """
+    count, stack = 0, [root]
+    while stack:
+        node = stack.pop()
+        count += 1
+        if count > MAX_YAML_VALUES:
+            raise RoutineError(
+                source, None, f"more than {MAX_YAML_VALUES:,} values once YAML aliases are expanded: not a routine"
+            )
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack += (key, value)
 
 
 # --- node reading ----------------------------------------------------------
 
 _NUMBER = r"\d+(?:\.\d+)?"
 _SPAN = re.compile(rf"^\s*({_NUMBER})\s*(?:(?:-|–|to)\s*({_NUMBER}))?\s*([a-z]*)\s*$", re.IGNORECASE)
+SIDE_PAIR = ("right", "left")  # what `sides: 2` means
 _UNITS = {
     "": ("seconds", 1.0), "s": ("seconds", 1.0), "sec": ("seconds", 1.0), "secs": ("seconds", 1.0),
     "second": ("seconds", 1.0), "seconds": ("seconds", 1.0),
@@ -252,11 +273,16 @@ class _Reader:
         return out
 
     def text(self, node: yaml.Node, what: str) -> str:
+        """Text as it will be spoken and shown: one line, no control characters, words in it."""
         if not isinstance(node, yaml.ScalarNode) or node.tag == "tag:yaml.org,2002:null":
             raise self.fail(node, f"{what} must be text")
-        value = " ".join(str(node.value).split())
+        value = " ".join(strip_controls(str(node.value)).split())
         if not value:
             raise self.fail(node, f"{what} must not be empty")
+        if len(value) > MAX_SPOKEN_CHARS:
+            raise self.fail(node, f"{what} is {len(value):,} characters long; at most {MAX_SPOKEN_CHARS:,} (split it into steps)")
+        if not any(c.isalnum() for c in value):
+            raise self.fail(node, f"{what} has no words to speak: '{value}'")
         return value
 
     def texts(self, node: yaml.Node, what: str) -> tuple[str, ...]:
@@ -289,6 +315,16 @@ class _Reader:
         if span.low <= 0:
             raise self.fail(node, f"{what} must be more than zero, not '{node.value}'")
         return Span(span.low * factor, span.high * factor), unit
+
+    def sides(self, node: yaml.Node) -> tuple[str, ...]:
+        """`sides: 2` is both sides, right then left; otherwise the sides' names, each a word."""
+        if isinstance(node, yaml.ScalarNode) and node.value.strip() == "2":
+            return SIDE_PAIR
+        sides = self.texts(node, "sides")
+        for side in sides:
+            if not any(c.isalpha() for c in side):
+                raise self.fail(node, f"sides must be 2 (right then left) or side names like [left, right], not '{side}'")
+        return sides
 
     def pick_or_number(self, node: yaml.Node, what: str, low: float, high: float) -> str:
         value = self.text(node, what)
@@ -393,13 +429,15 @@ class _Reader:
         if counted is not None:
             what = "repeat" if "repeat" in keys else "rounds"
             repeat, unit = self.span(counted, what, "5 or 5-8")
+            if _SPAN.match(str(counted.value))[3]:  # any unit: "1 minute" is not 60 times
+                raise self.fail(counted, f"{what} is a count of times, not '{counted.value}' (write 5 or 5-8)")
             if unit != "seconds" or not (repeat.low.is_integer() and repeat.high.is_integer()):
                 raise self.fail(counted, f"{what} must be a whole count like 5 or 5-8, not '{counted.value}'")
             if repeat.high > MAX_REPEAT:
                 raise self.fail(counted, f"{what} must be at most {MAX_REPEAT}")
         sides: tuple[str, ...] = ()
         if "sides" in keys:
-            sides = self.texts(keys["sides"], "sides")
+            sides = self.sides(keys["sides"])
             if len(set(sides)) != len(sides):
                 raise self.fail(keys["sides"], "sides must not repeat a side")
         steps = tuple(self.step(item, bool(sides)) for item in steps_node.value)

@@ -7,7 +7,7 @@ flag keys as the user types. tests/test_commands.py keeps the two in step.
 
 from __future__ import annotations
 
-from voiceguide.limits import HOLD_SCALE_LIMITS, MAX_BREATHS, MAX_REPEAT, MAX_REST, MAX_SETS, RATE_LIMITS
+from voiceguide.limits import HOLD_SCALE_LIMITS, MAX_BREATHS, MAX_REPEAT, MAX_REST, MAX_SETS, MAX_SPOKEN_CHARS, RATE_LIMITS
 from voiceguide.phrases.catalogue import TAG
 
 LANGUAGE_TAG = TAG.pattern
@@ -16,7 +16,7 @@ AMOUNT = r"^\s*\d+(\.\d+)?\s*((-|–|to)\s*\d+(\.\d+)?\s*)?"
 HOLD_PATTERN = AMOUNT + r"(s|sec|secs|seconds?|m|min|mins|minutes?|breaths?)?\s*$"
 COUNT_PATTERN = r"^\s*\d+\s*((-|–|to)\s*\d+\s*)?$"
 PICK = {"oneOf": [{"enum": ["low", "mid", "high"]}, {"type": "number", "exclusiveMinimum": 0}]}
-TEXT = {"type": "string", "minLength": 1}
+TEXT = {"type": "string", "minLength": 1, "maxLength": MAX_SPOKEN_CHARS}
 NUMBER = r"\d+(\.\d+)?"
 BREATH = {
     "type": ["string", "number"],
@@ -74,7 +74,10 @@ ROUTINE_SCHEMA: dict = {
                     "name": TEXT,
                     "about": {**TEXT, "description": "spoken intro, dropped by --talk minimal"},
                     "setup": {"oneOf": [TEXT, {"type": "array", "items": TEXT}]},
-                    "sides": {"type": "array", "items": TEXT, "uniqueItems": True},
+                    "sides": {
+                        "oneOf": [{"const": 2, "description": "both sides, right then left"}, TEXT,
+                                  {"type": "array", "items": TEXT, "uniqueItems": True}],
+                    },
                     "repeat": {**COUNT, "description": "reps: the steps this many times"},
                     "rounds": {**COUNT, "description": "rounds of an interval: the steps this many times, back to back"},
                     "tempo": {

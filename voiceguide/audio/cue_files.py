@@ -15,14 +15,14 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
-
-from voiceguide.audio.decoding import AUDIO_SUFFIXES, decode_audio
-from voiceguide.audio.samples import SAMPLE_RATE, read_clip, to_float
+from voiceguide.audio import SAMPLE_RATE
+from voiceguide.audio.decoding import AUDIO_SUFFIXES
 from voiceguide.cue_places import CUE_NAMES, cues_used
 from voiceguide.errors import VoiceguideError
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from voiceguide.options import Options
 
 MAX_CUE_SECONDS = 5.0  # a longer "cue" would hold up the session
@@ -87,6 +87,9 @@ def cue_samples(path: Path, name: str) -> np.ndarray:
 
 @functools.lru_cache(maxsize=32)
 def _decoded(path: str, mtime_ns: int, size: int, name: str) -> np.ndarray:
+    from voiceguide.audio.decoding import decode_audio  # numpy: only when a sound is needed
+    from voiceguide.audio.samples import read_clip, to_float
+
     if _plain_wav(Path(path)) is not None:
         return to_float(read_clip(Path(path)))
     return decode_audio(Path(path), f"cue sound '{name}'")

@@ -7,11 +7,13 @@ mono float32 at SAMPLE_RATE. Anything ffmpeg cannot read is one line naming the 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
-
-from voiceguide.audio.samples import SAMPLE_RATE
+from voiceguide.audio import SAMPLE_RATE
 from voiceguide.errors import VoiceguideError
+
+if TYPE_CHECKING:
+    import numpy as np
 
 AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".oga", ".opus", ".mp3", ".m4a", ".aac")
 MAX_DECODED_SECONDS = 15 * 60.0  # longer files are not cue sounds or loops: refuse before filling memory
@@ -21,7 +23,8 @@ def decode_audio(path: Path, what: str) -> np.ndarray:
     """The file's sound as mono float32 at SAMPLE_RATE; `what` names it in errors ("cue sound 'bell'")."""
     if not path.is_file():
         raise VoiceguideError(f"{path}: {what} is missing")
-    from pydub import AudioSegment  # imported here: only sessions with user sounds pay for it
+    import numpy as np  # imported here, as pydub: only sessions with user sounds pay for them
+    from pydub import AudioSegment
     from pydub.exceptions import CouldntDecodeError
 
     try:

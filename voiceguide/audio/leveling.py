@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -20,9 +21,11 @@ from voiceguide.audio.loudness import (
     peak_envelope,
     powers_from_hops,
 )
-from voiceguide.audio.samples import SAMPLE_RATE, read_clip, to_float, to_int16, valid_clip, write_clip
-from voiceguide.audio.sounds import Sounds
+from voiceguide.audio.samples import SAMPLE_RATE, to_float
 from voiceguide.timeline import Event
+
+if TYPE_CHECKING:  # sounds -> speech.engine -> leveling: the engine levels clips as it makes them
+    from voiceguide.audio.sounds import Sounds
 
 # The session should land at -16 LUFS integrated, the level spoken-word podcasts
 # and audiobook players expect. Each speech clip is brought to a level measured
@@ -144,9 +147,10 @@ LEVEL_KEY = "level-" + hashlib.sha256(
 class Leveled:
     """Sounds as they go into the mix: speech at SPEECH_LUFS, cues CUE_BELOW under it, all faded.
 
-    Leveling costs a few FFTs, so a leveled speech clip is kept in the speech
-    cache beside its clip, and recent sounds in memory (least recently used
-    first out, within cache_bytes).
+    Speech clips come leveled from the speech engine's worker (speech.engine:
+    leveled as they are synthesized, kept beside the clip); cues are leveled
+    here. Recent sounds are kept in memory (least recently used first out,
+    within cache_bytes).
     """
 
     def __init__(self, sounds: Sounds, cache_bytes: int = CACHE_BYTES, boost: float = 0.0) -> None:
@@ -173,14 +177,11 @@ class Leveled:
         return sound
 
     def _speech(self, event: Event) -> np.ndarray:
-        clip = self.sounds.speech.path(event.text)
-        boosted = f"+{self.boost:.2f}" if self.boost else ""
-        stored = clip.with_name(f"{clip.stem}.{LEVEL_KEY}{boosted}.wav")
-        if not valid_clip(stored):
-            raw = self.sounds.for_event(event)
-            assert raw is not None  # speech always sounds
-            write_clip(stored, to_int16(level(raw, SPEECH_LUFS + self.boost)))
-        return to_float(read_clip(stored))
+        if not self.boost:
+            return to_float(self.sounds.speech.leveled(event.text))
+        raw = self.sounds.for_event(event)  # over a background bed, louder (audio/balance.py): leveled here
+        assert raw is not None  # speech always sounds
+        return level(raw, SPEECH_LUFS + self.boost)
 
     def _other(self, event: Event) -> np.ndarray | None:
         raw = self.sounds.for_event(event)

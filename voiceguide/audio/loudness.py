@@ -66,7 +66,7 @@ def fft_size(n: int) -> int:
     return power
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=48)  # every size fft_size gives for clips up to a minute (4 per octave): no misses
 def _k_weighting_at(sample_rate: int, size: int) -> np.ndarray:
     return k_weighting(sample_rate, np.fft.rfftfreq(size, 1 / sample_rate))
 

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import numpy as np
 
+from voiceguide.audio import SAMPLE_RATE  # defined numpy-free, so checking cue files does not load numpy
 from voiceguide.errors import VoiceguideError
 from voiceguide.files import Staging
 
-SAMPLE_RATE = 22050  # what espeak produces, whatever the file extension
+__all__ = ["SAMPLE_RATE", "read_clip", "to_float", "to_int16", "valid_clip", "write_clip"]
 
 
 def sample_at(seconds: float) -> int:

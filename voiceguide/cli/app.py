@@ -1,30 +1,46 @@
-"""The `voiceguide` command: a thin typer layer over voiceguide.api."""
+"""The `voiceguide` command: a thin typer layer over voiceguide.api.
+
+Each command imports what only it needs (rich, the render pipeline, the
+importer) inside its function: `--help`, `check` and `schema` load neither
+numpy, mutagen, rich's renderers nor the importer. Help is click's plain text
+(rich_markup_mode=None): typer's rich help costs ~60 ms per start.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import gc
+import inspect
 import json
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from importlib.metadata import version
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any, NoReturn, get_args, get_origin
 
 import typer
-from rich.console import Console
 from typer.core import TyperGroup
 
 from voiceguide import api
 from voiceguide.cli.options import session_options
-from voiceguide.cli.plan_table import plan_table
-from voiceguide.cli.progress import render_progress
 from voiceguide.clock import clock
 from voiceguide.errors import Interrupted, VoiceguideError
-from voiceguide.importer.writing import import_file
+from voiceguide.files import write_atomic
 from voiceguide.rendering.page import PAGE_MODES
 from voiceguide.schema import ROUTINE_SCHEMA
 from voiceguide.wording import plural
+
+
+@contextlib.contextmanager
+def one_line_errors() -> Iterator[None]:
+    """voiceguide's error conventions: one line `voiceguide: ...` (or `FILE:LINE: ...`) and its exit code."""
+    try:
+        yield
+    except VoiceguideError as exc:
+        print(str(exc) if getattr(exc, "source", None) else f"voiceguide: {exc}", file=sys.stderr)
+        sys.exit(exc.exit_code)
 
 
 class Commands(TyperGroup):
@@ -36,10 +52,8 @@ class Commands(TyperGroup):
 
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None, **extra: Any) -> NoReturn:
         try:
-            result = super().main(args, prog_name, standalone_mode=False, **extra)
-        except VoiceguideError as exc:
-            print(str(exc) if getattr(exc, "source", None) else f"voiceguide: {exc}", file=sys.stderr)
-            sys.exit(exc.exit_code)
+            with one_line_errors():
+                result = super().main(args, prog_name, standalone_mode=False, **extra)
         except typer.TyperException as exc:  # click's usage errors (typer vendors click)
             message = exc.format_message().rstrip(".")
             context = getattr(exc, "ctx", None)
@@ -58,6 +72,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
     add_completion=False,
+    rich_markup_mode=None,
 )
 
 
@@ -96,6 +111,10 @@ def plan(
     if as_json:
         typer.echo(timeline.to_json())
     else:
+        from rich.console import Console
+
+        from voiceguide.cli.plan_table import plan_table
+
         Console().print(plan_table(timeline))
 
 
@@ -149,17 +168,21 @@ def schema() -> None:
 
 @app.command("import")
 def import_article(
-    article: Annotated[str, typer.Argument(help="An exercise article as a text file.")],
+    article: Annotated[str, typer.Argument(help="An exercise article: a text, Markdown or saved HTML file, or - for standard input.")],
     output: Annotated[
         str | None, typer.Option("-o", "--output", help="Write the routine YAML here instead of standard output.")
     ] = None,
 ) -> None:
-    """Turn a written exercise article into a routine (check the '# from' comments it adds)."""
-    text = import_file(article, output)
+    """Turn a written exercise article or web page into a routine (check the '# from' comments it adds)."""
+    from voiceguide.importer.writing import import_report, read_source
+
+    text, report = import_report(*read_source(article))
     if output is None:
         typer.echo(text, nl=False)
     else:
-        typer.echo(f"{output}: written; values marked '# from' were inferred, check them", err=True)
+        write_atomic(Path(output), text)
+        report += f"; written to {output}"
+    typer.echo(f"{'standard input' if article == '-' else article}: {report}", err=True)
 
 
 @app.command()
@@ -194,6 +217,10 @@ def render(
     *, choices: dict,
 ) -> None:
     """Render the session to an audio file, with tags, a chapter per exercise and side, and captions."""
+    from rich.console import Console
+
+    from voiceguide.cli.progress import render_progress
+
     console = Console(stderr=True)
     try:
         with render_progress(console, enabled=not quiet and console.is_terminal) as progress:
@@ -229,6 +256,40 @@ def optional_page_value(args: list[str]) -> list[str]:
     return result
 
 
+def _plain_argument(parameter: inspect.Parameter) -> bool:
+    """A required positional str argument: typer would pass the word through unchanged."""
+    annotation = parameter.annotation
+    return (
+        parameter.default is inspect.Parameter.empty
+        and parameter.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
+        and get_origin(annotation) is Annotated
+        and get_args(annotation)[0] is str
+        and any(isinstance(info, typer.models.ArgumentInfo) for info in get_args(annotation)[1:])
+    )
+
+
+def direct_call(argv: list[str]) -> Callable[[], object] | None:
+    """The command argv names, ready to call, when typer's parsing would add nothing to it.
+
+    typer (0.2x) coerces every parameter, even its own --help flag, through a
+    pydantic TypeAdapter, and importing pydantic costs ~70 ms: over a third of
+    `voiceguide check`'s time. A command whose parameters are all plain str
+    arguments, given exactly that many words and no options, is called here
+    directly: the call typer would make. Anything else goes through typer.
+    """
+    if not argv:
+        return None
+    commands = {info.name or info.callback.__name__.lower().replace("_", "-"): info.callback
+                for info in app.registered_commands if info.callback is not None}
+    command, words = commands.get(argv[0]), argv[1:]
+    if command is None or any(word.startswith("-") for word in words):
+        return None
+    parameters = list(inspect.signature(command, eval_str=True).parameters.values())
+    if len(parameters) != len(words) or not all(map(_plain_argument, parameters)):
+        return None
+    return functools.partial(command, *words)
+
+
 def _exit_on(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
@@ -239,7 +300,11 @@ def main() -> None:
     for stop in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(stop, _exit_on)
     try:
-        app(args=optional_page_value(sys.argv[1:]), prog_name="voiceguide")
+        call = direct_call(sys.argv[1:])
+        if call is None:
+            app(args=optional_page_value(sys.argv[1:]), prog_name="voiceguide")
+        with one_line_errors():
+            call()
     finally:
         # At exit Python collects garbage over every object typer and pydantic made
         # (~0.1 s, a render's last step); frozen, they are skipped: the process is ending.

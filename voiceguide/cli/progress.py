@@ -4,20 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+from typing import TYPE_CHECKING
 
 from voiceguide.clock import clock
-from voiceguide.rendering.pipeline import Progress as ProgressFn
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from voiceguide.rendering.pipeline import Progress as ProgressFn
 
 
 @contextmanager
-def render_progress(console: Console, enabled: bool) -> Iterator[ProgressFn | None]:
+def render_progress(console: Console | None, enabled: bool) -> Iterator[ProgressFn | None]:
     """A progress callback drawing a rich bar on console, or None when disabled (not a terminal, --quiet)."""
     if not enabled:
         yield None
         return
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn  # ~40 ms: only when drawn
+
     with Progress(
         TextColumn("Rendering"), BarColumn(), TextColumn("{task.fields[done]} of {task.fields[total_text]} session"),
         TextColumn("•"), TimeRemainingColumn(), console=console, transient=True,

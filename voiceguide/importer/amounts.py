@@ -57,6 +57,7 @@ class Amount:
     unit: Unit
     phrase: str
     inferred: bool  # True when the value is a default or conversion, not the article's own figures
+    note: str | None = None  # how it was applied, when not where it was written ("said once for every exercise")
 
     def fits(self) -> bool:
         """Within what a routine allows (voiceguide.routine's limits)."""
@@ -119,12 +120,17 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+_NOT_A_HOLD = re.compile(r"\b(?:after|within|every|than|until|over the next|in the first|once a|twice a)\s+(?:about\s+|around\s+)?$", re.I)
+
+
 def find_duration(text: str) -> tuple[int, int, Amount] | None:
     """The first hold length in the text: (start, end, Amount), or None."""
     best: tuple[int, int, Amount] | None = None
     for kind, pattern in _PATTERNS:
         for match in pattern.finditer(text):
             amount = _duration(kind, match)
+            if _NOT_A_HOLD.search(text[: match.start()]):
+                continue  # "after twenty minutes", "every 3 hours": when, not how long
             if amount is None or not amount.fits():
                 continue  # "zero seconds" or "three hours" is no hold: the words stay spoken
             found = (match.start(), match.end(), amount)
@@ -180,10 +186,13 @@ def _duration(kind: str, m: re.Match[str]) -> Amount | None:
 
 _REPS = re.compile(
     rf"{_QUALIFIER}\b(?:\b({NUM})(?:{_TO}({NUM}))?\s+(?:more\s+)?(?:times|reps|repetitions|rounds|cycles)\b|(twice))"
-    rf"(?!\s+(?:a|per|each)\s+(?:day|week|morning|evening))",
+    rf"(?!\s+(?:(?:a|per|each|every)\s+(?:day|week|morning|evening|night)|daily|weekly|nightly)\b)",
     re.I,
 )
 
+
+# "for four breaths in total" counts cycles too.
+_IN_TOTAL = re.compile(rf"\b(?:for\s+)?({NUM})(?:{_TO}({NUM}))?\s+{_ADJ}(?:breaths|breath cycles|cycles|rounds|repetitions|reps|times)\s+in\s+(?:total|all)\b", re.I)
 
 # "Repeat for ten breaths" after an inhale and an exhale counts cycles, not a held pose.
 _REPEAT_FOR = re.compile(
@@ -197,7 +206,7 @@ _REPEAT_FOR = re.compile(
 # or of the movement itself.
 _COUNT = re.compile(
     rf"\b(?:reps|repetitions|repeats)\s*:\s*(\b{NUM})(?:{_TO}({NUM}))?"
-    rf"|\b(\b{NUM})(?:{_TO}({NUM}))?(?=\s+(?:per|each|on each|on both|on either)\s+(?:side|leg|arm|hand|foot)s?\b)"
+    rf"|\b(\b{NUM})(?:{_TO}({NUM}))?(?=\s+(?:per|each|on each|on both|on either|in each|in either|in both)\s+(?:side|leg|arm|hand|foot|direction)s?\b)"
     rf"|(?:(?<=\bdo )|(?<=\bmake ))(\b{NUM})(?:{_TO}({NUM}))?\s+(?:more\s+|slow\s+|full\s+)?(?!seconds|minutes|breaths)[a-z]+s\b",
     re.I,
 )
@@ -205,11 +214,13 @@ _COUNT = re.compile(
 
 def find_reps(text: str) -> tuple[int, int, Amount] | None:
     """The first repetition count in the text ("Repeat 7-10 times", "10 reps", "twice", "Reps: 10")."""
-    for pattern, group in ((_REPEAT_FOR, 1), (_COUNT, 0)):
+    for pattern, group in ((_IN_TOTAL, 0), (_REPEAT_FOR, 1), (_COUNT, 0)):
         m = pattern.search(text)
         if not m:
             continue
         figures = [g for g in m.groups()[1 if pattern is _REPEAT_FOR else 0:] if g is not None]
+        if not figures:
+            continue
         first, second = figures[0], (figures[1] if len(figures) > 1 else None)
         if first.lower() in ("a", "an", "half a", "a full", "one full"):
             continue
@@ -232,7 +243,67 @@ def find_reps(text: str) -> tuple[int, int, Amount] | None:
             read = _is_digits(m.group(2)) and (m.group(3) is None or _is_digits(m.group(3)))
         low, high, changed = _qualified(low, high, qualifier)
         low, high = float(round(low)), float(round(high))
+        if re.search(r"\bmore\s+(?:times|rounds|cycles)\b", m.group(0), re.I) and re.search(r"\brepeat", text[: m.start()], re.I):
+            low, high, changed = low + 1, high + 1, True  # "repeat three more times": four in all
         amount = Amount(low, high, "times", m.group(0).strip(), changed or not read)
         if low >= 1 and amount.fits():
             return m.start(), m.end(), amount
     return None
+
+
+_SETS = re.compile(
+    rf"\bsets\s*:\s*(\b{NUM})(?:{_TO}({NUM}))?"
+    rf"|\b({NUM})(?:{_TO}({NUM}))?\s+sets\b(?:\s+of\s+(?:(?:each|every|all)\b(?:\s+(?:of\s+)?(?:the\s+|these\s+)?[a-z]+)?|(\b{NUM})(?:{_TO}({NUM}))?"
+    rf"(?:\s+(?:more\s+)?(?:reps|repetitions|times|[a-z]+s)\b)?))?",
+    re.I,
+)
+
+
+def _count(first: str, second: str | None, phrase: str) -> Amount | None:
+    if first.lower() in ("a", "an", "half a", "a full", "one full"):
+        return None
+    low, high = number(first), number(second) if second else number(first)
+    read = _is_digits(first) and (second is None or _is_digits(second))
+    amount = Amount(low, high, "times", phrase, not read)
+    return amount if low >= 1 and low.is_integer() and high.is_integer() and amount.fits() else None
+
+
+# "3 x 10", "2 x 30 seconds": sets times repetitions, or sets of a hold (the hold stays in the text).
+_TIMES_SIGN = re.compile(r"\b(\d{1,2})\s*[x×]\s*(?=\d)(?:(\d{1,3})(?:\s*[-–]\s*(\d{1,3}))?\b(?!\s*(?:-\s*\d+\s*)?(?:seconds|second|secs|sec|s|minutes|minute|mins|min)\b)(?:\s*(?:reps|repetitions|times))?)?", re.I)
+
+
+def find_sets(text: str) -> tuple[int, int, Amount, Amount | None] | None:
+    """Sets, and the repetitions in each when said together: "3 sets of 8-12 reps", "Sets: 2", "2 sets", "3 x 10"."""
+    m = _TIMES_SIGN.search(text)
+    if m:
+        sets = _count(m.group(1), None, m.group(0).strip())
+        reps = _count(m.group(2), m.group(3), m.group(0).strip()) if m.group(2) else None
+        if sets is not None:
+            return m.start(), m.end(), sets, reps
+    for m in _SETS.finditer(text):
+        first, second = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        sets = _count(first, second, m.group(0))
+        if sets is None:
+            continue
+        reps = _count(m.group(5), m.group(6), m.group(0)) if m.group(5) else None
+        return m.start(), m.end(), sets, reps
+    return None
+
+
+_BETWEEN_SETS = re.compile(
+    r"(?:,\s*)?(?:\b(?:and\s+)?(?:rest|resting|recover|recovering|take|taking|with|allow)\b\s+(?:for\s+)?(?:about\s+)?)?"
+    rf"({NUM}(?:{_TO}{NUM})?\s*(?:{_UNIT}|minute|minutes))(?:'s|')?\s*(?:of\s+)?(?:rest\s+|recovery\s+)?between\s+(?:each\s+)?(?:sets|rounds|set|round)\b",
+    re.I,
+)
+
+
+def find_rest_between_sets(text: str) -> tuple[int, int, Amount] | None:
+    """'resting 60 seconds between sets', 'Rest for 30 seconds between sets' -> (start, end, the rest)."""
+    m = _BETWEEN_SETS.search(text)
+    if not m:
+        return None
+    found = find_duration(m.group(1))
+    if found is None or found[2].unit == "breaths":
+        return None
+    amount = found[2]
+    return m.start(), m.end(), Amount(amount.low, amount.high, amount.unit, m.group(0).strip(" ,"), amount.inferred)

@@ -1,35 +1,57 @@
-"""An exercise article's layout: title, numbered exercise sections, and the blocks inside them.
+"""An exercise article's layout: its title, the exercise sections found by structure, and their blocks.
 
-Articles come hard-wrapped, soft-wrapped or as Markdown. Lines are joined back into
-paragraphs with the typesetter's rule: a line break is deliberate when the next line's first
-word would have fitted on the line, and accidental (wrapping) when it would not.
+Exercises are found by the page's structure, not only by numbers: every kind of heading a page
+uses (Markdown `#`, underlined, bold lines, "1. Name", "Exercise 2- Name", "A) Name", short
+title lines followed by prose) is a candidate, and the kind whose sections hold instructions
+is taken as the exercises. A page whose only instructions are one list of steps is one
+technique: one exercise named after the page.
+
+Articles come hard-wrapped, soft-wrapped or as Markdown (web pages arrive here as Markdown, see
+voiceguide.importer.html). Lines are joined back into paragraphs with the typesetter's rule: a
+line break is deliberate when the next line's first word would have fitted on the line, and
+accidental (wrapping) when it would not.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Literal
 
 from voiceguide.files import decode_text
+from voiceguide.importer.amounts import find_duration, find_reps, find_sets
+from voiceguide.importer.html import article_text, looks_like_html
 
 BlockKind = Literal["text", "step", "caption", "label"]
+# What a labelled paragraph is: spoken introduction, starting position, a comment, an amount, or instructions.
+Role = Literal["about", "setup", "comment", "amount", "steps"]
 
 
 @dataclass(frozen=True)
 class Block:
-    """A paragraph; "step" blocks were marked ("Step 2.", "2)", "-"), captions and labels are layout."""
+    """A paragraph; "step" blocks were marked ("Step 2.", "2)", "-"), captions and labels are layout.
+
+    `label` is the label the paragraph came under ("Targets", "Why it helps") and `role` what it means.
+    """
 
     kind: BlockKind
     text: str
+    label: str | None = None
+    role: Role | None = None
 
 
 @dataclass(frozen=True)
 class Section:
-    number: int
+    """Text under one heading. `exercise` sections hold instructions; others are background."""
+
     name: str
     blocks: tuple[Block, ...]
+    exercise: bool = True
+    heading_amount: str | None = None  # "30 secs" from "Neck tilt – 30 secs"
+    heading: str = ""  # the heading as written
 
 
 @dataclass(frozen=True)
@@ -38,11 +60,17 @@ class Article:
     preamble: tuple[Block, ...]
     sections: tuple[Section, ...]
 
+    @property
+    def exercises(self) -> tuple[Section, ...]:
+        return tuple(s for s in self.sections if s.exercise)
+
 
 def decode(data: bytes | str, source: str) -> str:
-    """Article bytes -> normalized text; binary or non-UTF-8 files are a RoutineError."""
+    """Article bytes -> normalized text; binary or non-UTF-8 files are a RoutineError; web pages -> their article."""
     text = decode_text(data, source)
-    for fancy, plain in (("’", "'"), ("‘", "'"), ("“", '"'), ("”", '"'), ("\t", " "), ("…", "...")):
+    if looks_like_html(text):
+        text = article_text(text, source)
+    for fancy, plain in (("’", "'"), ("‘", "'"), ("“", '"'), ("”", '"'), ("\t", " "), ("…", "..."), ("\u00a0", " ")):
         text = text.replace(fancy, plain)
     # Other control characters (form feeds, stray escapes) cannot be spoken or written in YAML.
     return "".join(c for c in text if c == "\n" or unicodedata.category(c) != "Cc")
@@ -50,43 +78,386 @@ def decode(data: bytes | str, source: str) -> str:
 
 _MARKUP = re.compile(r"\*\*|__|(?<!\w)[*_](?=\w)|(?<=\w)[*_](?!\w)")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_EDITORIAL = re.compile(r"\[([^\]\[]{1,30})\](?!\()")  # "[six] times": an editor's bracket, not a link
 
 
 def clean_line(line: str) -> str:
-    """Drop Markdown emphasis and link targets; keep the words."""
+    """Drop Markdown emphasis, link targets and editorial brackets; keep the words."""
     line = _LINK.sub(lambda m: m.group(1), line)
+    line = _EDITORIAL.sub(lambda m: m.group(1), line)
     return " ".join(_MARKUP.sub("", line).split())
 
 
-_HEADING = re.compile(
-    r"^(?:#{1,6}\s*)?(?:(?:exercise|stretch|pose|move|movement|part)\s+)?#?(\d{1,2})\s*(?:[.):]|\s-|\s–)\s*(\S.*)$",
-    re.I,
-)
-_STEP_MARK = re.compile(r"^(?:step\s+\d{1,2}\s*[.:)-]?|\d{1,2}\s*[.)]|[-*•–])\s+(?=\S)", re.I)
 _TERMINAL = (".", "!", "?", ":", ";", ",")
 # First words of instructions: a numbered line starting with one of these (and "your"/"the")
 # is a step, not an exercise heading.
 IMPERATIVES = frozenset(
-    ["allow", "arch", "avoid", "bend", "begin", "bring", "breathe", "cross", "circle", "clasp", "close", "come", "continue", "count", "do", "drop", "engage", "exhale", "extend", "feel", "find", "focus", "get", "grab", "hinge", "hold", "hook", "hug", "imagine", "inhale", "interlace", "keep", "kneel", "lean", "let", "lie", "lift", "look", "lower", "make", "move", "nod", "notice", "open", "place", "point", "press", "pull", "push", "put", "raise", "reach", "relax", "release", "repeat", "rest", "return", "roll", "rotate", "round", "shift", "shrug", "sink", "sit", "slide", "squeeze", "stand", "start", "stay", "step", "straighten", "stretch", "swap", "switch", "take", "tense", "tighten", "tilt", "try", "tuck", "turn", "twist", "use", "walk", "wrap"]
+    ["alternate", "allow", "arch", "avoid", "bend", "begin", "bring", "breathe", "brace", "change", "clench", "cross", "circle", "clasp", "close", "come", "complete", "continue", "count", "curl", "do", "draw", "drive", "drop", "engage", "exhale", "extend", "feel", "find", "flatten", "focus", "get", "go", "grab", "hinge", "hold", "hook", "hug", "imagine", "inhale", "interlace", "jump", "keep", "kneel", "lean", "let", "lie", "lift", "look", "lower", "make", "march", "move", "nod", "notice", "open", "pause", "perform", "place", "point", "press", "pull", "push", "put", "raise", "reach", "relax", "release", "repeat", "rest", "return", "rise", "roll", "rotate", "round", "shift", "shrug", "sink", "sit", "slide", "slowly", "squeeze", "stand", "start", "stay", "step", "straighten", "stretch", "swap", "sweep", "swing", "switch", "take", "tap", "tense", "tighten", "tilt", "trace", "try", "tuck", "turn", "twist", "use", "walk", "wrap"]
+)
+
+# --- headings ------------------------------------------------------------------
+
+_NUMBERED = re.compile(
+    r"^(?:(exercise|stretch|pose|move|movement|part|position|technique)\s+)?#?(\d{1,3})\s*(?:[.):]|[-–—](?=\s|[A-Za-z]))\s*(\S.*)$",
+    re.I,
+)
+_STEP_MARK = re.compile(r"^(?:step\s+\d{1,2}\s*[.:)-]?|\d{1,2}\s*[.)]|[-*•–])\s+(?=\S)", re.I)
+_LETTERED = re.compile(r"^([A-H])\s*[.)]\s+(\S.*)$")
+_SETEXT = re.compile(r"^(=+|-+)$")
+# "Neck tilt – 30 secs", "Lying rest - breathe in and out slowly": a name, then an amount or a sentence.
+_NAME_SPLIT = re.compile(r"\s+[-–—|]\s+|:\s+|(?<=[a-z])\.\s+(?=[A-Z])")
+# Headings that are never exercises: background, tips and the page's furniture.
+NOT_EXERCISES = re.compile(
+    r"^(?:(?:\w+\s+)?tips?\b|.*\btips\b|why\b|benefits?\b|the benefits|how often|how long|when to\b|when should|safety|precautions?"
+    r"|warnings?\b|cautions?\b|further information|more information|references|sources|related|summary|conclusion|the bottom line"
+    r"|bottom line|takeaways?|faqs?\b|frequently asked|what is\b|what are\b|who should|before you (?:start|begin)|you will need"
+    r"|what you(?:'ll| will) need|equipment|about the author|share|contact|more from|recommended|the science|the research|is it safe"
+    r"|risks?\b|side effects|variations?\b|modifications?\b|common mistakes|mistakes\b)",
+    re.I,
+)
+_HOW_TO = re.compile(r"^(?:how to\s+(?:do|practi[cs]e|perform|try)?\s*|steps?(?: to| for)?\s*|instructions?(?: for)?\s*|method\s*)", re.I)
+
+
+@dataclass(frozen=True)
+class _Heading:
+    index: int
+    style: str  # "md1".."md6", "num", "letter", "bold", "plain"
+    name: str
+    number: int | None = None
+    amount: str | None = None
+    body: str | None = None
+    raw: str = ""
+
+
+def _split_name(text: str) -> tuple[str, str | None, str | None]:
+    """'Neck tilt – 30 secs' -> ('Neck tilt', '30 secs', None); 'Lying rest - breathe in' -> ('Lying rest', None, 'Breathe in')."""
+    bracket = re.match(r"^(.*?\w)\s*\(([^()]*)\)\s*$", text)  # "Cat-cow (1 minute)"
+    if bracket and (find_duration(bracket.group(2)) or find_reps(bracket.group(2)) or find_sets(bracket.group(2))):
+        return bracket.group(1).strip(), bracket.group(2).strip(), None
+    match = _NAME_SPLIT.search(text)
+    if not match or len(text[: match.start()].split()) > 7:
+        return text.strip().rstrip(":").strip(), None, None
+    name, rest = text[: match.start()].strip(), text[match.end():].strip()
+    if not rest:
+        return name, None, None
+    if len(rest.split()) <= 6 and _starts_with_amount(rest):
+        return name, rest, None
+    if _looks_like_name(name):
+        return name, None, rest[0].upper() + rest[1:]
+    return text.strip(), None, None
+
+
+def _starts_with_amount(text: str) -> bool:
+    """'30 secs', '10 reps each side', '2 x 30 seconds', 'hold for one minute' - not 'roll your shoulders 10 times'."""
+    text = re.sub(r"^(?:hold|holding|rest|do|for)\s+(?:for\s+)?", "", text.strip(), flags=re.I)
+    found = [f for f in (find_duration(text), find_reps(text), find_sets(text)) if f]
+    return bool(re.match(r"^\d", text)) or any(f[0] == 0 for f in found)
+
+
+def _looks_like_name(name: str) -> bool:
+    words = name.split()
+    if not words or len(words) > 9 or name.endswith(_TERMINAL) or not name[0].isalnum():
+        return False
+    if find_duration(name) or find_reps(name):
+        return False  # "Hold for 10 seconds and relax" is a step
+    lowered = [w.lower().strip(",") for w in words]
+    return not (lowered[0] in IMPERATIVES and any(w in ("your", "the", "you", "a", "to", "one", "both") for w in lowered[1:]))
+
+
+def _numbered(line: str) -> tuple[int, str, str | None, str | None] | None:
+    """A numbered or 'Exercise N' heading: (number, name, heading amount, sentence after the name)."""
+    match = _NUMBERED.match(line)
+    if not match:
+        return None
+    name, amount, body = _split_name(match.group(3))
+    if not _looks_like_name(name):
+        return None
+    return int(match.group(2)), name, amount, body
+
+
+def _is_short_title(line: str) -> bool:
+    """A short line without sentence punctuation that starts with a capital: a plain heading's shape."""
+    words = line.split()
+    return 1 <= len(words) <= 8 and line[:1].isupper() and not line.endswith(_TERMINAL) and not _is_caption_text(line)
+
+
+def _is_prose(line: str) -> bool:
+    return line.endswith((".", "!", "?", ")", '"')) or len(line.split()) >= 9
+
+
+def _headings(raw: list[str], lines: list[str]) -> list[_Heading]:
+    """Every line shaped like a heading, with its style."""
+    found: list[_Heading] = []
+    # Where paragraphs are set apart by blank lines, so are headings; elsewhere a heading follows a full stop.
+    filled = [i for i, line in enumerate(lines) if line]
+    spaced = bool(filled) and any(not line for line in lines[filled[0]: filled[-1]])
+    for i, line in enumerate(lines):
+        if not line:
+            continue
+        text = raw[i].strip()
+        md = re.match(r"^(#{1,6})\s+(.*)$", text)
+        after = next((lines[j] for j in range(i + 1, len(lines)) if lines[j]), "")
+        before = lines[i - 1] if i else ""
+        if md:
+            style, content = f"md{len(md.group(1))}", clean_line(md.group(2))
+        elif i + 1 < len(lines) and _SETEXT.match(raw[i + 1].strip()) and len(raw[i + 1].strip()) >= 3:
+            style, content = ("md1" if raw[i + 1].strip()[0] == "=" else "md2"), line
+        elif re.fullmatch(r"(\*\*|__)[^*_]+\1:?", text) and len(line.split()) <= 10 and not line.endswith(":"):
+            style, content = "bold", line
+        else:
+            style, content = "", line
+        numbered = _numbered(content)
+        lettered = _LETTERED.match(content)
+        if style:
+            if numbered:
+                number, name, amount, body = numbered
+                found.append(_Heading(i, style, name, number, amount, body, content))
+            elif not re.match(r"^step\s+\d", content, re.I):
+                name, amount, body = _split_name(content)
+                found.append(_Heading(i, style, name, None, amount, body, content))
+        elif numbered:
+            number, name, amount, body = numbered
+            found.append(_Heading(i, "num", name, number, amount, body, content))
+        elif lettered and _looks_like_name(_split_name(lettered.group(2))[0]):
+            name, amount, body = _split_name(lettered.group(2))
+            found.append(_Heading(i, "letter", name, ord(lettered.group(1)) - ord("A") + 1, amount, body, content))
+        elif (item := _list_item(line)) is not None:
+            found.append(_Heading(i, "item", *item, content))
+        elif _is_short_title(line) and after and _is_prose(after) and (not before or (not spaced and before.endswith(_TERMINAL))):
+            name, amount, body = _split_name(line)
+            found.append(_Heading(i, "plain", name, None, amount, body, content))
+    return found
+
+
+def _list_item(line: str) -> tuple[str, None, str | None, str | None] | None:
+    """'- Knee rolls: lie on your back...' or '* Neck tilt – 30 secs': a list of named exercises."""
+    mark = re.match(r"^[-*•–]\s+(?=\S)", line)
+    if not mark:
+        return None
+    text = line[mark.end():]
+    name, amount, body = _split_name(text)
+    if name == text.strip() or name.lower() in LABEL_ROLES or not (amount or body):
+        return None
+    return name, None, amount, body
+
+
+def _instructions(lines: list[str]) -> int:
+    """How many sentences in these lines are instructions (an imperative, an amount or a marked step)."""
+    count = 0
+    for sentence in sentences(" ".join(line for line in lines if line)):
+        first = re.sub(r"^(?:step\s+\d+\s*[.:)-]?|\d{1,2}\s*[.)]|[-*•–])\s*", "", sentence, flags=re.I)
+        first = re.sub(r"^(?:if|when|as|while|once|after|before|with|keeping|using|from|on|in)\b[^,]*,\s*", "", first, flags=re.I)
+        words = re.findall(r"[a-z']+", first.lower())
+        while words and (words[0].endswith("ly") or words[0] in ("now", "then", "next", "first", "finally", "and", "gently")):
+            words.pop(0)
+        if (words and words[0] in IMPERATIVES) or find_duration(sentence) or find_reps(sentence) or find_sets(sentence):
+            count += 1
+    return count
+
+
+def parse_article(text: str) -> Article:
+    """The article's title, the text before the exercises, and one Section per heading of the exercises' kind."""
+    raw = text.split("\n")
+    lines = [clean_line(line) for line in raw]
+    for i, line in enumerate(raw):  # underlines and rules are layout, not text
+        if _SETEXT.match(line.strip()) and len(line.strip()) >= 3 or re.fullmatch(r"\s*(?:\*\s*){3,}|\s*_{3,}\s*", line):
+            lines[i] = ""
+    first_line = next((i for i, line in enumerate(lines) if line), None)
+    if first_line is None:
+        return Article(None, (), ())
+    headings = _headings(raw, lines)
+    title = None
+    start = 0
+    skipped: list[Block] = []  # page furniture above the title, kept as comments
+    top = headings[0] if headings and headings[0].index == first_line else None
+    if top is None or top.style not in ("num", "letter"):
+        title = lines[first_line].lstrip("#").strip()
+        start = first_line + 1
+        if _FURNITURE_LINE.match(title):  # "Skip to content", "Menu", "Home": the page's title is further down
+            title, start = _title_below_furniture(lines, first_line)
+            skipped = [Block("caption", line) for line in lines[first_line: start - 1] if line]
+        headings = [h for h in headings if h.index >= start]
+    width = _wrap_width(lines) or _paragraph_gaps(lines)
+    chosen = _choose(headings, lines, start)
+    if not chosen:
+        return _one_technique(title, lines, start, width, skipped)
+    bounds = [(h.index, h) for h in chosen] + [(len(lines), None)]
+    preamble = (*skipped, *_blocks(lines, start, bounds[0][0], width, in_section=False))
+    sections = []
+    for (index, heading), (end, _) in zip(bounds, bounds[1:], strict=False):
+        assert heading is not None
+        body_lines = lines[index + 1: end]
+        body = ([Block("text", heading.body)] if heading.body else []) + list(_blocks(lines, index + 1, end, width, in_section=True))
+        is_exercise = not NOT_EXERCISES.match(heading.name) and heading.name.lower() not in LABEL_ROLES and (
+            _instructions(body_lines + ([heading.body] if heading.body else [])) > 0 or heading.amount is not None
+        )
+        sections.append(Section(heading.name, tuple(body), is_exercise, heading.amount, heading.raw))
+    sections = _name_generic(_closing_after_inline(sections, chosen), title)
+    if not any(s.exercise for s in sections):
+        return _one_technique(title, lines, start, width, skipped)
+    return Article(title, preamble, tuple(sections))
+
+
+def _closing_after_inline(sections: list[Section], chosen: list[_Heading]) -> list[Section]:
+    """'1. Lying rest - breathe in...': when every exercise is one line, paragraphs after the last are the page's close."""
+    exercises = [(s, h) for s, h in zip(sections, chosen, strict=False) if s.exercise]
+    if len(exercises) < 2 or not all(h.body or h.amount for _, h in exercises) or any(len(s.blocks) > 1 for s, _ in exercises[:-1]):
+        return sections
+    last = exercises[-1][0]
+    if len(last.blocks) <= 1:
+        return sections
+    index = sections.index(last)
+    closing = Section("", last.blocks[1:], False, None, "")
+    return [*sections[:index], Section(last.name, last.blocks[:1], True, last.heading_amount, last.heading), closing,
+            *sections[index + 1:]]
+
+
+def _title_below_furniture(lines: list[str], first: int) -> tuple[str, int]:
+    """The longest heading-like line among the short lines before the page's first paragraph."""
+    candidates = []
+    i = first
+    while i < len(lines) and (not lines[i] or not _is_prose(lines[i])):
+        if lines[i] and not _FURNITURE_LINE.match(lines[i]):
+            candidates.append(i)
+        i += 1
+    if not candidates:
+        return lines[first], first + 1
+    best = max(candidates, key=lambda k: len(lines[k]))
+    return lines[best].lstrip("#").strip(), best + 1
+
+
+def _choose(headings: list[_Heading], lines: list[str], start: int) -> list[_Heading]:
+    """The headings that divide the page: those of the style whose sections hold the most instructions.
+
+    Markdown headings above the chosen level also end sections (they become background); plain
+    headings between numbered exercises are exercises too when they hold instructions.
+    """
+    styles = dict.fromkeys(h.style for h in headings)
+    best: list[_Heading] = []
+    best_score = (0, 0, 0)
+    for style in styles:
+        level = int(style[2]) if style.startswith("md") else 7
+        ends = [h for h in headings if h.style == style or (h.style.startswith("md") and int(h.style[2]) <= level)]
+        run = _numbered_run(ends, lines) if style in ("num", "letter") else [h for h in ends if h.style == style]
+        run_ends = sorted({*run, *(h for h in ends if h.style != style)}, key=lambda h: h.index)
+        if not run:
+            continue
+        bounds = [h.index for h in run_ends] + [len(lines)]
+        score = 0
+        names = set()
+        for heading in run:
+            end = bounds[bisect.bisect_right(bounds, heading.index)]
+            body = lines[heading.index + 1: end] + ([heading.body] if heading.body else [])
+            if not NOT_EXERCISES.match(heading.name) and (_instructions(body) > 0 or heading.amount):
+                score += 1
+                if _HOW_TO.sub("", heading.name).strip(" :").lower() not in ("", "it", "this"):
+                    names.add(heading.name.lower())
+        # Ties: the level with more distinct names (not "How to do it" under each exercise), then the
+        # deeper level ("### Neck tilt" under "## Warm-up"); numbered, lettered, bold and plain count as deepest.
+        rank = (score, len(names), int(style[2]) if style.startswith("md") else 7)
+        if rank > best_score:
+            best, best_score = run_ends, rank
+            if style in ("num", "letter", "bold"):  # plain headings among them, with instructions
+                first, last = run[0].index, run[-1].index
+                plain = [h for h in headings if h.style == "plain" and first < h.index < last]
+                best = sorted({*run_ends, *plain}, key=lambda h: h.index)
+    return best if best_score[0] > 0 else []
+
+
+def _numbered_run(headings: list[_Heading], lines: list[str]) -> list[_Heading]:
+    """The run of headings numbered 1, 2, 3... whose sections hold the most instructions.
+
+    A numbered list of symptoms before the exercises, or numbered steps inside them, forms
+    its own run; the exercises are the run with the most sections that contain instructions.
+    Linear in the page (bar a log): each next number is found by bisection, and whether a
+    stretch of lines instructs is a difference of running sums.
+    """
+    candidates = [h for h in headings if h.style in ("num", "letter")]
+    at: dict[tuple[str, int | None], list[int]] = {}
+    for k, cand in enumerate(candidates):
+        at.setdefault((cand.style, cand.number), []).append(k)
+    instructing = list(accumulate((1 if line and _instructions([line]) else 0 for line in lines), initial=0))
+
+    def instructs(heading: _Heading, end: int) -> bool:
+        inside = instructing[end] - instructing[heading.index + 1] > 0
+        return inside or bool(heading.body and _instructions([heading.body]) > 0)
+
+    best: list[_Heading] = []
+    best_score = (-1, -1)
+    for k, start in enumerate(candidates):
+        if start.number != 1:
+            continue
+        run, position = [start], k
+        while True:
+            later = at.get((start.style, (run[-1].number or 0) + 1), [])
+            j = bisect.bisect_right(later, position)
+            if j == len(later):
+                break
+            position = later[j]
+            run.append(candidates[position])
+        ends = [c.index for c in run[1:]] + [len(lines)]
+        score = (sum(instructs(c, end) for c, end in zip(run, ends, strict=True)), len(run))
+        if score >= best_score:
+            best, best_score = run, score
+    return best
+
+
+def technique_name(text: str) -> str:
+    """'How to Do 4-7-8 Breathing' -> '4-7-8 Breathing'; 'Box Breathing: How to Do It' -> 'Box Breathing'."""
+    name = re.split(r"\s*[:|]\s*|\s+[-–—]\s+", text.strip())[0]
+    name = _HOW_TO.sub("", name).strip()
+    name = re.sub(r"^(?:the|a|an)\s+", "", name, flags=re.I)
+    return (name[0].upper() + name[1:]) if name else text.strip()
+
+
+def _name_generic(sections: list[Section], title: str | None) -> list[Section]:
+    """'How to do it' names the page's technique: the exercise is named after the page."""
+    out = []
+    for section in sections:
+        name = section.name
+        stripped = _HOW_TO.sub("", name).strip(" :")
+        if section.exercise and stripped != name:
+            generic = stripped.lower() in ("", "it", "this", "them", "the exercise", "the technique", "the stretch")
+            name = technique_name(title) if generic and title else technique_name(stripped or name)
+        out.append(Section(name, section.blocks, section.exercise, section.heading_amount, section.heading))
+    return out
+
+
+def _one_technique(title: str | None, lines: list[str], start: int, width: int | None, skipped: list[Block]) -> Article:
+    """A page that is one technique: its leading background paragraphs, then one exercise of the rest."""
+    blocks = (*skipped, *_blocks(lines, start, len(lines), width, in_section=True))
+    first = next((k for k, b in enumerate(blocks) if b.kind == "step" or _instructions([b.text]) > 0), None)
+    if first is None:
+        return Article(title, blocks, ())
+    name = technique_name(title) if title else "Technique"
+    return Article(title, blocks[:first], (Section(name, blocks[first:], True),))
+
+
+# A web page's furniture, copied along with its text: menus, share buttons, review dates.
+_FURNITURE_LINE = re.compile(
+    r"^(?:skip to (?:main )?content|menu|home|search|sign in|log in|sign up|subscribe|newsletter"
+    r"|share(?: this(?: page| article| post)?)?:?|facebook|twitter|x|pinterest|linkedin|whatsapp|email|print"
+    r"|advertisement|cookie settings|accept(?: all)? cookies|back to top|read more|see also|related(?: articles| posts)?:?"
+    r"|(?:page )?last (?:reviewed|updated)\b.*|next review due\b.*|(?:updated|published|posted)\b.*\d{4}"
+    r"|(?:reviewed|written|medically reviewed) by\b.*)$",
+    re.I,
 )
 
 
-def _heading(line: str) -> tuple[int, str] | None:
-    match = _HEADING.match(line)
-    if not match:
-        return None
-    name = match.group(2).strip().rstrip(":").strip()
-    words = name.split()
-    if not words or len(words) > 9 or name.endswith(_TERMINAL) or not name[0].isalnum():
-        return None
-    lowered = [w.lower().strip(",") for w in words]
-    if lowered[0] in IMPERATIVES and any(w in ("your", "the", "you", "a", "to") for w in lowered[1:]):
-        return None
-    return int(match.group(1)), name
+def _is_caption_text(line: str) -> bool:
+    """Image captions, slide counters and page furniture: 'Picture of...', 'slide 1 of 5', 'Share this page'."""
+    if _FURNITURE_LINE.match(line):
+        return True
+    return bool(re.match(
+        r"^(?:picture|image|photo|photograph|illustration|figure|fig\.|video|credit|source|advertisement|getty images"
+        r"|slide \d+ of \d+|\d+ of \d+$|shutterstock|istock)\b", line, re.I,
+    ))
 
 
 def _is_caption(line: str) -> bool:
-    """A title-cased fragment with no sentence punctuation: an image caption or sub-heading."""
+    """A title-cased fragment with no sentence punctuation (an image caption or sub-heading), or a captioning phrase."""
+    if _is_caption_text(line):
+        return True
     words = re.findall(r"[A-Za-z][\w'-]*", line)
     if len(words) < 2 or len(words) > 12 or line.endswith(_TERMINAL):
         return False
@@ -95,57 +466,44 @@ def _is_caption(line: str) -> bool:
     return bool(big) and sum(w[0].isupper() for w in big) / len(big) >= 0.8
 
 
+# --- labels ------------------------------------------------------------------------
+
+LABEL_ROLES: dict[str, Role] = {
+    "why it helps": "about", "why it works": "about", "why": "about", "benefits": "about", "benefit": "about",
+    "what it does": "about", "good for": "about",
+    "starting position": "setup", "start position": "setup", "start": "setup", "setup": "setup", "set-up": "setup",
+    "set up": "setup", "position": "setup", "get into position": "setup",
+    "how to": "steps", "how to do it": "steps", "do it": "steps", "instructions": "steps", "steps": "steps",
+    "method": "steps", "movement": "steps", "action": "steps", "what to do": "steps",
+    "reps": "amount", "repetitions": "amount", "sets": "amount", "hold": "amount", "time": "amount",
+    "duration": "amount", "rest": "amount", "repeat": "amount", "frequency": "comment",
+    "targets": "comment", "target": "comment", "muscles worked": "comment", "muscles": "comment", "works": "comment",
+    "equipment": "comment", "you'll need": "comment", "level": "comment", "difficulty": "comment", "tip": "comment",
+    "tips": "comment", "trainer's tip": "comment", "pro tip": "comment", "note": "comment", "caution": "comment",
+    "warning": "comment", "make it easier": "comment", "make it harder": "comment", "modification": "comment",
+    "variation": "comment", "progression": "comment", "avoid": "comment", "common mistake": "comment",
+}
+_LABEL_WORDS = "|".join(re.escape(k) for k in sorted(LABEL_ROLES, key=len, reverse=True))
+_LABEL_AT = re.compile(rf"(?:^|(?<=[\s.!?)]))((?i:{_LABEL_WORDS}))\s*:\s*")
+
+
+def _split_labels(line: str) -> list[tuple[str | None, str]]:
+    """'Targets: abs How to: Rest on...' -> [('Targets', 'abs'), ('How to', 'Rest on...')].
+
+    A label starts the line, or, capitalized, follows other text ('... glutes How to: ...').
+    """
+    cuts = [m for m in _LABEL_AT.finditer(line) if m.start() == 0 or m.group(1)[0].isupper()]
+    if not cuts or cuts[0].start() != 0:
+        return [(None, line)]
+    out = []
+    for m, nxt in zip(cuts, [*cuts[1:], None], strict=False):
+        out.append((m.group(1), line[m.end(): nxt.start() if nxt else len(line)].strip()))
+    return out
+
+
 def _is_label(line: str) -> bool:
     """'How to do it:', 'Tips:' - a short line ending in a colon introduces what follows."""
     return line.endswith(":") and len(line.split()) <= 5 and line[:1].isupper()
-
-
-def parse_article(text: str) -> Article:
-    """The article's title, the text before the exercises, and one Section per numbered exercise."""
-    lines = [clean_line(line) for line in text.split("\n")]
-    numbered = [(i, line) for i, line in enumerate(lines) if line]
-    title_index = numbered[0][0] if numbered and _heading(numbered[0][1]) is None else None
-    title = lines[title_index].lstrip("#").strip() if title_index is not None else None
-    first = 0 if title_index is None else title_index + 1
-    headings = _pick_headings(lines, first)
-    width = _wrap_width(lines) or _paragraph_gaps(lines)
-    starts = [i for i, _, _ in headings] + [len(lines)]
-    preamble = _blocks(lines, first, starts[0], width, in_section=False)
-    sections = tuple(
-        Section(number, name, _blocks(lines, i + 1, starts[k + 1], width, in_section=True))
-        for k, (i, number, name) in enumerate(headings)
-    )
-    return Article(title, preamble, sections)
-
-
-def _pick_headings(lines: list[str], first: int) -> list[tuple[int, int, str]]:
-    """The run of headings numbered 1, 2, 3... whose sections hold the most instructions.
-
-    A numbered list of symptoms before the exercises, or numbered steps inside them, forms
-    its own run; the exercises are the run with the most sections that contain instructions.
-    """
-    candidates = [(i, *h) for i in range(first, len(lines)) if (h := _heading(lines[i])) is not None]
-    best: list[tuple[int, int, str]] = []
-    best_score = (-1, -1)
-    for k, start in enumerate(candidates):
-        if start[1] != 1:
-            continue
-        run = [start]
-        for cand in candidates[k + 1:]:
-            if cand[1] == run[-1][1] + 1:
-                run.append(cand)
-        ends = [c[0] for c in run[1:]] + [len(lines)]
-        score = (sum(_has_instructions(lines[c[0] + 1: end]) for c, end in zip(run, ends, strict=False)), len(run))
-        if score >= best_score:
-            best, best_score = run, score
-    return best
-
-
-def _has_instructions(lines: list[str]) -> bool:
-    text = " ".join(lines).lower()
-    return bool(re.search(r"\b(?:step \d|hold|repeat|breathe|inhale|exhale|seconds|minutes|times)\b", text)) or any(
-        (line.split() or [""])[0].lower().strip(",.") in IMPERATIVES for line in lines
-    )
 
 
 def _wrap_width(lines: list[str]) -> int | None:
@@ -189,14 +547,27 @@ def _blocks(lines: list[str], start: int, end: int, width: int | None, in_sectio
         kind, parts = None, []
 
     previous = ""
+    step_next = False  # after a "Step 3" heading line, the next paragraph is that step
     for i in range(start, end):
         line = lines[i].lstrip("#").strip() if lines[i].startswith("#") else lines[i]
         if not line:
             flush()
             previous = ""
             continue
+        if lines[i].startswith("#") and in_section:  # a sub-heading ("### How to do it", "### Tips") labels what follows
+            flush()
+            blocks.append(Block("label", line.rstrip(":") + ":"))
+            previous = ""
+            continue
+        if in_section and re.fullmatch(r"step\s+\d{1,2}\s*[.:)-]?", line, re.I):
+            flush()
+            step_next, previous = True, ""
+            continue
         mark = _STEP_MARK.match(line)
-        if mark and in_section:
+        if step_next and not mark:
+            flush()
+            kind, parts, step_next = "step", [line], False
+        elif mark and in_section:
             flush()
             kind, parts = "step", [line[mark.end():]]
         elif _is_label(line):
@@ -204,7 +575,7 @@ def _blocks(lines: list[str], start: int, end: int, width: int | None, in_sectio
             blocks.append(Block("label", line))
         elif kind is not None and previous and not _deliberate_break(previous, line, width):
             parts.append(line)
-        elif _is_caption(line) and (i + 1 >= end or not lines[i + 1][:1].islower()):
+        elif _is_caption(line) and (i + 1 >= end or not lines[i + 1][:1].islower()) and _split_labels(line)[0][0] is None:
             flush()
             blocks.append(Block("caption", line))
         elif kind == "step" and previous and not previous.endswith((".", "!", "?")):
@@ -214,7 +585,37 @@ def _blocks(lines: list[str], start: int, end: int, width: int | None, in_sectio
             kind, parts = "text", [line]
         previous = line
     flush()
-    return tuple(blocks)
+    return tuple(_labelled(blocks))
+
+
+def _labelled(blocks: list[Block]) -> list[Block]:
+    """Known labels become roles of the text they introduce; the label itself is layout."""
+    out: list[Block] = []
+    role: Role | None = None
+    label: str | None = None
+    for block in blocks:
+        if block.kind == "caption":
+            out.append(block)
+            continue
+        if block.kind == "label":
+            key = block.text.rstrip(":").strip()
+            out.append(block)  # the label line itself is kept as a comment
+            if key.lower() in LABEL_ROLES:
+                role, label = LABEL_ROLES[key.lower()], key
+            else:
+                role = label = None
+            continue
+        parts = _split_labels(block.text)
+        if parts[0][0] is None:
+            out.append(Block(block.kind, block.text, label, role))
+            continue
+        for key, text in parts:
+            assert key is not None
+            if text:
+                out.append(Block(block.kind, text, key, LABEL_ROLES[key.lower()]))
+            else:  # "How to:" with its text in the next paragraph
+                role, label = LABEL_ROLES[key.lower()], key
+    return out
 
 
 _ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "approx.", "vs.", "min.", "sec.", "Dr.", "St.")

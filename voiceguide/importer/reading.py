@@ -14,7 +14,15 @@ from pathlib import Path
 from typing import Literal
 
 from voiceguide.errors import RoutineError
-from voiceguide.importer.amounts import Amount, find_duration, find_reps
+from voiceguide.importer.amounts import (
+    NUM,
+    Amount,
+    find_duration,
+    find_reps,
+    find_rest_between_sets,
+    find_sets,
+    number,
+)
 from voiceguide.importer.layout import (
     IMPERATIVES,
     Block,
@@ -32,9 +40,9 @@ RETURN_STEP = "Slowly release, and come back to where you started."
 
 @dataclass(frozen=True)
 class DraftStep:
-    kind: Literal["say", "hold", "inhale", "exhale"]
+    kind: Literal["say", "hold", "inhale", "exhale", "breathe"]
     text: str  # what is said; for a hold, its note ("" = none)
-    amount: Amount | None = None  # a hold's length, or the count of a breath phase
+    amount: Amount | None = None  # a hold's length, the count of a breath phase, or breathe's cycles
     comment: str | None = None  # why the step is there when the article did not write it
 
 
@@ -48,6 +56,10 @@ class DraftExercise:
     sides_from: str | None = None  # the article's words that made it a two-sided exercise
     repeat: Amount | None = None
     unspoken: tuple[str, ...] = ()  # layout inside the section (captions, labels), kept as comments
+    sets: Amount | None = None
+    rest_between_sets: Amount | None = None
+    breath: tuple[float, ...] | None = None  # a breathing pattern: IN:OUT, IN:HOLD:OUT or IN:HOLD:OUT:HOLD
+    breath_from: str | None = None
 
 
 @dataclass(frozen=True)
@@ -59,24 +71,123 @@ class Draft:
     breath_from: str | None = None
     unspoken: tuple[str, ...] = ()  # the article's background before the exercises
     source: str = "<article>"
+    after: tuple[str, ...] = ()  # the article's words after the exercises that are not description
+
+    def summary(self) -> str:
+        """What the import understood, in one line: '5 exercises, 2 two-sided, 3 holds, ...'."""
+        exercises = self.exercises
+        holds = sum(1 for e in exercises for s in e.steps if s.kind == "hold")
+        patterns = sum(1 for e in exercises if e.breath) + (1 if self.breath else 0)
+        with_sets = sum(1 for e in exercises if e.sets)
+        comments = len(self.unspoken) + len(self.after) + sum(len(e.unspoken) for e in exercises)
+        parts = [
+            _plural(len(exercises), "exercise"), f"{sum(1 for e in exercises if e.sides)} two-sided", _plural(holds, "hold"),
+            *([f"{with_sets} with sets"] if with_sets else []), _plural(patterns, "breath pattern"),
+        ]
+        return ", ".join(parts) + f"; {_plural(comments, 'line')} kept as comments"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def read_article(data: bytes | str, source: str = "<article>") -> Draft:
     """Read an exercise article into a Draft routine; RoutineError if it is not one."""
     article = parse_article(decode(data, source))
-    if not article.sections:
-        raise RoutineError(source, None, "no numbered exercises found (expected headings like '1. Cat-cow stretch')")
-    exercises, outro = [], []
-    for index, section in enumerate(article.sections):
-        exercise, tail = _exercise(section, last=index == len(article.sections) - 1)
+    if not article.exercises:
+        raise RoutineError(
+            source, None, "no exercises found (expected headings like '1. Cat-cow stretch' or 'Knee rolls', or numbered steps)"
+        )
+    first = next(i for i, s in enumerate(article.sections) if s.exercise)
+    last = max(i for i, s in enumerate(article.sections) if s.exercise)
+    intro = list(article.preamble)
+    for section in article.sections[:first]:  # background under its own headings ("Why stretch?")
+        intro += [Block("label", section.heading), *section.blocks]
+    page = _page_amounts(intro)
+    exercises, outro, between = [], [], []
+    for index, section in enumerate(article.sections[first: last + 1], start=first):
+        if not section.exercise:  # a heading between exercises that holds no instructions: kept, unspoken
+            between += [section.heading, *(b.text for b in section.blocks)]
+            continue
+        exercise, tail = _exercise(section, last=index == last, page=page, before=tuple(between))
+        between = []
         exercises.append(exercise)
         outro += tail
-    description, unspoken = _introduction(article.preamble)
+    after: list[str] = []
+    for section in article.sections[last + 1:]:  # tips, sources, the page's close
+        after += [section.heading] if section.heading else []
+        for block in section.blocks:
+            if block.kind == "text" and (_OUTRO.search(block.text) or _FREQUENCY.search(block.text)):
+                outro.append(block.text)  # "Do this routine every morning": the routine's description
+            else:
+                after.append(block.text)
+    description, unspoken = _introduction(tuple(intro))
     if outro:
         description = " ".join(filter(None, [description, *outro]))
     breath, breath_from = _breath_pace(exercises)
     title = article.title or Path(source).stem.replace("-", " ").replace("_", " ").capitalize() or "Imported routine"
-    return Draft(title, tuple(exercises), description, breath, breath_from, unspoken, source)
+    return Draft(title, tuple(exercises), description, breath, breath_from, unspoken, source, tuple(after))
+
+
+@dataclass(frozen=True)
+class _PageAmounts:
+    """Amounts the page states once for every exercise ("Do each exercise 10 times")."""
+
+    repeat: Amount | None = None
+    hold: Amount | None = None
+    sets: Amount | None = None
+    rest_between_sets: Amount | None = None
+    sides: str | None = None  # "Do each stretch on both sides", "... then switch sides": the page's words
+
+
+_EVERY_EXERCISE = re.compile(
+    r"\b(?:each|every|all(?: of)?(?: these| the)?)\s+(?:of\s+(?:these|the)\s+)?(?:exercises?|stretch(?:es)?|poses?|moves?|movements?|positions?|one)\b"
+    r"|\bof each\b|\b(?:these|the) (?:exercises|stretches|poses|moves)\b",
+    re.I,
+)
+_FREQUENCY = re.compile(
+    r"\b(?:every|each)\s+(?:day|morning|evening|night|week|(?:\w+\s+){0,2}hours?)\b|\b(?:times|twice|once)\s+(?:a|per|each)\s+(?:day|week)\b"
+    r"|\b(?:after|before) (?:every|each|a|your) (?:run|workout|session|game|ride|match|swim|walk)\b|\bdaily\b|\ba (?:few|couple of) (?:times|evenings|mornings|days) a week\b|\bregularly\b",
+    re.I,
+)
+
+
+def _page_wide(amount: Amount, sentence: str) -> Amount:
+    words = " ".join(sentence.split()).rstrip(".")
+    return Amount(amount.low, amount.high, amount.unit, words, True, "said once for every exercise")
+
+
+def _page_amounts(intro: list[Block]) -> _PageAmounts:
+    """Amounts stated for every exercise in the text before the exercises."""
+    found: dict = {}
+    for block in intro:
+        if block.kind not in ("text", "step"):
+            continue
+        for sentence in sentences(block.text):
+            if not _EVERY_EXERCISE.search(sentence):
+                continue
+            rest = find_rest_between_sets(sentence)
+            if rest:
+                found.setdefault("rest_between_sets", _page_wide(rest[2], sentence))
+                sentence_left = sentence[: rest[0]] + sentence[rest[1]:]
+            else:
+                sentence_left = sentence
+            sets = find_sets(sentence_left)
+            if sets:
+                found.setdefault("sets", _page_wide(sets[2], sentence))
+                if sets[3]:
+                    found.setdefault("repeat", _page_wide(sets[3], sentence))
+                sentence_left = sentence_left[: sets[0]] + sentence_left[sets[1]:]
+            reps = find_reps(sentence_left)
+            if reps:
+                found.setdefault("repeat", _page_wide(reps[2], sentence))
+                sentence_left = sentence_left[: reps[0]] + sentence_left[reps[1]:]
+            duration = find_duration(sentence_left)
+            if duration and not _FREQUENCY.search(sentence_left[duration[1]: duration[1] + 30]):
+                found.setdefault("hold", _page_wide(duration[2], sentence))
+            if _SIDE_SWITCH.search(sentence) or _SIDE_ADVERB.search(sentence):
+                found.setdefault("sides", " ".join(sentence.split()).rstrip("."))
+    return _PageAmounts(**found)
 
 
 def _introduction(preamble: tuple[Block, ...]) -> tuple[str | None, tuple[str, ...]]:
@@ -84,33 +195,37 @@ def _introduction(preamble: tuple[Block, ...]) -> tuple[str | None, tuple[str, .
     description = None
     unspoken = []
     for block in preamble:
-        if description is None and block.kind == "text" and not block.text.endswith(("?", ":")):
+        if description is None and block.kind == "text" and block.role is None and (
+            block.text.endswith((".", "!")) or len(block.text.split()) >= 8
+        ):  # a sentence, not a byline or "Patient information"
             description = block.text
         else:
-            unspoken.append(block.text)
+            unspoken.append(f"{block.label}: {block.text}" if block.label else block.text)
     return description, tuple(unspoken)
 
 
 # Words that only say "now the other side" or "do it again": a clause of nothing else is consumed.
 _SIDE_WORDS = frozenset(
-    ["repeat", "repeating", "do", "doing", "perform", "switch", "switching", "swap", "change", "changing", "then", "now", "and", "the", "same", "it", "this", "that", "again", "everything", "exercise", "stretch", "movement", "move", "pose", "sequence", "steps", "motion", "on", "with", "to", "for", "using", "your", "opposite", "other", "side", "sides", "leg", "legs", "arm", "arms", "foot", "feet", "hand", "hands", "knee", "knees", "direction", "directions", "way", "also", "afterwards", "after", "once", "done", "finished", "when", "you", "you're", "you've", "are", "have", "all", "of", "above", "both", "each", "before", "start", "over", "whole", "entire", "process", "time", "cycle", "more", "in", "a", "row", "total"]
+    ["repeat", "repeating", "do", "doing", "perform", "switch", "switching", "swap", "change", "changing", "then", "now", "and", "the", "same", "it", "this", "that", "again", "everything", "exercise", "stretch", "movement", "move", "pose", "sequence", "steps", "motion", "on", "with", "to", "for", "using", "your", "opposite", "other", "side", "sides", "leg", "legs", "arm", "arms", "foot", "feet", "hand", "hands", "knee", "knees", "direction", "directions", "way", "also", "afterwards", "after", "once", "done", "finished", "when", "you", "you're", "you've", "are", "have", "all", "of", "above", "both", "each", "before", "start", "over", "whole", "entire", "process", "time", "cycle", "more", "in", "a", "row", "total", "left", "right", "all", "reps", "repetitions"]
 )
 _HOLD_WORDS = frozenset(
     ["hold", "holding", "held", "stay", "staying", "remain", "remaining", "in", "this", "that", "the", "position", "pose", "stretch", "posture", "it", "there", "here", "for", "keep", "keeping", "yourself", "at", "top"]
 )
 _SIDE_ADVERB = re.compile(
-    r"\s*\b(?:(?:on|for|with|to|in|using)\s+)?(?:each|both|either)\s+(?:side|leg|arm|foot|hand|knee|hip|shoulder|direction)s?\b"
+    r"\s*\b(?:(?:on|for|with|to|in|using)\s+)?(?:(?:each|either)\s+(?:side|leg|arm|foot|hand|knee|hip|shoulder|direction)s?|both\s+(?:sides|directions|ways))\b"
     r"|\s*\bper\s+(?:side|leg|arm)\b",
     re.I,
 )
 _SIDE_SWITCH = re.compile(
     r"\b(?:the|your)\s+(?:opposite|other)\s+(?:side|leg|arm|foot|hand|knee|hip|shoulder|direction|way)\b"
-    r"|\b(?:switch|swap|change)\s+(?:the\s+)?(?:sides|legs|arms|feet|hands|direction)\b",
+    r"|\b(?:switch|swap|change|alternate)\s+(?:the\s+)?(?:sides|legs|arms|feet|hands|direction)\b"
+    r"|^\s*(?:and\s+)?(?:then\s+)?(?:switch|swap|change)(?:\s+over)?\s*[.!]?\s*$"
+    r"|\b(?:repeat|do the same|the same)\b.*?\b(?:on|with|using)\s+(?:your|the)\s+(?:left|right|good|other|opposite|uninjured|healthy|unaffected)(?:\s+(?:side|leg|arm|hand|foot|knee))?\b",
     re.I,
 )
 _SEPARATOR = re.compile(r"(,\s*(?:and then|and|then|or|but)?\s*|;\s*|\s+(?:and then|then|and)\s+)", re.I)
-_INHALE = re.compile(r"\b(?:inhale|inhaling|breathe in|breathing in|breath in|in-breath)\b", re.I)
-_EXHALE = re.compile(r"\b(?:exhale|exhaling|breathe out|breathing out|breath out|out-breath)\b", re.I)
+_INHALE = re.compile(r"(?<!the )(?<!next )(?<!each )(?<!every )(?<!your )(?<!an )\b(?:inhale|inhaling|breathe in|breathing in|breath in|in-breath)\b", re.I)
+_EXHALE = re.compile(r"(?<!the )(?<!next )(?<!each )(?<!every )(?<!your )(?<!an )\b(?:exhale|exhaling|breathe out|breathing out|breath out|out-breath)\b", re.I)
 _BOTH_PHASES = re.compile(r"\b(?:breath(?:e|ing)? in and out|inhale and exhale|inhaling and exhaling)\b", re.I)
 _SIDE_WORD = re.compile(r"(?<!\ball )(?<!\bjust )\b(left|right)\b(?!\s+(?:away|now|angle|there|here|after|before)\b)", re.I)
 _ONE_LIMB = re.compile(
@@ -119,7 +234,7 @@ _ONE_LIMB = re.compile(
 _DIRECTIONS = (("clockwise", "anticlockwise"), ("clockwise", "counterclockwise"), ("clockwise", "counter-clockwise"),
                ("forward", "backward"), ("forwards", "backwards"))
 _ADVERBS = frozenset(["slowly", "gently", "now", "then", "next", "first", "finally", "carefully", "simply", "just", "also", "again", "lastly", "softly", "and"])
-_SUBORDINATE = re.compile(r"^(?:if|when|as|while|once|after|before|with|keeping|using|to|from|in|on)\b[^,]*,\s*", re.I)
+_SUBORDINATE = re.compile(r"^(?:if|when|as|while|once|after|before|with|keeping|using|to|from|in|on|\w+ing)\b[^,]*,\s*", re.I)
 _POSITION = re.compile(
     r"\b(?:start|begin)\b|\bstarting position\b|\b(?:lie|lying)\s+(?:down|on|flat|face)|\bon all fours\b"
     r"|\b(?:sit|sitting)\s+(?:tall|up straight|comfortably|upright|on|in|cross-legged|with)\b"
@@ -135,6 +250,7 @@ _ADVICE = re.compile(
 _MOVEMENTS = frozenset(
     ["lift", "raise", "lower", "bring", "rotate", "turn", "roll", "tilt", "arch", "round", "push", "press", "pull", "reach", "bend", "extend", "straighten", "twist", "drop", "nod", "shrug", "circle", "swing", "kick", "squeeze", "tense", "tighten", "inhale", "exhale", "breathe", "hold"]
 )
+_THEN = re.compile(r"^\s*,?\s*(?:and then|then|and)\s+", re.I)
 _BREATH_MANNER = re.compile(r"\b(?:deep|slow|full|long|calm|steady|easy|relaxed|big|gentle|complete)\s+breaths?\b", re.I)
 _NOTE_START = frozenset(["feel", "breathe", "relax", "keep", "let", "allow", "focus", "notice", "try", "don't", "never", "avoid"])
 _OUTRO = re.compile(
@@ -207,40 +323,105 @@ def _only(words: frozenset[str], text: str) -> bool:
 
 @dataclass
 class _Shape:
-    """What a section says about the whole exercise: sides and repetitions."""
+    """What a section says about the whole exercise: sides, repetitions, sets, rests and breath pace."""
 
     repeat: Amount | None = None
     side_phrases: tuple[str, ...] = ()
     directional: bool = False
+    sets: Amount | None = None
+    rest_between_sets: Amount | None = None
+    breath: tuple[float, ...] | None = None
+    breath_from: str | None = None
+
+
+# Words a sentence cannot end on once an amount is taken out: "work your way up to", "Do".
+_DANGLING = frozenset(["up", "to", "of", "for", "about", "around", "way", "do", "perform", "complete", "between", "with", "by",
+                       "than", "least", "most", "repeat", "make", "aim", "try", "build", "the", "a", "your", "these", "each"])
+
+
+def _dangling(text: str) -> bool:
+    words = _words(text)
+    return bool(words) and words[-1] in _DANGLING
+
+
+def _take(clause: str, start: int, end: int) -> tuple[str, bool]:
+    """The clause without clause[start:end]; unchanged when what is left would not be a sentence."""
+    left = (clause[:start] + clause[end:]).strip()
+    if _dangling(clause[:start]) and not _only(_SIDE_WORDS, clause[:start]) or re.match(r"^\s*(?:of|to|for)\b", clause[end:]):
+        return clause, False  # "work your way up to 10 repetitions": said whole, the amount recorded too
+    return left, True
+
+
+# Verbs that, done with "the other leg", mean the movement is done again on the other side.
+_AGAIN_VERBS = frozenset(["repeat", "swing", "roll", "switch", "swap", "change", "do", "perform", "stretch", "kick", "lift", "raise", "circle", "rotate"])
+
+
+def _switches_inside(clause: str, switch: re.Match[str]) -> bool:
+    """A side switch said inside a longer instruction ('swing the other leg'), not a position ('put the other leg forward')."""
+    said = switch.group(0).lower()
+    if re.match(r"(?:repeat|do the same|the same|switch|swap|change|alternate)\b", said):
+        return True
+    before = _words(clause[: switch.start()])
+    while before and before[-1] in ("to", "with", "on", "using", "for", "over"):
+        before.pop()
+    return bool(before) and before[-1] in _AGAIN_VERBS and said.startswith("the ")
+
+
+_DEPENDENT = re.compile(r"(?:or\b|until\b|unless\b|as long as\b|if (?:you|needed|possible)\b)", re.I)
 
 
 def _strip_shape(sentence: str, shape: _Shape) -> str:
-    """Take repetition and side phrases out of a sentence, recording them in `shape`."""
+    """Take repetition, set, rest and side phrases out of a sentence, recording them in `shape`."""
     kept: list[tuple[str, str]] = []
     changed_any = False
     for sep, clause in _clauses(sentence):
         changed = False
+        rest = find_rest_between_sets(clause)
+        if rest and shape.rest_between_sets is None:
+            shape.rest_between_sets = rest[2]
+            clause, changed = clause[: rest[0]] + clause[rest[1]:], True
+        sets = find_sets(clause)
+        if sets and shape.sets is None:
+            shape.sets = sets[2]
+            if sets[3] is not None and shape.repeat is None:
+                shape.repeat = sets[3]
+            clause, changed = _take(clause, sets[0], sets[1])
         found = find_reps(clause)
-        if found and shape.repeat is None:
-            start, end, amount = found
-            shape.repeat = amount
-            clause, changed = clause[:start] + clause[end:], True
+        if found and (shape.repeat is None or found[2].value() == shape.repeat.value()):
+            start, end, amount = found  # the same count said twice ("three more times, four in total") is one count
+            shape.repeat = shape.repeat or amount
+            clause, took = _take(clause, start, end)
+            changed = changed or took
         for match in list(_SIDE_ADVERB.finditer(clause))[::-1]:
             shape.side_phrases += (match.group(0).strip(" .,;!?"),)
             shape.directional |= "direction" in match.group(0).lower()
             clause, changed = clause[: match.start()] + clause[match.end():], True
-        if _SIDE_SWITCH.search(clause) and _only(_SIDE_WORDS, clause):
+        switch = _SIDE_SWITCH.search(clause)
+        if switch and _only(_SIDE_WORDS, clause):
             shape.side_phrases += (clause.strip(" .,;!?"),)
             shape.directional |= "direction" in clause.lower()
             changed_any = True
             continue
+        if switch and _switches_inside(clause, switch):
+            # "turn around and swing the other leg": two-sided, and the words stay spoken
+            shape.side_phrases += (switch.group(0),)
         if changed and _only(_SIDE_WORDS, clause):
             changed_any = True
             continue  # "Repeat 7-10 times" has nothing left to say
         kept.append((sep, clause))
     if changed_any:  # "Step down, switch legs and repeat": the bare "repeat" goes with the switch
         kept = [(sep, clause) for sep, clause in kept if not _only(_SIDE_WORDS, clause)]
+    if kept and kept[0][1] != _clauses(sentence)[0][1] and _DEPENDENT.match(kept[0][1].strip()):
+        return _tidy(sentence)  # "Repeat for four rounds, or until you feel calm": said whole, the count recorded too
     return _tidy(_join(kept), sentence[-1] if sentence.endswith(("!", "?")) else ".") if kept else ""
+
+
+_PACED = re.compile(
+    rf"\b(?:breathe|breathing|inhale|inhaling|breath)\s+in\s+(?:slowly\s+|gently\s+)?(?:for\s+)?(?:a\s+count\s+of\s+)?({NUM})"
+    rf"(?:\s+(?:seconds?|secs?|counts?))?\s*(?:,\s*|\s+and\s+|\s+then\s+)(?:breathe\s+|exhale\s+)?out\s+(?:slowly\s+|gently\s+)?"
+    rf"(?:for\s+)?(?:a\s+count\s+of\s+)?({NUM})(?:\s+(?:seconds?|secs?|counts?))?",
+    re.I,
+)
 
 
 def _sides(texts: list[str], shape: _Shape) -> tuple[tuple[str, ...], str | None]:
@@ -268,6 +449,9 @@ def _sides(texts: list[str], shape: _Shape) -> tuple[tuple[str, ...], str | None
     return DEFAULT_SIDES, f'from "{phrases}"; the article does not say which side comes first'
 
 
+_LIMBS = r"(?:leg|arm|hand|foot|knee|hip|shoulder|elbow|ankle|wrist|ear|side)s?"
+
+
 def _with_side(sentence: str, sides: tuple[str, ...]) -> str:
     """Write the first side's word as {side}, and the second side's words as 'the other side'.
 
@@ -277,6 +461,7 @@ def _with_side(sentence: str, sides: tuple[str, ...]) -> str:
     sentence = _ONE_LIMB.sub(lambda m: f"{m.group(1)} your {{side}} {m.group(2)}", sentence)
     sentence = re.sub(rf"\b(to|towards|toward) the {second}\b(?! side)", r"\1 the other side", sentence, flags=re.I)
     sentence = re.sub(rf"\b(your|the) {second}\b", r"\1 other", sentence, flags=re.I)
+    sentence = re.sub(rf"\b{second}\s+({_LIMBS})\b", r"the other \1", sentence, flags=re.I)  # "right arm and left leg"
     word = _SIDE_WORD if first in ("left", "right") else re.compile(rf"(?<![-\w])({first}|{second})\b", re.I)
     return word.sub(lambda m: "{side}" if m.group(1).lower() == first else "the other way", sentence)
 
@@ -319,11 +504,18 @@ def _steps_of(sentence: str) -> list[DraftStep]:
             flush_pending()
             start, end, amount = duration
             rest = clause[:start] + clause[end:]
+            # "Hold for 5 seconds then relax": what follows the amount is the next step, not the hold's note
+            following = _THEN.match(clause[end:])
+            if following and _words(clause[end:][following.end():]):
+                rest = clause[:start]
             open_kind, hold_amount = "hold", amount
             open_parts = [] if _only(_HOLD_WORDS, rest) else [("", rest)]
             manner = _BREATH_MANNER.search(amount.phrase)
             if manner and not open_parts:  # "Stay here for 3-5 deep breaths" -> note "Deep breaths."
                 open_parts = [("", manner.group(0))]
+            if following and _words(clause[end:][following.end():]):
+                close()
+                pending.append(("", clause[end:][following.end():]))
         elif open_kind == "hold" and not (_first_word(clause) in _NOTE_START or _first_word(clause).endswith("ing")):
             close()
             pending.append((sep, clause))
@@ -343,48 +535,167 @@ class _Line:
     marked: bool  # inside a "Step N." / numbered / bulleted block
 
 
-def _exercise(section: Section, last: bool) -> tuple[DraftExercise, list[str]]:
-    unspoken: list[str] = []
+def _exercise(
+    section: Section, last: bool, page: _PageAmounts | None = None, before: tuple[str, ...] = ()
+) -> tuple[DraftExercise, list[str]]:
+    page = page or _PageAmounts()
+    unspoken: list[str] = list(before)
     lines: list[_Line] = []
-    about_mode = False
+    labelled_about: list[str] = []
+    labelled_setup: list[str] = []
+    stated: list[str] = []  # amounts stated apart from the sentences: "Reps: 12", the heading's "– 30 secs"
     for index, block in enumerate(section.blocks):
         if block.kind in ("caption", "label"):
             unspoken.append(f"{block.kind}: {block.text}")
-            about_mode = block.kind == "label" and bool(re.match(r"(?:benefits?|why|what it)", block.text, re.I))
-            continue
-        for sentence in sentences(block.text):
-            lines.append(_Line(sentence, index, block.kind == "step" and not about_mode))
+        elif block.role == "comment":
+            unspoken.append(f"{block.label}: {block.text}")
+        elif block.role == "about":
+            labelled_about += sentences(block.text)
+        elif block.role == "setup":
+            labelled_setup += sentences(block.text)
+        elif block.role == "amount":
+            stated.append(f"{block.label}: {block.text}")
+        else:
+            lines += [_Line(sentence, index, block.kind == "step") for sentence in sentences(block.text)]
     outro: list[str] = []
-    while last and lines and _OUTRO.search(lines[-1].text) and not _is_instruction(lines[-1].text):
+    while last and lines and (_OUTRO.search(lines[-1].text) or _FREQUENCY.search(lines[-1].text)) and not (
+        _is_instruction(lines[-1].text) and not _FREQUENCY.search(lines[-1].text)
+    ):
         outro.insert(0, lines.pop().text)
-    about: list[str] = []
+    about: list[str] = list(labelled_about)
     while lines and not lines[0].marked and not _is_instruction(lines[0].text):
         about.append(lines.pop(0).text)
-    if not lines:  # a section of description only: say it rather than lose it
+    if not lines and not stated and not section.heading_amount:  # description only: say it rather than lose it
         lines, about = [_Line(t, 0, False) for t in about], []
 
     shape = _Shape()
-    stripped = [(_strip_shape(line.text, shape), line) for line in lines]
+    stripped: list[tuple[str, _Line]] = []
+    for line in lines:
+        paced = _PACED.search(line.text)
+        if paced and shape.breath is None:  # "breathe in for 4 and out for 6": a pace, the sentence said whole
+            pace = (number(paced.group(1)), number(paced.group(2)))
+            if all(BREATH_PHASE_LIMITS[0] <= p <= BREATH_PHASE_LIMITS[1] for p in pace):
+                shape.breath, shape.breath_from = pace, f'from "{paced.group(0)}"'
+                stripped.append((line.text, line))
+                continue
+        stripped.append((_strip_shape(line.text, shape), line))
     stripped = [(text, line) for text, line in stripped if text]
-    sides, sides_from = _sides([t for t, _ in stripped], shape)
+    paced_lines = {line.text for line in lines if shape.breath and _PACED.search(line.text)}
+    stated_holds: list[DraftStep] = []
+    for text in [*stated, *([section.heading_amount] if section.heading_amount else [])]:
+        left = _strip_shape(text, shape)
+        duration = find_duration(left)
+        where = f'from the heading "{section.heading}"' if text == section.heading_amount else f'from "{text}"'
+        if duration:
+            stated_holds.append(DraftStep("hold", "", duration[2], comment=where))
+            left = left[: duration[0]] + left[duration[1]:]
+        if text != section.heading_amount and not _only(_SIDE_WORDS | _LABEL_WORDS, left):
+            unspoken.append(text)  # "Reps: 20 (alternating)": the count is used, the words kept
+    texts = [t for t, _ in stripped]
+    if not shape.side_phrases and page.sides and (_SIDE_WORD.search(" ".join(texts)) or _ONE_LIMB.search(" ".join(texts))):
+        shape.side_phrases = (page.sides,)  # the page said "switch sides" once, for every one-sided exercise
+    sides, sides_from = _sides(texts, shape)
+    if sides and shape.side_phrases == (page.sides,):
+        sides_from = f"{sides_from}; said once for every exercise"
     if sides:
         stripped = [(_with_side(text, sides), line) for text, line in stripped]
 
-    steps: list[tuple[DraftStep, _Line]] = [(step, line) for text, line in stripped for step in _steps_of(text)]
+    steps: list[tuple[DraftStep, _Line]] = [
+        (step, line)
+        for text, line in stripped
+        for step in ([DraftStep("say", _tidy(text))] if line.text in paced_lines else _steps_of(text))
+    ]
     setup, steps = _setup(steps)
-    if shape.repeat is not None and shape.repeat.high > 1:
+    setup = labelled_setup + setup
+    repeat = shape.repeat
+    if repeat is not None and repeat.high > 1:
         steps, moved = _trailing_advice(steps)
         setup += moved
-    final = [step for step, _ in steps]
-    if shape.repeat is not None and shape.repeat.high > 1 and final and final[-1].kind == "hold":
+    final = _hold_each_position([step for step, _ in steps])
+    if stated_holds and not any(step.kind == "hold" for step in final):
+        final += stated_holds[:1]
+    final, breath, breath_from, repeat = _breath_pattern(final, repeat)
+    if breath is None and shape.breath is not None:
+        breath, breath_from = shape.breath, shape.breath_from
+    # Amounts the page states once for every exercise fill in what this one does not say.
+    if repeat is None and page.repeat is not None and not any(s.kind == "breathe" for s in final) and shape.breath is None:
+        repeat = page.repeat
+    if page.hold is not None and repeat is None and not any(s.kind in ("hold", "breathe") for s in final):
+        final.append(DraftStep("hold", "", page.hold))
+    sets = shape.sets or page.sets
+    rest_between = shape.rest_between_sets or (page.rest_between_sets if sets else None)
+    if repeat is not None and repeat.high > 1 and final and final[-1].kind == "hold":
         final.append(DraftStep("say", RETURN_STEP, comment="added: the article does not say how to come out of the hold"))
     if not final:
         final = [DraftStep("say", f"{section.name}.", comment="the article gives no instructions for this exercise")]
     exercise = DraftExercise(
         name=section.name, steps=tuple(final), about=" ".join(about) or None, setup=tuple(setup), sides=sides,
-        sides_from=sides_from, repeat=shape.repeat, unspoken=tuple(unspoken),
+        sides_from=sides_from, repeat=repeat, unspoken=tuple(unspoken), sets=sets, rest_between_sets=rest_between,
+        breath=breath, breath_from=breath_from,
     )
     return exercise, outro
+
+
+_EACH_POSITION = re.compile(r"\b(?:each|both|every)\s+(?:position|positions|pose|poses|way|end)\b", re.I)
+
+
+def _hold_each_position(steps: list[DraftStep]) -> list[DraftStep]:
+    """'Bend your wrist up, then down. Hold each position for 10 seconds.': a hold after each movement."""
+    for i, step in enumerate(steps):
+        if step.kind != "hold" or step.amount is None or not _EACH_POSITION.search(step.text):
+            continue
+        start = max((k + 1 for k in range(i) if steps[k].kind != "say"), default=0)
+        moves = [k for k in range(start, i) if _first_word(steps[k].text) in _MOVEMENTS]
+        if len(moves) < 2:
+            continue
+        out: list[DraftStep] = []
+        for k, before in enumerate(steps[:i]):
+            out.append(before)
+            if k in moves:
+                out.append(DraftStep("hold", "", step.amount, comment=f'from "{step.text.rstrip(".")}": after each position'))
+        return out + steps[i + 1:]
+    return steps
+
+
+_LABEL_WORDS = frozenset(["reps", "repetitions", "sets", "hold", "time", "duration", "rest", "repeat", "each", "per", "side", "leg", "arm"])
+DEFAULT_CYCLES = 4  # a breathing pattern whose article does not say how many rounds
+_PATTERN_LIMIT = 12.0  # seconds: longer "holds" inside a breath are poses, not parts of a breath
+
+
+def _breath_pattern(
+    steps: list[DraftStep], repeat: Amount | None
+) -> tuple[list[DraftStep], tuple[float, ...] | None, str | None, Amount | None]:
+    """Counted 'in, hold, out (, hold)' steps are a breathing pattern: said once, then `breathe: N` cycles."""
+    def counted(step: DraftStep, kind: str) -> bool:
+        return step.kind == kind and step.amount is not None and step.amount.unit == "seconds" and step.amount.high <= _PATTERN_LIMIT
+
+    for i, step in enumerate(steps):
+        if not counted(step, "inhale"):
+            continue
+        window = [step]
+        for nxt in steps[i + 1: i + 4]:
+            kinds = [s.kind for s in window]
+            wanted = {("inhale",): ("hold", "exhale"), ("inhale", "hold"): ("exhale",), ("inhale", "hold", "exhale"): ("hold",)}.get(tuple(kinds), ())
+            if any(counted(nxt, kind) for kind in wanted):
+                window.append(nxt)
+            else:
+                break
+        if "hold" not in [s.kind for s in window] or window[-1].kind == "inhale" or "exhale" not in [s.kind for s in window]:
+            continue
+        pattern = tuple(s.amount.low for s in window if s.amount is not None)
+        said = [DraftStep("say", s.text or "Hold your breath.") for s in window]
+        phrases = ", ".join(f'"{s.amount.words()}"' for s in window if s.amount is not None)
+        if repeat is not None:
+            cycles = repeat
+        else:
+            cycles = Amount(DEFAULT_CYCLES, DEFAULT_CYCLES, "times", "", True, "the article does not say how many rounds")
+        after = steps[i + len(window):]
+        # "Repeat this for four rounds, or until you feel calm", said whole, belongs before the rounds
+        counted_here = [s for s in after if cycles.phrase and s.kind == "say" and cycles.phrase in s.text]
+        after = [s for s in after if s not in counted_here]
+        rest = steps[:i] + said + counted_here + [DraftStep("breathe", "", cycles)] + after
+        return rest, pattern, f"from {phrases}", None
+    return steps, None, None, repeat
 
 
 def _setup(steps: list[tuple[DraftStep, _Line]]) -> tuple[list[str], list[tuple[DraftStep, _Line]]]:

@@ -10,15 +10,17 @@ Vague amounts ("a few minutes") get the defaults documented in voiceguide.import
 from __future__ import annotations
 
 import json
+import sys
 import textwrap
 from pathlib import Path
 
 import yaml
 
 from voiceguide.errors import RoutineError
-from voiceguide.files import write_atomic
+from voiceguide.files import read_input, write_atomic
 from voiceguide.importer.amounts import Amount
 from voiceguide.importer.reading import Draft, read_article
+from voiceguide.limits import MAX_INPUT_BYTES
 from voiceguide.routine import parse_routine
 
 WIDTH = 100
@@ -49,7 +51,12 @@ def _field(key: str, text: str, indent: int, comment: str | None = None, item: b
 
 
 def _amount_comment(amount: Amount) -> str | None:
-    return f'from "{amount.words()}"' if amount.inferred else None
+    said = f'from "{amount.words()}"' if amount.inferred and amount.phrase else None
+    return "; ".join(filter(None, [said, amount.note])) or None
+
+
+def _pattern(values: tuple[float, ...]) -> str:
+    return ":".join(f"{v:g}" for v in values)
 
 
 def _comment_block(title: str, texts: tuple[str, ...], indent: int) -> list[str]:
@@ -74,7 +81,7 @@ def routine_yaml(draft: Draft) -> str:
     if draft.description:
         out += _field("description", draft.description, 0)
     if draft.breath:
-        out += ["settings:", f"  breath: {draft.breath[0]:g}:{draft.breath[1]:g}" + _comment(draft.breath_from)]
+        out += ["settings:", f"  breath: {_pattern(draft.breath)}" + _comment(draft.breath_from)]
     out.append("exercises:")
     for exercise in draft.exercises:
         out += _field("name", exercise.name, 2, item=True)
@@ -90,9 +97,20 @@ def routine_yaml(draft: Draft) -> str:
             out.append(f"    sides: [{', '.join(exercise.sides)}]" + _comment(exercise.sides_from))
         if exercise.repeat is not None:
             out.append(f"    repeat: {exercise.repeat.value()}" + _comment(_amount_comment(exercise.repeat)))
+        if exercise.sets is not None:
+            out.append(f"    sets: {exercise.sets.value()}" + _comment(_amount_comment(exercise.sets)))
+        if exercise.rest_between_sets is not None:
+            rest = exercise.rest_between_sets
+            out.append(f"    rest_between_sets: {rest.value()}" + _comment(_amount_comment(rest) or f'from "{rest.words()}"'))
+        if exercise.breath is not None:
+            out.append(f"    breath: {_pattern(exercise.breath)}" + _comment(exercise.breath_from))
         out.append("    steps:")
         for step in exercise.steps:
-            if step.kind == "hold":
+            if step.kind == "breathe":
+                assert step.amount is not None
+                comments = "; ".join(filter(None, [_amount_comment(step.amount), step.comment]))
+                out.append(f"      - breathe: {step.amount.value()}" + _comment(comments))
+            elif step.kind == "hold":
                 assert step.amount is not None
                 comments = "; ".join(filter(None, [_amount_comment(step.amount), step.comment]))
                 out.append(f"      - hold: {step.amount.value()}" + _comment(comments))
@@ -101,31 +119,41 @@ def routine_yaml(draft: Draft) -> str:
             else:
                 comments = "; ".join(filter(None, [step.amount and _amount_comment(step.amount), step.comment]))
                 out += _field(step.kind, step.text, 6, comment=comments or None, item=True)
+    if draft.after:
+        out += _comment_block("Not spoken: the article's words after the exercises:", draft.after, 0)
     return "\n".join(line.replace("- : ", "- ") for line in out) + "\n"
 
 
 def import_article(data: bytes | str, source: str = "<article>") -> str:
-    """An exercise article -> routine YAML that `voiceguide check` accepts.
+    """An exercise article (text, Markdown or a saved web page) -> routine YAML that `voiceguide check` accepts.
 
     Raises RoutineError ("FILE: what is wrong") for a file that is not text or holds no exercises.
     """
-    text = routine_yaml(read_article(data, source))
+    return import_report(data, source)[0]
+
+
+def import_report(data: bytes | str, source: str = "<article>") -> tuple[str, str]:
+    """The routine YAML and a one-line account of what was found ('5 exercises, 2 two-sided, ...')."""
+    draft = read_article(data, source)
+    text = routine_yaml(draft)
     parse_routine(text, f"{source} (imported)")  # the importer's own output must be a valid routine
-    return text
+    return text, draft.summary()
+
+
+def read_source(path: str | Path) -> tuple[bytes, str]:
+    """An article's bytes and the name to report it by; '-' reads standard input."""
+    if str(path) == "-":
+        data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+        if len(data) > MAX_INPUT_BYTES:
+            raise RoutineError("<stdin>", None, f"more than {MAX_INPUT_BYTES // 2**20} MiB: not an article")
+        return data, "<stdin>"
+    path = Path(path)
+    return read_input(path, "an article"), str(path)
 
 
 def import_file(path: str | Path, output: str | Path | None = None) -> str:
-    """Import the article at `path`; with `output`, also write the routine there atomically."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except IsADirectoryError:
-        raise RoutineError(str(path), None, "is a directory, not an article") from None
-    except FileNotFoundError:
-        raise RoutineError(str(path), None, "no such file") from None
-    except OSError as exc:
-        raise RoutineError(str(path), None, f"cannot read: {exc.strerror or exc}") from None
-    text = import_article(data, str(path))
+    """Import the article at `path` ('-': standard input); with `output`, also write the routine there atomically."""
+    text, _ = import_report(*read_source(path))
     if output is not None:
         write_atomic(Path(output), text)
     return text

@@ -1,11 +1,13 @@
 """Rendering a session to an audio file (MP3, OGG, FLAC or WAV), with tags, chapters and captions.
 
-Streamed: the timeline is compiled on a thread (so speech synthesis runs ahead),
-mixed chunk by chunk and piped into ffmpeg as raw float samples, so memory does
-not grow with the session and ffmpeg encodes on another core while we mix.
+Streamed: the timeline is compiled on a thread (so speech synthesis, and leveling
+on the speech engine's worker, run ahead), mixed chunk by chunk and piped into
+ffmpeg as the same 16-bit samples a WAV gets, so memory does not grow with the
+session and ffmpeg encodes on another core while we mix.
 WAV is written here, so it needs no ffmpeg. Every output goes to a temp file
 beside its target and is renamed into place only once complete: an error or
-Ctrl-C leaves no partial file and any existing file untouched.
+Ctrl-C leaves no partial file and any existing file untouched, and the file is
+verified (rendering.verify) before the rename.
 """
 
 from __future__ import annotations
@@ -38,7 +40,8 @@ from voiceguide.files import Staging, check_target
 from voiceguide.options import Options
 from voiceguide.rendering import captions
 from voiceguide.rendering.page import page_html
-from voiceguide.rendering.tags import tags_for, write_tags
+from voiceguide.rendering.tags import check_chapter_count, tags_for, write_tags
+from voiceguide.rendering.verify import verify_render
 from voiceguide.routine import Routine
 from voiceguide.speech.engine import Speech
 from voiceguide.timeline import Event, Timeline
@@ -54,16 +57,20 @@ class Format:
     codec: str | None  # ffmpeg's encoder; None for WAV, which we write ourselves
     bitrate: str | None  # default for lossy formats: plenty for one voice at 22050 Hz
     extra: tuple[str, ...] = ()
+    bitrates: tuple[int, int] | None = None  # kbps the encoder accepts for 22050 Hz mono
 
 
 FORMATS = {
+    # MPEG-2 layer III at 22050 Hz stops at 160k (LAME quietly clamps higher asks);
+    # libvorbis refuses to set up below 16k or above 90k for 22050 Hz mono.
     # Our ID3 tag replaces ffmpeg's. Average bitrate (ABR), not constant: at 64 kbps CBR, LAME starves the
     # frame after a loud consonant and its noise overshoots by up to 3 dB true peak; ABR keeps it under 0.5 dB.
-    ".mp3": Format("mp3", "libmp3lame", "64k", ("-id3v2_version", "0", "-abr", "1")),
-    ".ogg": Format("ogg", "libvorbis", "64k"),
+    ".mp3": Format("mp3", "libmp3lame", "64k", ("-id3v2_version", "0", "-abr", "1"), (8, 160)),
+    ".ogg": Format("ogg", "libvorbis", "64k", (), (16, 90)),
     ".flac": Format("flac", "flac", None, ("-sample_fmt", "s16")),
     ".wav": Format("wav", None, None),
 }
+WAV_MAX_BYTES = 2**32 - 1 - 44 - 2**16  # RIFF sizes are 32-bit; room left for the header and INFO tags
 
 
 def format_for(path: Path) -> Format:
@@ -77,14 +84,15 @@ def check_bitrate(fmt: Format, bitrate: str | None) -> str | None:
     """The bitrate to ask ffmpeg for ("64k"), or None for lossless formats."""
     if bitrate is None:
         return fmt.bitrate
-    if fmt.bitrate is None:
+    if fmt.bitrates is None:
         raise VoiceguideError(f"--bitrate applies to MP3 and OGG, not {fmt.kind.upper()}")
     match = re.fullmatch(r"(\d+)(k?)", bitrate.strip().lower())
     if not match:
         raise VoiceguideError(f"bitrate must be kilobits per second like 64k, not '{bitrate}'")
     kbps = int(match[1]) if match[2] else int(match[1]) / 1000
-    if not 8 <= kbps <= 320:
-        raise VoiceguideError(f"bitrate must be between 8k and 320k, not {bitrate}")
+    low, high = fmt.bitrates
+    if not low <= kbps <= high:
+        raise VoiceguideError(f"{fmt.kind.upper()} bitrate must be between {low}k and {high}k, not {bitrate}")
     return f"{kbps:g}k"
 
 
@@ -154,17 +162,24 @@ class _Compiling:
 class _WavSink:
     """16-bit mono WAV, written here: WAV needs no ffmpeg."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, target: Path) -> None:
+        self.target = target
+        self._written = 0
         self._wav = wave.open(str(path), "wb")  # noqa: SIM115 - open for the sink's life
         self._wav.setnchannels(1)
         self._wav.setsampwidth(2)
         self._wav.setframerate(SAMPLE_RATE)
 
     def write(self, chunk: np.ndarray) -> None:
+        self._written += chunk.size * 2
+        if self._written > WAV_MAX_BYTES:  # the header could not say how long it is
+            hours = WAV_MAX_BYTES / 2 / SAMPLE_RATE / 3600
+            raise VoiceguideError(f"cannot write {self.target}: a WAV file holds at most {hours:.0f} hours; render to .flac")
         self._wav.writeframesraw(to_int16(chunk).tobytes())
 
-    def finish(self) -> None:
+    def finish(self) -> str:
         self._wav.close()  # writes the final sizes into the header
+        return ""  # nothing to report: Python wrote it
 
     def abort(self) -> None:
         with contextlib.suppress(OSError):
@@ -172,20 +187,22 @@ class _WavSink:
 
 
 class _FfmpegSink:
-    """Raw float samples into ffmpeg's stdin; ffmpeg encodes and writes the file.
+    """Raw 16-bit samples into ffmpeg's stdin; ffmpeg encodes and writes the file.
 
     A thread feeds the pipe from a queue: the pipe holds only 64 KiB, so writing
-    from the mixing thread would leave ffmpeg idle whenever we mix or level a
-    clip. Queued, mixing runs ahead and ffmpeg's core stays busy.
+    from the mixing thread would leave ffmpeg idle whenever we mix or wait for a
+    clip. Queued, mixing runs ahead and ffmpeg's core stays busy. 16-bit is what
+    the WAV holds (the encoder gets exactly those samples) and half the bytes of
+    float through the pipe.
     """
 
-    QUEUE_CHUNKS = 8  # 32 s of samples (2.8 MB): ~50 ms of ffmpeg's work, many times what leveling a clip takes
+    QUEUE_CHUNKS = 16  # 64 s of samples (2.8 MB): ~0.1 s of ffmpeg's work, many times a clip's synthesis
 
     def __init__(self, ffmpeg: str, fmt: Format, bitrate: str | None, path: Path, target: Path) -> None:
         self.target = target
         command = [
             ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error",
-            "-f", "f32le", "-ar", str(SAMPLE_RATE), "-ac", "1", "-i", "pipe:0",
+            "-f", "s16le", "-ar", str(SAMPLE_RATE), "-ac", "1", "-i", "pipe:0",
             "-c:a", str(fmt.codec), *(["-b:a", bitrate] if bitrate else []), *fmt.extra,
             "-f", fmt.kind, "-y", str(path),
         ]  # fmt: skip
@@ -216,13 +233,18 @@ class _FfmpegSink:
     def write(self, chunk: np.ndarray) -> None:
         if self._broken.is_set():
             raise self._failure()
-        self._queue.put(np.clip(chunk, -1, 1).astype("<f4", copy=False))
+        self._queue.put(to_int16(chunk))
 
-    def finish(self) -> None:
+    def finish(self) -> str:
+        """Wait for ffmpeg; return what it said (it can fail to write the file yet exit 0)."""
         self._queue.put(None)
         self._feeder.join()
         if self._process.wait() != 0 or self._broken.is_set():
             raise self._failure()
+        self._errors.seek(0)
+        log = self._errors.read().decode(errors="replace")
+        self._errors.close()
+        return log
 
     def abort(self) -> None:
         self._process.kill()
@@ -230,6 +252,7 @@ class _FfmpegSink:
         self._broken.set()
         self._queue.put(None)
         self._feeder.join()
+        self._errors.close()
 
     def _failure(self) -> VoiceguideError:
         code = self._process.wait()
@@ -252,13 +275,14 @@ def render_session(
     page "link" also writes the session page FILE.html playing the audio beside it, "embed" one holding it."""
     fmt = format_for(check_target(output))  # "-o somefolder" is a folder before it is a missing extension
     rate = check_bitrate(fmt, bitrate)
+    check_chapter_count(routine, fmt.kind)
     ffmpeg = find_ffmpeg(fmt) if fmt.codec else None
     staging = Staging()
     sink: _WavSink | _FfmpegSink | None = None
     compiling: _Compiling | None = None
     try:
         temp = staging.temp_for(output)
-        sink = _FfmpegSink(ffmpeg, fmt, rate, temp, output) if ffmpeg else _WavSink(temp)  # ffmpeg loads meanwhile
+        sink = _FfmpegSink(ffmpeg, fmt, rate, temp, output) if ffmpeg else _WavSink(temp, output)  # ffmpeg loads meanwhile
         extras = {}
         if captions_too:
             extras[".srt"] = staging.temp_for(output.with_suffix(".srt"))
@@ -283,15 +307,18 @@ def render_session(
             done += chunk.size
             if progress:
                 progress(done / SAMPLE_RATE, compiling.total)
-        sink.finish()
+        timeline = compiling.timeline()  # while ffmpeg encodes its last queued chunks
+        tags = tags_for(timeline, routine.description)
+        encoder_log = sink.finish()
         sink = None
-        timeline = compiling.timeline()
-        write_tags(temp, fmt.kind, tags_for(timeline, routine.description))
-        texts = {".srt": captions.srt(timeline), ".vtt": captions.vtt(timeline), ".json": timeline.to_json() + "\n"}
+        write_tags(temp, fmt.kind, tags)
+        verify_render(temp, fmt.kind, timeline.total, output, timeline.title, encoder_log)
+        texts = {".srt": captions.srt, ".vtt": captions.vtt, ".json": lambda t: t.to_json() + "\n"}  # only those asked for
         if page:
-            texts[".html"] = page_html(timeline, output.name, fmt.kind, temp.read_bytes() if page == "embed" else None)
+            audio = temp.read_bytes() if page == "embed" else None
+            texts[".html"] = lambda t: page_html(t, output.name, fmt.kind, audio)
         for suffix, path in extras.items():
-            path.write_text(texts[suffix], encoding="utf-8")
+            path.write_text(texts[suffix](timeline), encoding="utf-8")
         staging.commit()
     except OSError as exc:  # the output's folder, a full disk
         raise VoiceguideError(f"cannot write {exc.filename or output}: {exc.strerror or exc}") from None
@@ -312,7 +339,7 @@ def write_sound(sound: np.ndarray, output: Path, *, bitrate: str | None = None) 
     sink: _WavSink | _FfmpegSink | None = None
     try:
         temp = staging.temp_for(output)
-        sink = _FfmpegSink(ffmpeg, fmt, rate, temp, output) if ffmpeg else _WavSink(temp)
+        sink = _FfmpegSink(ffmpeg, fmt, rate, temp, output) if ffmpeg else _WavSink(temp, output)
         sink.write(sound)
         sink.finish()
         sink = None

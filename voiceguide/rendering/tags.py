@@ -2,8 +2,11 @@
 
 MP3 gets ID3v2.3 (the version every player reads) with CHAP frames and a CTOC;
 OGG and FLAC get Vorbis comments with the CHAPTERnnn convention; WAV gets a RIFF
-INFO list. mutagen does the ID3 and Vorbis work: chapter frames, UTF-16 in
-v2.3 and Ogg page rewriting are too fiddly to hand-write.
+INFO list. An ID3 table of contents lists at most 255 entries, so a longer session's
+chapters are grouped under sub-tables of 255 each (the chapter spec's nesting); the
+Vorbis convention's three digits allow 999 chapters, checked before any work.
+mutagen does the ID3 and Vorbis work: chapter frames, UTF-16 in v2.3 and Ogg page
+rewriting are too fiddly to hand-write.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from voiceguide.clock import clock
+from voiceguide.errors import VoiceguideError
+from voiceguide.routine import Routine
 from voiceguide.timeline import Chapter, Timeline
 
 if TYPE_CHECKING:
@@ -22,6 +27,8 @@ if TYPE_CHECKING:
 
 ARTIST = "voiceguide"
 GENRE = "Speech"
+TOC_ENTRIES = 255  # an ID3 CTOC frame counts its entries in one byte
+VORBIS_CHAPTERS = 999  # CHAPTERnnn: three digits
 
 
 @dataclass(frozen=True)
@@ -38,21 +45,40 @@ def tags_for(timeline: Timeline, description: str | None) -> Tags:
     return Tags(timeline.title, timeline.title, ARTIST, description or "", tuple(timeline.chapters()), timeline.total)
 
 
+def check_chapter_count(routine: Routine, kind: str) -> None:
+    """Before any work: the format can tag a chapter for every exercise and side."""
+    count = sum(max(1, len(exercise.sides)) for exercise in routine.exercises)
+    if kind in ("ogg", "flac") and count > VORBIS_CHAPTERS:
+        raise VoiceguideError(
+            f"{kind.upper()} chapter tags number at most {VORBIS_CHAPTERS}; this session has {count} "
+            "(one per exercise and side): render to .mp3 or .wav"
+        )
+
+
 def write_tags(path: Path, kind: str, tags: Tags) -> None:
-    """Tag the file at path, which holds audio of the given kind (mp3, ogg, flac, wav)."""
+    """Tag the file at path, which holds audio of the given kind (mp3, ogg, flac, wav).
+
+    A failed write (a full disk) is a one-line VoiceguideError; the file is then not used.
+    """
     # mutagen is imported here, once the audio is encoded: importing it up front
     # would hold back the encoder's start (a render's critical path) by ~12 ms.
+    from mutagen import MutagenError
     from mutagen.flac import FLAC
     from mutagen.oggvorbis import OggVorbis
 
-    if kind == "mp3":
-        _id3(path, tags)
-    elif kind == "ogg":
-        _vorbis(OggVorbis(str(path)), tags)
-    elif kind == "flac":
-        _vorbis(FLAC(str(path)), tags)
-    else:
-        _riff_info(path, tags)
+    try:
+        if kind == "mp3":
+            _id3(path, tags)
+        elif kind == "ogg":
+            _vorbis(OggVorbis(str(path)), tags)
+        elif kind == "flac":
+            _vorbis(FLAC(str(path)), tags)
+        else:
+            _riff_info(path, tags)
+    except (MutagenError, OSError) as exc:
+        cause = exc.__cause__ if isinstance(exc.__cause__, OSError) else exc
+        why = getattr(cause, "strerror", None) or str(cause) or type(cause).__name__
+        raise VoiceguideError(f"cannot write the tags of {path.name}: {why}") from None
 
 
 def _ms(seconds: float) -> int:
@@ -84,8 +110,19 @@ def _id3(path: Path, tags: Tags) -> None:
     if tags.comment:
         id3.add(COMM(encoding=3, lang="eng", desc="", text=[tags.comment]))
     ids = [f"chp{n}" for n in range(1, len(tags.chapters) + 1)]
+    if len(ids) <= TOC_ENTRIES:
+        top = ids
+    else:  # grouped: the top table lists sub-tables, each listing up to 255 chapters
+        groups = [ids[i : i + TOC_ENTRIES] for i in range(0, len(ids), TOC_ENTRIES)]
+        top = [f"toc{n}" for n in range(1, len(groups) + 1)]
+        for element_id, group in zip(top, groups, strict=True):
+            first, last = tags.chapters[int(group[0][3:]) - 1], tags.chapters[int(group[-1][3:]) - 1]
+            id3.add(CTOC(
+                element_id=element_id, flags=CTOCFlags.ORDERED, child_element_ids=group,
+                sub_frames=[TIT2(encoding=3, text=[f"{first.title} to {last.title}"])],
+            ))
     id3.add(CTOC(
-        element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=ids,
+        element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=top,
         sub_frames=[TIT2(encoding=3, text=[tags.title])],
     ))
     for element_id, chapter in zip(ids, tags.chapters, strict=True):

@@ -4,8 +4,10 @@ pyttsx3 is not thread-safe and espeak can only be initialised once per process,
 so one worker thread owns the engine and every request goes through its queue.
 Each distinct (engine, voice, rate, text) is synthesized once; the cached clip
 is trimmed of espeak's leading and trailing silence so a clip's length is the
-time it is heard, which is what the compiler schedules against. Loudness is
-evened out later, for render and live play alike, by audio.leveling.Leveled.
+time it is heard, which is what the compiler schedules against. The worker
+also levels each clip as it makes it (audio.leveling: one loudness for render and
+live play alike) and keeps it beside the clip; the mix takes a freshly leveled
+clip from memory, so leveling runs ahead of the mix and nothing is read back.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import json
 import os
 import queue
 import shutil
+import subprocess
 import threading
 import wave
 from concurrent.futures import Future
@@ -25,7 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
-from voiceguide.audio.samples import SAMPLE_RATE, read_clip, valid_clip, write_clip
+from voiceguide.audio.leveling import LEVEL_KEY, SPEECH_LUFS, level
+from voiceguide.audio.samples import SAMPLE_RATE, read_clip, to_float, to_int16, valid_clip, write_clip
 from voiceguide.errors import VoiceguideError
 from voiceguide.speech.voices import UnknownVoice, VoiceInfo, Voices
 
@@ -33,7 +37,9 @@ CLIP_FORMAT = 5  # bump when the processing below changes what a cached clip hol
 SILENCE_THRESHOLD = 200  # |sample| below this counts as silence (of 32767)
 LEAD_KEEP = 0.01  # seconds of silence kept before the first sound
 TAIL_KEEP = 0.05  # and after the last
+ENGINE_MAX_CHARS = 20_000  # espeak's binding crashes (SIGSEGV) on texts near 40,000 characters
 SYNTH_TIMEOUT = 30.0  # seconds to wait for espeak's end-of-message event before asking it directly
+FRESH_BYTES = 4 * 2**20  # leveled clips held in memory until the mix takes them (~90 s of speech); past it, read back
 
 
 class SpeechUnavailable(VoiceguideError):
@@ -47,6 +53,7 @@ def cache_dir() -> Path:
 
 @functools.cache  # reading package metadata takes ~0.3 ms, and every clip's cache key needs it
 def _engine_version() -> str:
+
     try:
         return "pyttsx3-" + metadata.version("pyttsx3")
     except metadata.PackageNotFoundError:
@@ -65,10 +72,13 @@ class _Espeak:
     """
 
     def __init__(self) -> None:
-        if os.name == "posix" and shutil.which("espeak-ng") is None and shutil.which("espeak") is None:
-            raise SpeechUnavailable(
-                "espeak-ng is not installed: install it with 'sudo apt-get install espeak-ng' (or run scripts/setup.sh)"
-            )
+        if os.name == "posix":
+            binary = shutil.which("espeak-ng") or shutil.which("espeak")
+            if binary is None:
+                raise SpeechUnavailable(
+                    "espeak-ng is not installed: install it with 'sudo apt-get install espeak-ng' (or run scripts/setup.sh)"
+                )
+            _check_espeak_data(binary)
         try:
             import pyttsx3
             from pyttsx3.drivers import _espeak
@@ -126,11 +136,31 @@ class _Espeak:
         return np.frombuffer(b"".join(self._chunks), dtype="<i2")
 
 
+def _check_espeak_data(binary: str) -> None:
+    """Fail with one line if espeak cannot load its data files.
+
+    libespeak calls exit() when its phoneme data is missing or unreadable (a broken
+    install, a wrong ESPEAK_DATA_PATH), which would end our process mid-render with
+    espeak's own message. Its command-line program, on the same library and
+    environment, tells us first (~40 ms, only when a clip is not cached).
+    """
+    try:
+        probe = subprocess.run([binary, "-q", "x"], capture_output=True, stdin=subprocess.DEVNULL, timeout=SYNTH_TIMEOUT)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise SpeechUnavailable(f"the speech engine does not start ({exc})") from None
+    if probe.returncode != 0:
+        said = probe.stderr.decode(errors="replace").strip().splitlines()
+        raise SpeechUnavailable(
+            f"the speech engine cannot load its data ({said[-1].rstrip('.') if said else f'exit code {probe.returncode}'}): "
+            "check ESPEAK_DATA_PATH, or reinstall with 'sudo apt-get install --reinstall espeak-ng-data'"
+        )
+
+
 class _EngineWorker:
     """The one thread that owns the process's speech engine."""
 
     def __init__(self) -> None:
-        self.requests: queue.Queue[tuple[str | None, int, str, Path, Future[Path]]] = queue.Queue()
+        self.requests: queue.Queue[tuple[Speech, str, Future[Path]]] = queue.Queue()
         self.voices = Voices((), ())
         self.error: BaseException | None = None
         started = threading.Event()
@@ -148,18 +178,22 @@ class _EngineWorker:
             started.set()
         current: tuple[str, int] | None = None
         while True:
-            voice, rate, text, target, future = self.requests.get()
+            speech, text, future = self.requests.get()
             try:
-                if current != (voice or engine.default_voice, rate):
-                    current = (voice or engine.default_voice, rate)
+                if current != (speech._voice_id or engine.default_voice, speech.rate):
+                    current = (speech._voice_id or engine.default_voice, speech.rate)
                     engine.configure(*current)
                 samples = trim_silence(engine.synthesize(text))
                 if samples.size == 0:
                     raise VoiceguideError(f"the speech engine produced no sound for {text!r}")
+                target = speech.path(text)
                 write_clip(target, samples)
-                future.set_result(target)
+                future.set_result(target)  # its length is known: the compiler goes on while we level
+                speech.store_leveled(text, samples)
             except BaseException as exc:
-                future.set_exception(exc)
+                if not future.done():
+                    future.set_exception(exc)
+                speech.store_leveled_failed(text, exc)
 
 
 _worker: _EngineWorker | None = None
@@ -188,6 +222,8 @@ class Speech:
         self._engine: _EngineWorker | None = None
         self._pending: dict[str, Future[Path]] = {}
         self._lengths: dict[str, float] = {}
+        self._fresh: dict[str, Future[np.ndarray | None]] = {}  # leveled on the worker, not yet taken
+        self._fresh_bytes = 0
         self._lock = threading.Lock()
 
     @property
@@ -211,8 +247,15 @@ class Speech:
         key = self.key(text)
         return self.cache / key[:2] / f"{key}.wav"
 
+    def leveled_path(self, text: str) -> Path:
+        """Where the clip, leveled for the mix, is kept: named so a change to leveling never reads old ones."""
+        clip = self.path(text)
+        return clip.with_name(f"{clip.stem}.{LEVEL_KEY}.wav")
+
     def request(self, text: str) -> Future[Path]:
         """Start synthesizing text (unless cached) and return a future of its clip's path."""
+        if len(text) > ENGINE_MAX_CHARS:  # routines are checked far below this; the API is not
+            raise VoiceguideError(f"cannot speak a text of {len(text):,} characters; at most {ENGINE_MAX_CHARS:,}")
         with self._lock:
             future = self._pending.get(text)
             if future is None:
@@ -221,8 +264,8 @@ class Speech:
                 if valid_clip(path):
                     future.set_result(path)
                 else:
-                    worker = self._worker
-                    worker.requests.put((self._voice_id, self.rate, text, path, future))
+                    self._fresh[text] = Future()
+                    self._worker.requests.put((self, text, future))
                 self._pending[text] = future
             return future
 
@@ -230,8 +273,50 @@ class Speech:
         return self.request(text).result()
 
     def samples(self, text: str) -> np.ndarray:
-        """The clip as int16 mono samples at SAMPLE_RATE."""
+        """The clip as int16 mono samples at SAMPLE_RATE, as espeak said it (trimmed)."""
         return read_clip(self.clip(text))
+
+    def leveled(self, text: str) -> np.ndarray:
+        """The clip leveled for the mix (audio.leveling.level at SPEECH_LUFS), int16.
+
+        Taken from memory once if the worker has just made it; else read from the
+        cache, or leveled here (a clip cached before its leveled twin was kept).
+        """
+        self.clip(text)
+        with self._lock:
+            fresh = self._fresh.get(text)  # left in place until leveled: the worker resolves it from there
+        if fresh is not None:
+            samples = fresh.result()
+            with self._lock:
+                if self._fresh.pop(text, None) is fresh and samples is not None:
+                    self._fresh_bytes -= samples.nbytes
+            if samples is not None:
+                return samples
+        stored = self.leveled_path(text)
+        if valid_clip(stored):
+            return read_clip(stored)
+        samples = leveled_clip(self.samples(text))
+        write_clip(stored, samples)
+        return samples
+
+    def store_leveled(self, text: str, samples: np.ndarray) -> None:
+        """On the worker: level a new clip, keep it in the cache and, within FRESH_BYTES, in memory for the mix."""
+        leveled = leveled_clip(samples)
+        write_clip(self.leveled_path(text), leveled)
+        with self._lock:
+            fresh = self._fresh.get(text)
+            keep = fresh is not None and self._fresh_bytes + leveled.nbytes <= FRESH_BYTES
+            if keep:
+                self._fresh_bytes += leveled.nbytes
+        if fresh is not None:
+            fresh.set_result(leveled if keep else None)
+
+    def store_leveled_failed(self, text: str, error: BaseException) -> None:
+        """On the worker: a clip that could not be made or leveled; the mix hears why when it asks."""
+        with self._lock:
+            fresh = self._fresh.get(text)
+        if fresh is not None and not fresh.done():
+            fresh.set_exception(error)
 
     def duration(self, text: str) -> float:
         """Seconds the clip lasts: the compiler's duration function."""
@@ -242,6 +327,11 @@ class Speech:
             self._lengths[text] = length
         return length
 
+
+
+def leveled_clip(samples: np.ndarray) -> np.ndarray:
+    """A speech clip (int16) as the mix takes it: at SPEECH_LUFS, peak-limited, faded; int16."""
+    return to_int16(level(to_float(samples), SPEECH_LUFS))
 
 
 def trim_silence(samples: np.ndarray) -> np.ndarray:

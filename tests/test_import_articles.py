@@ -1,0 +1,337 @@
+"""`voiceguide import` on articles shaped like the pages people really find, scored fact by fact.
+
+Each article in tests/articles/field/ has a NAME.facts.yaml beside it: the routine a careful
+person would write from it (exercise names, holds, repetitions, sets, sides, breath pattern).
+Every fact the import gets right scores a point; the whole set must score at least 90 %.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import NEEDS_TIMING_KEYS, ROOT
+from voiceguide import import_article, parse_routine
+from voiceguide.importer.amounts import find_rest_between_sets, find_sets
+from voiceguide.importer.reading import read_article
+from voiceguide.importer.writing import routine_yaml
+
+FIELD = ROOT / "tests" / "articles" / "field"
+ARTICLES = sorted(p for p in FIELD.iterdir() if not p.name.endswith(".facts.yaml"))
+TARGET = 0.90
+
+# Articles whose routines use the keys the timing issue adds to the routine format (`sets`,
+# `rest_between_sets`, `breath: 4:7:8` patterns, `breathe:` steps): until that work is merged,
+# `check` refuses them, so their check test is expected to fail (strictly: the mark goes once it passes).
+NEEDS_TIMING_KEYS_ARTICLES = {
+    "ankle-rehab.txt": "sets", "box-breathing.html": "breath pattern, breathe", "four-seven-eight.md": "breath pattern, breathe",
+    "glute-workout.html": "sets", "plank-workout.txt": "sets, rest_between_sets", "sleep-breathing.txt": "exercise breath",
+}
+CHECKED = [pytest.param(p, marks=NEEDS_TIMING_KEYS) if p.name in NEEDS_TIMING_KEYS_ARTICLES else p for p in ARTICLES]
+
+
+def facts_of(path: Path) -> dict:
+    return yaml.safe_load(path.with_name(path.name.split(".")[0] + ".facts.yaml").read_text())
+
+
+def draft_routine(path: Path) -> dict:
+    """The imported routine as plain YAML data (read without `check`, which the timing keys need)."""
+    # BaseLoader: every value as written ("4:7:8" is not YAML 1.1's sexagesimal 14828)
+    return yaml.load(routine_yaml(read_article(path.read_bytes(), path.name)), Loader=yaml.BaseLoader)
+
+
+def amount(value) -> tuple[float, float, str] | None:
+    """'30 seconds', '1-2 minutes', '5 breaths', 45 -> (low, high, unit) in seconds or breaths."""
+    if value is None:
+        return None
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)(?:-(\d+(?:\.\d+)?))?\s*(seconds|minutes|breaths)?", str(value).strip())
+    assert match, f"not an amount: {value!r}"
+    low = float(match.group(1))
+    high = float(match.group(2) or low)
+    unit = match.group(3) or "seconds"
+    if unit == "minutes":
+        return low * 60, high * 60, "seconds"
+    return low, high, unit
+
+
+def count(value) -> tuple[float, float] | None:
+    if value is None:
+        return None
+    low, _, high = str(value).partition("-")
+    return float(low), float(high or low)
+
+
+def normal(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", name.lower()).strip()
+
+
+def exercise_facts(exercise: dict, settings: dict) -> dict:
+    steps = exercise.get("steps") or []
+    cycles = [s["breathe"] for s in steps if isinstance(s, dict) and "breathe" in s]
+    return {
+        "holds": [amount(s["hold"]) for s in steps if isinstance(s, dict) and "hold" in s],
+        "reps": count(exercise.get("repeat")),
+        "sets": count(exercise.get("sets")),
+        "sides": bool(exercise.get("sides")),
+        "cycles": count(cycles[0]) if cycles else None,
+        "breath": str(exercise.get("breath") or "") or None,
+    }
+
+
+def expected_facts(exercise: dict) -> dict:
+    return {
+        "holds": [amount(h) for h in exercise.get("holds", [])],
+        "reps": count(exercise.get("reps")),
+        "sets": count(exercise.get("sets")),
+        "sides": bool(exercise.get("sides", False)),
+        "cycles": count(exercise.get("cycles")),
+        "breath": exercise.get("breath"),
+    }
+
+
+def score(routine: dict, facts: dict) -> tuple[int, int, list[str]]:
+    """(facts right, facts in all, what was wrong) for one imported routine."""
+    settings = routine.get("settings") or {}
+    found = {normal(e["name"]): e for e in routine["exercises"]}
+    right, total, wrong = 0, 0, []
+    matched = set()
+    for exercise in facts["exercises"]:
+        want = normal(str(exercise["name"]))
+        name = next((n for n in found if n not in matched and (n == want or want in n or n in want)), None)
+        expected = expected_facts(exercise)
+        total += 1 + len(expected)
+        if name is None:
+            wrong.append(f"{exercise['name']}: not found among {list(found)}")
+            continue
+        matched.add(name)
+        right += 1
+        got = exercise_facts(found[name], settings)
+        for key, value in expected.items():
+            if got[key] == value:
+                right += 1
+            else:
+                wrong.append(f"{exercise['name']}: {key} {got[key]} (expected {value})")
+    for name in set(found) - matched:
+        total += 1
+        wrong.append(f"{name}: an exercise the article does not have")
+    if "breath" in facts:
+        total += 1
+        patterns = {str(settings.get("breath"))} | {str(e.get("breath")) for e in routine["exercises"]}
+        if facts["breath"] in patterns:
+            right += 1
+        else:
+            wrong.append(f"breath pattern {patterns} (expected {facts['breath']})")
+    return right, total, wrong
+
+
+def test_every_article_has_its_facts():
+    assert len(ARTICLES) >= 12
+    for path in ARTICLES:
+        assert path.with_name(path.name.split(".")[0] + ".facts.yaml").exists(), path.name
+
+
+@pytest.mark.parametrize("path", CHECKED, ids=lambda p: p.name)
+def test_article_imports_and_passes_check(path):
+    checked = import_article(path.read_bytes(), path.name)
+    assert checked == routine_yaml(read_article(path.read_bytes(), path.name))
+    routine = parse_routine(checked, path.name)
+    assert len(routine.exercises) == len(facts_of(path)["exercises"])
+
+
+def test_the_articles_score_at_least_ninety_percent(capsys):
+    right = total = 0
+    report = []
+    for path in ARTICLES:
+        r, t, wrong = score(draft_routine(path), facts_of(path))
+        right, total = right + r, total + t
+        report.append(f"{path.name}: {r}/{t}" + "".join(f"\n    {w}" for w in wrong))
+    with capsys.disabled():
+        print("\n" + "\n".join(report) + f"\nscore: {right}/{total} = {right / total:.0%}")
+    assert right / total >= TARGET, "\n".join(report)
+
+
+# --- what the import does with the parts of a real page -------------------------------
+
+
+def draft_of(article: str | bytes, name: str = "article.txt"):
+    return read_article(article, name)
+
+
+def spoken_texts(draft) -> list[str]:
+    out = [draft.title, draft.description or ""]
+    for exercise in draft.exercises:
+        out += [exercise.name, exercise.about or "", *exercise.setup, *(s.text for s in exercise.steps)]
+    return out
+
+
+def test_a_web_page_piped_on_stdin_imports_with_a_one_line_report():
+    page = (FIELD / "hospital-back.html").read_bytes()
+    result = subprocess.run([sys.executable, "-m", "voiceguide", "import", "-"], input=page, capture_output=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 0, result.stderr
+    routine = parse_routine(result.stdout, "stdin")
+    assert [e.name for e in routine.exercises] == ["Knee rolls", "Bottom to heels stretch", "Pelvic tilt", "Lying knee to chest"]
+    assert result.stderr.decode().splitlines() == [
+        "standard input: 4 exercises, 2 two-sided, 4 holds, 0 breath patterns; 4 lines kept as comments"
+    ]
+
+
+@pytest.mark.parametrize("name", [p.name for p in ARTICLES if p.suffix == ".html"])
+def test_navigation_footers_ads_and_captions_of_a_web_page_are_gone(name):
+    text = routine_yaml(draft_of((FIELD / name).read_bytes(), name))
+    for furniture in ("Privacy", "Related", "Advertisement", "slide 1 of 5", "Getty", "Subscribe", "Book an appointment",
+                      "cookies", "Share", "Skip to main content", "Our services", "rights reserved"):
+        assert furniture not in text, furniture
+
+
+def test_a_page_without_a_heading_is_titled_from_its_title_tag():
+    page = ("<html><head><title>Wrist stretches | Clinic</title></head><body><nav>Home Shop</nav><article>"
+            "<p>Three easy stretches for sore wrists after a long day of typing.</p>"
+            "<h2>1. Prayer stretch</h2><p>Press your palms together in front of your chest. Hold for 20 seconds.</p>"
+            "<h2>2. Fist to fan</h2><p>Make a fist, then spread your fingers wide. Repeat 10 times.</p>"
+            "</article><footer>Contact us</footer></body></html>")
+    draft = draft_of(page, "wrists.html")
+    assert draft.title == "Wrist stretches"
+    assert [e.name for e in draft.exercises] == ["Prayer stretch", "Fist to fan"]
+    assert "Home Shop" not in routine_yaml(draft) and "Contact us" not in routine_yaml(draft)
+
+
+def test_labels_become_structure_or_comments_never_speech():
+    plank = draft_of((FIELD / "plank-workout.txt").read_bytes())
+    said = " ".join(spoken_texts(plank))
+    assert not re.search(r"\b(?:Targets|How to|Reps|Trainer's tip)\s*:", said)
+    forearm = plank.exercises[0]
+    assert "Targets: abs, shoulders, glutes" in forearm.unspoken
+    assert forearm.steps[0].text.startswith("Rest on your forearms")
+    chiro = draft_of((FIELD / "chiro-lower-back.md").read_bytes())
+    tilt = chiro.exercises[0]
+    assert tilt.about == "Wakes up the deep core muscles that support your lumbar spine."
+    assert tilt.setup == ("Lie on your back with your knees bent and your feet flat on the floor.",)
+    assert "Tip: Keep your head and shoulders relaxed on the floor." in chiro.exercises[1].unspoken
+
+
+def test_taking_an_amount_out_leaves_a_sentence():
+    article = ("Core basics\n\n1. Dead bug\nLie on your back and bring both legs into a bent-knee position. "
+               "Lower one heel to the floor and work your way up to 10 repetitions.\n\n"
+               "2. Wall slide\nStand with your back to a wall. Hold for 5 seconds then glide your arms up the wall.\n")
+    draft = draft_of(article)
+    said = spoken_texts(draft)
+    assert "Lie on your back and bring both legs into a bent-knee position." in said
+    assert any("work your way up to 10 repetitions" in s for s in said)  # kept whole; the count is also structure
+    assert draft.exercises[0].repeat is not None and draft.exercises[0].repeat.high == 10
+    assert not draft.exercises[0].sides  # "both legs" is not "each leg"
+    slide = [(s.kind, s.text) for s in draft.exercises[1].steps]
+    assert slide == [("hold", ""), ("say", "Glide your arms up the wall.")]
+
+
+def test_an_amount_stated_once_for_the_page_applies_to_each_exercise_and_says_so():
+    text = routine_yaml(draft_of((FIELD / "knee-replacement.txt").read_bytes(), "knee.txt"))
+    repeats = [line.strip() for line in text.splitlines() if line.strip().startswith("repeat:")]
+    assert len(repeats) == 4
+    assert all(r.startswith("repeat: 10  # from \"Do each exercise 10 times") and "said once for every exercise" in r for r in repeats)
+
+
+def test_closing_advice_is_description_not_a_hold():
+    draft = draft_of((FIELD / "desk-stretches.md").read_bytes())
+    assert "3 stretches every 3 hours for 3 minutes each" in (draft.description or "")
+    assert all(s.amount.high < 180 for e in draft.exercises for s in e.steps if s.kind == "hold")
+
+
+def test_one_side_named_for_the_second_pass_makes_two_sides():
+    article = ("Lower back\n\n1. Knee drop\nLie on your back with your hands on both knees. Let both knees fall to the right. "
+               "Hold for 15 seconds. Repeat on your left side.\n\n2. Hug\nLie on your back and hug both knees to your chest. "
+               "Hold for 20 seconds.\n")
+    drop, hug = draft_of(article).exercises
+    assert drop.sides == ("right", "left") and "Repeat on your left side" in (drop.sides_from or "")
+    assert hug.sides == ()
+
+
+def test_a_one_technique_page_is_one_exercise_of_its_steps():
+    article = ("How to Do Box Breathing\n\nBox breathing calms you down in about a minute.\n\n"
+               "1. Breathe out all the air in your lungs.\n2. Breathe in through your nose for a count of four.\n"
+               "3. Hold your breath for a count of four.\n4. Breathe out through your mouth for a count of four.\n"
+               "5. Hold again for a count of four.\n6. Repeat the cycle for 4 rounds.\n")
+    draft = draft_of(article)
+    (box,) = draft.exercises
+    assert box.name == "Box Breathing" and box.breath == (4, 4, 4, 4)
+    assert [s for s in box.steps if s.kind == "breathe"][0].amount.value() == "4"
+
+
+@pytest.mark.parametrize("phrase, sets, reps", [
+    ("Do 3 sets of 8-12 reps.", "3", "8-12"), ("2 sets of 10", "2", "10"), ("Sets: 3", "3", None),
+    ("3 x 10", "3", "10"), ("Complete 3 sets of each move", "3", None),
+])
+def test_sets(phrase, sets, reps):
+    found = find_sets(phrase)
+    assert found is not None and found[2].value() == sets
+    assert (found[3].value() if found[3] else None) == reps
+
+
+def test_rest_between_sets_is_not_a_hold():
+    found = find_rest_between_sets("Complete 3 sets, resting 60 seconds between sets.")
+    assert found is not None and found[2].value() == "60 seconds"
+    plank = draft_of((FIELD / "plank-workout.txt").read_bytes())
+    assert all(e.rest_between_sets is not None and e.rest_between_sets.value() == "60 seconds" for e in plank.exercises)
+
+
+TWO = ("Tilt your head towards your shoulder. Hold for 10 seconds.", "Pull your chin straight back. Repeat 5 times.")
+
+
+@pytest.mark.parametrize("article", [
+    "Neck care\n\n# Neck tilt\n\n{0}\n\n# Chin tuck\n\n{1}\n",  # Markdown headings
+    "Neck care\n=========\n\nNeck tilt\n---------\n{0}\n\nChin tuck\n---------\n{1}\n",  # underlined
+    "Neck care\n\n**Neck tilt**\n\n{0}\n\n**Chin tuck**\n\n{1}\n",  # bold lines
+    "Neck care\n\nExercise 1- Neck tilt\n{0}\n\nExercise 2 – Chin tuck\n{1}\n",  # "Exercise N" with any dash
+    "Neck care\n\nA) Neck tilt\n{0}\n\nB) Chin tuck\n{1}\n",  # lettered
+    "Neck care\n\nNeck tilt\n{0}\n\nChin tuck\n{1}\n",  # plain short lines followed by prose
+    "NECK CARE\nDo these slowly.\nNeck tilt\n{0}\nChin tuck\n{1}\n",  # plain, no blank lines at all
+    "Neck care\n\n- **Neck tilt**: {0}\n- **Chin tuck**: {1}\n",  # a list of named exercises
+    "Neck care\n\n1. Neck tilt - {0}\n2. Chin tuck - {1}\n",  # numbered name, then its sentence
+    "Neck care\n\n## Warm-up\n\n### Neck tilt\n{0}\n\n## Main\n\n### Chin tuck\n{1}\n",  # grouped under higher headings
+    "# Neck care\n\n## Neck tilt\n\n### How to do it\n{0}\n\n### Tips\nGo gently.\n\n## Chin tuck\n\n### How to do it\n{1}\n",
+], ids=["markdown", "underlined", "bold", "exercise-n", "lettered", "plain", "plain-unspaced", "list", "numbered-sentence", "grouped",
+        "sub-headings"])
+def test_exercises_under_headings_of_every_kind(article):
+    draft = draft_of(article.format(*TWO))
+    assert [e.name for e in draft.exercises] == ["Neck tilt", "Chin tuck"]
+    tilt, tuck = draft.exercises
+    assert [s.amount.value() for s in tilt.steps if s.kind == "hold"] == ["10 seconds"]
+    assert tuck.repeat is not None and tuck.repeat.value() == "5"
+
+
+def test_sides_said_once_for_the_page_apply_to_each_one_sided_exercise():
+    article = ("Hip openers\n\nHold each stretch for 30 seconds, then switch sides.\n\n"
+               "1. Figure four\nLie on your back and cross your right ankle over your left knee.\n\n"
+               "2. Happy baby\nLie on your back and hold the outsides of your feet.\n")
+    four, baby = draft_of(article).exercises
+    assert four.sides == ("right", "left") and "said once for every exercise" in (four.sides_from or "")
+    assert baby.sides == ()  # names no side: both feet at once
+    assert [s.amount.value() for s in four.steps if s.kind == "hold"] == ["30 seconds"]
+
+
+def test_hold_each_position_of_a_two_position_move_is_two_holds():
+    article = ("Wrists\n\n1. Wrist bends\nRest your forearm on a table. Bend your wrist up towards the ceiling. "
+               "Bend it down towards the floor. Hold each position for 10 seconds.\n\n2. Fist\nMake a fist. Repeat 5 times.\n")
+    bends = draft_of(article).exercises[0]
+    assert [(s.kind, s.amount.value() if s.amount else s.text) for s in bends.steps][-4:] == [
+        ("say", "Bend your wrist up towards the ceiling."), ("hold", "10 seconds"),
+        ("say", "Bend it down towards the floor."), ("hold", "10 seconds"),
+    ]
+    assert [s.kind for s in bends.steps].count("hold") == 2
+
+
+def test_page_furniture_copied_with_the_text_is_not_spoken():
+    article = ("Skip to content\nMenu\nHome\nExercises for a stiff neck\nLast updated: 3 March 2025\n"
+               "These two stretches ease a stiff neck.\nNeck tilt\nTilt your head to your shoulder. Hold for 10 seconds.\n"
+               "Chin tuck\nPull your chin back. Repeat 5 times.\nPage last reviewed: 03 March 2025\nShare this page\nFacebook\n")
+    draft = draft_of(article)
+    assert draft.title == "Exercises for a stiff neck"
+    assert [e.name for e in draft.exercises] == ["Neck tilt", "Chin tuck"]
+    said = " ".join(spoken_texts(draft))
+    for furniture in ("Skip to content", "Menu", "Share this page", "Facebook", "last reviewed"):
+        assert furniture not in said
+        assert furniture in routine_yaml(draft)  # kept, as a comment
