@@ -2,10 +2,10 @@
 
 Without a bed, silences between sentences fall under loudness gating and the
 session measures as its speech does. A bed fills them, and blocks of rain alone
-pull the integrated loudness down by 2-4 LU. So before rendering, the voice
-(speech and cues) and the bed are measured apart, chunk by chunk, and the voice
-gain that brings their sum to the target is found; the leveling limiter then
-keeps the louder voice's true peak under the same ceiling.
+pull the integrated loudness down by 2-4 LU. So before rendering, the mix is
+measured (voice and bed apart, chunk by chunk) and the voice raised by what is
+missing, a few times over; the leveling limiter keeps the louder voice's true
+peak under the same ceiling.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from voiceguide.audio.mixing import SoundFn, stream
 from voiceguide.audio.samples import SAMPLE_RATE, sample_at
 from voiceguide.timeline import Event, session_total
 
-PASSES = 3
-CLOSE_ENOUGH = 0.1  # dB
+PASSES = 6
+CLOSE_ENOUGH = 0.2  # LU
 MAX_BOOST = 6.0  # dB: past this the limiter would squash the voice; the mix then measures a little low
 
 
@@ -49,35 +49,31 @@ def _measure(events: Sequence[Event], voice: SoundFn, bed: Bed) -> tuple[np.ndar
     return np.concatenate(voice_hops), np.concatenate(bed_hops)
 
 
-def _gain_to(target: float, voice: np.ndarray, bed: np.ndarray, most: float) -> float:
-    """dB on the voice that brings voice + bed to `target` LUFS (0 if already there, `most` at most)."""
-
-    def reached(boost: float) -> float:
-        return gated_loudness(powers_from_hops(voice * 10 ** (boost / 10) + bed, SAMPLE_RATE))
-
-    low, high = 0.0, most
-    if most <= 0 or reached(low) >= target:
-        return 0.0
-    if reached(high) <= target:
-        return high
-    for _ in range(20):  # bisection: loudness rises with the boost
-        middle = (low + high) / 2
-        low, high = (middle, high) if reached(middle) < target else (low, middle)
-    return (low + high) / 2
-
-
 def voice_boost(events: Sequence[Event], voice_at: Callable[[float], SoundFn], bed: Bed, target: float) -> float:
     """dB to raise speech and cues by so voice + bed measure `target` LUFS integrated.
 
-    `voice_at(boost)` is the voice's sound function at a boost. Measured up to three
-    times: the limiter that keeps a louder voice's peaks under the ceiling takes back
-    part of each estimate, and the next pass gives it back.
+    `voice_at(boost)` is the voice's sound function at a boost. Each pass measures the
+    real mix and moves the boost by what is missing: the limiter that keeps a louder
+    voice's peaks under the ceiling gives less than asked, and gating lets the bed's
+    blocks in or out as the voice's level moves, so no model of the sum holds for long.
     """
-    boost = 0.0
-    for _ in range(PASSES):
+    def reached(boost: float) -> float:
         voice, background = _measure(events, voice_at(boost), bed)
-        more = _gain_to(target, voice, background, MAX_BOOST - boost)
-        boost += more
-        if more < CLOSE_ENOUGH:
+        return gated_loudness(powers_from_hops(voice + background, SAMPLE_RATE))
+
+    low, high = 0.0, MAX_BOOST  # the answer lies between: below `low` too quiet, `high` loud enough or the most
+    boost, level = low, reached(low)
+    best = (abs(target - level), boost)
+    for _ in range(PASSES):
+        if abs(target - level) < CLOSE_ENOUGH:
             break
-    return boost
+        if level < target:
+            low = boost
+        else:
+            high = boost
+        # Step by what is missing while it stays inside the bracket; else halve the bracket.
+        step = boost + (target - level)
+        boost = step if low < step < high else (low + high) / 2
+        level = reached(boost)
+        best = min(best, (abs(target - level), boost))
+    return best[1]
