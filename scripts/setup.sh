@@ -22,7 +22,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     [ "$(id -u)" -ne 0 ] && sudo="sudo"
     echo "Installing system packages: ${missing[*]}"
     if ! { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null; }; then
-      problems+=("could not apt-get install ${missing[*]} (speech needs espeak-ng, MP3 needs ffmpeg, live play needs libasound2-dev)")
+      problems+=("could not apt-get install ${missing[*]} (speech needs espeak-ng, MP3 needs ffmpeg, live play needs libasound2-dev to build pyalsaaudio)")
     fi
   fi
 fi
