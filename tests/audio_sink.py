@@ -1,6 +1,7 @@
 """A real audio path for tests and the live benchmark: a private PulseAudio server with a
-null sink, ALSA's default device routed to it (so simpleaudio plays into it), and
-recordings of the sink's monitor with parec, read back as samples.
+null sink, ALSA's default device routed to it (so the player's ALSA output plays into it),
+recordings of the sink's monitor with parec, read back as samples, a busy machine
+(CpuLoad) and a finder of dropouts in a recording.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -19,6 +21,9 @@ RATE = 22050  # recordings are made at the clips' own rate
 FRAME = 22  # ~1 ms frames for the loudness envelope
 LOUD = 300  # |sample| above this is sound (clips are trimmed at 200: their onset is where they pass it)
 QUIET_BEFORE_ONSET = 0.04  # an onset is sound after at least this much quiet
+SILENT = 8  # |sample| at most this in a whole DROP_FRAME: the server played nothing there
+DROP_FRAME = 110  # 5 ms
+MISSING_WITHIN = 0.05  # a planned sound with no onset this close to its place was not heard at all
 
 PULSE_CONFIG = """\
 load-module module-null-sink sink_name=voiceguide_test rate=44100
@@ -79,6 +84,12 @@ class NullSink:
         self.stop()
         log = (self.root / "pulseaudio.log").read_text(errors="replace") if (self.root / "pulseaudio.log").exists() else ""
         raise RuntimeError(f"pulseaudio did not start: {log[-2000:]}")
+
+    def kill(self) -> None:
+        """The server dies, as when it crashes: players lose their device."""
+        if self._server is not None and self._server.poll() is None:
+            self._server.kill()
+            self._server.wait()
 
     def stop(self) -> None:
         if self._server is not None and self._server.poll() is None:
@@ -199,3 +210,57 @@ def quiet_from(samples: np.ndarray, after: float, lasting: float) -> float:
 def match(expected: list[float], found: np.ndarray) -> list[float]:
     """For each expected onset, the signed error to the nearest onset found."""
     return [float(found[np.argmin(np.abs(found - t))] - t) if found.size else float("inf") for t in expected]
+
+
+class CpuLoad:
+    """A busy machine: one process spinning per core (`cores`), for as long as the block runs."""
+
+    def __init__(self, cores: int | None = None) -> None:
+        self.cores = cores or os.cpu_count() or 2
+        self._hogs: list[subprocess.Popen] = []
+
+    def __enter__(self) -> CpuLoad:
+        self._hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(self.cores)]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for hog in self._hogs:
+            hog.kill()
+            hog.wait()
+
+
+def _frames_max(samples: np.ndarray, size: int) -> np.ndarray:
+    usable = samples[: samples.size // size * size].astype(np.int32)
+    return np.abs(usable).reshape(-1, size).max(axis=1) if usable.size else np.zeros(0, np.int32)
+
+
+def dropouts(samples: np.ndarray, planned: list[tuple[float, np.ndarray]], shift: float) -> list[float]:
+    """Where the recording is silent although a planned sound (start, float32 clip) is loud there.
+
+    Each sound is placed by its own onset in the recording (so a late one is still checked
+    against itself), and a sound with no onset near its place counts as one dropout. `shift`
+    is the recording time of plan position 0. Returns the recording times of the dropouts.
+    """
+    found = onsets(samples)
+    heard = _frames_max(samples, DROP_FRAME) <= SILENT
+    result: list[float] = []
+    for start, sound in planned:
+        onset = clip_onset(sound)
+        if not np.any(np.abs(sound) * 32767 > LOUD):
+            continue
+        due = shift + start + onset
+        if not found.size or np.min(np.abs(found - due)) > MISSING_WITHIN:
+            result.append(due)
+            continue
+        at = float(found[np.argmin(np.abs(found - due))]) - onset  # the recording time of the clip's first sample
+        first = int(round(at * RATE))
+        loud = _frames_max(np.abs(sound) * 32767, DROP_FRAME) > LOUD
+        loud = loud[1:-1] & loud[:-2] & loud[2:]  # loud on both sides too: alignment may be off by a little
+        silent = np.array([
+            heard[(first + (k + 1) * DROP_FRAME) // DROP_FRAME] if (first + (k + 1) * DROP_FRAME) // DROP_FRAME < heard.size else True
+            for k in range(loud.size)
+        ], dtype=bool)  # fmt: skip
+        gone = loud & silent
+        runs = np.flatnonzero(gone & ~np.concatenate(([False], gone[:-1])))  # the first frame of each silent run
+        result += [at + (k + 1) * DROP_FRAME / RATE for k in runs]
+    return result

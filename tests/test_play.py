@@ -1,4 +1,4 @@
-"""Live play on the real audio path: simpleaudio -> ALSA -> PulseAudio null sink, recorded with parec.
+"""Live play on the real audio path: pyalsaaudio -> ALSA -> PulseAudio null sink, recorded with parec.
 
 Onsets heard in the recording are compared with the timeline (after aligning the first),
 so these tests check what a listener would notice: cues on time, pauses that go quiet
@@ -12,6 +12,8 @@ import os
 import pty
 import re
 import select
+import shutil
+import struct
 import subprocess
 import sys
 import termios
@@ -21,13 +23,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
+import numpy as np
 import pytest
 
 import voiceguide
 from tests.audio_sink import (
     RATE,
+    CpuLoad,
     NullSink,
     clip_onset,
+    dropouts,
     loud_frames,
     match,
     missing_tools,
@@ -37,9 +42,11 @@ from tests.audio_sink import (
 from tests.conftest import ROOT, run_cli
 from voiceguide.audio.leveling import Leveled
 from voiceguide.audio.sounds import Sounds
-from voiceguide.cli.keys import split_keys
+from voiceguide.cli.keys import apply, split_keys
 from voiceguide.cli.live_panel import Lines, big, render_big, render_compact, where
-from voiceguide.live.session import Status
+from voiceguide.errors import VoiceguideError
+from voiceguide.live.session import Status, exercise_number
+from voiceguide.routine import load_routine
 from voiceguide.speech.engine import Speech
 
 SHORT = str(ROOT / "tests" / "routines" / "short.yaml")
@@ -57,7 +64,7 @@ def sink(tmp_path_factory):
         pytest.skip(f"no PulseAudio to play into: missing {', '.join(missing)}")
     sink = NullSink(tmp_path_factory.mktemp("pulse")).start()
     saved = {k: os.environ.get(k) for k in sink.env}
-    os.environ.update(sink.env)  # for simpleaudio in this process and every CLI run
+    os.environ.update(sink.env)  # for the player in this process and every CLI run
     yield sink
     sink.stop()
     for key, value in saved.items():
@@ -164,10 +171,11 @@ class Terminal:
 
 
 @contextmanager
-def in_terminal(*args: str) -> Iterator[Terminal]:
-    """`python -m voiceguide ARGS` in a pty of its own; afterwards, the pty's settings are in `after`."""
+def in_terminal(*args: str, env: dict | None = None) -> Iterator[Terminal]:
+    """`python -m voiceguide ARGS` in a 100 x 24 pty of its own; afterwards, the pty's settings are in `after`."""
     main, other = pty.openpty()
-    env = {**os.environ, "COLUMNS": "100", "LINES": "20", "TERM": "xterm-256color"}
+    fcntl.ioctl(other, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    env = {**os.environ, **(env or {}), "TERM": "xterm-256color"}
 
     def own_terminal() -> None:  # a session of its own with the pty as its terminal, so Ctrl-C there reaches it
         os.setsid()
@@ -324,3 +332,158 @@ def test_controls_after_quit_return_at_once(sink, tmp_path):
     steering.join(3)
     assert not steering.is_alive(), "next()/previous() after quit() hung"
     assert session.state == "stopped"
+
+
+def planned_sounds(speech, routine: str = SHORT, **choices) -> list[tuple[float, object]]:  # noqa: ANN001
+    """(start, clip) of every sound the plan has, as the player mixes them."""
+    timeline = voiceguide.plan(routine, speech=speech, **(choices or CHOICES))
+    sounds = Leveled(Sounds(speech))
+    return [(e.start, sounds(e)) for e in timeline.events if e.kind in ("speech", "cue")]
+
+
+def read_all(main: int, process: subprocess.Popen, seconds: float) -> str:
+    """Everything the program shows until it exits (a pty must be read or the program blocks on it)."""
+    seen, deadline = [], time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if select.select([main], [], [], 0.05)[0]:
+            try:
+                seen.append(os.read(main, 65536).decode("utf-8", errors="replace"))
+            except OSError:
+                break
+        elif process.poll() is not None:
+            break
+    return "".join(seen)
+
+
+def test_dropout_finder_finds_a_gap_in_a_sound_and_a_sound_not_heard():
+    beep = (0.5 * np.sin(np.arange(int(0.5 * RATE)) * 2 * np.pi * 440 / RATE)).astype(np.float32)
+    plan = [(0.2, beep), (1.0, beep)]
+    recording = np.zeros(2 * RATE, dtype=np.int16)
+    for start, clip in plan:
+        recording[int(start * RATE) : int(start * RATE) + clip.size] = (clip * 32767).astype(np.int16)
+    assert dropouts(recording, plan, 0.0) == []
+    recording[int(1.2 * RATE) : int(1.23 * RATE)] = 0  # 30 ms the server played nothing
+    assert [round(t, 2) for t in dropouts(recording, plan, 0.0)] == [pytest.approx(1.2, abs=0.01)]
+    assert len(dropouts(recording[: int(0.9 * RATE)], plan, 0.0)) == 1  # the second sound never came
+
+
+def test_a_session_on_a_fully_loaded_machine_plays_without_dropouts_or_alsa_text(sink, speech):
+    plan = planned_sounds(speech)
+    with CpuLoad() as load, sink.record("loaded") as recording, in_terminal("play", *ARGS) as terminal:
+        screen = read_all(terminal.main, terminal.process, 150)
+        assert terminal.process.wait(10) == 0, screen[-1500:]
+    assert load.cores >= 2
+    found = onsets(recording.samples)
+    shift = found[0] - (plan[0][0] + clip_onset(plan[0][1]))
+    assert dropouts(recording.samples, plan, shift) == []
+    assert "ALSA" not in screen and "underrun" not in screen
+    assert "finished" in screen  # the closing line, after the panel's screen is given back
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="no tmux to resize a terminal with")
+def test_resizing_the_terminal_leaves_exactly_one_panel(sink, tmp_path):
+    socket = str(tmp_path / "tmux")
+    command = " ".join([sys.executable, "-m", "voiceguide", "play", *ARGS])
+
+    def tmux(*args: str) -> str:
+        return subprocess.run(["tmux", "-S", socket, *args], capture_output=True, text=True, check=True, cwd=ROOT).stdout
+
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    subprocess.run(
+        ["tmux", "-S", socket, "-f", "/dev/null", "new-session", "-d", "-x", "120", "-y", "40", "-s", "play", command],
+        check=True, cwd=ROOT, env=env,
+    )  # fmt: skip
+    try:
+        tmux("set-option", "-t", "play", "remain-on-exit", "on")
+        time.sleep(4)
+        for columns in (70, 40, 120, 40):
+            tmux("resize-window", "-t", "play", "-x", str(columns), "-y", "40")
+            time.sleep(0.8)
+            screen = tmux("capture-pane", "-p", "-t", "play")
+            lines = screen.splitlines()
+            assert sum("╭" in line for line in lines) == 1 and sum("╰" in line for line in lines) == 1, screen
+            assert screen.count("Short test routine") == 1, screen
+            assert all(len(line) <= columns for line in lines), screen
+            assert "q quit" in " ".join(line.strip("│ ") for line in lines), screen  # the key hint is whole
+            assert "ALSA" not in screen
+    finally:
+        subprocess.run(["tmux", "-S", socket, "kill-server"], capture_output=True)
+
+
+def test_start_at_exercise_3_is_what_is_heard_first(sink, speech):
+    choices = {"brief": True, "rest": 1.0, "breath": "1:1"}
+    timeline = voiceguide.plan("quick-neck", speech=speech, **choices)
+    third = min(e.start for e in timeline.events if e.index == 3)
+    plan = [(t, c) for t, c in planned_sounds(speech, "quick-neck", **choices) if t >= third]
+    expected = [t + clip_onset(c) for t, c in plan if t < third + 8]
+    args = ["play", "quick-neck", "--brief", "--rest", "1", "--breath", "1:1", "--start", "3"]
+    with sink.record("start") as recording, in_terminal(*args) as terminal:
+        read_until(terminal.main, r"Exercise 3 of 3: Resting breath", 15, [])
+        time.sleep(9)
+        os.write(terminal.main, b"q")
+        assert terminal.process.wait(10) == 0
+    found = onsets(recording.samples)
+    shift = found[0] - expected[0]
+    errors = match([t + shift for t in expected], found)
+    assert len(expected) >= 3 and all(abs(e) <= TOLERANCE for e in errors), [round(e * 1000) for e in errors]
+    # Exercise 3's sounds, and nothing else: not the introduction, not exercises 1 and 2.
+    assert len([t for t in found if t < found[0] + 8]) == len(expected)
+
+
+def test_start_takes_a_number_or_a_name_and_refuses_others():
+    routine = load_routine("quick-neck")
+    assert exercise_number(routine, "3") == 3 and exercise_number(routine, "seated cat-cow") == 2
+    assert exercise_number(routine, "Rest") == 3  # the one name it begins
+    with pytest.raises(VoiceguideError, match="1-3, or a name"):
+        exercise_number(routine, "9")
+    result = run_cli("play", "quick-neck", "--start", "shoulders")
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_plus_during_a_20_s_hold_makes_it_30_s(sink, speech):
+    choices = {**CHOICES, "hold": "20"}
+    timeline = voiceguide.plan(SHORT, speech=speech, **choices)
+    hold = next(e for e in timeline.events if e.kind == "hold")
+    chimes = [e for e in timeline.events if e.text == "chime" and e.index == 1]
+    before, after = chimes[0], chimes[-1]  # heard as the hold starts, and as it ends
+    assert after.start == pytest.approx(hold.end)
+    plan = planned_sounds(speech, SHORT, **choices)
+    with sink.record("longer") as recording:
+        session = voiceguide.play(SHORT, wait=False, speech=speech, **choices)
+        while session.position() < hold.start + 3:
+            time.sleep(0.01)
+        apply(session, "+")
+        status = session.status()
+        assert status.hold_left == pytest.approx(hold.end - status.position + 10, abs=0.1)
+        while session.status().clock < after.end + 10 + 1:
+            time.sleep(0.02)
+        session.quit()
+    added = next(m for m in session.history if m.action == "extend").position
+    assert hold.start + 3 <= added <= hold.end
+    found = onsets(recording.samples)
+    shift = found[0] - (plan[0][0] + clip_onset(plan[0][1]))
+    # Every sound from where the time went in is heard 10 s later than planned; those before, on time.
+    due = {t: shift + t + clip_onset(c) + (10 if t >= added else 0) for t, c in plan if t <= after.start}
+    heard = {t: float(found[np.argmin(np.abs(found - d))]) for t, d in due.items()}
+    errors = [heard[t] - d for t, d in due.items()]
+    assert all(abs(e) <= TOLERANCE for e in errors), [(round(t, 2), round(e * 1000)) for t, e in zip(due, errors)]
+    held = heard[after.start] - heard[before.start]  # chime to chime, as heard
+    assert held == pytest.approx(after.start - before.start + 10, abs=TOLERANCE)
+
+
+def test_losing_the_sound_server_mid_play_stops_with_one_line_and_exit_1(tmp_path):
+    if missing_tools():
+        pytest.skip("no PulseAudio")
+    doomed = NullSink(tmp_path / "pulse").start()
+    try:
+        with in_terminal("play", *ARGS, env=doomed.env) as terminal:
+            read_until(terminal.main, r"Exercise 1 of 2: Neck turn", 20, [])
+            doomed.kill()
+            shown = read_all(terminal.main, terminal.process, 10)
+            assert terminal.process.wait(5) == 1
+    finally:
+        doomed.stop()
+    assert terminal.after == terminal.before  # the terminal is restored
+    last = [line for line in re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", shown).splitlines() if line.strip()]
+    assert last[-1].startswith("voiceguide: lost the sound output while playing"), shown[-800:]
+    assert sum("voiceguide:" in line for line in last) == 1 and "Traceback" not in shown and "ALSA lib" not in shown

@@ -8,8 +8,7 @@ not make stopping slow. The heard position is the write head less what the
 device still holds, re-read after every write.
 
 ALSA reports its own problems by printing from C. A handler installed for the
-whole process (snd_lib_error_set_handler) keeps them off the terminal; the last
-one is kept to explain a failure.
+whole process (snd_lib_error_set_handler) keeps them off the terminal.
 """
 
 from __future__ import annotations
@@ -43,10 +42,13 @@ class AudioLost(VoiceguideError):
 
 
 class _AlsaMessages:
-    """ALSA's C-level error messages, caught process-wide instead of printed to fd 2."""
+    """ALSA's C-level error messages, dropped process-wide instead of printed to fd 2.
+
+    Whatever they report reaches the player as an error code too (an underrun as -EPIPE,
+    a lost server as a failed write), which is where it is counted or reported.
+    """
 
     def __init__(self) -> None:
-        self.last = ""
         self._handler = None  # kept referenced: ALSA holds a pointer to it
 
     def install(self) -> None:
@@ -55,16 +57,11 @@ class _AlsaMessages:
         name = ctypes.util.find_library("asound")
         if name is None:
             return
-        library = ctypes.CDLL(name)
         # void handler(const char *file, int line, const char *function, int err, const char *fmt, ...):
-        # the fixed arguments are all it needs; the varargs are never read.
+        # the fixed arguments are declared; nothing is read.
         kind = ctypes.CFUNCTYPE(None, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p)
-
-        def keep(file: bytes, line: int, function: bytes, err: int, fmt: bytes) -> None:
-            self.last = f"{(function or b'').decode(errors='replace')}: {(fmt or b'').decode(errors='replace')}"
-
-        self._handler = kind(keep)
-        library.snd_lib_error_set_handler(self._handler)
+        self._handler = kind(lambda *message: None)
+        ctypes.CDLL(name).snd_lib_error_set_handler(self._handler)
 
 
 alsa_messages = _AlsaMessages()
@@ -87,6 +84,7 @@ class Device:
                 periodsize=PERIOD, periods=PERIODS, device="default",
             )  # fmt: skip
             self.buffer_frames = int(self._pcm.info().get("buffer_size", PERIOD * PERIODS))
+            self.name = self._pcm.cardname()
         except Exception as exc:  # alsaaudio.ALSAAudioError, or the binding missing
             reason = _reason(exc)
             raise AudioUnavailable(
@@ -199,8 +197,9 @@ class Player:
                             wrote_first = True
                             self._cond.notify_all()
         except Exception as exc:  # alsaaudio.ALSAAudioError: the server or device is gone
-            detail = alsa_messages.last or _reason(exc)
-            self.on_lost(AudioLost(f"lost the audio device while playing ({_reason(exc)}; {detail})"))
+            self.on_lost(
+                AudioLost(f"lost the sound output while playing: ALSA device '{self.device.name}' failed ({_reason(exc)})")
+            )
         finally:
             with self._cond:
                 self._closed = True
