@@ -23,7 +23,9 @@ LOUD = 300  # |sample| above this is sound (clips are trimmed at 200: their onse
 QUIET_BEFORE_ONSET = 0.04  # an onset is sound after at least this much quiet
 SILENT = 8  # |sample| at most this in a whole DROP_FRAME: the server played nothing there
 DROP_FRAME = 110  # 5 ms
-MISSING_WITHIN = 0.05  # a planned sound with no onset this close to its place was not heard at all
+MISSING_WITHIN = 0.05  # a sound is looked for from this long before its place...
+LATE_WITHIN = 1.0  # ... to this long after it; not there: it was not heard at all
+SLIP = 0.015  # a sound this much later than the one before it: the stream stalled in between
 
 PULSE_CONFIG = """\
 load-module module-null-sink sink_name=voiceguide_test rate=44100
@@ -235,32 +237,34 @@ def _frames_max(samples: np.ndarray, size: int) -> np.ndarray:
 
 
 def dropouts(samples: np.ndarray, planned: list[tuple[float, np.ndarray]], shift: float) -> list[float]:
-    """Where the recording is silent although a planned sound (start, float32 clip) is loud there.
+    """Where sound the plan has was not heard: returns the recording times of the dropouts.
 
-    Each sound is placed by its own onset in the recording (so a late one is still checked
-    against itself), and a sound with no onset near its place counts as one dropout. `shift`
-    is the recording time of plan position 0. Returns the recording times of the dropouts.
+    `planned` is (start, float32 clip) in plan order; `shift` the recording time of plan
+    position 0. A dropout is any of: the recording silent inside a clip where the clip is
+    loud; a clip heard later than the one before it by more than SLIP (the stream stalled
+    between them, and the server played silence meanwhile); a clip not heard at all.
     """
     found = onsets(samples)
-    heard = _frames_max(samples, DROP_FRAME) <= SILENT
+    silent = _frames_max(samples, DROP_FRAME) <= SILENT
     result: list[float] = []
     for start, sound in planned:
         onset = clip_onset(sound)
         if not np.any(np.abs(sound) * 32767 > LOUD):
             continue
         due = shift + start + onset
-        if not found.size or np.min(np.abs(found - due)) > MISSING_WITHIN:
+        near = found[(found >= due - MISSING_WITHIN) & (found <= due + LATE_WITHIN)] if found.size else found
+        if not near.size:
             result.append(due)
             continue
-        at = float(found[np.argmin(np.abs(found - due))]) - onset  # the recording time of the clip's first sample
-        first = int(round(at * RATE))
+        heard = float(near[np.argmin(np.abs(near - due))])
+        if heard - due > SLIP:
+            result.append(due)
+        shift += heard - due  # later sounds are placed after this one, as the stream now runs
+        first = int(round((heard - onset) * RATE))  # the recording sample of the clip's first
         loud = _frames_max(np.abs(sound) * 32767, DROP_FRAME) > LOUD
-        loud = loud[1:-1] & loud[:-2] & loud[2:]  # loud on both sides too: alignment may be off by a little
-        silent = np.array([
-            heard[(first + (k + 1) * DROP_FRAME) // DROP_FRAME] if (first + (k + 1) * DROP_FRAME) // DROP_FRAME < heard.size else True
-            for k in range(loud.size)
-        ], dtype=bool)  # fmt: skip
-        gone = loud & silent
+        inner = loud[1:-1] & loud[:-2] & loud[2:]  # loud on both sides too: alignment may be off by a little
+        frames = (first + (np.arange(inner.size) + 1) * DROP_FRAME) // DROP_FRAME
+        gone = inner & np.where(frames < silent.size, silent[np.minimum(frames, silent.size - 1)], True)
         runs = np.flatnonzero(gone & ~np.concatenate(([False], gone[:-1])))  # the first frame of each silent run
-        result += [at + (k + 1) * DROP_FRAME / RATE for k in runs]
+        result += [(first + (k + 1) * DROP_FRAME) / RATE for k in runs]
     return result

@@ -165,6 +165,11 @@ def render_compact(status: Status) -> Panel:
 RENDERERS = {"big": render_big, "compact": render_compact}
 
 
+def frame_key(status: Status) -> tuple:
+    """What the panels show of a status: times as the whole seconds they are shown in."""
+    return tuple(math.ceil(v - 1e-6) if isinstance(v, float) else v for v in status.__dict__.values())
+
+
 class Lines:
     """Plain lines for a log or a pipe: one per cue spoken, and one per change of state."""
 
@@ -192,7 +197,15 @@ def play_in_terminal(session: Session, console: Console | None = None, display: 
         with keys:
             if console.is_terminal and renderer is not None:
                 with Live(renderer(session.status()), console=console, auto_refresh=False, screen=True) as live:
-                    _loop(session, keys, lambda s: live.update(renderer(s), refresh=True))
+                    shown: list[tuple] = [()]
+
+                    def show(status: Status) -> None:
+                        key = (frame_key(status), console.size)
+                        if key != shown[0]:  # the screen is redrawn whole: only when something on it changed
+                            shown[0] = key
+                            live.update(renderer(status), refresh=True)
+
+                    _loop(session, keys, show)
                 last = session.status()
                 dropouts = f" ({last.dropouts} audio dropouts)" if last.dropouts else ""
                 console.print(f"{last.title}: {last.state} at {progress(last)}{dropouts}", highlight=False)

@@ -2,8 +2,8 @@
 
 The feeding thread owns the device. It asks its `source` for the next few
 milliseconds of sound at its write head and writes them, keeping the device's
-buffer (BUFFER_SECONDS, far more than any scheduling hiccup on a busy machine)
-full; a pause or a skip drops what is buffered at once, so a large buffer does
+buffer (PERIOD x PERIODS, far more than any scheduling hiccup on a busy machine)
+full, but never past what the session has compiled; a pause or a skip drops what is buffered at once, so a large buffer does
 not make stopping slow. The heard position is the write head less what the
 device still holds, re-read after every write.
 
@@ -13,6 +13,7 @@ whole process (snd_lib_error_set_handler) keeps them off the terminal.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import errno
@@ -26,9 +27,12 @@ from voiceguide.audio.samples import SAMPLE_RATE
 from voiceguide.errors import VoiceguideError
 
 PERIOD = 512  # frames the device wakes the feeder for (~23 ms): how soon a halt drops the buffer
-PERIODS = 16  # periods in the buffer: ~370 ms of sound ahead, enough to ride out a loaded machine
+# Periods in the buffer: ~1.5 s ahead. With both cores busy, writes into Pulse stalled for up to
+# 0.4 s (the server starved, not this process); a 0.37 s buffer ran dry there, this one did not.
+PERIODS = 64
 
-Source = Callable[[int, int], np.ndarray]  # (first frame, count) -> int16 samples
+WAIT_FOR_SOURCE = 0.01  # seconds before asking again for sound that is not known yet
+Source = Callable[[int, int], "np.ndarray | None"]  # (first frame, count) -> int16 samples, None if not known yet
 
 
 class AudioUnavailable(VoiceguideError):
@@ -113,7 +117,7 @@ class Player:
         self.device = device
         self.source = source
         self.on_lost = on_lost
-        self.dropouts = 0
+        self.dropouts: list[float] = []  # stream seconds where the device ran dry before more came
         self._cond = threading.Condition()
         self._want: tuple[int, int | None] = (0, None)  # (generation, frame to play from; None: quiet)
         self._anchor: tuple[float, int] | None = None  # (monotonic time, frame heard then) of the running generation
@@ -181,10 +185,14 @@ class Player:
                     cursor = start - quiet
                     wrote_first = False
                 chunk = self.source(cursor, PERIOD)
+                if chunk is None:  # not compiled that far yet: what is buffered plays meanwhile
+                    with self._cond:
+                        self._cond.wait(WAIT_FOR_SOURCE)
+                    continue
                 if cursor < start:  # the quiet before it: nothing from before `start` is heard
                     chunk[: start - cursor] = 0
                 if not self.device.write(chunk):
-                    self.dropouts += 1
+                    self.dropouts.append(cursor / SAMPLE_RATE)
                 cursor += PERIOD
                 now = time.monotonic()
                 heard = cursor - self.device.queued()
@@ -204,4 +212,6 @@ class Player:
             with self._cond:
                 self._closed = True
                 self._cond.notify_all()
+            with contextlib.suppress(Exception):  # closing alone may let the device play out its buffer
+                self.device.drop()
             self.device.close()

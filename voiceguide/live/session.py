@@ -129,12 +129,21 @@ class Score:
         self.starts: list[float] = []  # plan positions, in order
         self.sounds: list[tuple[Event, np.ndarray]] = []
         self.longest = 0.0
+        self.known_until = 0.0  # plan position up to which every sound is known
+        self.complete = False  # every sound of the session is known
 
-    def add(self, event: Event, sound: np.ndarray) -> None:
+    def add(self, event: Event, sound: np.ndarray | None) -> None:
+        """Every event, in order of start: the latest start is as far as the score is known."""
         with self.lock:
-            self.starts.append(event.start)
-            self.sounds.append((event, sound))
-            self.longest = max(self.longest, sound.size / SAMPLE_RATE)
+            self.known_until = event.start
+            if sound is not None:
+                self.starts.append(event.start)
+                self.sounds.append((event, sound))
+                self.longest = max(self.longest, sound.size / SAMPLE_RATE)
+
+    def close(self) -> None:
+        with self.lock:
+            self.complete = True
 
     def sounding(self, position: float) -> list[tuple[Event, np.ndarray]]:
         """The sounds heard at plan `position`."""
@@ -143,11 +152,14 @@ class Score:
             last = bisect.bisect_right(self.starts, position)
             return [(e, s) for e, s in self.sounds[first:last] if e.start + s.size / SAMPLE_RATE > position]
 
-    def mix(self, first: int, count: int) -> np.ndarray:
+    def mix(self, first: int, count: int) -> np.ndarray | None:
+        """The sound of stream frames first .. first + count; None if the session is not compiled that far."""
         out = np.zeros(count, dtype=np.float32)
         with self.lock:
             since = self.timing.to_plan(first / SAMPLE_RATE) - self.longest
             until = self.timing.to_plan((first + count) / SAMPLE_RATE)
+            if until > self.known_until and not self.complete:
+                return None
             lo, hi = bisect.bisect_left(self.starts, since), bisect.bisect_right(self.starts, until)
             for event, sound in self.sounds[lo:hi]:
                 at = int(round(self.timing.to_stream(event.start) * SAMPLE_RATE)) - first
@@ -359,7 +371,7 @@ class Session:
             status = Status(
                 self._state, position, total, self.routine.title, len(self.routine.exercises), clock=clock,
                 length=self.timing.to_stream(total) if total is not None else None,
-                dropouts=self._player.dropouts if self._player else 0,
+                dropouts=len(self._player.dropouts) if self._player else 0,
             )  # fmt: skip
             at = bisect.bisect_right(self._starts, position) - 1
             if at < 0:
@@ -397,6 +409,7 @@ class Session:
                     self._add(event, sound)
             with self._cond:
                 self._total = session_total(self._events)
+                self.score.close()
                 self._cond.notify_all()
         except BaseException as exc:  # handed to the threads that wait on the session
             with self._cond:
@@ -409,8 +422,7 @@ class Session:
         starts, events = self._by_kind.setdefault(event.kind, ([], []))
         starts.append(event.start)
         events.append(event)
-        if sound is not None:
-            self.score.add(event, sound)
+        self.score.add(event, sound)
         self._cond.notify_all()
 
     def _lost(self, error: AudioLost) -> None:
