@@ -31,6 +31,7 @@ PERIOD = 512  # frames the device wakes the feeder for (~23 ms): how soon a halt
 # 0.4 s (the server starved, not this process); a 0.37 s buffer ran dry there, this one did not.
 PERIODS = 64
 
+PREFILL = 16 * PERIOD  # frames of the first write of a stream (~0.37 s)
 WAIT_FOR_SOURCE = 0.01  # seconds before asking again for sound that is not known yet
 Source = Callable[[int, int], "np.ndarray | None"]  # (first frame, count) -> int16 samples, None if not known yet
 
@@ -168,7 +169,7 @@ class Player:
             return self._started.get(generation)
 
     def _run(self) -> None:
-        running, cursor = 0, 0
+        running, cursor, start, wrote_first = 0, 0, 0, True
         try:
             while True:
                 with self._cond:
@@ -184,7 +185,11 @@ class Player:
                         continue
                     cursor = start - quiet
                     wrote_first = False
-                chunk = self.source(cursor, PERIOD)
+                # A stream starts as soon as it has sound: its first write is a long one, so it
+                # never runs on the few milliseconds a single period would give it.
+                chunk = None if wrote_first else self.source(cursor, PREFILL)
+                if chunk is None:
+                    chunk = self.source(cursor, PERIOD)
                 if chunk is None:  # not compiled that far yet: what is buffered plays meanwhile
                     with self._cond:
                         self._cond.wait(WAIT_FOR_SOURCE)
@@ -193,7 +198,7 @@ class Player:
                     chunk[: start - cursor] = 0
                 if not self.device.write(chunk):
                     self.dropouts.append(cursor / SAMPLE_RATE)
-                cursor += PERIOD
+                cursor += chunk.size
                 now = time.monotonic()
                 heard = cursor - self.device.queued()
                 with self._cond:
