@@ -6,9 +6,9 @@ Plays a session of over two minutes in a terminal (a pty, so the live display ru
 from a cold clip cache, and prints: cue onset error p50 / p99 / max against the plan
 (after aligning the first onset), time from the command's start to its first sound
 (cold cache, and again warm), the CPU share of the player process while it plays, and
-how soon pause() goes quiet.
-Baseline, measured in the same run: the same cues played one play_buffer each at their
-time.monotonic() deadlines, started early by the measured device-open latency.
+how soon pause() goes quiet. Then the same session again with every core kept busy by a
+spinning process (tests.audio_sink.CpuLoad): the dropouts found in its recording (silence
+where the plan has sound, or the stream slipping late) and its onset errors.
 """
 
 from __future__ import annotations
@@ -30,9 +30,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.audio_sink import (  # noqa: E402
-    RATE,
+    CpuLoad,
     NullSink,
     clip_onset,
+    dropouts,
     match,
     missing_tools,
     onsets,
@@ -42,7 +43,6 @@ from tests.audio_sink import (  # noqa: E402
 ROUTINE = "quick-neck"
 CHOICES = {"brief": True, "hold": "low", "reps": "low", "breath": "2:3", "rest": 2.0}
 ARGS = [ROUTINE, "--brief", "--hold", "low", "--reps", "low", "--breath", "2:3", "--rest", "2"]
-BASELINE_SECONDS = 60.0
 
 
 def spawn(args: list[str]) -> tuple[subprocess.Popen, int, float]:
@@ -119,10 +119,8 @@ def warm_first_sound(sink: NullSink) -> float:
     return recording.began + onsets(recording.samples)[0] - began
 
 
-def baseline_errors(sink: NullSink) -> np.ndarray:
-    """One play_buffer per cue at its deadline, started early by the running open latency."""
-    import simpleaudio
-
+def loaded_figures(sink: NullSink) -> tuple[list[float], np.ndarray, int]:
+    """Dropouts (recording times) and onset errors of one warm-cache session with every core busy."""
     import voiceguide
     from voiceguide.audio.leveling import Leveled
     from voiceguide.audio.sounds import Sounds
@@ -131,26 +129,18 @@ def baseline_errors(sink: NullSink) -> np.ndarray:
     speech = Speech(rate=150)
     sounds = Leveled(Sounds(speech))
     timeline = voiceguide.plan(ROUTINE, speech=speech, **CHOICES)
-    cues = [
-        (e.start, (sounds(e) * 32767).astype(np.int16))
-        for e in timeline.events
-        if e.kind in ("speech", "cue") and e.start < BASELINE_SECONDS
-    ]
-    latency, streams = 0.0, []
-    with sink.record("baseline") as recording:
-        origin = time.monotonic() + 0.5
-        for start, samples in cues:
-            due = origin + start - latency
-            while (left := due - time.monotonic()) > 0:
-                time.sleep(min(left, 0.01))
-            began = time.monotonic()
-            streams.append(simpleaudio.play_buffer(samples, 1, 2, RATE))
-            latency = 0.7 * latency + 0.3 * (time.monotonic() - began)
-        time.sleep(cues[-1][1].size / RATE + 0.5)
-    plan = [start + clip_onset(samples.astype(np.float32) / 32768) for start, samples in cues]
+    planned = [(e.start, sounds(e)) for e in timeline.events if e.kind in ("speech", "cue")]
+    with CpuLoad() as load, sink.record("loaded") as recording:
+        process, main, _ = spawn(ARGS)
+        drain(main, process)
+        os.close(main)
+        time.sleep(0.3)
+    if process.returncode != 0:
+        raise SystemExit(f"bench_live: voiceguide play under load exited {process.returncode}")
     found = onsets(recording.samples)
+    plan = [start + clip_onset(sound) for start, sound in planned]
     shift = found[0] - plan[0]
-    return np.abs(match([t + shift for t in plan], found))
+    return dropouts(recording.samples, planned, shift), np.abs(match([t + shift for t in plan], found)), load.cores
 
 
 def pause_latencies(sink: NullSink, count: int = 6) -> np.ndarray:
@@ -201,19 +191,19 @@ def run() -> None:
         try:
             errors, first_sound, cpu, seconds = session_figures(sink)
             warm = warm_first_sound(sink)
-            baseline = baseline_errors(sink)
             pauses = pause_latencies(sink)
+            lost, loaded, cores = loaded_figures(sink)
         finally:
             sink.stop()
     print(f"live play: {ROUTINE} {' '.join(ARGS[1:])}, {seconds / 60:.1f} min, in a pty, into a PulseAudio null sink")
     print(f"  onset error        {ms(errors)}")
-    print(f"  baseline           {ms(baseline)}  (one play_buffer per cue at its deadline, first {BASELINE_SECONDS:.0f} s)")
     print(f"  first sound        {first_sound:.2f} s after the command started (cold clip cache), {warm:.2f} s warm")
     print(
         f"  pause to quiet     median {np.median(pauses) * 1000:.0f} ms, "
         f"max {pauses.max() * 1000:.0f} ms over {pauses.size} pauses mid-cue"
     )
     print(f"  CPU share          {cpu * 100:.1f}% of one core, averaged over the whole session")
+    print(f"  under full load    {len(lost)} dropouts in the recording with {cores} cores kept busy; onset error {ms(loaded)}")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 extras=""
 [ "${1:-}" = "--test" ] && extras="[test]"
 
-packages=(espeak-ng ffmpeg libasound2-dev pulseaudio pulseaudio-utils libasound2-plugins gcc python3-dev python3-venv)
+packages=(espeak-ng ffmpeg libasound2-dev pulseaudio pulseaudio-utils libasound2-plugins tmux gcc python3-dev python3-venv)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
