@@ -102,7 +102,9 @@ def test_play_command_speaks_every_cue_on_time(sink, speech):
     lines = result.stdout.splitlines()
     assert any("Exercise 1 of 2: Neck turn] Keep breathing." in line for line in lines)
     assert any("rep 2 of 2] Last one." in line for line in lines)
-    assert lines[-1].endswith("finished")
+    assert any("[Introduction] Short test routine" in line for line in lines)
+    assert any("[Closing] That is the end of the session." in line for line in lines)
+    assert lines[-1].endswith("finished") and "ALSA" not in result.stdout + result.stderr
 
 
 def test_session_pauses_resumes_and_skips_with_cues_on_time(sink, speech):
@@ -470,8 +472,9 @@ def test_plus_during_a_20_s_hold_makes_it_30_s(sink, speech):
         apply(session, "+")
         status = session.status()
         assert status.hold_left == pytest.approx(hold.end - status.position + 10, abs=0.1)
-        while session.status().clock < after.end + 10 + 1:
+        while not (status := session.status()).resting:  # the rest after exercise 1
             time.sleep(0.02)
+        assert status.next_up == "2. Shoulder roll" and status.part == "exercise" and status.index == 1
         session.quit()
     added = next(m for m in session.history if m.action == "extend").position
     assert hold.start + 3 <= added <= hold.end

@@ -381,6 +381,7 @@ class Session:
             speech, hold, breath = (self._around(kind, position) for kind in ("speech", "hold", "breath"))
             number, breaths = self._breath_count(hold, breath, position)
             part = self._part(position)
+            resting = self._around("rest", position) is not None or event.role == "rest"
             return replace(
                 status,
                 **context,
@@ -393,8 +394,8 @@ class Session:
                 breath_left=self.timing.to_stream(breath.end) - clock if breath else None,
                 breath_number=number,
                 breaths=breaths,
-                resting=event.kind == "rest" or event.role == "rest",
-                next_up=self._next_up(position, clock, event, part),
+                resting=resting,
+                next_up=self._next_up(position, clock, part, resting),
             )
 
     # --- inside ------------------------------------------------------------------
@@ -518,59 +519,42 @@ class Session:
         number = sum(1 for e in begins if e.start <= position)
         return number, (len(begins) if self._known_past(hold.end - 1e-6) else None)
 
+    def _outline(self) -> tuple[list[float], list[int], bool]:
+        """Where the intro, each exercise and the closing words start (as far as compiled), the exercise
+        number of each (0: the intro), and whether the closing words are among them."""
+        starts, numbers = [0.0], [0]
+        for event in self._events:
+            if event.index is not None and event.index not in numbers:
+                starts.append(event.start)
+                numbers.append(event.index)
+            elif event.index is None and len(starts) > 1:
+                return [*starts, event.start], numbers, True
+        return starts, numbers, False
+
     def _part(self, position: float) -> Part:
-        segment = self._segment(position)
+        starts, _, closing = self._outline()
+        segment = max(0, bisect.bisect_right(starts, position) - 1)
         if segment == 0:
             return "intro"
-        starts = self._segment_starts(wanted=0)
-        closing = self._closing_start()
-        return "closing" if closing is not None and segment == len(starts) - 1 else "exercise"
+        return "closing" if closing and segment == len(starts) - 1 else "exercise"
 
-    def _closing_start(self) -> float | None:
-        seen = False
-        for event in self._events:
-            if event.index is not None:
-                seen = True
-            elif seen:
-                return event.start
-        return None
-
-    def _next_up(self, position: float, clock: float, event: Event, part: Part) -> str | None:
-        """What comes after this part, while resting or in its last NEXT_UP_WITHIN seconds."""
+    def _next_up(self, position: float, clock: float, part: Part, resting: bool) -> str | None:
+        """The exercise after this part, while resting or in the part's last NEXT_UP_WITHIN seconds."""
         if part == "closing":
             return None
-        segment = self._segment(position)
-        starts = self._segment_starts(wanted=0)
-        if segment + 1 < len(starts):
-            ends: float | None = starts[segment + 1]
-        else:
-            ends = self._total
-        resting = event.kind == "rest" or event.role == "rest"
+        starts, numbers, _ = self._outline()
+        segment = max(0, bisect.bisect_right(starts, position) - 1)
+        ends = starts[segment + 1] if segment + 1 < len(starts) else self._total
         if not resting and (ends is None or self.timing.to_stream(ends) - clock > NEXT_UP_WITHIN):
             return None
-        number = self._segment_index(segment) + 1
+        number = numbers[segment + 1] if segment + 1 < len(numbers) else numbers[segment] + 1
         names = [e.name for e in self.routine.exercises]
         return f"{number}. {names[number - 1]}" if number <= len(names) else "the closing words"
-
-    def _segment_index(self, segment: int) -> int:
-        """The exercise number of a segment (0: the introduction)."""
-        seen: list[int] = []
-        for event in self._events:
-            if event.index is not None and event.index not in seen:
-                seen.append(event.index)
-        return seen[segment - 1] if 0 < segment <= len(seen) else (0 if segment == 0 else len(self.routine.exercises))
 
     def _segment_starts(self, wanted: int) -> list[float]:
         """Where the intro, each exercise and the closing words start; waits for the feeder to reach `wanted` of them."""
         while True:
-            starts, seen = [0.0], set()
-            for event in self._events:
-                if event.index is not None and event.index not in seen:
-                    seen.add(event.index)
-                    starts.append(event.start)
-                elif event.index is None and seen:
-                    starts.append(event.start)  # the closing words
-                    break
+            starts = self._outline()[0]
             if len(starts) >= wanted or self._total is not None or self._error is not None:
                 self._raise_error()
                 return starts
