@@ -120,10 +120,9 @@ def sample(voice: str | None = None, rate: int | None = None, output: str | Path
     if output is not None:
         write_sound(sound, Path(output), bitrate=bitrate)
     else:
-        from voiceguide.live.output import Output  # simpleaudio is loaded only to play
+        from voiceguide.live.output import play_sound  # the audio binding is loaded only to play
 
-        samples = to_int16(sound)
-        Output().play(samples).wait_done()
+        play_sound(to_int16(sound))
     return text
 
 
