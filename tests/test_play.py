@@ -102,7 +102,7 @@ def test_play_command_speaks_every_cue_on_time(sink, speech):
     stray = [t - shift for t in found if not any(a - TOLERANCE <= t - shift <= b for a, b in plan)]
     assert not stray, f"sound where the plan has none, at {stray}"
     lines = result.stdout.splitlines()
-    assert any("Exercise 1 of 2: Neck turn] Keep breathing." in line for line in lines)
+    assert any("Exercise 1 of 2: Neck turn] Hold for 8 seconds." in line for line in lines)
     assert any("rep 2 of 2] Last one." in line for line in lines)
     assert any("[Introduction] Short test routine" in line for line in lines)
     assert any("[Closing] That is the end of the session." in line for line in lines)
