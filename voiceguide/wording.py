@@ -27,7 +27,9 @@ class Wording:
         self.breath_full = {"inhale": p.say("Breathe in."), "hold": p.say("Hold."), "exhale": p.say("And out.")}
         self.breath_short = {"inhale": p.say("In."), "hold": p.say("Hold."), "exhale": p.say("Out.")}
         # What a tempo's beats after the first are called (the first is the rep's count).
-        self.tempo_words = {"hold": p.say("Hold."), "down": p.say("And back."), "pause": p.say("Pause.")}
+        self.tempo_words = {
+            "hold": p.say_in("tempo", "Hold."), "down": p.say_in("tempo", "And back."), "pause": p.say_in("tempo", "Pause."),
+        }
         self.closing = p.say("That is the end of the session. Well done.")
         self.get_ready = p.say("Get ready.")
         self.go = p.say("Go.")
