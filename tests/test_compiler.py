@@ -189,8 +189,8 @@ def test_a_note_too_long_for_its_hold_is_said_before_it(speech) -> None:  # noqa
         said = spoken(compile_timeline(routine, options_for(routine, talk=talk), speech.duration))
         assert said.count(note) == times, talk
     said = spoken(compile_timeline(routine, options_for(routine), speech.duration))
-    assert said[said.index(note) + 1] == "Hold for 2 seconds."
-    assert "Exercise" not in said[1] and said[1] == "Reach. 3 times."  # one side is not "each side"
+    assert said[said.index(note) + 1] == "Hold for two seconds."
+    assert "Exercise" not in said[1] and said[1] == "Reach. Three times."  # one side is not "each side"
 
 
 def test_an_unwritable_speech_cache_is_one_line_exit_2(tmp_path) -> None:  # noqa: ANN001
