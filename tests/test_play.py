@@ -122,7 +122,7 @@ def test_session_pauses_resumes_and_skips_with_cues_on_time(sink, speech, monkey
         time.sleep(1.5)
         assert session.state == "paused" and session.position() == paused_at
         assert session.resume() == pytest.approx(paused_at, abs=0.01)
-        until(hold_said.start + hold_said.duration / 2)  # during "Hold for 8 seconds."
+        until(hold_said.start + hold_said.duration / 2)  # during "Hold for eight seconds."
         assert session.next() == pytest.approx(exercise_starts[1], abs=0.01)
         assert session.status().index == 2
         until(exercise_starts[1] + 3.0)
@@ -239,7 +239,7 @@ def test_play_in_a_terminal_takes_keys_and_restores_it(sink):
 def test_ctrl_c_stops_the_sound_at_once_and_exits_130(sink):
     seen: list[str] = []
     with sink.record("interrupt") as recording, in_terminal("play", *ARGS) as terminal:
-        read_until(terminal.main, r"Exercise 1 of 2: Neck turn\.”", 15, seen)  # spoken from 1.9 s to 5.6 s
+        read_until(terminal.main, r"Exercise one of two: Neck turn\.”", 15, seen)  # spoken from 1.9 s to 5.6 s
         time.sleep(0.5)
         interrupted = time.monotonic()
         os.write(terminal.main, b"\x03")
