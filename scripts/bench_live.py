@@ -3,14 +3,12 @@
     python scripts/bench_live.py
 
 Plays a session of over two minutes in a terminal (a pty, so the live display runs too)
-from a cold clip cache, and prints: how many cue onsets were found against how many
-were planned, cue onset error p50 / p99 / max against the plan (after aligning the
-first onset), time from the command's start to its first sound (cold cache, and
-warm as min / median / max of WARM_STARTS starts), the CPU share of the player
-process while it plays, and how soon pause() goes quiet, from the wall-clock moment
-of the pause() call mapped into the recording.
-Baseline, measured in the same run: the same cues played one play_buffer each at their
-time.monotonic() deadlines, started early by the measured device-open latency.
+from a cold clip cache, and prints: cue onset error p50 / p99 / max against the plan
+(after aligning the first onset), time from the command's start to its first sound
+(cold cache, and again warm), the CPU share of the player process while it plays, and
+how soon pause() goes quiet. Then the same session again with every core kept busy by a
+spinning process (tests.audio_sink.CpuLoad): the dropouts found in its recording (silence
+where the plan has sound, or the stream slipping late) and its onset errors.
 """
 
 from __future__ import annotations
@@ -32,9 +30,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.audio_sink import (  # noqa: E402
-    RATE,
+    CpuLoad,
     NullSink,
     clip_onset,
+    dropouts,
     match,
     missing_tools,
     onsets,
@@ -44,8 +43,6 @@ from tests.audio_sink import (  # noqa: E402
 ROUTINE = "quick-neck"
 CHOICES = {"brief": True, "hold": "low", "reps": "low", "breath": "2:3", "rest": 2.0}
 ARGS = [ROUTINE, "--brief", "--hold", "low", "--reps", "low", "--breath", "2:3", "--rest", "2"]
-BASELINE_SECONDS = 60.0
-WARM_STARTS = 5
 
 
 def spawn(args: list[str]) -> tuple[subprocess.Popen, int, float]:
@@ -89,8 +86,8 @@ def expected(speech) -> list[float]:  # noqa: ANN001
     return [e.start + clip_onset(sounds(e)) for e in timeline.events if e.kind in ("speech", "cue")]
 
 
-def session_figures(sink: NullSink) -> tuple[np.ndarray, float, float, float, tuple[int, int]]:
-    """Onset errors, first sound (s), CPU share, session length (s), (onsets found, planned) of a cold-cache session."""
+def session_figures(sink: NullSink) -> tuple[np.ndarray, float, float, float]:
+    """Onset errors, first sound (s), CPU share, session length (s) of one full cold-cache session."""
     with sink.record("session") as recording:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         process, main, began = spawn(ARGS)
@@ -109,7 +106,7 @@ def session_figures(sink: NullSink) -> tuple[np.ndarray, float, float, float, tu
     errors = np.abs(match([t + shift for t in plan], found))
     first_sound = recording.began + found[0] - began
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return errors, first_sound, cpu / (ended - began), ended - began, (len(found), len(plan))
+    return errors, first_sound, cpu / (ended - began), ended - began
 
 
 def warm_first_sound(sink: NullSink) -> float:
@@ -122,10 +119,8 @@ def warm_first_sound(sink: NullSink) -> float:
     return recording.began + onsets(recording.samples)[0] - began
 
 
-def baseline_errors(sink: NullSink) -> np.ndarray:
-    """One play_buffer per cue at its deadline, started early by the running open latency."""
-    import simpleaudio
-
+def loaded_figures(sink: NullSink) -> tuple[list[float], np.ndarray, int]:
+    """Dropouts (recording times) and onset errors of one warm-cache session with every core busy."""
     import voiceguide
     from voiceguide.audio.leveling import Leveled
     from voiceguide.audio.sounds import Sounds
@@ -134,26 +129,18 @@ def baseline_errors(sink: NullSink) -> np.ndarray:
     speech = Speech(rate=150)
     sounds = Leveled(Sounds(speech))
     timeline = voiceguide.plan(ROUTINE, speech=speech, **CHOICES)
-    cues = [
-        (e.start, (sounds(e) * 32767).astype(np.int16))
-        for e in timeline.events
-        if e.kind in ("speech", "cue") and e.start < BASELINE_SECONDS
-    ]
-    latency, streams = 0.0, []
-    with sink.record("baseline") as recording:
-        origin = time.monotonic() + 0.5
-        for start, samples in cues:
-            due = origin + start - latency
-            while (left := due - time.monotonic()) > 0:
-                time.sleep(min(left, 0.01))
-            began = time.monotonic()
-            streams.append(simpleaudio.play_buffer(samples, 1, 2, RATE))
-            latency = 0.7 * latency + 0.3 * (time.monotonic() - began)
-        time.sleep(cues[-1][1].size / RATE + 0.5)
-    plan = [start + clip_onset(samples.astype(np.float32) / 32768) for start, samples in cues]
+    planned = [(e.start, sounds(e)) for e in timeline.events if e.kind in ("speech", "cue")]
+    with CpuLoad() as load, sink.record("loaded") as recording:
+        process, main, _ = spawn(ARGS)
+        drain(main, process)
+        os.close(main)
+        time.sleep(0.3)
+    if process.returncode != 0:
+        raise SystemExit(f"bench_live: voiceguide play under load exited {process.returncode}")
     found = onsets(recording.samples)
+    plan = [start + clip_onset(sound) for start, sound in planned]
     shift = found[0] - plan[0]
-    return np.abs(match([t + shift for t in plan], found))
+    return dropouts(recording.samples, planned, shift), np.abs(match([t + shift for t in plan], found)), load.cores
 
 
 def pause_latencies(sink: NullSink, count: int = 6) -> np.ndarray:
@@ -166,20 +153,24 @@ def pause_latencies(sink: NullSink, count: int = 6) -> np.ndarray:
     middles = [e.start + e.duration / 2 for e in timeline.speech() if e.duration >= 1.0][:count]
     with sink.record("pauses") as recording:
         session = voiceguide.play(ROUTINE, wait=False, speech=speech, **CHOICES)
-        called = []  # time.monotonic() of each pause() call: what a user's key press is
         for middle in middles:
             while session.position() < middle:
                 time.sleep(0.002)
-            called.append(time.monotonic())
             session.pause()
             time.sleep(0.6)
             session.resume()
         session.quit()
         time.sleep(0.3)
-    latencies = []
-    for moment in called:
-        at = moment - recording.began  # the call's moment on the recording's clock
-        latencies.append(quiet_from(recording.samples, at - 0.01, 0.4) - at)
+    found = onsets(recording.samples)
+    first = session.history[0]
+    shift = found[0] - expected(speech)[0]  # recording time of position 0 in the first stream
+    latencies, stream = [], first
+    for mark in session.history:
+        if mark.action == "play":
+            stream = mark
+        elif mark.action == "pause":
+            at = shift + (stream.at - first.at) + (mark.position - stream.position)
+            latencies.append(quiet_from(recording.samples, at - 0.01, 0.4) - at)
     return np.array(latencies)
 
 
@@ -198,23 +189,21 @@ def run() -> None:
         sink = NullSink(Path(scratch) / "pulse").start()
         os.environ.update(sink.env)
         try:
-            errors, first_sound, cpu, seconds, (found, planned) = session_figures(sink)
-            warm = [warm_first_sound(sink) for _ in range(WARM_STARTS)]
-            baseline = baseline_errors(sink)
+            errors, first_sound, cpu, seconds = session_figures(sink)
+            warm = warm_first_sound(sink)
             pauses = pause_latencies(sink)
+            lost, loaded, cores = loaded_figures(sink)
         finally:
             sink.stop()
     print(f"live play: {ROUTINE} {' '.join(ARGS[1:])}, {seconds / 60:.1f} min, in a pty, into a PulseAudio null sink")
-    print(f"  onsets             {found} found of {planned} planned: {'all there' if found == planned else 'MISMATCH'}")
     print(f"  onset error        {ms(errors)}")
-    print(f"  baseline           {ms(baseline)}  (one play_buffer per cue at its deadline, first {BASELINE_SECONDS:.0f} s)")
-    print(f"  first sound        {first_sound:.2f} s after the command started (cold clip cache); warm, "
-          f"{len(warm)} starts: min {min(warm):.2f} s, median {np.median(warm):.2f} s, max {max(warm):.2f} s")
+    print(f"  first sound        {first_sound:.2f} s after the command started (cold clip cache), {warm:.2f} s warm")
     print(
         f"  pause to quiet     median {np.median(pauses) * 1000:.0f} ms, "
         f"max {pauses.max() * 1000:.0f} ms over {pauses.size} pauses mid-cue"
     )
     print(f"  CPU share          {cpu * 100:.1f}% of one core, averaged over the whole session")
+    print(f"  under full load    {len(lost)} dropouts in the recording with {cores} cores kept busy; onset error {ms(loaded)}")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 extras=""
 [ "${1:-}" = "--test" ] && extras="[test]"
 
-packages=(espeak-ng ffmpeg libasound2-dev pulseaudio pulseaudio-utils libasound2-plugins gcc python3-dev python3-venv)
+packages=(espeak-ng ffmpeg libasound2-dev pulseaudio pulseaudio-utils libasound2-plugins tmux gcc python3-dev python3-venv)
 [ -n "$extras" ] && packages+=(chromium chromium-driver)
 missing=()
 for p in "${packages[@]}"; do
@@ -24,7 +24,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     [ "$(id -u)" -ne 0 ] && sudo="sudo"
     echo "Installing system packages: ${missing[*]}"
     if ! { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null; }; then
-      problems+=("could not apt-get install ${missing[*]} (speech needs espeak-ng, MP3 needs ffmpeg, live play needs libasound2-dev, the page tests chromium)")
+      problems+=("could not apt-get install ${missing[*]} (speech needs espeak-ng, MP3 needs ffmpeg, live play needs libasound2-dev to build pyalsaaudio, the page tests chromium)")
     fi
   fi
 fi

@@ -1,6 +1,7 @@
 """A real audio path for tests and the live benchmark: a private PulseAudio server with a
-null sink, ALSA's default device routed to it (so simpleaudio plays into it), and
-recordings of the sink's monitor with parec, read back as samples.
+null sink, ALSA's default device routed to it (so the player's ALSA output plays into it),
+recordings of the sink's monitor with parec, read back as samples, a busy machine
+(CpuLoad) and a finder of dropouts in a recording.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ import contextlib
 import os
 import shutil
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -21,6 +23,11 @@ RATE = 22050  # recordings are made at the clips' own rate
 FRAME = 22  # ~1 ms frames for the loudness envelope
 LOUD = 300  # |sample| above this is sound (clips are trimmed at 200: their onset is where they pass it)
 QUIET_BEFORE_ONSET = 0.04  # an onset is sound after at least this much quiet
+SILENT = 8  # |sample| at most this in a whole DROP_FRAME: the server played nothing there
+DROP_FRAME = 110  # 5 ms
+MISSING_WITHIN = 0.05  # a sound is looked for from this long before its place...
+LATE_WITHIN = 1.0  # ... to this long after it; not there: it was not heard at all
+SLIP = 0.015  # a sound this much later than the one before it: the stream stalled in between
 
 PULSE_CONFIG = """\
 load-module module-null-sink sink_name=voiceguide_test rate=44100
@@ -98,6 +105,12 @@ class NullSink:
         self.stop()
         log = (self.root / "pulseaudio.log").read_text(errors="replace") if (self.root / "pulseaudio.log").exists() else ""
         raise RuntimeError(f"pulseaudio did not start: {log[-2000:]}")
+
+    def kill(self) -> None:
+        """The server dies, as when it crashes: players lose their device."""
+        if self._server is not None and self._server.poll() is None:
+            self._server.kill()
+            self._server.wait()
 
     def stop(self) -> None:
         if self._server is not None and self._server.poll() is None:
@@ -218,3 +231,59 @@ def quiet_from(samples: np.ndarray, after: float, lasting: float) -> float:
 def match(expected: list[float], found: np.ndarray) -> list[float]:
     """For each expected onset, the signed error to the nearest onset found."""
     return [float(found[np.argmin(np.abs(found - t))] - t) if found.size else float("inf") for t in expected]
+
+
+class CpuLoad:
+    """A busy machine: one process spinning per core (`cores`), for as long as the block runs."""
+
+    def __init__(self, cores: int | None = None) -> None:
+        self.cores = cores or os.cpu_count() or 2
+        self._hogs: list[subprocess.Popen] = []
+
+    def __enter__(self) -> CpuLoad:
+        self._hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(self.cores)]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for hog in self._hogs:
+            hog.kill()
+            hog.wait()
+
+
+def _frames_max(samples: np.ndarray, size: int) -> np.ndarray:
+    usable = samples[: samples.size // size * size].astype(np.int32)
+    return np.abs(usable).reshape(-1, size).max(axis=1) if usable.size else np.zeros(0, np.int32)
+
+
+def dropouts(samples: np.ndarray, planned: list[tuple[float, np.ndarray]], shift: float) -> list[float]:
+    """Where sound the plan has was not heard: returns the recording times of the dropouts.
+
+    `planned` is (start, float32 clip) in plan order; `shift` the recording time of plan
+    position 0. A dropout is any of: the recording silent inside a clip where the clip is
+    loud; a clip heard later than the one before it by more than SLIP (the stream stalled
+    between them, and the server played silence meanwhile); a clip not heard at all.
+    """
+    found = onsets(samples)
+    silent = _frames_max(samples, DROP_FRAME) <= SILENT
+    result: list[float] = []
+    for start, sound in planned:
+        onset = clip_onset(sound)
+        if not np.any(np.abs(sound) * 32767 > LOUD):
+            continue
+        due = shift + start + onset
+        near = found[(found >= due - MISSING_WITHIN) & (found <= due + LATE_WITHIN)] if found.size else found
+        if not near.size:
+            result.append(due)
+            continue
+        heard = float(near[np.argmin(np.abs(near - due))])
+        if heard - due > SLIP:
+            result.append(due)
+        shift += heard - due  # later sounds are placed after this one, as the stream now runs
+        first = int(round((heard - onset) * RATE))  # the recording sample of the clip's first
+        loud = _frames_max(np.abs(sound) * 32767, DROP_FRAME) > LOUD
+        inner = loud[1:-1] & loud[:-2] & loud[2:]  # loud on both sides too: alignment may be off by a little
+        frames = (first + (np.arange(inner.size) + 1) * DROP_FRAME) // DROP_FRAME
+        gone = inner & np.where(frames < silent.size, silent[np.minimum(frames, silent.size - 1)], True)
+        runs = np.flatnonzero(gone & ~np.concatenate(([False], gone[:-1])))  # the first frame of each silent run
+        result += [(first + (k + 1) * DROP_FRAME) / RATE for k in runs]
+    return result

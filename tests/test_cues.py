@@ -70,8 +70,8 @@ def own_cues(folder: Path, seconds: float = 0.5) -> Path:
     "spoil, message",
     [
         (lambda p: p.unlink(), "is missing"),
-        (lambda p: p.write_bytes(b"not a wav"), "is not a readable WAV file"),
-        (lambda p: write_wav(p, 0.5, channels=2, rate=44100), "must be a mono 16-bit WAV at 22050 Hz"),
+        (lambda p: p.write_bytes(b"not a wav"), "is not an audio file ffmpeg can read"),
+        (lambda p: write_wav(p, 0.001), "lasts 1 ms; at least 20 ms"),
         (lambda p: write_wav(p, 6.0), "at most 5 s"),
     ],
 )

@@ -1,4 +1,4 @@
-"""Live play on the real audio path: simpleaudio -> ALSA -> PulseAudio null sink, recorded with parec.
+"""Live play on the real audio path: pyalsaaudio -> ALSA -> PulseAudio null sink, recorded with parec.
 
 Onsets heard in the recording are compared with the timeline (after aligning the first),
 so these tests check what a listener would notice: cues on time, pauses that go quiet
@@ -12,6 +12,8 @@ import os
 import pty
 import re
 import select
+import shutil
+import struct
 import subprocess
 import sys
 import termios
@@ -19,15 +21,18 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+import numpy as np
 import pytest
 
 import voiceguide
 from tests.audio_sink import (
     RATE,
+    CpuLoad,
     NullSink,
     clip_onset,
+    dropouts,
     loud_frames,
     match,
     missing_tools,
@@ -37,10 +42,11 @@ from tests.audio_sink import (
 from tests.conftest import ROOT, run_cli
 from voiceguide.audio.leveling import Leveled
 from voiceguide.audio.sounds import Sounds
-from voiceguide.cli.keys import split_keys
-from voiceguide.cli.live_panel import Lines, render
-from voiceguide.live import output as audio_out
-from voiceguide.live.session import Status
+from voiceguide.cli.keys import apply, split_keys
+from voiceguide.cli.live_panel import Lines, big, render_big, render_compact, where
+from voiceguide.errors import VoiceguideError
+from voiceguide.live.session import Status, exercise_number
+from voiceguide.routine import load_routine
 from voiceguide.speech.engine import Speech
 
 SHORT = str(ROOT / "tests" / "routines" / "short.yaml")
@@ -58,7 +64,7 @@ def sink(tmp_path_factory):
         pytest.skip(f"no PulseAudio to play into: missing {', '.join(missing)}")
     sink = NullSink(tmp_path_factory.mktemp("pulse")).start()
     saved = {k: os.environ.get(k) for k in sink.env}
-    os.environ.update(sink.env)  # for simpleaudio in this process and every CLI run
+    os.environ.update(sink.env)  # for the player in this process and every CLI run
     yield sink
     sink.stop()
     for key, value in saved.items():
@@ -98,14 +104,14 @@ def test_play_command_speaks_every_cue_on_time(sink, speech):
     lines = result.stdout.splitlines()
     assert any("Exercise 1 of 2: Neck turn] Keep breathing." in line for line in lines)
     assert any("rep 2 of 2] Last one." in line for line in lines)
-    assert lines[-1].endswith("finished")
+    assert any("[Introduction] Short test routine" in line for line in lines)
+    assert any("[Closing] That is the end of the session." in line for line in lines)
+    assert lines[-1].endswith("finished") and "ALSA" not in result.stdout + result.stderr
 
 
 @pytest.mark.espeak
 @pytest.mark.audio_device
-def test_session_pauses_resumes_and_skips_with_cues_on_time(sink, speech, monkeypatch):
-    # Short tapes, so a hand-over from one stream to the next happens mid-session too.
-    monkeypatch.setattr(audio_out, "TAPE_CAPACITY", 6.0)
+def test_session_pauses_resumes_and_skips_with_cues_on_time(sink, speech):
     timeline = voiceguide.plan(SHORT, speech=speech, **CHOICES)
     exercise_starts = [min(e.start for e in timeline.events if e.index == n) for n in (1, 2)]
     heading = next(e for e in timeline.events if e.role == "announce" and e.index == 1)
@@ -117,7 +123,7 @@ def test_session_pauses_resumes_and_skips_with_cues_on_time(sink, speech, monkey
             while session.position() < position:
                 time.sleep(0.005)
 
-        until(heading.start + heading.duration / 2)  # mid-way through "Exercise 1 of 2: Neck turn."
+        until(heading.start + heading.duration / 2)  # mid-way through "Exercise one of two: Neck turn."
         paused_at = session.pause()
         time.sleep(1.5)
         assert session.state == "paused" and session.position() == paused_at
@@ -154,7 +160,6 @@ def test_session_pauses_resumes_and_skips_with_cues_on_time(sink, speech, monkey
         assert all(abs(e) <= TOLERANCE for e in errors), f"stream from {mark.position:.2f}: {[round(e * 1000) for e in errors]}"
         checked += len(due)
     assert checked >= 8
-    assert any(history[i - 1].action == "play" for i, _ in plays[1:]), "no hand-over from one tape to the next"
 
     pause = next(m for m in history if m.action == "pause")
     at = recorded(pause.at, pause.position, pause.position)
@@ -172,10 +177,11 @@ class Terminal:
 
 
 @contextmanager
-def in_terminal(*args: str) -> Iterator[Terminal]:
-    """`python -m voiceguide ARGS` in a pty of its own; afterwards, the pty's settings are in `after`."""
+def in_terminal(*args: str, env: dict | None = None) -> Iterator[Terminal]:
+    """`python -m voiceguide ARGS` in a 100 x 24 pty of its own; afterwards, the pty's settings are in `after`."""
     main, other = pty.openpty()
-    env = {**os.environ, "COLUMNS": "100", "LINES": "20", "TERM": "xterm-256color"}
+    fcntl.ioctl(other, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    env = {**os.environ, **(env or {}), "TERM": "xterm-256color"}
 
     def own_terminal() -> None:  # a session of its own with the pty as its terminal, so Ctrl-C there reaches it
         os.setsid()
@@ -239,8 +245,8 @@ def test_play_in_a_terminal_takes_keys_and_restores_it(sink):
 def test_ctrl_c_stops_the_sound_at_once_and_exits_130(sink):
     seen: list[str] = []
     with sink.record("interrupt") as recording, in_terminal("play", *ARGS) as terminal:
-        read_until(terminal.main, r"Exercise one of two: Neck turn\.”", 15, seen)  # spoken from 1.9 s to 5.6 s
-        time.sleep(0.5)
+        read_until(terminal.main, r"EXERCISE ONE OF TWO: NECK TURN\.", 15, seen)  # spoken from 6.5 s to 9 s
+        pump(terminal.main, 0.5)
         interrupted = time.monotonic()
         os.write(terminal.main, b"\x03")
         assert terminal.process.wait(10) == 130
@@ -265,24 +271,50 @@ def test_no_audio_device_is_one_line_and_exit_2(tmp_path):
     assert "ALSA" not in result.stderr + result.stdout and "Traceback" not in result.stderr
 
 
-def test_display_shows_exercise_rep_cue_countdown_and_time_left():
-    status = Status(
-        "playing", 125.0, 600.0, "Lower back", 5, exercise="Cat-cow stretch", index=2, side="left", rep=3, reps=8,
-        speaking="Breathe out.", speaking_at=124.0, hold="30 seconds", hold_left=11.2,
-    )  # fmt: skip
+def shown(renderable, width: int = 100) -> str:  # noqa: ANN001
     from rich.console import Console
 
-    console = Console(width=100, record=True)
-    console.print(render(status))
-    text = console.export_text()
+    console = Console(width=width, record=True)
+    console.print(renderable)
+    return console.export_text()
+
+
+def test_compact_display_shows_exercise_rep_cue_countdown_next_and_time_left():
+    status = Status(
+        "playing", 125.0, 600.0, "Lower back", 5, exercise="Cat-cow stretch", index=2, side="left", rep=3, reps=8,
+        part="exercise", speaking="Breathe out.", speaking_at=124.0, hold="30 seconds", hold_left=11.2, next_up="3. Bridge",
+    )  # fmt: skip
+    text = shown(render_compact(status))
     assert "Exercise 2 of 5: Cat-cow stretch, left side, rep 3 of 8" in text
-    assert "“Breathe out.”" in text and "Hold 30 seconds: 12 s left" in text
+    assert "“Breathe out.”" in text and "Hold 30 seconds: 12 s left" in text and "3. Bridge" in text
     assert "2:05 / 10:00 · 7:55 left" in text
-    console.print(render(Status("paused", 0, None, "Lower back", 5, breath="inhale", breath_left=2.5)))
-    text = console.export_text()
-    assert "PAUSED" in text and "Inhale… 3" in text and "0:00 played" in text
-    console.print(render(Status("playing", 9, 60, "T", 1, hold="6 breaths", hold_left=50.5, breath="exhale", breath_left=0.4)))
-    assert "Exhale… 1   ·   Hold 6 breaths: 51 s left" in console.export_text()
+    text = shown(render_compact(Status("paused", 0, None, "Lower back", 5, breath="inhale", breath_left=2.5)))
+    assert "PAUSED · space to resume" in text and "Inhale… 3" in text and "0:00 played" in text
+
+
+def test_big_display_counts_breaths_and_reads_at_40_columns():
+    status = Status(
+        "paused", 90, 600, "Lower back", 5, clock=100, length=610, part="exercise", exercise="Belly breathing", index=4,
+        hold="6 breaths", hold_left=40.0, breath="exhale", breath_left=3.2, breath_number=2, breaths=6,
+        speaking="Breathe out slowly.", next_up="5. Child's pose", dropouts=2,
+    )  # fmt: skip
+    for width in (100, 40):
+        text = shown(render_big(status), width)
+        lines = text.splitlines()
+        assert all(len(line) <= width for line in lines)
+        assert big("2/6").splitlines()[0].strip() in text  # the breath count in block digits
+        assert "breath 2 of 6 · exhale  4" in text and "PAUSED" in text and "BREATHE OUT SLOWLY." in text
+        assert "Next: 5. Child's pose" in text and "audio dropouts: 2" in text and "1:40 / 10:10" in text
+        assert "q quit" in text.replace("\n", " ").replace("│", " ")  # the key hint wraps, it is not cut off
+    plank = Status("playing", 20, 60, "T", 1, part="exercise", exercise="Plank", index=1, hold="20 seconds", hold_left=27.3)
+    held = shown(render_big(plank))
+    assert big("28").splitlines()[2] in held and "hold 20 seconds: seconds left" in held
+
+
+def test_labels_name_the_introduction_and_the_closing():
+    assert where(Status("playing", 1, 60, "T", 2, part="intro")) == "Introduction"
+    assert where(Status("finished", 60, 60, "T", 2, part="closing", role="")) == "Closing"
+    assert where(Status("playing", 9, 60, "T", 2, part="exercise", exercise="Neck", index=1, rep=1, reps=1)) == "Exercise 1 of 2: Neck"
 
 
 def test_plain_lines_name_each_cue_once_and_each_change_of_state():
@@ -290,8 +322,9 @@ def test_plain_lines_name_each_cue_once_and_each_change_of_state():
 
     console = Console(width=200, record=True, force_terminal=False)
     lines = Lines(console)
-    cue = Status("playing", 3.0, 40.0, "T", 2, exercise="Neck", index=1, speaking="Turn.", speaking_at=2.5)
-    for status in (cue, cue, Status("paused", 3.2, 40.0, "T", 2, exercise="Neck", index=1, speaking="Turn.", speaking_at=2.5)):
+    cue = Status("playing", 3.0, 40.0, "T", 2, part="exercise", exercise="Neck", index=1, speaking="Turn.", speaking_at=2.5)
+    paused = replace(cue, state="paused", position=3.2)
+    for status in (cue, cue, paused):
         lines.show(status)
     assert console.export_text().splitlines() == ["0:03 [Exercise 1 of 2: Neck] Turn.", "0:03 paused"]
 
@@ -312,3 +345,202 @@ def test_controls_after_quit_return_at_once(sink, tmp_path):
     steering.join(3)
     assert not steering.is_alive(), "next()/previous() after quit() hung"
     assert session.state == "stopped"
+
+
+def planned_sounds(speech, routine: str = SHORT, **choices) -> list[tuple[float, object]]:  # noqa: ANN001
+    """(start, clip) of every sound the plan has, as the player mixes them."""
+    timeline = voiceguide.plan(routine, speech=speech, **(choices or CHOICES))
+    sounds = Leveled(Sounds(speech))
+    return [(e.start, sounds(e)) for e in timeline.events if e.kind in ("speech", "cue")]
+
+
+def read_all(main: int, process: subprocess.Popen, seconds: float) -> str:
+    """Everything the program shows until it exits (a pty must be read or the program blocks on it)."""
+    seen, deadline = [], time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if select.select([main], [], [], 0.05)[0]:
+            try:
+                seen.append(os.read(main, 65536).decode("utf-8", errors="replace"))
+            except OSError:
+                break
+        elif process.poll() is not None:
+            break
+    return "".join(seen)
+
+
+def pump(main: int, seconds: float) -> None:
+    """Read (and drop) what the program shows for a while: an unread pty blocks it."""
+    deadline = time.monotonic() + seconds
+    while (left := deadline - time.monotonic()) > 0:
+        if select.select([main], [], [], min(left, 0.05))[0]:
+            try:
+                os.read(main, 65536)
+            except OSError:
+                return
+
+
+def test_dropout_finder_finds_a_gap_in_a_sound_and_a_sound_not_heard():
+    beep = (0.5 * np.sin(np.arange(int(0.5 * RATE)) * 2 * np.pi * 440 / RATE)).astype(np.float32)
+    plan = [(0.2, beep), (1.0, beep)]
+    recording = np.zeros(2 * RATE, dtype=np.int16)
+    for start, clip in plan:
+        recording[int(start * RATE) : int(start * RATE) + clip.size] = (clip * 32767).astype(np.int16)
+    assert dropouts(recording, plan, 0.0) == []
+    recording[int(1.2 * RATE) : int(1.23 * RATE)] = 0  # 30 ms the server played nothing
+    assert [round(t, 2) for t in dropouts(recording, plan, 0.0)] == [pytest.approx(1.2, abs=0.01)]
+    assert len(dropouts(recording[: int(0.9 * RATE)], plan, 0.0)) == 1  # the second sound never came
+    late = np.concatenate([recording[: int(0.9 * RATE)], np.zeros(int(0.1 * RATE), np.int16), recording[int(0.9 * RATE) :]])
+    assert len(dropouts(late, plan, 0.0)) == 2  # the gap, and the stream running 100 ms late after the stall
+
+
+def test_a_session_on_a_fully_loaded_machine_plays_without_dropouts_or_alsa_text(sink, speech):
+    plan = planned_sounds(speech)
+    with CpuLoad() as load, sink.record("loaded") as recording, in_terminal("play", *ARGS) as terminal:
+        screen = read_all(terminal.main, terminal.process, 150)
+        assert terminal.process.wait(10) == 0, screen[-1500:]
+    assert load.cores >= 2
+    found = onsets(recording.samples)
+    shift = found[0] - (plan[0][0] + clip_onset(plan[0][1]))
+    assert dropouts(recording.samples, plan, shift) == []
+    assert "ALSA" not in screen and "underrun" not in screen
+    assert "finished" in screen  # the closing line, after the panel's screen is given back
+
+
+@pytest.mark.skipif(shutil.which("tmux") is None, reason="no tmux to resize a terminal with")
+def test_resizing_the_terminal_leaves_exactly_one_panel(sink, tmp_path):
+    socket = str(tmp_path / "tmux")
+    command = " ".join([sys.executable, "-m", "voiceguide", "play", *ARGS])
+
+    def tmux(*args: str) -> str:
+        return subprocess.run(["tmux", "-S", socket, *args], capture_output=True, text=True, check=True, cwd=ROOT).stdout
+
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    subprocess.run(
+        ["tmux", "-S", socket, "-f", "/dev/null", "new-session", "-d", "-x", "120", "-y", "40", "-s", "play", command],
+        check=True, cwd=ROOT, env=env,
+    )  # fmt: skip
+    try:
+        tmux("set-option", "-t", "play", "remain-on-exit", "on")
+        time.sleep(4)
+        for columns in (70, 40, 120, 40):
+            tmux("resize-window", "-t", "play", "-x", str(columns), "-y", "40")
+            time.sleep(0.8)
+            screen = tmux("capture-pane", "-p", "-t", "play")
+            lines = screen.splitlines()
+            assert sum("╭" in line for line in lines) == 1 and sum("╰" in line for line in lines) == 1, screen
+            assert screen.count("Short test routine") == 1, screen
+            assert all(len(line) <= columns for line in lines), screen
+            assert "q quit" in " ".join(line.strip("│ ") for line in lines), screen  # the key hint is whole
+            assert "ALSA" not in screen
+    finally:
+        subprocess.run(["tmux", "-S", socket, "kill-server"], capture_output=True)
+
+
+def test_start_at_exercise_3_is_what_is_heard_first(sink, speech):
+    choices = {"brief": True, "rest": 1.0, "breath": "1:1"}
+    timeline = voiceguide.plan("quick-neck", speech=speech, **choices)
+    third = min(e.start for e in timeline.events if e.index == 3)
+    plan = [(t, c) for t, c in planned_sounds(speech, "quick-neck", **choices) if t >= third]
+    expected = [t + clip_onset(c) for t, c in plan if t < third + 12]
+    args = ["play", "quick-neck", "--brief", "--rest", "1", "--breath", "1:1", "--start", "3"]
+    with sink.record("start") as recording, in_terminal(*args) as terminal:
+        read_until(terminal.main, r"Exercise 3 of 3: Resting breath", 15, [])
+        pump(terminal.main, 13)
+        os.write(terminal.main, b"q")
+        assert terminal.process.wait(10) == 0
+    found = onsets(recording.samples)
+    shift = found[0] - expected[0]
+    errors = match([t + shift for t in expected], found)
+    assert len(expected) >= 3 and all(abs(e) <= TOLERANCE for e in errors), [round(e * 1000) for e in errors]
+    # Exercise 3's sounds, and nothing else: not the introduction, not exercises 1 and 2.
+    spans = [(shift + t - TOLERANCE, shift + t + c.size / RATE) for t, c in plan]
+    stray = [t for t in found if t < found[0] + 12 and not any(a <= t <= b for a, b in spans)]
+    assert not stray, f"sound where exercise 3 has none, at {stray}"
+
+
+def test_start_takes_a_number_or_a_name_and_refuses_others():
+    routine = load_routine("quick-neck")
+    assert exercise_number(routine, "3") == 3 and exercise_number(routine, "seated cat-cow") == 2
+    assert exercise_number(routine, "Rest") == 3  # the one name it begins
+    with pytest.raises(VoiceguideError, match="1-3, or a name"):
+        exercise_number(routine, "9")
+    result = run_cli("play", "quick-neck", "--start", "shoulders")
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_plus_during_a_20_s_hold_makes_it_30_s(sink, speech):
+    choices = {**CHOICES, "hold": "20"}
+    timeline = voiceguide.plan(SHORT, speech=speech, **choices)
+    hold = next(e for e in timeline.events if e.kind == "hold")
+    chimes = [e for e in timeline.events if e.text == "chime" and e.index == 1]
+    before, after = chimes[0], chimes[-1]  # heard as the hold starts, and as it ends
+    assert after.start == pytest.approx(hold.end)
+    plan = planned_sounds(speech, SHORT, **choices)
+    with sink.record("longer") as recording:
+        session = voiceguide.play(SHORT, wait=False, speech=speech, **choices)
+        while session.position() < hold.start + 3:
+            time.sleep(0.01)
+        apply(session, "+")
+        status = session.status()
+        assert status.hold_left == pytest.approx(hold.end - status.position + 10, abs=0.1)
+        while not (status := session.status()).resting:  # the rest after exercise 1
+            time.sleep(0.02)
+        assert status.next_up == "2. Shoulder roll" and status.part == "exercise" and status.index == 1
+        session.quit()
+    added = next(m for m in session.history if m.action == "extend").position
+    assert hold.start + 3 <= added <= hold.end
+    found = onsets(recording.samples)
+    shift = found[0] - (plan[0][0] + clip_onset(plan[0][1]))
+    # Every sound from where the time went in is heard 10 s later than planned; those before, on time.
+    due = {t: shift + t + clip_onset(c) + (10 if t >= added else 0) for t, c in plan if t <= after.start}
+    heard = {t: float(found[np.argmin(np.abs(found - d))]) for t, d in due.items()}
+    errors = [heard[t] - d for t, d in due.items()]
+    assert all(abs(e) <= TOLERANCE for e in errors), [(round(t, 2), round(e * 1000)) for t, e in zip(due, errors, strict=True)]
+    held = heard[after.start] - heard[before.start]  # chime to chime, as heard
+    assert held == pytest.approx(after.start - before.start + 10, abs=TOLERANCE)
+
+
+def test_losing_the_sound_server_mid_play_stops_with_one_line_and_exit_1(tmp_path):
+    if missing_tools():
+        pytest.skip("no PulseAudio")
+    doomed = NullSink(tmp_path / "pulse").start()
+    try:
+        with in_terminal("play", *ARGS, env=doomed.env) as terminal:
+            read_until(terminal.main, r"Exercise 1 of 2: Neck turn", 20, [])
+            doomed.kill()
+            shown = read_all(terminal.main, terminal.process, 10)
+            assert terminal.process.wait(5) == 1
+    finally:
+        doomed.stop()
+    assert terminal.after == terminal.before  # the terminal is restored
+    # What stays on the terminal once the panel's screen is given back: one line.
+    left = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", shown.split("\x1b[?1049l")[-1]).split("\n")
+    left = [line.strip() for line in left if line.strip()]
+    assert len(left) == 1 and left[0].startswith("voiceguide: lost the sound output while playing"), shown[-800:]
+    assert "Traceback" not in shown and "ALSA lib" not in shown
+
+
+@pytest.mark.espeak
+@pytest.mark.ffmpeg
+@pytest.mark.audio_device
+def test_background_plays_live_and_dips_under_the_voice(sink, speech, tmp_path):
+    """The same bed as render lays: heard between sentences, 8 dB or more lower under them."""
+    tone = tmp_path / "drone.ogg"
+    subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "sine=frequency=55:duration=6", str(tone)], check=True)
+    timeline = voiceguide.plan(SHORT, speech=speech, **CHOICES)
+    with sink.record("bed") as recording:
+        session = voiceguide.play(SHORT, wait=False, speech=speech, background=str(tone), **CHOICES)
+        session.wait(timeline.total + 20)
+    samples = recording.samples.astype(np.float64) / 32768
+    window = int(0.2 * RATE)
+    t = np.arange(window) / RATE
+    hann = np.hanning(window)
+
+    def tone_db(first: int) -> float:
+        piece = samples[first : first + window] * hann
+        return 20 * np.log10(abs(np.sum(piece * np.exp(-2j * np.pi * 55 * t))) * 2 / hann.sum() + 1e-9)
+
+    levels = np.array([tone_db(i) for i in range(0, samples.size - window, window // 2)])
+    heard = levels[levels > levels.max() - 30]  # the session, not the silence around the recording
+    assert heard.size > 20 and levels.max() > -60  # the bed is there, live
+    assert np.percentile(heard, 95) - np.percentile(heard, 10) >= 8  # and dips under the sentences

@@ -50,7 +50,10 @@ def test_cue_sounds_built_in_or_the_users_own_sit_below_speech(speech, tmp_path)
     leveled = Leveled(Sounds(speech))
     for name in CUE_NAMES:
         cue = leveled(Event(0, 1, "cue", name))
-        assert abs(lufs(cue) - (SPEECH_LUFS - CUE_BELOW)) < 1.0, name
+        # At most CUE_BELOW under the voice's loudness (a short tick, held under the peak ceiling, a little less),
+        # and its true peak CUE_BELOW under the voice's ceiling: marking time, never sharp.
+        assert -3.0 < lufs(cue) - (SPEECH_LUFS - CUE_BELOW) < 1.0, name
+        assert 20 * np.log10(true_peak(cue)) <= CEILING_DBTP - CUE_BELOW + 0.05, name
     # A user's bell recorded far too loud lands at the same level.
     t = np.arange(int(0.6 * SAMPLE_RATE)) / SAMPLE_RATE
     write_clip(tmp_path / "bell.wav", to_int16(0.99 * np.sin(2 * np.pi * 660 * t) * np.exp(-4 * t)))

@@ -6,11 +6,13 @@ functions that use them, so `check` and `routines` start in a few milliseconds.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from voiceguide.audio.cue_files import session_cue_lengths
 from voiceguide.errors import VoiceguideError
+from voiceguide.fitting import fit_length
 from voiceguide.options import Options, options_for
 from voiceguide.rendering.page import PAGE_MODES
 from voiceguide.routine import Routine, builtin_names, load_routine
@@ -25,12 +27,15 @@ if TYPE_CHECKING:
 DEFAULT_ROUTINE = "lower-back"
 
 
-def resolve(routine: str | Path | Routine = DEFAULT_ROUTINE, **choices: object) -> tuple[Routine, Options]:
+def resolve(
+    routine: str | Path | Routine = DEFAULT_ROUTINE, *, fit: bool = True, **choices: object
+) -> tuple[Routine, Options]:
     """The routine (a built-in name, a path or a Routine) and the options for it.
 
     `choices` are Options fields; None means "not given", so the routine's settings apply.
     Checks the session's size and the cue sounds the options use up front, so a runaway
     routine or a bad --cue-dir fails before any work.
+    With a `length` (and fit), the options are those fit_length chose: every command plays the fitted session.
     """
     loaded = routine if isinstance(routine, Routine) else load_routine(routine)
     try:
@@ -39,6 +44,15 @@ def resolve(routine: str | Path | Routine = DEFAULT_ROUTINE, **choices: object) 
         raise VoiceguideError(str(exc)) from None
     check_session_size(loaded, options)
     session_cue_lengths(options)
+    if options.background:
+        from voiceguide.audio.ambience import check_background  # numpy: only for sessions with a bed
+
+        check_background(options.background)
+    if fit and options.length is not None:
+        from voiceguide.speech.engine import Speech
+
+        speech = Speech(options.voice, options.rate)
+        options = fit_length(loaded, options, speech.duration, session_cue_lengths(options)).options
     return loaded, options
 
 
@@ -46,9 +60,14 @@ def plan(routine: str | Path | Routine = DEFAULT_ROUTINE, speech: Speech | None 
     """Compile the routine into its timeline, with speech lengths from the real engine (cached)."""
     from voiceguide.compiler import compile_timeline
     from voiceguide.speech.engine import Speech
-    loaded, options = resolve(routine, **choices)
+
+    loaded, options = resolve(routine, fit=False, **choices)
     speech = speech or Speech(options.voice, options.rate)
-    return compile_timeline(loaded, options, speech.duration, session_cue_lengths(options))
+    cue_lengths = session_cue_lengths(options)
+    if options.length is None:
+        return compile_timeline(loaded, options, speech.duration, cue_lengths)
+    chosen = fit_length(loaded, options, speech.duration, cue_lengths)
+    return replace(compile_timeline(loaded, chosen.options, speech.duration, cue_lengths), fit=chosen.describe())
 
 
 def check(routine: str | Path) -> Routine:
@@ -101,10 +120,9 @@ def sample(voice: str | None = None, rate: int | None = None, output: str | Path
     if output is not None:
         write_sound(sound, Path(output), bitrate=bitrate)
     else:
-        from voiceguide.live.output import Output  # simpleaudio is loaded only to play
+        from voiceguide.live.output import play_sound  # the audio binding is loaded only to play
 
-        samples = to_int16(sound)
-        Output().play(samples).wait_done()
+        play_sound(to_int16(sound))
     return text
 
 

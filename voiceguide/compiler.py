@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from voiceguide.cue_places import BUILTIN_LENGTHS, PLACES, plays
 from voiceguide.options import Options
-from voiceguide.routine import PICKS, Breath, Breathe, Exercise, Hold, Rest, Routine, Say, Span, Step, Work
+from voiceguide.routine import Breath, Breathe, Exercise, Hold, Rest, Routine, Say, Span, Step, Work, is_pick
 from voiceguide.timeline import Event, Timeline, session_total
 from voiceguide.wording import TEMPO_NAMES, Wording, both, hold_label, short_form
 
@@ -67,7 +67,7 @@ class HoldLength:
 def hold_length(hold: Hold, options: Options, pattern: tuple[float, ...] | None = None) -> HoldLength:
     """pattern: the exercise's breath pattern (default: the options')."""
     cycle = sum(pattern or options.breath)
-    fixed = None if str(options.hold) in PICKS else float(options.hold)
+    fixed = None if is_pick(options.hold) else float(options.hold)
     if hold.unit == "breaths":
         count = fixed / cycle if fixed is not None else hold.amount.pick(options.hold)  # type: ignore[arg-type]
         breaths = max(1, round_half_up(count * options.hold_scale))
@@ -79,7 +79,7 @@ def hold_length(hold: Hold, options: Options, pattern: tuple[float, ...] | None 
 def rep_count(repeat: Span, options: Options) -> int:
     if repeat.high <= 1:
         return 1
-    if str(options.reps) in PICKS:
+    if is_pick(options.reps):
         return max(1, round_half_up(repeat.pick(options.reps)))  # type: ignore[arg-type]
     return max(1, round_half_up(float(options.reps)))
 

@@ -10,9 +10,11 @@ RATE_LIMITS = (60, 450)  # words per minute
 BREATH_PHASE_LIMITS = (0.5, 30.0)  # seconds per breath phase
 MAX_REST = 600.0  # seconds between exercises
 HOLD_SCALE_LIMITS = (0.1, 10.0)
+LENGTH_LIMITS = (60.0, 4 * 3600.0)  # seconds a --length may ask for
 TEMPO_PHASE_LIMITS = (0.5, 60.0)  # seconds per phase of a rep
 MAX_SETS = 20
 MAX_LEAD_IN = 60.0  # seconds of "get ready"
+BACKGROUND_LEVEL_LIMITS = (-50.0, -18.0)  # LUFS; louder than this competes with the voice
 
 # Bounds on the work one input can cause: past these a file is not a routine or an
 # article but a mistake (or an attack), refused before it costs memory or time.

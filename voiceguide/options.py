@@ -6,9 +6,17 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from voiceguide.cue_places import CUE_LEVELS
-from voiceguide.limits import HOLD_SCALE_LIMITS, MAX_HOLD_SECONDS, MAX_LEAD_IN, MAX_REPEAT, MAX_REST, RATE_LIMITS
+from voiceguide.limits import (
+    BACKGROUND_LEVEL_LIMITS,
+    HOLD_SCALE_LIMITS,
+    MAX_HOLD_SECONDS,
+    MAX_LEAD_IN,
+    MAX_REPEAT,
+    MAX_REST,
+    RATE_LIMITS,
+)
 from voiceguide.phrases.catalogue import check_language
-from voiceguide.routine import PICKS, Routine, parse_breath_pace
+from voiceguide.routine import Routine, is_pick, parse_breath_pace, parse_length, pick_position
 
 # full: every instruction on every rep; normal: taught once, short cues after;
 # minimal: names, counts, phase words and countdowns (no intros, setup, notes or prompts).
@@ -28,8 +36,11 @@ class Options:
     talk: str = "normal"  # full | normal | minimal: how much is spoken (TALK_LEVELS)
     lead_in: float = 5.0  # "get ready" seconds, with a 3-2-1, before the session's first paced phase
     cues: str = "full"  # full | minimal (exercise bells, hold chimes) | off: which cue sounds play
-    cue_dir: Path | None = None  # the user's own cue sounds, NAME.wav for each of voiceguide.cue_places.CUE_NAMES
+    cue_dir: Path | None = None  # the user's own cue sounds, NAME.wav (or .mp3, .ogg, .flac, ...) for each of CUE_NAMES
     breath_tones: bool = True  # rising and falling tones pace the breaths of breath-counted holds
+    background: str | None = None  # ambience under the session: a sound file or builtin:NAME
+    background_level: float = -30.0  # the ambience's loudness between sentences, LUFS
+    length: float | None = None  # seconds the session should last: ranges and holds are fitted to it (fitting.py)
 
     def __post_init__(self) -> None:
         check_options(self)
@@ -54,17 +65,23 @@ def check_options(options: Options) -> None:
         raise ValueError(f"lead-in must be between 0 and {MAX_LEAD_IN:g} seconds, not {options.lead_in:g}")
     if not 0 <= options.rest <= MAX_REST:
         raise ValueError(f"rest must be between 0 and {MAX_REST:g} seconds, not {options.rest:g}")
+    if options.length is not None:
+        parse_length(f"{options.length:g}s")  # within LENGTH_LIMITS
+    low, high = BACKGROUND_LEVEL_LIMITS
+    if not low <= options.background_level <= high:
+        raise ValueError(f"background level must be between {low:g} and {high:g} LUFS, not {options.background_level:g}")
     if options.cues not in CUE_LEVELS:
         raise ValueError(f"cues must be {', '.join(CUE_LEVELS[:-1])} or {CUE_LEVELS[-1]}, not '{options.cues}'")
 
 
 def _check_pick(name: str, value: str, low: float, high: float) -> None:
-    if value in PICKS:
+    if is_pick(value):
+        pick_position(value)  # a position past 100% is refused here
         return
     try:
         number = float(value)
     except ValueError:
-        raise ValueError(f"{name} must be low, mid, high or a number, not '{value}'") from None
+        raise ValueError(f"{name} must be low, mid, high, a position like 40% or a number, not '{value}'") from None
     if not low <= number <= high:
         raise ValueError(f"{name} must be between {low:g} and {high:g}, not {value}")
 
@@ -72,7 +89,7 @@ def _check_pick(name: str, value: str, low: float, high: float) -> None:
 def options_for(routine: Routine, **overrides: object) -> Options:
     """Options for this routine: its settings over the defaults, non-None overrides over both.
 
-    `breath` may be given as "IN:OUT" text, `cue_dir` as a path string; `brief=True` is short for
+    `breath` may be given as "IN:OUT" text, `length` as "15m" or "20:00", `cue_dir` as a path string; `brief=True` is short for
     talk="minimal" (an explicit talk wins). Raises ValueError for impossible values.
     """
     if overrides.pop("brief", None) and overrides.get("talk") is None:
@@ -98,4 +115,6 @@ def options_for(routine: Routine, **overrides: object) -> Options:
         values["breath"] = parse_breath_pace(values["breath"])  # type: ignore[arg-type]
     if isinstance(values.get("cue_dir"), str):
         values["cue_dir"] = Path(values["cue_dir"]).expanduser()  # type: ignore[arg-type]
+    if isinstance(values.get("length"), str):
+        values["length"] = parse_length(values["length"])  # type: ignore[arg-type]
     return replace(Options(), **values)  # type: ignore[arg-type]

@@ -22,6 +22,7 @@ from voiceguide.files import decode_text, read_input
 from voiceguide.limits import (
     BREATH_PHASE_LIMITS,
     HOLD_SCALE_LIMITS,
+    LENGTH_LIMITS,
     MAX_BREATHS,
     MAX_HOLD_SECONDS,
     MAX_REPEAT,
@@ -46,8 +47,9 @@ class Span:
     low: float
     high: float
 
-    def pick(self, choice: Pick) -> float:
-        return {"low": self.low, "mid": (self.low + self.high) / 2, "high": self.high}[choice]
+    def pick(self, choice: str) -> float:
+        """low, mid, high, or a position in the range ('25%': a quarter of the way from low to high)."""
+        return self.low + (self.high - self.low) * pick_position(choice)
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,7 @@ class Settings:
     hold: str | None = None
     reps: str | None = None
     hold_scale: float | None = None
+    length: float | None = None  # seconds the session should last (fitted: voiceguide.fitting)
 
 
 @dataclass(frozen=True)
@@ -325,7 +328,7 @@ class _Reader:
 
     def pick_or_number(self, node: yaml.Node, what: str, low: float, high: float) -> str:
         value = self.text(node, what)
-        if value in PICKS:
+        if is_pick(value):
             return value
         self.number(node, what, low, high)
         return value
@@ -357,7 +360,7 @@ class _Reader:
             raise self.fail(node, str(exc)) from None
 
     def settings(self, node: yaml.Node) -> Settings:
-        keys = self.mapping(node, "settings", ("rate", "voice", "breath", "rest", "hold", "reps", "hold_scale"))
+        keys = self.mapping(node, "settings", ("rate", "voice", "breath", "rest", "hold", "reps", "hold_scale", "length"))
         values: dict[str, object] = {}
         if "rate" in keys:
             values["rate"] = int(self.number(keys["rate"], "rate (words per minute)", *RATE_LIMITS))
@@ -373,6 +376,11 @@ class _Reader:
             values["reps"] = self.pick_or_number(keys["reps"], "reps (low, mid, high or a count)", 1, MAX_REPEAT)
         if "hold_scale" in keys:
             values["hold_scale"] = self.number(keys["hold_scale"], "hold_scale", *HOLD_SCALE_LIMITS)
+        if "length" in keys:
+            try:
+                values["length"] = parse_length(self.text(keys["length"], "length"))
+            except ValueError as exc:
+                raise self.fail(keys["length"], str(exc)) from None
         return Settings(**values)  # type: ignore[arg-type]
 
     def breath_pace(self, node: yaml.Node) -> tuple[float, ...]:
@@ -522,6 +530,47 @@ STEP_KINDS = ("say", "hold", "inhale", "exhale", "breathe", "work", "rest")
 
 def say_limit(seconds: float) -> str:
     return f"{seconds / 60:g} minutes" if seconds >= 120 else f"{seconds:g} seconds"
+
+
+_POSITION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%\s*$")
+
+
+def is_pick(value: object) -> bool:
+    """low, mid, high or a position in a range ('25%'), as opposed to a fixed number."""
+    return str(value) in PICKS or _POSITION.match(str(value)) is not None
+
+
+def pick_position(choice: str) -> float:
+    """Where a pick falls in a range, 0 (low) to 1 (high); raises ValueError for anything else."""
+    fixed = {"low": 0.0, "mid": 0.5, "high": 1.0}.get(choice)
+    if fixed is not None:
+        return fixed
+    match = _POSITION.match(str(choice))
+    if match is None or float(match.group(1)) > 100:
+        raise ValueError(f"a pick must be low, mid, high or a position from 0% to 100%, not '{choice}'")
+    return float(match.group(1)) / 100
+
+
+_LENGTH = re.compile(r"^\s*(?:(\d+(?:\.\d+)?)\s*(h|hours?|m|mins?|minutes?|s|secs?|seconds?)?|(\d+):([0-5]\d)(?::([0-5]\d))?)\s*$", re.I)
+
+
+def parse_length(text: str) -> float:
+    """'15m', '90s', '1h', '1.5 hours', '20:00' (m:ss), '1:20:00' (h:mm:ss), '15' (minutes) -> seconds.
+
+    Raises ValueError with a user-facing message."""
+    match = _LENGTH.match(str(text))
+    if match is None:
+        raise ValueError(f"length must be like 15m, 90s, 1h or 20:00, not '{text}'")
+    number, unit, first, second, third = match.groups()
+    if number is not None:
+        scale = {"h": 3600, "m": 60, "s": 1}[(unit or "m")[0].lower()]
+        seconds = float(number) * scale
+    else:
+        seconds = (int(first) * 3600 + int(second) * 60 + int(third)) if third else (int(first) * 60 + int(second))
+    low, high = LENGTH_LIMITS
+    if not low <= seconds <= high:
+        raise ValueError(f"length must be between {low / 60:g} minute and {high / 3600:g} hours, not '{text}'")
+    return seconds
 
 
 def parse_breath_pace(text: str) -> tuple[float, ...]:

@@ -11,12 +11,12 @@ from __future__ import annotations
 from voiceguide.errors import RoutineError
 from voiceguide.limits import MAX_SESSION_HOURS, MAX_SESSION_STEPS
 from voiceguide.options import Options
-from voiceguide.routine import PICKS, Hold, Routine
+from voiceguide.routine import Hold, Routine, is_pick
 
 
 def _longest_hold(hold: Hold, options: Options) -> float:
     """Seconds the hold lasts at most under these options."""
-    fixed = None if str(options.hold) in PICKS else float(options.hold)
+    fixed = None if is_pick(options.hold) else float(options.hold)
     cycle = sum(options.breath)
     if hold.unit == "breaths":
         seconds = fixed if fixed is not None else hold.amount.high * cycle
@@ -28,7 +28,7 @@ def _longest_hold(hold: Hold, options: Options) -> float:
 def _most_reps(exercise_repeat_high: float, options: Options) -> float:
     if exercise_repeat_high <= 1:
         return 1
-    return max(exercise_repeat_high, 0 if str(options.reps) in PICKS else float(options.reps))
+    return max(exercise_repeat_high, 0 if is_pick(options.reps) else float(options.reps))
 
 
 def check_session_size(routine: Routine, options: Options) -> None:

@@ -74,6 +74,7 @@ class Timeline:
     events: tuple[Event, ...]
     total: float
     exercises: tuple[str, ...] = field(default=())
+    fit: str | None = None  # what --length chose, in words (fitting.Fit.describe)
 
     def speech(self) -> list[Event]:
         return [e for e in self.events if e.kind == "speech"]
@@ -107,6 +108,7 @@ class Timeline:
             "title": self.title,
             "total": round(self.total, 3),
             "exercises": list(self.exercises),
+            **({"fit": self.fit} if self.fit else {}),
             "chapters": [asdict(c) | {"start": round(c.start, 3), "end": round(c.end, 3)} for c in self.chapters()],
             "events": [
                 asdict(e) | {"start": round(e.start, 3), "duration": round(e.duration, 3)} for e in self.events

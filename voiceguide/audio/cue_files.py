@@ -7,55 +7,92 @@ Where each sound plays is voiceguide.cue_places.
 
 from __future__ import annotations
 
+import functools
+import sys
 import wave
+from array import array
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from voiceguide.audio import SAMPLE_RATE
+from voiceguide.audio.decoding import AUDIO_SUFFIXES
 from voiceguide.cue_places import CUE_NAMES, cues_used
 from voiceguide.errors import VoiceguideError
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from voiceguide.options import Options
 
 MAX_CUE_SECONDS = 5.0  # a longer "cue" would hold up the session
-MIN_CUE_SECONDS = 0.02  # shorter is a click, not a cue, and too short to measure and level
+MIN_CUE_SECONDS = 0.02  # a shorter one is a click: too short to hear, or to level
+SILENT = 10 ** (-60 / 20)  # a peak under -60 dBFS is no sound at all
 CUE_PACKAGE = "voiceguide.audio_cues"
 
 
 def cue_path(name: str, cue_dir: Path | None = None) -> Path:
+    """The file for a cue: NAME.wav, or NAME in any format AUDIO_SUFFIXES lists, in the user's folder."""
     if cue_dir is not None:
-        return Path(cue_dir) / f"{name}.wav"
+        found = (Path(cue_dir) / f"{name}{suffix}" for suffix in AUDIO_SUFFIXES)
+        return next((path for path in found if path.is_file()), Path(cue_dir) / f"{name}.wav")
     return Path(str(resources.files(CUE_PACKAGE).joinpath(f"{name}.wav")))
+
+
+def _plain_wav(path: Path) -> tuple[int, int, bool] | None:
+    """(frames, peak, complete) of a WAV already in the sample format, read without numpy; else None."""
+    try:
+        with wave.open(str(path), "rb") as clip:
+            if (clip.getnchannels(), clip.getsampwidth(), clip.getframerate()) != (1, 2, SAMPLE_RATE):
+                return None
+            frames = clip.getnframes()
+            data = clip.readframes(frames)
+    except (OSError, EOFError, wave.Error):
+        return None  # not a WAV we can read ourselves: ffmpeg may
+    samples = array("h", data[: len(data) // 2 * 2])
+    if sys.byteorder == "big":
+        samples.byteswap()
+    return frames, max(map(abs, samples), default=0), len(data) == frames * 2
 
 
 def cue_length(path: Path, name: str) -> float:
     """Seconds the sound lasts; a VoiceguideError naming the file if players could not use it."""
+    what = f"cue sound '{name}'"
     if not path.is_file():
-        raise VoiceguideError(f"{path}: cue sound '{name}' is missing")
-    try:
-        with wave.open(str(path), "rb") as clip:
-            channels, width, rate = clip.getnchannels(), clip.getsampwidth(), clip.getframerate()
-            frames = clip.getnframes()
-            complete = len(clip.readframes(frames)) == frames * channels * width
-    except (OSError, EOFError, wave.Error) as exc:
-        reason = f" ({exc})" if str(exc) else ""
-        raise VoiceguideError(f"{path}: cue sound '{name}' is not a readable WAV file{reason}") from None
-    if (channels, width, rate) != (1, 2, SAMPLE_RATE):
-        raise VoiceguideError(
-            f"{path}: cue sound '{name}' must be a mono 16-bit WAV at {SAMPLE_RATE} Hz "
-            f"(convert it with: ffmpeg -i IN -ac 1 -ar {SAMPLE_RATE} -c:a pcm_s16le {name}.wav)"
-        )
-    if not complete or frames == 0:
-        raise VoiceguideError(f"{path}: cue sound '{name}' is empty or cut short")
-    if frames / rate < MIN_CUE_SECONDS:
-        raise VoiceguideError(
-            f"{path}: cue sound '{name}' lasts {frames} samples; at least {MIN_CUE_SECONDS * 1000:g} ms, to be heard and leveled"
-        )
-    if frames / rate > MAX_CUE_SECONDS:
-        raise VoiceguideError(f"{path}: cue sound '{name}' lasts {frames / rate:.1f} s; at most {MAX_CUE_SECONDS:g} s")
-    return frames / rate
+        raise VoiceguideError(f"{path}: {what} is missing")
+    plain = _plain_wav(path)
+    if plain is not None:
+        frames, peak, complete = plain
+        if not complete:
+            raise VoiceguideError(f"{path}: {what} is cut short")
+        loudest = peak / 32768
+    else:
+        samples = cue_samples(path, name)
+        frames, loudest = samples.size, float(abs(samples).max(initial=0.0))
+    seconds = frames / SAMPLE_RATE
+    if seconds < MIN_CUE_SECONDS:
+        raise VoiceguideError(f"{path}: {what} lasts {seconds * 1000:.0f} ms; at least {MIN_CUE_SECONDS * 1000:.0f} ms")
+    if seconds > MAX_CUE_SECONDS:
+        raise VoiceguideError(f"{path}: {what} lasts {seconds:.1f} s; at most {MAX_CUE_SECONDS:g} s")
+    if loudest < SILENT:
+        raise VoiceguideError(f"{path}: {what} is silent")
+    return seconds
+
+
+def cue_samples(path: Path, name: str) -> np.ndarray:
+    """The sound as float32 in the sample format: decoded once per file version, then kept."""
+    stat = path.stat()
+    return _decoded(str(path), stat.st_mtime_ns, stat.st_size, name)
+
+
+@functools.lru_cache(maxsize=32)
+def _decoded(path: str, mtime_ns: int, size: int, name: str) -> np.ndarray:
+    from voiceguide.audio.decoding import decode_audio  # numpy: only when a sound is needed
+    from voiceguide.audio.samples import read_clip, to_float
+
+    if _plain_wav(Path(path)) is not None:
+        return to_float(read_clip(Path(path)))
+    return decode_audio(Path(path), f"cue sound '{name}'")
 
 
 def cue_lengths(cue_dir: Path | None, names: tuple[str, ...] = CUE_NAMES) -> dict[str, float]:

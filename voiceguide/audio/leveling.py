@@ -34,7 +34,7 @@ if TYPE_CHECKING:  # sounds -> speech.engine -> leveling: the engine levels clip
 SESSION_LUFS = -16.0
 SPEECH_LUFS = SESSION_LUFS + 0.4
 CUE_BELOW = 8.0  # dB: cue sounds sit under the voice, marking time without masking words
-CEILING_DBTP = -2.0  # per-sound true-peak ceiling; leaves 1 dB for the MP3 encoder's overshoot
+CEILING_DBTP = -2.0  # per-sound true-peak ceiling; leaves 1 dB for the MP3 encoder's overshoot (see FORMATS)
 FADE = 0.004  # seconds of fade at each sound's edges
 LIMITER_WINDOW = 0.01  # seconds: how far ahead the limiter starts turning down, and holds after
 LIMITER_STEP = 15  # samples: the limiter's gain is worked out per step and interpolated; divides a gating hop
@@ -153,8 +153,9 @@ class Leveled:
     within cache_bytes).
     """
 
-    def __init__(self, sounds: Sounds, cache_bytes: int = CACHE_BYTES) -> None:
+    def __init__(self, sounds: Sounds, cache_bytes: int = CACHE_BYTES, boost: float = 0.0) -> None:
         self.sounds = sounds
+        self.boost = boost  # dB over the usual level: a voice over a background bed (audio/balance.py)
         self.cache_bytes = cache_bytes
         self._recent: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
         self._bytes = 0
@@ -176,8 +177,13 @@ class Leveled:
         return sound
 
     def _speech(self, event: Event) -> np.ndarray:
-        return to_float(self.sounds.speech.leveled(event.text))
+        if not self.boost:
+            return to_float(self.sounds.speech.leveled(event.text))
+        raw = self.sounds.for_event(event)  # over a background bed, louder (audio/balance.py): leveled here
+        assert raw is not None  # speech always sounds
+        return level(raw, SPEECH_LUFS + self.boost)
 
     def _other(self, event: Event) -> np.ndarray | None:
         raw = self.sounds.for_event(event)
-        return None if raw is None else level(raw, SPEECH_LUFS - CUE_BELOW)
+        # Under the voice in loudness and in peaks: a short tick at the loudness alone would still read as sharp.
+        return None if raw is None else level(raw, SPEECH_LUFS + self.boost - CUE_BELOW, CEILING_DBTP - CUE_BELOW)

@@ -18,6 +18,11 @@ from voiceguide.files import Staging
 __all__ = ["SAMPLE_RATE", "read_clip", "to_float", "to_int16", "valid_clip", "write_clip"]
 
 
+def sample_at(seconds: float) -> int:
+    """The sample where a time on the timeline falls."""
+    return round(seconds * SAMPLE_RATE)
+
+
 def to_float(samples: np.ndarray) -> np.ndarray:
     """int16 samples -> float32 in [-1, 1): how every sound enters the mix."""
     return samples.astype(np.float32) / np.float32(32768)

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
-from voiceguide.audio.cue_files import cue_length, cue_path
-from voiceguide.audio.samples import SAMPLE_RATE, read_clip, to_float
+from voiceguide.audio.cue_files import cue_length, cue_path, cue_samples
+from voiceguide.audio.samples import SAMPLE_RATE, to_float
 from voiceguide.speech.engine import Speech
 from voiceguide.timeline import Event
 
@@ -35,7 +35,7 @@ class Sounds:
         if name not in self._cues:
             path = cue_path(name, self.cue_dir)
             cue_length(path, name)  # a one-line error naming the file if it is missing or unusable
-            self._cues[name] = to_float(read_clip(path))
+            self._cues[name] = cue_samples(path, name)
         return self._cues[name]
 
 

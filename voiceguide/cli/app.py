@@ -185,15 +185,29 @@ def import_article(
     typer.echo(f"{'standard input' if article == '-' else article}: {report}", err=True)
 
 
+DISPLAYS = ("big", "compact", "lines")
+
+
 @app.command()
 @session_options
-def play(routine: RoutineArg = api.DEFAULT_ROUTINE, *, choices: dict) -> None:
-    """Play the session live. Keys: Space pause/resume, n or → next exercise, p or ← back, q quit."""
+def play(
+    routine: RoutineArg = api.DEFAULT_ROUTINE,
+    start: Annotated[
+        str | None, typer.Option("--start", help="Begin at this exercise: its number or name (default: the beginning).")
+    ] = None,
+    display: Annotated[
+        str, typer.Option("--display", help="big: readable from the mat; compact: a small panel; lines: one line per cue.")
+    ] = "big",
+    *, choices: dict,
+) -> None:
+    """Play the session live. Keys: Space pause/resume, n or → next exercise, p or ← back, + 10 s more of this hold, q quit."""
     from voiceguide.cli.live_panel import play_in_terminal
     from voiceguide.live.session import play as play_session
 
-    session = play_session(routine, wait=False, **choices)
-    play_in_terminal(session)
+    if display not in DISPLAYS:
+        raise VoiceguideError(f"--display {display}: choose one of {', '.join(DISPLAYS)}")
+    session = play_session(routine, wait=False, start=start, **choices)
+    play_in_terminal(session, display=display)
 
 
 OutputOpt = Annotated[

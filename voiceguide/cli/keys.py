@@ -19,9 +19,11 @@ CONTROLS = {
     "\x1b[C": "next",  # right arrow
     "p": "previous",
     "\x1b[D": "previous",  # left arrow
+    "+": "stay_longer",
+    "=": "stay_longer",  # + without shift on most keyboards
     "q": "quit",
 }
-HELP = "space pause/resume · n/→ next · p/← previous · q quit"
+HELP = "space pause/resume · n/→ next · p/← previous · + 10 s longer · q quit"
 
 
 class KeyReader:

@@ -1,10 +1,18 @@
-"""The terminal front end of live play: a rich Live panel (plain lines when not a terminal), and the keys."""
+"""The terminal front end of live play, and the keys.
+
+Three displays: "big" (readable from a mat: the countdown in block digits, the
+instruction, what is next), "compact" (a small panel), and "lines" (one line per
+cue, also used when the output is not a terminal). The panels take the terminal's
+alternate screen and redraw all of it every frame, so a resize leaves nothing stale;
+when play ends the screen is given back and one line says how it ended.
+"""
 
 from __future__ import annotations
 
 import math
 
-from rich.console import Console, Group
+from rich.align import Align
+from rich.console import Console, Group, RenderableType
 from rich.live import Live
 from rich.panel import Panel
 from rich.progress_bar import ProgressBar
@@ -17,11 +25,33 @@ from voiceguide.live.session import Session, Status
 
 FRAME_SECONDS = 0.1  # display refresh; keys are acted on as soon as they arrive
 
+# Block digits, five rows high, for the countdown.
+GLYPHS = {
+    "0": ("███", "█ █", "█ █", "█ █", "███"),
+    "1": (" █ ", "██ ", " █ ", " █ ", "███"),
+    "2": ("███", "  █", "███", "█  ", "███"),
+    "3": ("███", "  █", "███", "  █", "███"),
+    "4": ("█ █", "█ █", "███", "  █", "  █"),
+    "5": ("███", "█  ", "███", "  █", "███"),
+    "6": ("███", "█  ", "███", "█ █", "███"),
+    "7": ("███", "  █", "  █", "  █", "  █"),
+    "8": ("███", "█ █", "███", "█ █", "███"),
+    "9": ("███", "█ █", "███", "  █", "███"),
+    ":": ("   ", " █ ", "   ", " █ ", "   "),
+    "/": ("  █", "  █", " █ ", "█  ", "█  "),
+    " ": ("   ",) * 5,
+}
+
+
+def big(text: str) -> str:
+    """`text` (digits, ':', '/', ' ') in five-row block digits."""
+    return "\n".join(" ".join(GLYPHS[c][row] for c in text if c in GLYPHS) for row in range(5))
+
 
 def where(status: Status) -> str:
     """'Exercise 2 of 5: Cat-cow stretch, left side, rep 3 of 8'."""
-    if status.exercise is None:
-        return "Closing" if status.role == "closing" else "Introduction"
+    if status.part != "exercise" or status.exercise is None:
+        return "Closing" if status.part == "closing" else "Introduction"
     text = f"Exercise {status.index} of {status.exercises}: {status.exercise}"
     if status.side:
         text += f", {status.side} side"
@@ -30,38 +60,114 @@ def where(status: Status) -> str:
     return text
 
 
-def countdown(status: Status) -> str | None:
-    """What is being timed right now: a breath phase, a hold, or both."""
+def seconds(left: float) -> str:
+    whole = max(0, math.ceil(left - 1e-6))
+    return clock(whole) if whole >= 100 else str(whole)
+
+
+def countdown(status: Status) -> tuple[str, str] | None:
+    """The number to show big, and what it counts: breaths of a counted hold, else the hold's or breath's seconds."""
+    if status.breath_number is not None:
+        of = f" of {status.breaths}" if status.breaths else ""
+        count = f"{status.breath_number}/{status.breaths}" if status.breaths else str(status.breath_number)
+        phase = f"{status.breath}  {seconds(status.breath_left or 0)}" if status.breath else ""
+        return count, f"breath {status.breath_number}{of} · {phase}".strip(" ·")
+    if status.hold and status.hold_left is not None:
+        label = f"{status.breath}  ·  " if status.breath else ""
+        return seconds(status.hold_left), f"{label}hold {status.hold}: seconds left"
+    if status.breath and status.breath_left is not None:
+        return seconds(status.breath_left), status.breath
+    return None
+
+
+def timing_line(status: Status) -> str | None:
+    """The countdown as one line, for the compact panel."""
     parts = []
     if status.breath and status.breath_left is not None:
-        parts.append(f"{status.breath.capitalize()}… {math.ceil(status.breath_left)}")
-    if status.hold and status.hold_left is not None:
-        parts.append(f"Hold {status.hold}: {math.ceil(status.hold_left)} s left")
+        parts.append(f"{status.breath.capitalize()}… {seconds(status.breath_left)}")
+    if status.breath_number is not None:
+        parts.append(f"breath {status.breath_number}" + (f" of {status.breaths}" if status.breaths else ""))
+    elif status.hold and status.hold_left is not None:
+        parts.append(f"Hold {status.hold}: {seconds(status.hold_left)} s left")
     return "   ·   ".join(parts) or None
 
 
 def progress(status: Status) -> str:
-    if status.total is None:
-        return f"{clock(status.position)} played"
-    return f"{clock(status.position)} / {clock(status.total)} · {clock(status.total - status.position)} left"
+    played = status.position if status.clock is None else status.clock
+    length = status.total if status.length is None else status.length
+    if length is None:
+        return f"{clock(played)} played"
+    return f"{clock(played)} / {clock(length)} · {clock(max(0.0, length - played))} left"
 
 
-def render(status: Status) -> Panel:
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(style="bold cyan", no_wrap=True)
-    grid.add_column()
-    grid.add_row("Now", Text(where(status), style="bold"))
-    grid.add_row("Saying", Text(f"“{status.speaking}”" if status.speaking else "", style="italic"))
-    grid.add_row("Timing", Text(countdown(status) or "", style="bold green"))
-    bar = ProgressBar(total=status.total or 1.0, completed=status.position if status.total else 0.0)
-    grid.add_row("Session", Text(progress(status)))
+def _footer(status: Status) -> list[RenderableType]:
+    length = status.total if status.length is None else status.length
+    played = status.position if status.clock is None else status.clock
+    bar = Table.grid(expand=True)  # a row of its own: a bare ProgressBar ends without a line break
+    bar.add_row(ProgressBar(total=length or 1.0, completed=played if length else 0.0))
+    rows: list[RenderableType] = [Text(progress(status), overflow="fold"), bar]
+    if status.dropouts:
+        rows.append(Text(f"audio dropouts: {status.dropouts}", style="dim"))
+    if status.state in ("playing", "paused"):
+        rows.append(Text(HELP, style="dim", overflow="fold"))
+    return rows
+
+
+def _frame(status: Status, body: list[RenderableType]) -> Panel:
     state = {"paused": " · PAUSED", "finished": " · finished", "stopped": " · stopped"}.get(status.state, "")
     return Panel(
-        Group(grid, bar),
+        Group(*body, *_footer(status)),
         title=f"[bold]{status.title}[/]{state}",
-        subtitle=HELP if status.state in ("playing", "paused") else None,
         border_style="yellow" if status.state == "paused" else "blue",
     )
+
+
+def _paused_banner() -> Text:
+    return Text("  PAUSED · space to resume  ", style="bold black on yellow", justify="center")
+
+
+def render_big(status: Status) -> Panel:
+    body: list[RenderableType] = [Text(where(status), style="bold", overflow="fold")]
+    if status.state == "paused":
+        body += [Text(""), _paused_banner()]
+    body.append(Text(""))
+    shown = countdown(status)
+    if shown is not None:
+        number, label = shown
+        digits = Align.center(Text(big(number), style="bold green", no_wrap=True, overflow="crop"))
+        body += [digits, Text(label, style="green", justify="center")]
+    elif status.resting:
+        body += [Text("rest", style="bold green", justify="center")]
+    body.append(Text(""))
+    if status.speaking:
+        body.append(Text(status.speaking.upper(), style="bold", justify="center", overflow="fold"))
+    if status.next_up:
+        body.append(Text(f"Next: {status.next_up}", style="bold yellow", justify="center", overflow="fold"))
+    body.append(Text(""))
+    return _frame(status, body)
+
+
+def render_compact(status: Status) -> Panel:
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="bold cyan", no_wrap=True)
+    grid.add_column(overflow="fold")
+    grid.add_row("Now", Text(where(status), style="bold"))
+    grid.add_row("Saying", Text(f"“{status.speaking}”" if status.speaking else "", style="italic"))
+    grid.add_row("Timing", Text(timing_line(status) or "", style="bold green"))
+    if status.next_up:
+        grid.add_row("Next", Text(status.next_up, style="bold yellow"))
+    body: list[RenderableType] = [grid]
+    if status.state == "paused":
+        body.append(_paused_banner())
+    return _frame(status, body)
+
+
+RENDERERS = {"big": render_big, "compact": render_compact}
+
+
+def frame_key(status: Status) -> tuple:
+    """What the panels show of a status: times as the whole seconds they are shown in."""
+    return tuple(math.ceil(v - 1e-6) if isinstance(v, float) else v for v in status.__dict__.values())
 
 
 class Lines:
@@ -82,15 +188,27 @@ class Lines:
             self.console.print(f"{clock(status.position)} [{where(status)}] {status.speaking}", highlight=False, markup=False)
 
 
-def play_in_terminal(session: Session, console: Console | None = None) -> None:
+def play_in_terminal(session: Session, console: Console | None = None, display: str = "big") -> None:
     """Show the running session and act on keys until it finishes or is quit; Ctrl-C stops the sound first."""
     console = console or Console()
     keys = KeyReader()
+    renderer = RENDERERS.get(display)
     try:
         with keys:
-            if console.is_terminal:
-                with Live(render(session.status()), console=console, auto_refresh=False, transient=False) as live:
-                    _loop(session, keys, lambda s: live.update(render(s), refresh=True))
+            if console.is_terminal and renderer is not None:
+                with Live(renderer(session.status()), console=console, auto_refresh=False, screen=True) as live:
+                    shown: list[tuple] = [()]
+
+                    def show(status: Status) -> None:
+                        key = (frame_key(status), console.size)
+                        if key != shown[0]:  # the screen is redrawn whole: only when something on it changed
+                            shown[0] = key
+                            live.update(renderer(status), refresh=True)
+
+                    _loop(session, keys, show)
+                last = session.status()
+                dropouts = f" ({last.dropouts} audio dropouts)" if last.dropouts else ""
+                console.print(f"{last.title}: {last.state} at {progress(last)}{dropouts}", highlight=False)
             else:
                 _loop(session, keys, Lines(console).show)
     finally:

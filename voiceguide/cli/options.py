@@ -36,16 +36,25 @@ SESSION_OPTIONS = (
     SessionOption("language", ("--language",), str, "Language of the phrases added (BCP 47: en, de, es-419).", "the routine's, or en"),
     SessionOption("voice", ("--voice",), str, "Voice id, language or name; +f2 etc.: a variant ('voiceguide voices').", "the language's"),
     SessionOption("rate", ("--rate",), int, "Speech rate in words per minute.", "150"),
-    SessionOption("hold", ("--hold",), str, "low|mid|high: pick within hold ranges; or SECONDS: fix every hold.", "mid"),
+    SessionOption(
+        "hold", ("--hold",), str, "low|mid|high or a position like 40%: pick within hold ranges; or SECONDS: fix every hold.", "mid"
+    ),
     SessionOption("hold_scale", ("--hold-scale",), float, "Multiply every hold by X.", "1"),
-    SessionOption("reps", ("--reps",), str, "low|mid|high: pick within rep ranges; or N: fix them.", "mid"),
+    SessionOption("reps", ("--reps",), str, "low|mid|high or a position like 40%: pick within rep ranges; or N: fix them.", "mid"),
     SessionOption("breath", ("--breath",), str, "Breath pattern IN:OUT, IN:HOLD:OUT or IN:HOLD:OUT:HOLD seconds.", "4:6"),
     SessionOption("rest", ("--rest",), float, "Quiet seconds between exercises.", "5"),
+    SessionOption(
+        "length", ("--length",), str, "Fit the session to this length: 15m, 90s, 1h, 20:00 (ranges first, then holds).", "as written"
+    ),
     SessionOption("talk", ("--talk",), str, "full|normal|minimal: how much is said (minimal: names, counts, phase words).", "normal"),
     SessionOption("brief", ("--brief",), bool, "Short for --talk minimal.", "off"),
     SessionOption("lead_in", ("--lead-in",), float, "Seconds of 'get ready', with a 3-2-1, before the first paced phase.", "5"),
     SessionOption("cues", ("--cues",), str, "full|minimal|off: cue sounds (minimal: exercise bells, hold chimes).", "full"),
     SessionOption("cue_dir", ("--cue-dir",), str, "Your own cue sounds: a folder of bell.wav, chime.wav, ... (README).", "built-in"),
+    SessionOption(
+        "background", ("--background",), str, "Ambience under the session: a sound file (any format) or builtin:rain.", "none"
+    ),
+    SessionOption("background_level", ("--background-level",), float, "The ambience's loudness between sentences, LUFS.", "-30"),
     SessionOption(
         "breath_tones", ("--breath-tones/--no-breath-tones",), bool, "Tones pace the breaths of breath-counted holds.", "on"
     ),

@@ -54,7 +54,8 @@ def tones_in_holds(timeline: Timeline) -> dict[Event, list[Event]]:
 
 
 def plan_table(timeline: Timeline) -> Table:
-    table = Table(title=timeline.title, caption=f"Total {clock(timeline.total, tenths=True)} ({timeline.total:.1f} s)")
+    caption = f"Total {clock(timeline.total, tenths=True)} ({timeline.total:.1f} s)" + (f"; {timeline.fit}" if timeline.fit else "")
+    table = Table(title=timeline.title, caption=caption)
     table.add_column("start", justify="right", no_wrap=True)
     table.add_column("length", justify="right", no_wrap=True)
     table.add_column("exercise")

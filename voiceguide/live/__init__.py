@@ -1,1 +1,1 @@
-"""Live play: the session's scheduler and its tapes of sound on the audio device."""
+"""Live play: the session's scheduler (session) and the thread that feeds the sound device (output)."""

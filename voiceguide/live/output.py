@@ -1,144 +1,234 @@
-"""Live sound through simpleaudio, as tapes: one continuous stream per stretch of playing.
+"""Live sound through ALSA (pyalsaaudio): one device, fed by one thread that mixes the session as it goes.
 
-simpleaudio opens the device on every play_buffer and then plays the buffer it
-was given straight from that memory (it holds a view of our numpy array, it does
-not copy it). So rather than one stream per cue, whose start would jitter by the
-device open each time, a Tape is one long int16 buffer covering the session from
-some position on: cues are mixed into it ahead of the play head while it plays,
-so every onset is placed to the sample. Zeroing the buffer ahead of the play
-head silences it as soon as the ~100 ms simpleaudio already handed to the
-device has played; stop() alone would take up to twice that.
+The feeding thread owns the device. It asks its `source` for the next few
+milliseconds of sound at its write head and writes them, keeping the device's
+buffer (PERIOD x PERIODS, far more than any scheduling hiccup on a busy machine)
+full, but never past what the session has compiled; a pause or a skip drops what is buffered at once, so a large buffer does
+not make stopping slow. The heard position is the write head less what the
+device still holds, re-read after every write.
+
+ALSA reports its own problems by printing from C. A handler installed for the
+whole process (snd_lib_error_set_handler) keeps them off the terminal.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
+import ctypes
+import ctypes.util
+import errno
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable
 
 import numpy as np
 
-from voiceguide.audio.samples import SAMPLE_RATE, to_float, to_int16
+from voiceguide.audio.samples import SAMPLE_RATE
 from voiceguide.errors import VoiceguideError
 
-PROBE_SECONDS = 0.02
-# Numpy zero-fills big arrays lazily (calloc): only the pages cues are written to
-# take memory, so a tape can cover a long stretch of session for little cost.
-TAPE_CAPACITY = 30 * 60.0
-SEEK_GAP = 0.15  # quiet before the new place after a skip: longer than the device's buffer of the old one
-STOP_REACH = 1.0  # seconds past a halt the stream may still play before stop() takes effect (measured 0.17-0.28 s)
-TAIL = 0.5  # quiet after the session's last sound, so the device plays it out before the stream ends
+PERIOD = 512  # frames the device wakes the feeder for (~23 ms): how soon a halt drops the buffer
+# Periods in the buffer: ~1.5 s ahead. With both cores busy, writes into Pulse stalled for up to
+# 0.4 s (the server starved, not this process); a 0.37 s buffer ran dry there, this one did not.
+PERIODS = 64
+
+PREFILL = 16 * PERIOD  # frames of the first write of a stream (~0.37 s)
+WAIT_FOR_SOURCE = 0.01  # seconds before asking again for sound that is not known yet
+Source = Callable[[int, int], "np.ndarray | None"]  # (first frame, count) -> int16 samples, None if not known yet
 
 
 class AudioUnavailable(VoiceguideError):
-    pass
+    """No device to play on at the start: exit 2, like other problems the user fixes before running."""
 
 
-@contextlib.contextmanager
-def quiet_stderr() -> Iterator[None]:
-    """Send fd 2 to /dev/null: ALSA prints its errors from C, past Python's sys.stderr."""
-    try:
-        saved = os.dup(2)
-    except OSError:  # no fd 2 at all: nothing to keep quiet
-        yield
-        return
-    try:
-        with open(os.devnull, "wb") as null:
-            os.dup2(null.fileno(), 2)
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
+class AudioLost(VoiceguideError):
+    """The device or sound server went away while playing: the session cannot go on."""
+
+    exit_code = 1
 
 
-class Output:
-    """The sound device, checked on creation; tracks how long opening it takes."""
+class _AlsaMessages:
+    """ALSA's C-level error messages, dropped process-wide instead of printed to fd 2.
+
+    Whatever they report reaches the player as an error code too (an underrun as -EPIPE,
+    a lost server as a failed write), which is where it is counted or reported.
+    """
 
     def __init__(self) -> None:
-        import simpleaudio
+        self._handler = None  # kept referenced: ALSA holds a pointer to it
 
-        self._simpleaudio = simpleaudio
-        self._lock = threading.Lock()
-        silence = np.zeros(int(PROBE_SECONDS * SAMPLE_RATE), dtype=np.int16)
-        with quiet_stderr():
-            try:
-                began = time.monotonic()
-                self._probe = simpleaudio.play_buffer(silence, 1, 2, SAMPLE_RATE)  # plays on, unheard
-                self.open_latency = time.monotonic() - began
-            except Exception as exc:  # simpleaudio raises its own SimpleaudioError, or OSError
-                reason = str(exc).split(" -- ")[-1].removeprefix("MSG: ").strip() or type(exc).__name__
-                raise AudioUnavailable(
-                    f"no audio device to play on ({reason}); 'voiceguide render' writes the session to a file instead"
-                ) from None
-
-    def play(self, samples: np.ndarray):  # noqa: ANN201 - simpleaudio.PlayObject
-        """Start a stream playing from `samples` (which must stay unmoved while it plays)."""
-        with self._lock, quiet_stderr():
-            began = time.monotonic()
-            stream = self._simpleaudio.play_buffer(samples, 1, 2, SAMPLE_RATE)
-            opened = time.monotonic() - began
-        # A running estimate, so a stream due at a moment can be started that much early.
-        self.open_latency = 0.7 * self.open_latency + 0.3 * opened
-        return stream
-
-
-class Tape:
-    """One stream: int16 samples for session positions start .. start + seconds."""
-
-    def __init__(self, start: float, seconds: float, quiet_until: float | None = None) -> None:
-        self.start = start
-        # Nothing is put before this position: a tape that follows a halted one starts with quiet,
-        # so what the device still had of the old one is not heard over the new.
-        self.quiet_until = start if quiet_until is None else quiet_until
-        self.samples = np.zeros(int(round(seconds * SAMPLE_RATE)), dtype=np.int16)
-        self.began: float | None = None  # monotonic time the stream started
-        self._stream = None
-
-    @property
-    def end(self) -> float:
-        return self.start + self.samples.size / SAMPLE_RATE
-
-    def put(self, at: float, sound: np.ndarray, offset: float = 0.0) -> None:
-        """Mix `sound` (float32 in [-1, 1]) in at session position `at`, from `offset` seconds into it."""
-        first = int(round((at - self.start) * SAMPLE_RATE))
-        skip = int(round(offset * SAMPLE_RATE))
-        quiet = int(round((self.quiet_until - self.start) * SAMPLE_RATE))
-        if first < quiet:
-            skip, first = skip + quiet - first, quiet
-        sound = sound[skip:]
-        stop = min(self.samples.size, first + sound.size)
-        if stop <= first:
+    def install(self) -> None:
+        if self._handler is not None:
             return
-        self.samples[first:stop] = to_int16(to_float(self.samples[first:stop]) + sound[: stop - first])
-
-    def play(self, output: Output) -> None:
-        self._stream = output.play(self.samples)
-        self.began = time.monotonic()
-
-    def position(self, now: float) -> float:
-        """The session position the stream is at (before it started: its start)."""
-        if self.began is None:
-            return self.quiet_until
-        return min(self.end, max(self.quiet_until, self.start + now - self.began))
-
-    def silence_from(self, position: float) -> None:
-        """Zero what the stream can still reach from `position`: it goes quiet once the device's buffer has played.
-
-        Only STOP_REACH is zeroed, not the rest of the tape: the tape is dropped once stopped,
-        and zeroing a half-hour tape would take ~0.1 s and fault in all its pages.
-        """
-        first = max(0, int(round((position - self.start) * SAMPLE_RATE)))
-        self.samples[first : first + int(STOP_REACH * SAMPLE_RATE)] = 0
-
-    def stop(self) -> None:
-        if self._stream is not None:
-            self._stream.stop()
+        name = ctypes.util.find_library("asound")
+        if name is None:
+            return
+        # void handler(const char *file, int line, const char *function, int err, const char *fmt, ...):
+        # the fixed arguments are declared; nothing is read.
+        kind = ctypes.CFUNCTYPE(None, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p)
+        self._handler = kind(lambda *message: None)
+        ctypes.CDLL(name).snd_lib_error_set_handler(self._handler)
 
 
-def tape_length(start: float, total: float | None) -> float:
-    """How long a tape starting at `start` should be: to the end when it is known, else its capacity."""
-    if total is None:
-        return TAPE_CAPACITY
-    return min(TAPE_CAPACITY, max(total - start, 0.0) + TAIL)
+alsa_messages = _AlsaMessages()
+
+
+def _reason(exc: BaseException) -> str:
+    return str(exc).split(" [")[0].strip() or type(exc).__name__
+
+
+class Device:
+    """The default ALSA playback device, mono int16 at the clips' rate."""
+
+    def __init__(self) -> None:
+        alsa_messages.install()
+        try:
+            import alsaaudio
+
+            self._pcm = alsaaudio.PCM(
+                alsaaudio.PCM_PLAYBACK, rate=SAMPLE_RATE, channels=1, format=alsaaudio.PCM_FORMAT_S16_LE,
+                periodsize=PERIOD, periods=PERIODS, device="default",
+            )  # fmt: skip
+            self.buffer_frames = int(self._pcm.info().get("buffer_size", PERIOD * PERIODS))
+            self.name = self._pcm.cardname()
+        except Exception as exc:  # alsaaudio.ALSAAudioError, or the binding missing
+            reason = _reason(exc)
+            raise AudioUnavailable(
+                f"no audio device to play on ({reason}); 'voiceguide render' writes the session to a file instead"
+            ) from None
+
+    def write(self, samples: np.ndarray) -> bool:
+        """Write samples, waiting for room; False if the device had run dry (a dropout) before them."""
+        return self._pcm.write(samples.tobytes()) != -errno.EPIPE
+
+    def queued(self) -> int:
+        """Frames written but not yet played."""
+        return max(0, self.buffer_frames - self._pcm.avail())
+
+    def drop(self) -> None:
+        self._pcm.drop()
+
+    def close(self) -> None:
+        self._pcm.close()
+
+
+def play_sound(samples: np.ndarray) -> None:
+    """Play one finished sound (int16) on the default device and return once it has been heard: a voice sample."""
+    device = Device()
+    try:
+        padded = np.concatenate((samples, np.zeros(-samples.size % PERIOD, dtype=samples.dtype)))
+        for first in range(0, padded.size, PERIOD):
+            device.write(padded[first : first + PERIOD])
+        time.sleep(device.queued() / SAMPLE_RATE + 0.05)
+    finally:
+        device.close()
+
+
+class Player:
+    """The feeding thread: plays `source` from a frame on, until halted; knows the frame being heard."""
+
+    def __init__(self, device: Device, source: Source, on_lost: Callable[[AudioLost], None]) -> None:
+        self.device = device
+        self.source = source
+        self.on_lost = on_lost
+        self.dropouts: list[float] = []  # stream seconds where the device ran dry before more came
+        self._cond = threading.Condition()
+        self._want: tuple[int, int | None] = (0, None)  # (generation, frame to play from; None: quiet)
+        self._anchor: tuple[float, int] | None = None  # (monotonic time, frame heard then) of the running generation
+        self._started: dict[int, float] = {}  # generation -> monotonic time its first frame was heard
+        self._written = 0  # frame the write head is at
+        self._quiet = 0  # frames of silence before the next generation's first
+        self._closed = False
+        self._thread = threading.Thread(target=self._run, name="voiceguide-player", daemon=True)
+        self._thread.start()
+
+    def play_from(self, frame: int, quiet: int = 0) -> int:
+        """Drop what is buffered and play from `frame`, after `quiet` frames of silence; returns the generation."""
+        with self._cond:
+            generation = self._want[0] + 1
+            self._want, self._anchor, self._written = (generation, frame), None, frame
+            self._quiet = quiet
+            self._cond.notify_all()
+            return generation
+
+    def halt(self) -> None:
+        with self._cond:
+            self._want, self._anchor = (self._want[0] + 1, None), None
+            self._cond.notify_all()
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            self._cond.notify_all()
+        self._thread.join(2)
+
+    def written(self) -> int:
+        """The frame up to which sound has been handed to the device (later changes cannot reach before it)."""
+        with self._cond:
+            return self._written
+
+    def heard(self, now: float) -> float | None:
+        """The frame being heard at `now` (fractional), or None before the stream has begun."""
+        with self._cond:
+            if self._anchor is None:
+                return None
+            at, frame = self._anchor
+            return frame + (now - at) * SAMPLE_RATE
+
+    def started(self, generation: int, timeout: float) -> float | None:
+        """When the stream of `generation` began to be heard (monotonic time)."""
+        with self._cond:
+            self._cond.wait_for(lambda: generation in self._started or self._closed, timeout)
+            return self._started.get(generation)
+
+    def _run(self) -> None:
+        running, cursor, start, wrote_first = 0, 0, 0, True
+        try:
+            while True:
+                with self._cond:
+                    self._cond.wait_for(lambda r=running: self._closed or self._want[1] is not None or self._want[0] != r)
+                    if self._closed:
+                        break
+                    generation, start = self._want
+                    quiet = self._quiet
+                if generation != running:
+                    self.device.drop()
+                    running = generation
+                    if start is None:
+                        continue
+                    cursor = start - quiet
+                    wrote_first = False
+                # A stream starts as soon as it has sound: its first write is a long one, so it
+                # never runs on the few milliseconds a single period would give it.
+                chunk = None if wrote_first else self.source(cursor, PREFILL)
+                if chunk is None:
+                    chunk = self.source(cursor, PERIOD)
+                if chunk is None:  # not compiled that far yet: what is buffered plays meanwhile
+                    with self._cond:
+                        self._cond.wait(WAIT_FOR_SOURCE)
+                    continue
+                if cursor < start:  # the quiet before it: nothing from before `start` is heard
+                    chunk[: start - cursor] = 0
+                if not self.device.write(chunk):
+                    self.dropouts.append(cursor / SAMPLE_RATE)
+                cursor += chunk.size
+                now = time.monotonic()
+                heard = cursor - self.device.queued()
+                with self._cond:
+                    if self._want[0] == running:
+                        self._anchor, self._written = (now, heard), cursor
+                        if not wrote_first:
+                            # The first write starts the stream: what it holds is heard from now on.
+                            self._started[running] = now - (heard - start) / SAMPLE_RATE
+                            wrote_first = True
+                            self._cond.notify_all()
+        except Exception as exc:  # alsaaudio.ALSAAudioError: the server or device is gone
+            self.on_lost(
+                AudioLost(f"lost the sound output while playing: ALSA device '{self.device.name}' failed ({_reason(exc)})")
+            )
+        finally:
+            with self._cond:
+                self._closed = True
+                self._cond.notify_all()
+            with contextlib.suppress(Exception):  # closing alone may let the device play out its buffer
+                self.device.drop()
+            self.device.close()

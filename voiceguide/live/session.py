@@ -1,11 +1,16 @@
 """Live play: a session's timeline, compiled as it plays, heard on time, with controls.
 
 A feeder thread walks `iter_events` (which synthesizes each clip when it reaches
-it) and mixes every sound into the tape that is playing, well ahead of the play
-head; so the first words are heard as soon as they exist. A conductor thread
-ends the session and hands over to a fresh tape when one runs out. The controls
-(pause, resume, next, previous, quit) may be called from any thread; they are
-what the terminal front end (voiceguide.cli.live_panel) and tests drive.
+it) and adds every sound to the session's Score; the Player's thread
+(voiceguide.live.output) mixes the score into the device a little ahead of what
+is heard, so the first words are heard as soon as they exist. A conductor thread
+ends the session. The controls (pause, resume, next, previous, stay longer,
+quit) may be called from any thread; they are what the terminal front end
+(voiceguide.cli.live_panel) and tests drive.
+
+Two clocks: plan positions (the timeline's seconds, what next/previous and the
+history speak in) and stream seconds (what is heard, which includes any time
+added to a hold with `stay_longer`). Timing maps one to the other.
 """
 
 from __future__ import annotations
@@ -14,37 +19,45 @@ import bisect
 import math
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
 import numpy as np
 
 from voiceguide.api import resolve
+from voiceguide.audio.ambience import LOOKAHEAD, Bed
 from voiceguide.audio.cue_files import session_cue_lengths
 from voiceguide.audio.leveling import Leveled
+from voiceguide.audio.samples import SAMPLE_RATE, to_int16
 from voiceguide.audio.sounds import Sounds
 from voiceguide.compiler import iter_events
-from voiceguide.live.output import SEEK_GAP, Output, Tape, tape_length
+from voiceguide.errors import VoiceguideError
+from voiceguide.live.output import AudioLost, Device, Player
 from voiceguide.options import Options
 from voiceguide.routine import Routine
 from voiceguide.speech.engine import Speech
 from voiceguide.timeline import Event, session_total
 
 PREVIOUS_WINDOW = 1.5  # a second 'previous' this soon after the first goes to the exercise before
-HANDOVER_LEAD = 5.0  # prepare the next tape this long before the playing one runs out
 FINISH_AFTER = 0.3  # the session is over this long after its last sound, once the device has played it
+STAY_LONGER = 10.0  # seconds one press of 'stay longer' adds to the hold in progress
+NEXT_UP_WITHIN = 10.0  # "Next: ..." is shown this long before an exercise ends (and through rests)
+SEEK_GAP = 0.15  # quiet before the new place after a skip, so it is heard as a new start
+STARTED_WITHIN = 0.5  # a stream has begun to be heard this soon after it was asked for
+STRETCHABLE = ("hold", "rest")  # kinds of event 'stay longer' extends
 
 State = Literal["ready", "playing", "paused", "finished", "stopped"]
+Part = Literal["intro", "exercise", "closing"]
 
 
 @dataclass(frozen=True)
 class Mark:
-    """Something the session did, when (time.monotonic()) and where (session position)."""
+    """Something the session did, when (time.monotonic()) and where (plan position)."""
 
     at: float
     position: float
-    action: Literal["play", "pause", "seek", "finish", "quit"]  # "play": a stream started at `position`
+    action: Literal["play", "pause", "seek", "extend", "finish", "quit"]  # "play": heard from `position` at `at`
 
 
 @dataclass(frozen=True)
@@ -52,11 +65,14 @@ class Status:
     """What a display shows: where the session is, and what is going on there."""
 
     state: State
-    position: float
+    position: float  # plan position
     total: float | None  # None until the whole timeline is known (it is compiled while playing)
     title: str
     exercises: int
-    role: str = ""  # of the latest event: "closing" for the final words
+    clock: float | None = None  # seconds heard so far, added time included (None: same as position)
+    length: float | None = None  # the session's length as heard, added time included (None: same as total)
+    part: Part = "intro"
+    role: str = ""  # of the latest event
     exercise: str | None = None
     index: int | None = None
     side: str | None = None
@@ -65,9 +81,129 @@ class Status:
     speaking: str | None = None  # the cue being spoken
     speaking_at: float | None = None  # where it started: tells two cues with the same words apart
     hold: str | None = None  # the hold as said ("30 seconds", "6 breaths")
-    hold_left: float | None = None
-    breath: str | None = None  # the breath phase: "inhale", "hold" or "exhale"
+    hold_left: float | None = None  # seconds, added time included
+    breath: str | None = None  # the phase: "inhale", "hold", "exhale", ...
     breath_left: float | None = None
+    breath_number: int | None = None  # breath N of the hold in progress
+    breaths: int | None = None  # of M (None until the whole hold is known)
+    resting: bool = False
+    next_up: str | None = None  # shown during rests and the last seconds of an exercise
+    dropouts: int = 0
+
+
+@dataclass(frozen=True)
+class Stretch:
+    at: float  # plan position where the time is added (sounds from here on move later)
+    seconds: float
+
+
+class Timing:
+    """Plan positions <-> stream seconds, with the time 'stay longer' added."""
+
+    def __init__(self) -> None:
+        self.stretches: list[Stretch] = []  # by position
+
+    def add(self, stretch: Stretch) -> None:
+        bisect.insort(self.stretches, stretch, key=lambda s: s.at)
+
+    def to_stream(self, position: float) -> float:
+        return position + sum(s.seconds for s in self.stretches if s.at <= position)
+
+    def to_plan(self, seconds: float) -> float:
+        """The plan position heard at stream `seconds` (within added time: where it was added)."""
+        added = 0.0
+        for s in self.stretches:
+            if seconds < s.at + added:
+                break
+            if seconds < s.at + added + s.seconds:
+                return s.at
+            added += s.seconds
+        return seconds - added
+
+
+class Score:
+    """Every sound known so far, mixed on request for any stretch of stream time (the Player's source)."""
+
+    def __init__(self, timing: Timing, bed: Bed | None = None) -> None:
+        self.timing = timing
+        self.bed = bed  # background ambience under it all, ducked under speech as render does
+        self.end: float | None = None  # plan position the session ends, once every sound is known
+        self.lock = threading.Lock()
+        self.starts: list[float] = []  # plan positions, in order
+        self.sounds: list[tuple[Event, np.ndarray]] = []
+        self.longest = 0.0
+        self.known_until = 0.0  # plan position up to which every sound is known
+        self.complete = False  # every sound of the session is known
+
+    def add(self, event: Event, sound: np.ndarray | None) -> None:
+        """Every event, in order of start: the latest start is as far as the score is known."""
+        with self.lock:
+            self.known_until = event.start
+            if sound is not None:
+                self.starts.append(event.start)
+                self.sounds.append((event, sound))
+                self.longest = max(self.longest, sound.size / SAMPLE_RATE)
+
+    def close(self, end: float | None = None) -> None:
+        with self.lock:
+            self.complete = True
+            self.end = end
+
+    def sounding(self, position: float) -> list[tuple[Event, np.ndarray]]:
+        """The sounds heard at plan `position`."""
+        with self.lock:
+            first = bisect.bisect_left(self.starts, position - self.longest)
+            last = bisect.bisect_right(self.starts, position)
+            return [(e, s) for e, s in self.sounds[first:last] if e.start + s.size / SAMPLE_RATE > position]
+
+    def mix(self, first: int, count: int) -> np.ndarray | None:
+        """The sound of stream frames first .. first + count; None if the session is not compiled that far."""
+        out = np.zeros(count, dtype=np.float32)
+        with self.lock:
+            since = self.timing.to_plan(first / SAMPLE_RATE) - self.longest
+            until = self.timing.to_plan((first + count) / SAMPLE_RATE)
+            if until > self.known_until and not self.complete:
+                return None
+            if self.bed is not None and until + LOOKAHEAD > self.known_until and not self.complete:
+                return None  # the bed dips before a sentence: it needs to know what comes next
+            lo, hi = bisect.bisect_left(self.starts, since), bisect.bisect_right(self.starts, until)
+            for event, sound in self.sounds[lo:hi]:
+                at = int(round(self.timing.to_stream(event.start) * SAMPLE_RATE)) - first
+                a, b = max(at, 0), min(at + sound.size, count)
+                if a < b:
+                    out[a:b] += sound[a - at : b - at]
+            if self.bed is not None:
+                out += self._bed(first, count, since, until)
+        return to_int16(out)
+
+    def _bed(self, first: int, count: int, since: float, until: float) -> np.ndarray:
+        """The bed for these stream frames, ducked under the sentences around them (in stream frames)."""
+        assert self.bed is not None
+        lo = bisect.bisect_left(self.starts, since - LOOKAHEAD)
+        hi = bisect.bisect_right(self.starts, until + LOOKAHEAD)
+        spans = []
+        for event, sound in self.sounds[lo:hi]:
+            if event.kind == "speech":
+                at = int(round(self.timing.to_stream(event.start) * SAMPLE_RATE))
+                spans.append((at, at + sound.size))
+        end = None if self.end is None else int(round(self.timing.to_stream(self.end) * SAMPLE_RATE))
+        return self.bed.samples(first, count, spans, end)
+
+
+def exercise_number(routine: Routine, wanted: str | int) -> int:
+    """`--start`'s exercise, by number (1-based) or name (exact, else the one name it begins)."""
+    names = [e.name for e in routine.exercises]
+    text = str(wanted).strip()
+    if text.isdigit() and 1 <= int(text) <= len(names):
+        return int(text)
+    lowered = [n.casefold() for n in names]
+    if text.casefold() in lowered:
+        return lowered.index(text.casefold()) + 1
+    begun = [i for i, n in enumerate(lowered) if n.startswith(text.casefold())]
+    if len(begun) == 1 and text:
+        return begun[0] + 1
+    choices = ", ".join(f"{i}. {n}" for i, n in enumerate(names, 1))
+    raise VoiceguideError(f"--start {text}: no such exercise in '{routine.title}' (1-{len(names)}, or a name: {choices})")
 
 
 class Session:
@@ -78,26 +214,30 @@ class Session:
         routine: Routine,
         options: Options,
         speech: Speech | None = None,
-        output: Output | None = None,
+        device: Device | None = None,
+        start_at: str | int | None = None,
     ) -> None:
         self.routine = routine
         self.options = options
+        self.first = exercise_number(routine, start_at) if start_at is not None else 0  # 0: from the very start
         self.speech = speech or Speech(options.voice, options.rate)
         self.sounds = Leveled(Sounds(self.speech, options.cue_dir))  # as render mixes them: live sounds like the file
         self.cue_lengths = session_cue_lengths(options)
-        self.output = output
+        self.device = device
         self.history: list[Mark] = []
+        self.timing = Timing()
+        bed = Bed.load(options.background, options.background_level) if options.background else None
+        self.score = Score(self.timing, bed)
+        self._player: Player | None = None
         self._events: list[Event] = []
         self._starts: list[float] = []
-        self._by_kind: dict[str, tuple[list[float], list[Event]]] = {k: ([], []) for k in ("speech", "hold", "breath")}
-        self._audible: list[tuple[Event, np.ndarray]] = []
+        self._by_kind: dict[str, tuple[list[float], list[Event]]] = {}
         self._total: float | None = None
         self._error: BaseException | None = None
         self._state: State = "ready"
-        self._position = 0.0  # while not playing
+        self._stream_at = 0.0  # stream seconds, while not playing
+        self._played_from = 0.0  # stream seconds the playing stream started from
         self._previous_at = -math.inf  # when previous() was last called
-        self._tape: Tape | None = None  # the one playing
-        self._next: Tape | None = None  # prepared to take over when the playing one runs out
         self._cond = threading.Condition(threading.RLock())
         self._done = threading.Event()
 
@@ -111,12 +251,15 @@ class Session:
             self._state = "paused"
         threading.Thread(target=self._feed, name="voiceguide-feeder", daemon=True).start()
         try:
-            if self.output is None:
-                self.output = Output()  # probes the device while the first clip is synthesized
+            if self.device is None:
+                self.device = Device()  # opened while the first clip is synthesized
+            self._player = Player(self.device, self.score.mix, self._lost)
             with self._cond:
-                self._cond.wait_for(lambda: self._audible or self._total is not None or self._error is not None)
+                starts = self._segment_starts(wanted=self.first + 1)
+                begin = starts[min(self.first, len(starts) - 1)]
+                self._cond.wait_for(lambda: self._known_past(begin) or self._error is not None)
                 self._raise_error()
-                self._play_from(0.0)
+                self._play_from(self.timing.to_stream(begin))
         except BaseException:
             self.quit()
             raise
@@ -143,19 +286,19 @@ class Session:
     # --- controls --------------------------------------------------------------
 
     def pause(self) -> float:
-        """Pause (silence within ~100 ms); returns the position it will resume from."""
+        """Pause (silence within ~50 ms); returns the plan position it will resume from."""
         with self._cond:
             if self._state == "playing":
-                position = self._halt()
+                self._halt()
                 self._state = "paused"
-                self._mark(position, "pause")
-            return self._position
+                self._mark(self.position(), "pause")
+            return self.position()
 
     def resume(self) -> float:
         """Resume where it paused, the rest of the timeline shifted by the pause."""
         with self._cond:
             if self._state == "paused":
-                self._play_from(self._position)
+                self._play_from(self._stream_at)
             return self.position()
 
     def toggle(self) -> float:
@@ -191,16 +334,45 @@ class Session:
             self._seek(starts[segment])
             return self.position()
 
+    def stay_longer(self, seconds: float = STAY_LONGER) -> float | None:
+        """Add time to the hold (or rest) in progress: the rest of the session moves later, as after a pause.
+
+        The time goes in at the first quiet moment not yet handed to the device, so nothing
+        already playing is cut, and no later than the hold's end. Returns that plan position,
+        or None when no hold is in progress.
+        """
+        with self._cond:
+            if self._state not in ("playing", "paused"):
+                return None
+            position = self.position()
+            stretchable = [self._around(kind, position) for kind in STRETCHABLE]
+            held = max((e for e in stretchable if e is not None), key=lambda e: e.start, default=None)
+            if held is None:
+                return None
+            at = position
+            if self._state == "playing" and self._player is not None:
+                at = max(at, self.timing.to_plan(self._player.written() / SAMPLE_RATE))
+            while sounding := self.score.sounding(at):  # not in the middle of a sound
+                at = max(e.start + s.size / SAMPLE_RATE for e, s in sounding)
+            at = min(at, held.end)
+            heard, added_from = self._stream_now(), self.timing.to_stream(at)  # where the new time will begin
+            self.timing.add(Stretch(at, seconds))
+            self._mark(at, "extend")
+            if self._state == "playing" and self._player is not None and self._player.written() / SAMPLE_RATE > added_from:
+                self._play_from(heard)  # the device already holds sound past that point: replay from here
+            self._cond.notify_all()
+            return at
+
     def quit(self) -> None:
         """Stop the sound at once and end the session."""
         with self._cond:
             if self._state in ("finished", "stopped"):
                 return
-            position = self._halt() if self._state == "playing" else self._position
+            if self._state == "playing":
+                self._halt()
             self._state = "stopped"
-            self._mark(position, "quit")
-            self._done.set()
-            self._cond.notify_all()
+            self._mark(self.position(), "quit")
+            self._close()
 
     # --- what is going on ----------------------------------------------------------
 
@@ -209,31 +381,44 @@ class Session:
         return self._state
 
     def position(self) -> float:
-        """Seconds into the session's timeline (pauses not counted)."""
+        """Seconds into the session's timeline (pauses and added time not counted)."""
         with self._cond:
-            if self._state == "playing" and self._tape is not None:
-                return self._tape.position(time.monotonic())
-            return self._position
+            return self.timing.to_plan(self._stream_now())
 
     def status(self) -> Status:
         with self._cond:
-            position = self.position()
-            status = Status(self._state, position, self._total, self.routine.title, len(self.routine.exercises))
+            clock = self._stream_now()
+            position = self.timing.to_plan(clock)
+            total = self._total
+            status = Status(
+                self._state, position, total, self.routine.title, len(self.routine.exercises), clock=clock,
+                length=self.timing.to_stream(total) if total is not None else None,
+                dropouts=len(self._player.dropouts) if self._player else 0,
+            )  # fmt: skip
             at = bisect.bisect_right(self._starts, position) - 1
             if at < 0:
                 return status
             event = self._events[at]
             context = {k: getattr(event, k) for k in ("role", "exercise", "index", "side", "rep", "reps")}
             speech, hold, breath = (self._around(kind, position) for kind in ("speech", "hold", "breath"))
-            return Status(
-                self._state, position, self._total, self.routine.title, len(self.routine.exercises), **context,
+            number, breaths = self._breath_count(hold, breath, position)
+            part = self._part(position)
+            resting = self._around("rest", position) is not None or event.role == "rest"
+            return replace(
+                status,
+                **context,
+                part=part,
                 speaking=speech.text if speech else None,
                 speaking_at=speech.start if speech else None,
                 hold=hold.text if hold else None,
-                hold_left=hold.end - position if hold else None,
+                hold_left=self.timing.to_stream(hold.end) - clock if hold else None,
                 breath=breath.text if breath else None,
-                breath_left=breath.end - position if breath else None,
-            )  # fmt: skip
+                breath_left=self.timing.to_stream(breath.end) - clock if breath else None,
+                breath_number=number,
+                breaths=breaths,
+                resting=resting,
+                next_up=self._next_up(position, clock, part, resting),
+            )
 
     # --- inside ------------------------------------------------------------------
 
@@ -247,6 +432,7 @@ class Session:
                     self._add(event, sound)
             with self._cond:
                 self._total = session_total(self._events)
+                self.score.close(self._total)
                 self._cond.notify_all()
         except BaseException as exc:  # handed to the threads that wait on the session
             with self._cond:
@@ -256,16 +442,17 @@ class Session:
     def _add(self, event: Event, sound: np.ndarray | None) -> None:
         self._events.append(event)
         self._starts.append(event.start)
-        if event.kind in self._by_kind:
-            starts, events = self._by_kind[event.kind]
-            starts.append(event.start)
-            events.append(event)
-        if sound is not None:
-            self._audible.append((event, sound))
-            for tape in (self._tape, self._next):
-                if tape is not None:
-                    tape.put(event.start, sound)
+        starts, events = self._by_kind.setdefault(event.kind, ([], []))
+        starts.append(event.start)
+        events.append(event)
+        self.score.add(event, sound)
         self._cond.notify_all()
+
+    def _lost(self, error: AudioLost) -> None:
+        with self._cond:
+            if self._error is None:
+                self._error = error
+            self._cond.notify_all()
 
     def _conduct(self) -> None:
         with self._cond:
@@ -273,78 +460,55 @@ class Session:
                 if self._error is not None:
                     self.quit()
                     return
-                timeout = 0.5
-                tape = self._tape
-                if self._state == "playing" and tape is not None:
-                    now = time.monotonic()
-                    position = tape.position(now)
-                    if self._total is not None and position >= self._total + FINISH_AFTER:
-                        self._finish()
-                        return
-                    timeout = self._hand_over(tape, now, position) or timeout
-                self._cond.wait(timeout)
+                ends = self.timing.to_stream(self._total) + FINISH_AFTER if self._total is not None else math.inf
+                if self._state == "playing" and self._stream_now() >= ends:
+                    self._finish()
+                    return
+                self._cond.wait(0.1)
 
-    def _hand_over(self, tape: Tape, now: float, position: float) -> float | None:
-        """Keep the sound going past the end of the playing tape; returns how long until the next step."""
-        if self._total is not None and tape.end >= self._total + FINISH_AFTER:
-            return None
-        if tape.end - position > HANDOVER_LEAD:
-            return tape.end - position - HANDOVER_LEAD
-        if self._next is None:
-            self._next = self._fill(Tape(tape.end, tape_length(tape.end, self._total)))
-        assert self.output is not None and tape.began is not None
-        # Start the new stream early by what opening the device takes, so it sounds on the sample.
-        due = tape.began + (tape.end - tape.start) - self.output.open_latency
-        if now < due:
-            return due - now
-        self._next.play(self.output)
-        self._tape, self._next = self._next, None
-        self._mark(self._tape.start, "play", self._tape.began)
-        return None
+    def _stream_now(self) -> float:
+        if self._state == "playing" and self._player is not None:
+            heard = self._player.heard(time.monotonic())
+            if heard is not None:
+                return max(self._played_from, heard / SAMPLE_RATE)
+            return self._played_from
+        return self._stream_at
 
-    def _fill(self, tape: Tape) -> Tape:
-        """Mix every sound known so far that reaches into the tape's stretch."""
-        for event, sound in self._audible:
-            if event.end > tape.start and event.start < tape.end:
-                tape.put(event.start, sound)
-        return tape
-
-    def _play_from(self, position: float, gap: float = 0.0) -> None:
-        assert self.output is not None
-        tape = self._fill(Tape(position - gap, tape_length(position - gap, self._total), quiet_until=position))
-        tape.play(self.output)
-        self._tape, self._next = tape, None
-        self._state = "playing"
-        self._mark(tape.start, "play", tape.began)
+    def _play_from(self, seconds: float, gap: float = 0.0) -> None:
+        assert self._player is not None
+        generation = self._player.play_from(int(round(seconds * SAMPLE_RATE)), int(round(gap * SAMPLE_RATE)))
+        self._state, self._played_from = "playing", seconds
+        began = self._player.started(generation, STARTED_WITHIN)
+        self._mark(self.timing.to_plan(seconds), "play", began)
         self._cond.notify_all()
 
-    def _halt(self) -> float:
-        """Silence the playing tape where it is now; returns that position."""
-        tape = self._tape
-        assert tape is not None
-        position = tape.position(time.monotonic())
-        tape.silence_from(position)
-        tape.stop()
-        self._tape = self._next = None
-        self._position = position
-        return position
+    def _halt(self) -> None:
+        """Silence the stream where it is now."""
+        assert self._player is not None
+        self._stream_at = self._stream_now()
+        self._player.halt()
 
     def _seek(self, position: float) -> None:
         if self._state == "playing":
             self._halt()
             self._mark(position, "seek")
-            self._play_from(position, gap=SEEK_GAP)
+            self._play_from(self.timing.to_stream(position), gap=SEEK_GAP)
         elif self._state == "paused":
-            self._position = position
+            self._stream_at = self.timing.to_stream(position)
             self._mark(position, "seek")
 
     def _finish(self) -> None:
-        if self._tape is not None:
-            self._tape.stop()  # only quiet is left on it: let the device play out what it has
-        self._tape = self._next = None
-        self._position = self._total if self._total is not None else self._position
+        if self._state == "playing":
+            self._halt()
+        if self._total is not None:
+            self._stream_at = self.timing.to_stream(self._total)
         self._state = "finished"
-        self._mark(self._position, "finish")
+        self._mark(self.position(), "finish")
+        self._close()
+
+    def _close(self) -> None:
+        if self._player is not None:
+            self._player.close()
         self._done.set()
         self._cond.notify_all()
 
@@ -355,23 +519,64 @@ class Session:
         if self._error is not None:
             raise self._error
 
+    def _known_past(self, position: float) -> bool:
+        """Whether the feeder has compiled the session beyond `position` (so its first sound is there)."""
+        return self._total is not None or (bool(self._starts) and self._starts[-1] > position)
+
     def _around(self, kind: str, position: float) -> Event | None:
         """The event of this kind going on at `position`, if any (events of one kind never overlap)."""
-        starts, events = self._by_kind[kind]
+        starts, events = self._by_kind.get(kind, ([], []))
         at = bisect.bisect_right(starts, position) - 1
         return events[at] if at >= 0 and events[at].end > position else None
+
+    def _breath_count(self, hold: Event | None, breath: Event | None, position: float) -> tuple[int | None, int | None]:
+        """Breath N of M in a breath-counted hold: a breath begins with the hold's first phase."""
+        if hold is None or breath is None:
+            return None, None
+        starts, events = self._by_kind.get("breath", ([], []))
+        inside = events[bisect.bisect_left(starts, hold.start) : bisect.bisect_left(starts, hold.end)]
+        if not inside:
+            return None, None
+        begins = [e for e in inside if e.text == inside[0].text]
+        number = sum(1 for e in begins if e.start <= position)
+        return number, (len(begins) if self._known_past(hold.end - 1e-6) else None)
+
+    def _outline(self) -> tuple[list[float], list[int], bool]:
+        """Where the intro, each exercise and the closing words start (as far as compiled), the exercise
+        number of each (0: the intro), and whether the closing words are among them."""
+        starts, numbers = [0.0], [0]
+        for event in self._events:
+            if event.index is not None and event.index not in numbers:
+                starts.append(event.start)
+                numbers.append(event.index)
+            elif event.index is None and len(starts) > 1:
+                return [*starts, event.start], numbers, True
+        return starts, numbers, False
+
+    def _part(self, position: float) -> Part:
+        starts, _, closing = self._outline()
+        segment = max(0, bisect.bisect_right(starts, position) - 1)
+        if segment == 0:
+            return "intro"
+        return "closing" if closing and segment == len(starts) - 1 else "exercise"
+
+    def _next_up(self, position: float, clock: float, part: Part, resting: bool) -> str | None:
+        """The exercise after this part, while resting or in the part's last NEXT_UP_WITHIN seconds."""
+        if part == "closing":
+            return None
+        starts, numbers, _ = self._outline()
+        segment = max(0, bisect.bisect_right(starts, position) - 1)
+        ends = starts[segment + 1] if segment + 1 < len(starts) else self._total
+        if not resting and (ends is None or self.timing.to_stream(ends) - clock > NEXT_UP_WITHIN):
+            return None
+        number = numbers[segment + 1] if segment + 1 < len(numbers) else numbers[segment] + 1
+        names = [e.name for e in self.routine.exercises]
+        return f"{number}. {names[number - 1]}" if number <= len(names) else "the closing words"
 
     def _segment_starts(self, wanted: int) -> list[float]:
         """Where the intro, each exercise and the closing words start; waits for the feeder to reach `wanted` of them."""
         while True:
-            starts, seen = [0.0], set()
-            for event in self._events:
-                if event.index is not None and event.index not in seen:
-                    seen.add(event.index)
-                    starts.append(event.start)
-                elif event.index is None and seen:
-                    starts.append(event.start)  # the closing words
-                    break
+            starts = self._outline()[0]
             if len(starts) >= wanted or self._total is not None or self._error is not None:
                 self._raise_error()
                 return starts
@@ -387,9 +592,10 @@ def play(
     *,
     wait: bool = True,
     speech: Speech | None = None,
+    start: str | int | None = None,
     **choices: object,
 ) -> Session:
-    """Play a routine live. wait=False returns the running Session at once, to steer it."""
+    """Play a routine live (from exercise `start`, a number or name). wait=False returns the running Session at once."""
     loaded, options = resolve(routine, **choices)
-    session = Session(loaded, options, speech=speech)
+    session = Session(loaded, options, speech=speech, start_at=start)
     return session.run() if wait else session.start()

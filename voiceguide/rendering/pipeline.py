@@ -21,14 +21,16 @@ import subprocess
 import tempfile
 import threading
 import wave
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from voiceguide.audio.ambience import Bed
+from voiceguide.audio.balance import voice_boost
 from voiceguide.audio.cue_files import session_cue_lengths
-from voiceguide.audio.leveling import Leveled
+from voiceguide.audio.leveling import SESSION_LUFS, Leveled
 from voiceguide.audio.mixing import stream
 from voiceguide.audio.samples import SAMPLE_RATE, to_int16
 from voiceguide.audio.sounds import Sounds
@@ -61,7 +63,9 @@ class Format:
 FORMATS = {
     # MPEG-2 layer III at 22050 Hz stops at 160k (LAME quietly clamps higher asks);
     # libvorbis refuses to set up below 16k or above 90k for 22050 Hz mono.
-    ".mp3": Format("mp3", "libmp3lame", "64k", ("-id3v2_version", "0"), (8, 160)),  # our ID3 tag replaces ffmpeg's
+    # Our ID3 tag replaces ffmpeg's. Average bitrate (ABR), not constant: at 64 kbps CBR, LAME starves the
+    # frame after a loud consonant and its noise overshoots by up to 3 dB true peak; ABR keeps it under 0.5 dB.
+    ".mp3": Format("mp3", "libmp3lame", "64k", ("-id3v2_version", "0", "-abr", "1"), (8, 160)),
     ".ogg": Format("ogg", "libvorbis", "64k", (), (16, 90)),
     ".flac": Format("flac", "flac", None, ("-sample_fmt", "s16")),
     ".wav": Format("wav", None, None),
@@ -292,7 +296,13 @@ def render_session(
         cue_lengths = session_cue_lengths(options)
         compiling = _Compiling(routine, options, speech.duration, cue_lengths)
         done = 0
-        for chunk in stream(compiling, sounds):
+        events: Iterable[Event] = compiling
+        bed = Bed.load(options.background, options.background_level) if options.background else None
+        if bed is not None:  # the voice's level depends on the whole mix: compile it all first
+            events = list(compiling)
+            plain = Sounds(speech, options.cue_dir)
+            sounds = Leveled(plain, boost=voice_boost(events, lambda boost: Leveled(plain, boost=boost), bed, SESSION_LUFS))
+        for chunk in stream(events, sounds, bed=bed):
             sink.write(chunk)
             done += chunk.size
             if progress:
