@@ -189,8 +189,8 @@ def test_a_note_too_long_for_its_hold_is_said_before_it(speech) -> None:  # noqa
         said = spoken(compile_timeline(routine, options_for(routine, talk=talk), speech.duration))
         assert said.count(note) == times, talk
     said = spoken(compile_timeline(routine, options_for(routine), speech.duration))
-    assert said[said.index(note) + 1] == "Hold for 2 seconds."
-    assert "Exercise" not in said[1] and said[1] == "Reach. 3 times."  # one side is not "each side"
+    assert said[said.index(note) + 1] == "Hold for two seconds."
+    assert "Exercise" not in said[1] and said[1] == "Reach. Three times."  # one side is not "each side"
 
 
 def test_an_unwritable_speech_cache_is_one_line_exit_2(tmp_path) -> None:  # noqa: ANN001
@@ -325,3 +325,22 @@ def test_sets_rest_between_them_and_exercises_override_rest_and_breath(speech) -
 def set_rests_end_before_next_breath(timeline: Timeline, rests: list) -> bool:  # noqa: ANN001
     breaths = [e for e in timeline.events if e.kind == "breath"]
     return all(any(b.start == pytest.approx(r.end) for b in breaths) for r in rests)
+
+
+@pytest.mark.parametrize(
+    ("yaml_steps", "heard"),
+    [
+        ("    steps:\n      - hold: 90 seconds\n", "Hold for a minute and a half."),
+        ("    steps:\n      - hold: 150 seconds\n", "Hold for two and a half minutes."),
+        ("    sides: [left, right]\n    steps:\n      - hold: 20 seconds\n", "Stretch. One side, then the other."),
+        ("    sides: [up, down, front]\n    steps:\n      - hold: 20 seconds\n", "Stretch. Once on each side."),
+        ("    sides: [clockwise, anticlockwise]\n    steps:\n      - hold: 20 seconds\n", "Now the other way."),
+        ("    repeat: 3\n    sets: 2\n    steps:\n      - say: Lift.\n", "Stretch. Two sets of three."),
+    ],
+)  # fmt: skip
+def test_added_phrases_are_whole_and_said_as_people_say_them(speech, yaml_steps: str, heard: str) -> None:  # noqa: ANN001
+    """Lengths as people say them, never a stranded 'On each side.', never 'the anticlockwise side'."""
+    routine = parse_routine(f"title: t\nexercises:\n  - name: Stretch\n{yaml_steps}")
+    said = spoken(compile_timeline(routine, options_for(routine), speech.duration))
+    assert heard in said
+    assert not [text for text in said if text.startswith("On each side") or "anticlockwise side" in text]

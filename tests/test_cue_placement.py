@@ -9,9 +9,11 @@ import pytest
 
 from voiceguide.audio.cue_files import cue_lengths
 from voiceguide.compiler import COUNTDOWN_FROM, compile_timeline
+from voiceguide.numbers import number_word
 from voiceguide.options import options_for
 from voiceguide.routine import Routine, load_routine, parse_routine
 from voiceguide.timeline import Event, Timeline
+from voiceguide.wording import Wording
 
 pytestmark = pytest.mark.espeak  # every test here synthesizes speech
 
@@ -71,6 +73,7 @@ def test_no_cue_or_speech_overlaps_another_under_any_options(path, speech, lengt
 
 @pytest.mark.parametrize("path", ROUTINES, ids=lambda p: p.stem)
 def test_cues_never_change_hold_lengths_and_chimes_frame_each_hold(path, speech, lengths):
+    words = Wording(load_routine(path).language)  # the announcement in the routine's language
     for brief, hold in itertools.product((False, True), ("low", "high")):
         off = timeline(path, speech, lengths, cues="off", brief=brief, hold=hold)
         for cues in ("full", "minimal"):
@@ -80,8 +83,9 @@ def test_cues_never_change_hold_lengths_and_chimes_frame_each_hold(path, speech,
             for h in holds:
                 i = t.events.index(h)
                 announce, chime = t.events[i - 2], t.events[i - 1]
-                said = "Stay here for" if h.text.endswith("breaths") else "Hold for"  # not "hold your breath"
-                assert announce.text.startswith(said) and chime.text == "chime" and chime.role == "hold-start"
+                breaths = int(h.text.split()[0]) if h.text.endswith("breaths") else None
+                said = words.stay_for(breaths) if breaths else words.hold_for(h.duration)  # not "hold your breath"
+                assert announce.text == said and chime.text == "chime" and chime.role == "hold-start"
                 # The announcement ends, the chime says "go", the hold starts as it ends.
                 assert chime.start == pytest.approx(announce.end) and h.start == pytest.approx(chime.end)
                 end_chime = next(e for e in t.events[i:] if e.role == "hold-end")
@@ -100,7 +104,7 @@ def test_builtin_routine_has_cues_where_a_user_expects_them(speech, lengths):
     for index in range(1, len(t.exercises) + 1):
         mine = [e for e in t.events if e.index == index and e.role != "rest"]
         assert (mine[0].text, mine[0].role) == ("bell", "exercise-start")
-        assert mine[1].kind == "speech" and mine[1].text.startswith(f"Exercise {index} of")
+        assert mine[1].kind == "speech" and mine[1].text.startswith(f"Exercise {number_word(index)} of")
         assert (mine[-1].text, mine[-1].role) == ("bell", "exercise-end")
     # A switch sound right before each side switch.
     for i, e in enumerate(t.events):

@@ -18,7 +18,7 @@ LOCALE = ROOT / "voiceguide" / "phrases" / "locale"
 LANGUAGES = catalogue_languages()
 OTHER_LANGUAGES = [lang for lang in LANGUAGES if lang != "en"]
 # Words a catalogue shares with English that are its own language's words too ("Minute" is German).
-SHARED_WORDS = {"de": {"in", "minute", "s"}, "es": {"a", "once"}, "fr": {"on", "minute", "minutes", "six"}}
+SHARED_WORDS = {"de": {"in", "minute", "s", "pause"}, "es": {"a", "once"}, "fr": {"on", "minute", "minutes", "six", "pause"}}
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
@@ -66,7 +66,7 @@ def test_every_phrase_is_translated_with_the_same_placeholders(lang: str) -> Non
 
 
 def test_every_phrase_the_code_says_is_in_the_catalogue() -> None:
-    keywords = {"say": None, "plural": (1, 2), "pgettext": ((1, "c"), 2), "npgettext": ((1, "c"), 2, 3)}
+    keywords = {"say": None, "say_in": ((1, "c"), 2), "plural": (1, 2), "pgettext": ((1, "c"), 2), "npgettext": ((1, "c"), 2, 3)}
     found = {
         (context, msgid if isinstance(msgid, str) else msgid[0])
         for _, _, msgid, _, context in extract.extract_from_dir(
@@ -80,7 +80,7 @@ def test_every_phrase_the_code_says_is_in_the_catalogue() -> None:
 
 def sample_values(phrases: Phrases, name: str) -> dict[str, object]:
     return {
-        "n": 3, "index": 2, "count": 3, "name": name, "side": phrases.side_name("clockwise"),
+        "n": 3, "index": 2, "count": 3, "reps": 10, "name": name, "side": phrases.side_name("clockwise"),
         "duration": phrases.duration(90), "minutes": phrases.duration(60), "seconds": phrases.duration(15),
     }  # fmt: skip
 

@@ -102,7 +102,7 @@ def test_play_command_speaks_every_cue_on_time(sink, speech):
     stray = [t - shift for t in found if not any(a - TOLERANCE <= t - shift <= b for a, b in plan)]
     assert not stray, f"sound where the plan has none, at {stray}"
     lines = result.stdout.splitlines()
-    assert any("Exercise 1 of 2: Neck turn] Hold for 8 seconds." in line for line in lines)
+    assert any("Neck turn] Hold for eight seconds." in line for line in lines)
     assert any("rep 2 of 2] Last one." in line for line in lines)
     assert any("[Introduction] Short test routine" in line for line in lines)
     assert any("[Closing] That is the end of the session." in line for line in lines)
@@ -123,12 +123,12 @@ def test_session_pauses_resumes_and_skips_with_cues_on_time(sink, speech):
             while session.position() < position:
                 time.sleep(0.005)
 
-        until(heading.start + heading.duration / 2)  # mid-way through "Exercise 1 of 2: Neck turn."
+        until(heading.start + heading.duration / 2)  # mid-way through "Exercise one of two: Neck turn."
         paused_at = session.pause()
         time.sleep(1.5)
         assert session.state == "paused" and session.position() == paused_at
         assert session.resume() == pytest.approx(paused_at, abs=0.01)
-        until(hold_said.start + hold_said.duration / 2)  # during "Hold for 8 seconds."
+        until(hold_said.start + hold_said.duration / 2)  # during "Hold for eight seconds."
         assert session.next() == pytest.approx(exercise_starts[1], abs=0.01)
         assert session.status().index == 2
         until(exercise_starts[1] + 3.0)
@@ -245,7 +245,7 @@ def test_play_in_a_terminal_takes_keys_and_restores_it(sink):
 def test_ctrl_c_stops_the_sound_at_once_and_exits_130(sink):
     seen: list[str] = []
     with sink.record("interrupt") as recording, in_terminal("play", *ARGS) as terminal:
-        read_until(terminal.main, r"EXERCISE 1 OF 2: NECK TURN\.", 15, seen)  # spoken from 6.5 s to 9 s
+        read_until(terminal.main, r"EXERCISE ONE OF TWO: NECK TURN\.", 15, seen)  # spoken from 6.5 s to 9 s
         pump(terminal.main, 0.5)
         interrupted = time.monotonic()
         os.write(terminal.main, b"\x03")

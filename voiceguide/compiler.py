@@ -11,11 +11,11 @@ import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
-from voiceguide import wording
 from voiceguide.cue_places import BUILTIN_LENGTHS, PLACES, plays
 from voiceguide.options import Options
 from voiceguide.routine import Breath, Breathe, Exercise, Hold, Rest, Routine, Say, Span, Step, Work, is_pick
 from voiceguide.timeline import Event, Timeline, session_total
+from voiceguide.wording import TEMPO_NAMES, Wording, both, hold_label, short_form
 
 DurationFn = Callable[[str], float]
 Group = list[tuple[float, str, str]]  # prompts (at, text, role) that are said all together or not at all
@@ -122,6 +122,8 @@ class _Session:
         self.context: dict[str, object] = {}
         self.pattern = options.breath
         self.led_in = options.lead_in <= 0  # the "get ready" is due before the first paced phase
+        self.words = Wording(options.language)
+        self.last_said = ""  # the role of the last speech yielded: a count right after a countdown is said apart
 
     @property
     def talk(self) -> str:
@@ -154,6 +156,20 @@ class _Session:
     # --- the session -------------------------------------------------------------
 
     def events(self) -> Iterator[Event]:
+        for event in self.session():
+            if event.kind == "speech":
+                self.last_said = event.role
+            yield event
+
+    def after_countdown(self, paced: bool) -> bool:
+        """Whether a count said now follows a countdown (paced: or the lead-in's, still to come before it)."""
+        return self.last_said == "countdown" or (paced and not self.led_in)
+
+    def fill(self, text: str, side: str | None) -> str:
+        """A routine's text with {side} as the language says it."""
+        return text.replace("{side}", self.words.side_name(side)) if side else text
+
+    def session(self) -> Iterator[Event]:
         routine = self.routine
         yield from self.cue("session-start")
         yield from self.speak(routine.title, "title")
@@ -167,14 +183,13 @@ class _Session:
             if index < count:
                 yield from self.quiet(self.options.rest if exercise.rest is None else exercise.rest, "rest")
         self.context = {}
-        yield from self.speak(wording.CLOSING, "closing")
+        yield from self.speak(self.words.closing, "closing")
         yield from self.cue("session-end", gap=0)
 
     def exercise(self, exercise: Exercise, index: int, count: int, following: str | None) -> Iterator[Event]:
         reps = rep_count(exercise.repeat, self.options)
         self.pattern = exercise.breath or self.options.breath
-        heading = wording.heading(index, count, exercise.name)
-        heading += wording.how_many(reps, exercise.rounds, exercise.sets, len(exercise.sides))
+        heading = self.words.heading(index, count, exercise.name, reps, exercise.rounds, exercise.sets, len(exercise.sides))
         yield from self.cue("exercise-start")
         yield from self.speak(heading, "announce")
         if self.talk != "minimal":
@@ -192,7 +207,8 @@ class _Session:
             if side is not None:
                 if side_number > 0:
                     yield from self.cue("side")
-                yield from self.speak(wording.first_side(side) if side_number == 0 else wording.switch_side(side), "side")
+                yield from self.speak(self.words.first_side(side) if side_number == 0
+                                      else self.words.switch_side(side, len(sides)), "side")
                 if side_number > 0:
                     yield from self.quiet(SETTLE, "settle")
             teach = self.talk != "minimal" and (side_number == 0 or names_side)
@@ -200,9 +216,9 @@ class _Session:
                 self.context = base | {"side": side}
                 if set_number > 1:
                     rest = SET_REST if exercise.set_rest is None else exercise.set_rest
-                    yield from self.rest(rest, wording.next_set(set_number, exercise.sets))
+                    yield from self.rest(rest, self.words.next_set(set_number, exercise.sets))
                     if not paced:
-                        yield from self.speak(wording.set_count(set_number, exercise.sets), "count", gap=0.3)
+                        yield from self.speak(self.words.set_count(set_number, exercise.sets), "count", gap=0.3)
                 if paced and teach and set_number == 1:
                     for text in self.lesson(exercise, side):
                         yield from self.speak(text, "teach")
@@ -215,7 +231,8 @@ class _Session:
                         yield from self.paced_rep(exercise, side, rep, reps, last)
                     else:
                         if reps > 1:
-                            yield from self.speak(wording.rep_count(rep, reps), "count", gap=0.3)
+                            yield from self.speak(self.words.rep_count(rep, reps, self.after_countdown(paced=False)),
+                                                  "count", gap=0.3)
                         for number, step in enumerate(exercise.steps):
                             after = last if number == len(exercise.steps) - 1 else None
                             yield from self.step(step, side, first, exercise, after)
@@ -227,24 +244,27 @@ class _Session:
         texts = []
         for step in exercise.steps:
             if isinstance(step, Say):
-                texts.append(fill(step.text, side))
+                texts.append(self.fill(step.text, side))
             elif isinstance(step, Breath):
-                texts.append(wording.breath_step(step.phase, fill(step.text, side)))
+                texts.append(self.words.breath_step(step.phase, self.fill(step.text, side)))
             elif isinstance(step, Work) and step.text:
-                texts.append(fill(step.text, side))
+                texts.append(self.fill(step.text, side))
         return texts
 
     # --- paced reps: phase after phase, on the clock ----------------------------------
 
     def paced_rep(self, exercise: Exercise, side: str | None, rep: int, reps: int, following: str | None) -> Iterator[Event]:
         """One rep (or round) of an exercise made only of timed phases: its count rides in its first phase."""
+        words = self.words
+        after_countdown = self.after_countdown(paced=True)
         count = ""
         if reps > 1:
-            count = (wording.round_count if exercise.rounds else wording.rep_count)(rep, reps)
+            count = words.round_count(rep, reps) if exercise.rounds else words.rep_count(rep, reps, after_countdown)
         if exercise.tempo is not None:
-            names = wording.TEMPO_NAMES[len(exercise.tempo)]
+            names = TEMPO_NAMES[len(exercise.tempo)]
+            beat = count or (words.go if after_countdown else words.counted(rep))  # the first beat: its count, heard apart
             for number, (name, seconds) in enumerate(zip(names, exercise.tempo, strict=True)):
-                said = [count or wording.counted(rep)] if number == 0 else [wording.TEMPO_WORDS[name]]
+                said = [beat] if number == 0 else [words.tempo_words[name]]
                 yield from self.phase("move", name, "tempo", seconds, said)
             return
         for number, step in enumerate(exercise.steps):
@@ -279,13 +299,13 @@ class _Session:
         start, end = self.t, self.t + self.options.lead_in
         placed: list[Event] = []
         self.place(placed, self.countdown(start, end), end)
-        self.place(placed, [(start, wording.GET_READY, "countdown")], end)
+        self.place(placed, [(start, self.words.get_ready, "countdown")], end)
         yield self.event(start, self.options.lead_in, "rest", "", "lead-in")
         yield from sorted(placed, key=lambda e: e.start)
         self.t = end
 
     def countdown(self, start: float, end: float) -> list[tuple[float, str, str]]:
-        return [(end - k, wording.counted(k), "countdown") for k in range(COUNTDOWN_FROM, 0, -1) if end - k >= start]
+        return [(end - k, self.words.counted(k), "countdown") for k in range(COUNTDOWN_FROM, 0, -1) if end - k >= start]
 
     def countdown_ticks(self, placed: list[Event], length: float, end: float) -> None:
         """Full cues: ticks lead into a spoken countdown in long timed stretches, where free."""
@@ -303,9 +323,9 @@ class _Session:
             return groups
         if seconds >= MINUTE_PROMPTS_MIN_HOLD:
             for minutes in range(int((seconds - 1) // 60), 0, -1):
-                groups.append([(end - 60 * minutes, wording.minutes_left(minutes), "prompt")])
+                groups.append([(end - 60 * minutes, self.words.minutes_left(minutes), "prompt")])
         elif seconds >= HALFWAY_MIN_HOLD:
-            groups.append([(start + seconds / 2, wording.HALFWAY, "prompt")])
+            groups.append([(start + seconds / 2, self.words.halfway, "prompt")])
         return groups
 
     def rest(self, seconds: float, next_up: str | None) -> Iterator[Event]:
@@ -314,10 +334,10 @@ class _Session:
         def prompts(start: float, end: float) -> list[Group]:
             groups = self.timed_prompts(start, end)[:1]  # the countdown only: a rest is no hold to get through
             if next_up:
-                groups.append([(start + self.duration(wording.REST) + SENTENCE_GAP, next_up, "prompt")])
+                groups.append([(start + self.duration(self.words.rest) + SENTENCE_GAP, next_up, "prompt")])
             return groups
 
-        yield from self.phase("rest", "", "rest", seconds, [wording.REST], prompts=prompts)
+        yield from self.phase("rest", "", "rest", seconds, [self.words.rest], prompts=prompts)
 
     # --- steps ----------------------------------------------------------------------
 
@@ -328,39 +348,39 @@ class _Session:
         following: the next exercise's name, if this step ends the exercise.
         count: a rep count to say with the step's cue, for steps that are timed phases."""
         if isinstance(step, Say):
-            text = fill(step.text, side)
+            text = self.fill(step.text, side)
             if first:
                 yield from self.speak(text, "teach")
             else:
-                yield from self.speak(text if self.talk == "full" else wording.short_form(text), "step")
+                yield from self.speak(text if self.talk == "full" else short_form(text), "step")
         elif isinstance(step, Breath):
-            text = wording.breath_step(step.phase, fill(step.text, side))
+            text = self.words.breath_step(step.phase, self.fill(step.text, side))
             if first:
                 yield from self.speak(text, "teach")
             for number, (name, seconds) in enumerate(breath_step_phases(step.phase, self.pattern)):
                 said = self.breath_words(name, full=self.talk == "full", text=text if number == 0 else None)
                 if number == 0 and count:  # a rep starts on its inhale: where both do not fit, the count says it
-                    said = [wording.both(count, s) for s in said] + [count] + said
+                    said = [both(count, s) for s in said] + [count] + said
                 yield from self.phase("breath", name, "step", seconds, said, tone=name if name != "hold" else None)
         elif isinstance(step, Breathe):
             yield from self.breathe(step.cycles, count)
         elif isinstance(step, Work):
-            go = [wording.both(count, wording.GO), wording.GO] if count else [wording.GO]
+            go = [both(count, self.words.go), self.words.go] if count else [self.words.go]
             if self.talk == "full" and step.text:
-                go = [wording.both(g, fill(step.text, side)) for g in go] + go
-            yield from self.phase("hold", wording.say_seconds(step.seconds), "work", step.seconds, go,
+                go = [both(g, self.fill(step.text, side)) for g in go] + go
+            yield from self.phase("hold", hold_label(step.seconds, None), "work", step.seconds, go,
                                   prompts=self.timed_prompts)
         elif isinstance(step, Rest):
-            yield from self.rest(step.seconds, wording.next_up(following) if following else None)
+            yield from self.rest(step.seconds, self.words.next_up(following) if following else None)
         else:
-            note = fill(step.note, side) if step.note and (first or self.talk == "full") else None
+            note = self.fill(step.note, side) if step.note and (first or self.talk == "full") else None
             yield from self.hold(step, None if self.talk == "minimal" else note, exercise)
 
     def breath_words(self, name: str, full: bool, text: str | None = None) -> list[str]:
         """What may be said on a breath phase, most wanted first: the step's own words (talk full), the
         phase's full and short words."""
         words = [text] if full and text else []
-        return words + [wording.BREATH_FULL[name], wording.BREATH_SHORT[name]]
+        return words + [self.words.breath_full[name], self.words.breath_short[name]]
 
     def breathe(self, cycles: int, count: str = "") -> Iterator[Event]:
         """N cycles of the pattern, phase by phase: words on the first cycles (all of them at talk full), tones after."""
@@ -370,20 +390,21 @@ class _Session:
             for number, (name, seconds) in enumerate(breath_cycle(self.pattern)):
                 said: list[str] = []
                 if spoken:
-                    said = [wording.BREATH_FULL[name], wording.BREATH_SHORT[name]] if cycle == 0 else [wording.BREATH_SHORT[name]]
+                    said = [self.words.breath_full[name], self.words.breath_short[name]] if cycle == 0 else [self.words.breath_short[name]]
                 if number == 0 and last:
-                    said = [wording.both(wording.LAST_BREATH, wording.BREATH_SHORT[name])] + said
+                    said = [both(self.words.last_breath, self.words.breath_short[name])] + said
                 if number == 0 and cycle == 0 and count:
-                    said = [wording.both(count, s) for s in said] + said
+                    said = [both(count, s) for s in said] + said
                 yield from self.phase("breath", name, "breathe", seconds, said, tone=name if name != "hold" else None)
 
     def hold(self, hold: Hold, note: str | None, exercise: Exercise) -> Iterator[Event]:
         length = hold_length(hold, self.options, self.pattern)
-        said = wording.breaths(length.breaths) if length.breaths else wording.say_seconds(length.seconds)
+        said = hold_label(length.seconds, length.breaths)
         if note and self.duration(note) > length.seconds:  # too long to speak inside the hold: say it first
             yield from self.speak(note, "note")
             note = None
-        yield from self.speak((wording.stay_for if length.breaths else wording.hold_for)(said), "announce", gap=0)
+        announce = self.words.stay_for(length.breaths) if length.breaths else self.words.hold_for(length.seconds)
+        yield from self.speak(announce, "announce", gap=0)
         yield from self.cue("hold-start", gap=0)  # the chime is the "go": the hold starts as it ends
         start, end = self.t, self.t + length.seconds
         inner: list[Event] = []
@@ -412,8 +433,8 @@ class _Session:
         self.t = end
         yield from self.cue("hold-end")
         if length.seconds >= RELEASE_MIN_HOLD:
-            yield from self.speak(fill(exercise.release, self.context.get("side")) if exercise.release  # type: ignore[arg-type]
-                                else wording.RELEASE, "release")
+            yield from self.speak(self.fill(exercise.release, self.context.get("side")) if exercise.release  # type: ignore[arg-type]
+                                else self.words.release, "release")
 
     def breath_phases(self, start: float, breaths: int) -> list[Event]:
         phases = []
@@ -433,10 +454,10 @@ class _Session:
         seconds = sum(s for _, s in cycle)
         n = length.breaths
         if n > 1:
-            groups.append([(start + (n - 1) * seconds, wording.LAST_BREATH, "prompt")])
+            groups.append([(start + (n - 1) * seconds, self.words.last_breath, "prompt")])
         for k in range(n - 1):
             at = start + k * seconds
-            for words in (wording.BREATH_FULL, wording.BREATH_SHORT):  # the short words where the full do not fit
+            for words in (self.words.breath_full, self.words.breath_short):  # the short words where the full do not fit
                 group = []
                 offset = 0.0
                 for name, phase in cycle:
@@ -447,7 +468,7 @@ class _Session:
                     groups.append(group)
         if n >= 6 and self.talk != "minimal":
             left = n // 2
-            groups.append([(start + (n - left) * seconds, wording.breaths_left(left), "prompt")])
+            groups.append([(start + (n - left) * seconds, self.words.breaths_left(left), "prompt")])
         return groups
 
     def place(self, placed: list[Event], group: list[tuple[float, str, str]], end: float, kind: str = "speech") -> bool:
@@ -466,10 +487,6 @@ class _Session:
             candidates.append(c)
         placed.extend(candidates)
         return True
-
-
-def fill(text: str, side: str | None) -> str:
-    return text.replace("{side}", side) if side else text
 
 
 def step_texts(step: Step) -> list[str]:

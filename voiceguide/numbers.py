@@ -21,3 +21,8 @@ def number_word(n: int) -> str:
 def round_half_up(x: float) -> int:
     """2.5 -> 3 (Python's round() would give 2): how a person rounds a spoken amount."""
     return int(math.floor(x + 0.5))
+
+
+def plural(n: int, word: str) -> str:
+    """3, 'exercise' -> '3 exercises': counts in messages and labels (not spoken phrases)."""
+    return f"{n} {word}{'s' if n != 1 else ''}"

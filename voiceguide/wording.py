@@ -1,136 +1,143 @@
-"""Every phrase the compiler says on its own (not the routine's words): the one home to translate.
+"""Every phrase the compiler says on its own (not the routine's words), in the session's language.
 
-Small functions and constants, so a later gettext catalogue can replace each one
-without touching the compiler's timing.
+`Wording(language)` asks the language's `Phrases` catalogue for each one, so compiler.py holds
+no words at all: it decides when something is said, this module what. Each phrase is a literal
+msgid in a `say`/`plural` call, which tests/test_phrases.py extracts and checks against the
+catalogues. Event labels (a hold's "30 seconds" in a plan) are not spoken and stay English.
 """
 
 from __future__ import annotations
 
 import re
 
-from voiceguide.numbers import number_word
+from voiceguide.numbers import plural
+from voiceguide.phrases import Phrases
+from voiceguide.phrases.catalogue import SOURCE_LANGUAGE
 
-
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}{'s' if n != 1 else ''}"
-
-
-def say_seconds(seconds: float) -> str:
-    """30 -> '30 seconds'; 90 -> '1 minute and 30 seconds'; 120 -> '2 minutes'."""
-    whole = int(seconds + 0.5)
-    minutes, secs = divmod(whole, 60)
-    parts = []
-    if minutes:
-        parts.append(plural(minutes, "minute"))
-    if secs or not minutes:
-        parts.append(plural(secs, "second"))
-    return " and ".join(parts)
-
-
-def counted(n: int) -> str:
-    """3 -> 'Three.'"""
-    return f"{number_word(n).capitalize()}."
-
-
-# --- the session's frame -------------------------------------------------------
-
-CLOSING = "That is the end of the session. Well done."
-GET_READY = "Get ready."
-
-
-def heading(index: int, count: int, name: str) -> str:
-    return f"Exercise {index} of {count}: {name}." if count > 1 else f"{name}."
-
-
-def how_many(reps: int, rounds: bool, sets: int, sides: int) -> str:
-    """The heading's tail: ' 9 times on each side.', ' 4 rounds.', ' 3 sets of 10.'."""
-    each = " on each side" if sides > 1 else ""
-    if sets > 1:
-        return f" {plural(sets, 'set')} of {reps}{each}."
-    if reps > 1:
-        return f" {plural(reps, 'round' if rounds else 'time')}{each}."
-    return " On each side." if sides > 1 else ""
-
-
-def first_side(side: str) -> str:
-    return f"{side.capitalize()} side."
-
-
-def switch_side(side: str) -> str:
-    return f"Now switch to the {side} side."
-
-
-def rep_count(rep: int, reps: int) -> str:
-    return "Last one." if rep == reps else counted(rep)
-
-
-def round_count(rep: int, reps: int) -> str:
-    return "Last round." if rep == reps else f"Round {number_word(rep)}."
-
-
-def set_count(number: int, sets: int) -> str:
-    return "Last set." if number == sets else f"Set {number_word(number)}."
-
-
-# --- holds ---------------------------------------------------------------------
-
-def hold_for(said: str) -> str:
-    """A timed hold's announcement."""
-    return f"Hold for {said}."
-
-
-def stay_for(said: str) -> str:
-    """A breath-counted hold's: "Hold for 6 breaths" is heard as "hold your breath"."""
-    return f"Stay here for {said}."
-
-
-def breaths(n: int) -> str:
-    return plural(n, "breath")
-
-
-HALFWAY = "Halfway."
-LAST_BREATH = "Last breath."
-RELEASE = "And release."
-
-
-def minutes_left(minutes: int) -> str:
-    return "One minute left." if minutes == 1 else f"{number_word(minutes).capitalize()} minutes left."
-
-
-def breaths_left(n: int) -> str:
-    return f"{number_word(n).capitalize()} more breaths."
-
-
-# --- paced phases ----------------------------------------------------------------
-
-# Breath phases: the full form where it fits the phase, else the short one.
-BREATH_FULL = {"inhale": "Breathe in.", "hold": "Hold.", "exhale": "And out."}
-BREATH_SHORT = {"inhale": "In.", "hold": "Hold.", "exhale": "Out."}
-
-# A breath step's text is prefixed with its phase unless it already says it.
-PHASE_WORDS = {"inhale": ("inhale", "breathe in", "breath in"), "exhale": ("exhale", "breathe out", "breath out")}
-
-
-def breath_step(phase: str, text: str) -> str:
-    if any(words in text.lower() for words in PHASE_WORDS[phase]):
-        return text
-    return f"{phase.capitalize()}. {text}"
-
-
-# Tempo phases by how many the tempo has: what each is called (the event text) and said.
+# Tempo phases by how many the tempo has: the move events' texts (labels, not speech).
 TEMPO_NAMES = {1: ("rep",), 2: ("up", "down"), 3: ("up", "hold", "down"), 4: ("up", "hold", "down", "pause")}
-TEMPO_WORDS = {"hold": "Hold.", "down": "And back.", "pause": "Pause."}
-
-GO = "Go."
-REST = "Rest."
 
 
-def next_up(name: str) -> str:
-    return f"Next: {name}."
+class Wording:
+    """The phrases of one session, in its language (None: English)."""
+
+    def __init__(self, language: str | None = None) -> None:
+        self.phrases = p = Phrases(language or SOURCE_LANGUAGE)
+        # Breath phases: the full form where it fits the phase, else the short one.
+        self.breath_full = {"inhale": p.say("Breathe in."), "hold": p.say("Hold."), "exhale": p.say("And out.")}
+        self.breath_short = {"inhale": p.say("In."), "hold": p.say("Hold."), "exhale": p.say("Out.")}
+        # What a tempo's beats after the first are called (the first is the rep's count).
+        self.tempo_words = {
+            "hold": p.say_in("tempo", "Hold."), "down": p.say_in("tempo", "And back."), "pause": p.say_in("tempo", "Pause."),
+        }
+        self.closing = p.say("That is the end of the session. Well done.")
+        self.get_ready = p.say("Get ready.")
+        self.go = p.say("Go.")
+        self.rest = p.say("Rest.")
+        self.halfway = p.say("Halfway.")
+        self.last_breath = p.say("Last breath.")
+        self.release = p.say("And release.")
+
+    # --- the session's frame ---------------------------------------------------------
+
+    def heading(self, index: int, count: int, name: str, reps: int, rounds: bool, sets: int, sides: int) -> str:
+        """An exercise's announcement: 'Exercise two of three: Neck turns. Nine times on each side.'"""
+        p = self.phrases
+        named = p.say("Exercise {index} of {count}: {name}.", index=index, count=count, name=name) if count > 1 else f"{name}."
+        return both(named, self.how_many(reps, rounds, sets, sides))
+
+    def how_many(self, reps: int, rounds: bool, sets: int, sides: int) -> str:
+        """The heading's second sentence, whole: never a stranded 'On each side.'"""
+        p = self.phrases
+        each = sides > 1
+        if sets > 1:
+            if each:
+                return p.plural("One set of {reps} on each side.", "{n} sets of {reps} on each side.", sets, reps=reps)
+            return p.plural("One set of {reps}.", "{n} sets of {reps}.", sets, reps=reps)
+        if reps > 1 and rounds:
+            if each:
+                return p.plural("One round on each side.", "{n} rounds on each side.", reps)
+            return p.plural("One round.", "{n} rounds.", reps)
+        if reps > 1:
+            if each:
+                return p.plural("Once on each side.", "{n} times on each side.", reps)
+            return p.plural("One time.", "{n} times.", reps)
+        if sides == 2:
+            return p.say("One side, then the other.")
+        if each:
+            return p.plural("Once on each side.", "{n} times on each side.", 1)
+        return ""
+
+    def first_side(self, side: str) -> str:
+        return self.phrases.first_side(side)
+
+    def switch_side(self, side: str, sides: int) -> str:
+        return self.phrases.switch_side(side, sides)
+
+    def side_name(self, side: str) -> str:
+        """A side as said inside the routine's own text ({side}): 'left' is 'links' in German."""
+        return self.phrases.side_name(side)
+
+    # --- counts ------------------------------------------------------------------------
+
+    def counted(self, n: int) -> str:
+        """A countdown's number: 'Three.'"""
+        return self.phrases.count(n)
+
+    def rep_count(self, rep: int, reps: int, after_countdown: bool = False) -> str:
+        """'Two.', or 'Two of eight.' right after a countdown, where a bare number would sound like its next step."""
+        p = self.phrases
+        if rep == reps:
+            return p.say("Last one.")
+        if after_countdown:
+            return p.say("{n} of {count}.", n=rep, count=reps)
+        return p.count(rep)
+
+    def round_count(self, rep: int, reps: int) -> str:
+        p = self.phrases
+        return p.say("Last round.") if rep == reps else p.say("Round {n}.", n=rep)
+
+    def set_count(self, number: int, sets: int) -> str:
+        p = self.phrases
+        return p.say("Last set.") if number == sets else p.say("Set {n}.", n=number)
+
+    def next_set(self, number: int, sets: int) -> str:
+        p = self.phrases
+        return p.say("Next: the last set.") if number == sets else p.say("Next: set {n}.", n=number)
+
+    def next_up(self, name: str) -> str:
+        return self.phrases.say("Next: {name}.", name=name)
+
+    # --- holds ---------------------------------------------------------------------------
+
+    def hold_for(self, seconds: float) -> str:
+        """A timed hold's announcement: 'Hold for a minute and a half.'"""
+        return self.phrases.say("Hold for {duration}.", duration=self.phrases.duration(seconds))
+
+    def stay_for(self, breaths: int) -> str:
+        """A breath-counted hold's: "Hold for 6 breaths" is heard as "hold your breath"."""
+        return self.phrases.plural("Stay here for one breath.", "Stay here for {n} breaths.", breaths)
+
+    def minutes_left(self, minutes: int) -> str:
+        return self.phrases.plural("One minute left.", "{n} minutes left.", minutes)
+
+    def breaths_left(self, n: int) -> str:
+        return self.phrases.plural("One more breath.", "{n} more breaths.", n)
+
+    # --- breath steps ----------------------------------------------------------------------
+
+    def breath_step(self, phase: str, text: str) -> str:
+        """A routine's inhale/exhale step, with 'Inhale.' before it unless it names its phase itself."""
+        return text if self.phrases.says_phase(text, phase) else both(self.phrases.phase(phase), text)
 
 
-def next_set(number: int, sets: int) -> str:
-    return "Next: the last set." if number == sets else f"Next: set {number_word(number)}."
+def hold_label(seconds: float, breaths: int | None) -> str:
+    """A hold's or work interval's event text in a plan ('30 seconds', '6 breaths'): a label, not speech."""
+    if breaths:
+        return plural(breaths, "breath")
+    minutes, secs = divmod(int(seconds + 0.5), 60)
+    parts = ([plural(minutes, "minute")] if minutes else []) + ([plural(secs, "second")] if secs or not minutes else [])
+    return " and ".join(parts)
 
 
 def both(*parts: str) -> str:
@@ -140,6 +147,6 @@ def both(*parts: str) -> str:
 
 def short_form(text: str) -> str:
     """An instruction's short cue: its first clause ('Tighten your glutes, and lift' -> 'Tighten your glutes.')."""
-    clause = re.split(r"(?<=[a-z0-9])[,;:.!?]\s|[.!?]$", text.strip(), maxsplit=1)[0].strip()
+    clause = re.split(r"(?<=[^\W_A-Z])[,;:.!?]\s|[.!?]$", text.strip(), maxsplit=1)[0].strip()
     clause = clause.rstrip(",;:.!? ")
     return f"{clause}." if clause else text

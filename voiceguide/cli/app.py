@@ -28,9 +28,9 @@ from voiceguide.cli.options import session_options
 from voiceguide.clock import clock
 from voiceguide.errors import Interrupted, VoiceguideError
 from voiceguide.files import write_atomic
+from voiceguide.numbers import plural
 from voiceguide.rendering.page import PAGE_MODES
 from voiceguide.schema import ROUTINE_SCHEMA
-from voiceguide.wording import plural
 
 
 @contextlib.contextmanager

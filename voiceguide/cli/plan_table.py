@@ -6,8 +6,8 @@ from rich.table import Table
 from rich.text import Text
 
 from voiceguide.clock import clock
+from voiceguide.numbers import plural
 from voiceguide.timeline import Event, Timeline
-from voiceguide.wording import plural
 
 
 def describe(event: Event) -> str:

@@ -75,6 +75,10 @@ class Phrases:
         """The catalogue's sentence for msgid, {placeholders} filled (whole numbers as spoken words)."""
         return sentence(self.fill(self._t.gettext(msgid), values))
 
+    def say_in(self, context: str, msgid: str, **values: object) -> str:
+        """say() for a msgid whose words differ by use: a tempo's "Hold." keeps the position, not the breath."""
+        return sentence(self.fill(self._t.pgettext(context, msgid), values))
+
     def plural(self, singular: str, plural: str, n: int, **values: object) -> str:
         """The sentence in the plural form the language uses for n; {n} is n spoken."""
         return sentence(self.fill(self._t.ngettext(singular, plural, n), {"n": n, **values}))
