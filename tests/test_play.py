@@ -37,6 +37,7 @@ from tests.audio_sink import (
     match,
     missing_tools,
     onsets,
+    playing_into_sink,
     quiet_from,
 )
 from tests.conftest import ROOT, run_cli
@@ -62,16 +63,8 @@ def sink(tmp_path_factory):
     missing = missing_tools()
     if missing:
         pytest.skip(f"no PulseAudio to play into: missing {', '.join(missing)}")
-    sink = NullSink(tmp_path_factory.mktemp("pulse")).start()
-    saved = {k: os.environ.get(k) for k in sink.env}
-    os.environ.update(sink.env)  # for the player in this process and every CLI run
-    yield sink
-    sink.stop()
-    for key, value in saved.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
+    with playing_into_sink(tmp_path_factory.mktemp("pulse")) as sink:  # this process and every CLI run play into it
+        yield sink
 
 
 def expected_onsets(events_and_sounds) -> list[tuple[float, float]]:  # noqa: ANN001
