@@ -116,8 +116,13 @@ def voiceguide(*args: str, cache: str | Path) -> Run:
 
 
 def floor(wav: Path, out: Path) -> Run:
-    """ffmpeg alone encoding the session's audio from a WAV: what a render cannot beat with one encoder."""
-    return run(["ffmpeg", "-v", "error", "-y", "-i", str(wav), "-codec:a", "libmp3lame", "-b:a", BITRATE, str(out)])
+    """ffmpeg alone encoding the session's audio from a WAV, with the render's own encoder settings:
+    what a render cannot beat with one encoder."""
+    from voiceguide.rendering.pipeline import FORMATS
+
+    mp3 = FORMATS[".mp3"]
+    command = ["ffmpeg", "-v", "error", "-y", "-i", str(wav), "-codec:a", str(mp3.codec), "-b:a", BITRATE, *mp3.extra, str(out)]
+    return run(command)
 
 
 def session_seconds(wav: Path) -> float:
