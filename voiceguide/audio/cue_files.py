@@ -39,11 +39,15 @@ def cue_path(name: str, cue_dir: Path | None = None) -> Path:
     return Path(str(resources.files(CUE_PACKAGE).joinpath(f"{name}.wav")))
 
 
+def _in_sample_format(clip: wave.Wave_read) -> bool:
+    return (clip.getnchannels(), clip.getsampwidth(), clip.getframerate()) == (1, 2, SAMPLE_RATE)
+
+
 def _plain_wav(path: Path) -> tuple[int, int, bool] | None:
     """(frames, peak, complete) of a WAV already in the sample format, read without numpy; else None."""
     try:
         with wave.open(str(path), "rb") as clip:
-            if (clip.getnchannels(), clip.getsampwidth(), clip.getframerate()) != (1, 2, SAMPLE_RATE):
+            if not _in_sample_format(clip):
                 return None
             frames = clip.getnframes()
             data = clip.readframes(frames)
@@ -90,9 +94,12 @@ def _decoded(path: str, mtime_ns: int, size: int, name: str) -> np.ndarray:
     from voiceguide.audio.decoding import decode_audio  # numpy: only when a sound is needed
     from voiceguide.audio.samples import read_clip, to_float
 
-    if _plain_wav(Path(path)) is not None:
-        return to_float(read_clip(Path(path)))
-    return decode_audio(Path(path), f"cue sound '{name}'")
+    try:
+        with wave.open(path, "rb") as clip:
+            plain = _in_sample_format(clip)  # the header is enough: cue_length has checked the rest
+    except (OSError, EOFError, wave.Error):
+        plain = False
+    return to_float(read_clip(Path(path))) if plain else decode_audio(Path(path), f"cue sound '{name}'")
 
 
 def cue_lengths(cue_dir: Path | None, names: tuple[str, ...] = CUE_NAMES) -> dict[str, float]:

@@ -267,6 +267,11 @@ class _FfmpegSink:
         return VoiceguideError(f"ffmpeg could not encode {self.target}: {why}")
 
 
+def open_sink(fmt: Format, rate: str | None, ffmpeg: str | None, temp: Path, output: Path) -> _WavSink | _FfmpegSink:
+    """Where the samples go: ffmpeg encoding into temp, or (WAV) our own writer."""
+    return _FfmpegSink(ffmpeg, fmt, rate, temp, output) if ffmpeg else _WavSink(temp, output)
+
+
 def render_session(
     routine: Routine, options: Options, output: Path, *, bitrate: str | None = None, captions_too: bool = False,
     timeline_too: bool = False, page: str | None = None, progress: Progress | None = None,
@@ -282,7 +287,7 @@ def render_session(
     compiling: _Compiling | None = None
     try:
         temp = staging.temp_for(output)
-        sink = _FfmpegSink(ffmpeg, fmt, rate, temp, output) if ffmpeg else _WavSink(temp, output)  # ffmpeg loads meanwhile
+        sink = open_sink(fmt, rate, ffmpeg, temp, output)  # ffmpeg loads meanwhile
         extras = {}
         if captions_too:
             extras[".srt"] = staging.temp_for(output.with_suffix(".srt"))
@@ -339,7 +344,7 @@ def write_sound(sound: np.ndarray, output: Path, *, bitrate: str | None = None) 
     sink: _WavSink | _FfmpegSink | None = None
     try:
         temp = staging.temp_for(output)
-        sink = _FfmpegSink(ffmpeg, fmt, rate, temp, output) if ffmpeg else _WavSink(temp, output)
+        sink = open_sink(fmt, rate, ffmpeg, temp, output)
         sink.write(sound)
         sink.finish()
         sink = None
