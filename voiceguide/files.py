@@ -121,6 +121,7 @@ class Staging:
     def __init__(self, durable: bool = True) -> None:
         self.durable = durable
         self._files: list[tuple[Path, Path]] = []
+        self._scratch: list[Path] = []
 
     def temp_for(self, target: Path) -> Path:
         check_target(target)
@@ -137,6 +138,13 @@ class Staging:
         self._files.append((Path(name), target))
         return Path(name)
 
+    def scratch_for(self, target: Path) -> Path:
+        """A temp file beside target for work on the way to it: removed by commit() and discard() alike."""
+        path = self.temp_for(target)
+        self._files.pop()
+        self._scratch.append(path)
+        return path
+
     def commit(self) -> None:
         for temp, target in self._files:
             if self.durable:
@@ -152,11 +160,18 @@ class Staging:
                 finally:
                     os.close(descriptor)
         self._files.clear()
+        self._remove_scratch()
 
     def discard(self) -> None:
         for temp, _ in self._files:
             temp.unlink(missing_ok=True)
         self._files.clear()
+        self._remove_scratch()
+
+    def _remove_scratch(self) -> None:
+        for path in self._scratch:
+            path.unlink(missing_ok=True)
+        self._scratch.clear()
 
 
 def write_atomic(target: Path, data: str | bytes, durable: bool = True) -> None:

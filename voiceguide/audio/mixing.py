@@ -27,8 +27,10 @@ def _add(out: np.ndarray, sound: np.ndarray, offset: int) -> None:
         out[first:last] += sound[first - offset : last - offset]
 
 
-def stream(events: Iterable[Event], sounds: SoundFn, chunk: int = CHUNK, bed: Bed | None = None) -> Iterator[np.ndarray]:
-    """The whole session as consecutive chunks, reading events (in start order) only as far as needed.
+def stream(
+    events: Iterable[Event], sounds: SoundFn, chunk: int = CHUNK, bed: Bed | None = None, start: int = 0
+) -> Iterator[np.ndarray]:
+    """The session from sample `start` on as consecutive chunks, reading events (in start order) only as far as needed.
 
     The session ends at the last event's end. Memory holds only the sounds that
     overlap the current chunk, so it does not grow with the session's length.
@@ -40,7 +42,7 @@ def stream(events: Iterable[Event], sounds: SoundFn, chunk: int = CHUNK, bed: Be
     playing: list[tuple[int, np.ndarray]] = []
     spans: list[tuple[int, int]] = []  # sentences the bed ducks under
     ahead = sample_at(LOOKAHEAD) if bed is not None else 0
-    position = end = 0
+    position = end = start
     while True:
         stop = position + chunk
         while upcoming is not None and sample_at(upcoming.start) < stop + ahead:

@@ -13,6 +13,7 @@ verified (rendering.verify) before the rename.
 from __future__ import annotations
 
 import contextlib
+import functools
 import queue
 import re
 import shutil
@@ -31,17 +32,19 @@ from voiceguide.audio.ambience import Bed
 from voiceguide.audio.balance import voice_boost
 from voiceguide.audio.cue_files import session_cue_lengths
 from voiceguide.audio.leveling import SESSION_LUFS, Leveled
-from voiceguide.audio.mixing import stream
-from voiceguide.audio.samples import SAMPLE_RATE, to_int16
+from voiceguide.audio.mixing import CHUNK, stream
+from voiceguide.audio.samples import SAMPLE_RATE, sample_at, to_int16
 from voiceguide.audio.sounds import Sounds
 from voiceguide.compiler import DurationFn, iter_events, timeline_of
 from voiceguide.errors import VoiceguideError
 from voiceguide.files import Staging, check_target
 from voiceguide.options import Options
 from voiceguide.rendering import captions
+from voiceguide.rendering.halves import Cut, find_cut
+from voiceguide.rendering.mp3_join import JoinError, join
 from voiceguide.rendering.page import page_html
 from voiceguide.rendering.tags import check_chapter_count, tags_for, write_tags
-from voiceguide.rendering.verify import verify_render
+from voiceguide.rendering.verify import check_encoder_log, verify_render
 from voiceguide.routine import Routine
 from voiceguide.speech.engine import Speech
 from voiceguide.timeline import Event, Timeline
@@ -124,7 +127,7 @@ class _Compiling:
     ) -> None:
         self.routine = routine
         self.total: float | None = None
-        self.events: list[Event] = []
+        self.compiled: list[Event] = []  # all of them once total is set
         self._queue: queue.Queue[object] = queue.Queue()
         self._stopped = threading.Event()
         threading.Thread(target=self._run, args=(options, duration, cue_lengths), name="voiceguide-compile", daemon=True).start()
@@ -136,6 +139,7 @@ class _Compiling:
                 if self._stopped.is_set():
                     return
                 end = max(end, event.end)
+                self.compiled.append(event)
                 self._queue.put(event)
             self.total = end
             self._queue.put(self._END)
@@ -149,14 +153,14 @@ class _Compiling:
                 return
             if isinstance(item, BaseException):
                 raise item
-            self.events.append(item)  # type: ignore[arg-type]
             yield item  # type: ignore[misc]
 
     def stop(self) -> None:
         self._stopped.set()
 
     def timeline(self) -> Timeline:
-        return timeline_of(self.routine, self.events)
+        """The whole timeline: once the mix has read to its end, or total is set."""
+        return timeline_of(self.routine, self.compiled)
 
 
 class _WavSink:
@@ -181,6 +185,9 @@ class _WavSink:
         self._wav.close()  # writes the final sizes into the header
         return ""  # nothing to report: Python wrote it
 
+    def backlog(self) -> int:
+        return 0  # written as it comes
+
     def abort(self) -> None:
         with contextlib.suppress(OSError):
             self._wav.close()
@@ -199,7 +206,7 @@ class _FfmpegSink:
     QUEUE_CHUNKS = 16  # 64 s of samples (2.8 MB): ~0.1 s of ffmpeg's work, many times a clip's synthesis
 
     def __init__(self, ffmpeg: str, fmt: Format, bitrate: str | None, path: Path, target: Path) -> None:
-        self.target = target
+        self.path, self.target = path, target
         command = [
             ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error",
             "-f", "s16le", "-ar", str(SAMPLE_RATE), "-ac", "1", "-i", "pipe:0",
@@ -234,6 +241,10 @@ class _FfmpegSink:
         if self._broken.is_set():
             raise self._failure()
         self._queue.put(to_int16(chunk))
+
+    def backlog(self) -> int:
+        """About how many samples are written but not yet taken by ffmpeg."""
+        return self._queue.qsize() * CHUNK
 
     def finish(self) -> str:
         """Wait for ffmpeg; return what it said (it can fail to write the file yet exit 0)."""
@@ -272,18 +283,92 @@ def open_sink(fmt: Format, rate: str | None, ffmpeg: str | None, temp: Path, out
     return _FfmpegSink(ffmpeg, fmt, rate, temp, output) if ffmpeg else _WavSink(temp, output)
 
 
+SECOND_START = 30 * SAMPLE_RATE  # about what the first encoder does while a second one starts (0.04 s)
+
+
+class _SecondHalf:
+    """The session from a cut on, mixed on its own thread into a second encoder (rendering/halves.py)."""
+
+    def __init__(self, sink: _FfmpegSink, events: list[Event], sounds: Leveled, cut: Cut) -> None:
+        self.sink, self.cut = sink, cut
+        self.written = 0  # samples mixed, from cut.resume on
+        self._error: BaseException | None = None
+        self._stopped = threading.Event()
+        after = [event for event in events if sample_at(event.start) >= cut.resume]
+        self._thread = threading.Thread(target=self._run, args=(after, sounds), name="voiceguide-second-half", daemon=True)
+        self._thread.start()
+
+    def _run(self, events: list[Event], sounds: Leveled) -> None:
+        try:
+            for chunk in stream(events, sounds, start=self.cut.resume):
+                if self._stopped.is_set():
+                    return
+                self.sink.write(chunk)
+                self.written += chunk.size
+        except BaseException as exc:  # raised on the rendering thread by finish()
+            self._error = exc
+
+    def finish(self) -> str:
+        """Wait for the mix and the encoder; return what the encoder said."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self.sink.finish()
+
+    def abort(self) -> None:
+        self._stopped.set()
+        self.sink.abort()  # unblocks a write waiting on the full queue
+        self._thread.join()
+
+
+def _mix_into(
+    sink: _WavSink | _FfmpegSink, events: Iterable[Event], compiling: _Compiling, sounds: Leveled, bed: Bed | None,
+    second_half: Callable[[Cut], _SecondHalf] | None, progress: Progress | None,
+) -> None:
+    """Mix the session into sink. With second_half, once the whole timeline is known, hand the part after a
+    silence near the balance point to a second encoder and stop this one at the cut."""
+    position, second, decided = 0, None, second_half is None
+    for chunk in stream(events, sounds, bed=bed):
+        if not decided and compiling.total is not None:
+            decided = True
+            # Both encoders should finish together: this one is about at `encoded`; the other starts later.
+            encoded = position - sink.backlog()
+            target = (sample_at(compiling.total) + encoded) // 2 + SECOND_START // 2
+            cut = find_cut(compiling.compiled, earliest=position, target=target)
+            second = second_half(cut) if cut is not None and second_half is not None else None
+        if second is not None and position + chunk.size >= second.cut.cut:
+            sink.write(chunk[: second.cut.cut - position])  # the rest up to the resume point is silence
+            return
+        sink.write(chunk)
+        position += chunk.size
+        if progress:
+            progress((position + (second.written if second else 0)) / SAMPLE_RATE, compiling.total)
+
+
 def render_session(
     routine: Routine, options: Options, output: Path, *, bitrate: str | None = None, captions_too: bool = False,
     timeline_too: bool = False, page: str | None = None, progress: Progress | None = None,
 ) -> None:
     """Render the routine's session to output (format from its extension); see the module doc.
     page "link" also writes the session page FILE.html playing the audio beside it, "embed" one holding it."""
+    render = functools.partial(_render, routine, options, output, bitrate, captions_too, timeline_too, page, progress)
+    try:
+        render(split=True)
+    except JoinError:  # an encoder that frames the halves otherwise than LAME does: one encoder, as always
+        render(split=False)
+
+
+def _render(
+    routine: Routine, options: Options, output: Path, bitrate: str | None, captions_too: bool, timeline_too: bool,
+    page: str | None, progress: Progress | None, split: bool,
+) -> None:
     fmt = format_for(check_target(output))  # "-o somefolder" is a folder before it is a missing extension
     rate = check_bitrate(fmt, bitrate)
     check_chapter_count(routine, fmt.kind)
     ffmpeg = find_ffmpeg(fmt) if fmt.codec else None
     staging = Staging()
     sink: _WavSink | _FfmpegSink | None = None
+    second: _SecondHalf | None = None
     compiling: _Compiling | None = None
     try:
         temp = staging.temp_for(output)
@@ -300,22 +385,33 @@ def render_session(
         sounds = Leveled(Sounds(speech, options.cue_dir))
         cue_lengths = session_cue_lengths(options)
         compiling = _Compiling(routine, options, speech.duration, cue_lengths)
-        done = 0
-        events: Iterable[Event] = compiling
         bed = Bed.load(options.background, options.background_level) if options.background else None
+        events: Iterable[Event] = compiling
         if bed is not None:  # the voice's level depends on the whole mix: compile it all first
             events = list(compiling)
             plain = Sounds(speech, options.cue_dir)
             sounds = Leveled(plain, boost=voice_boost(events, lambda boost: Leveled(plain, boost=boost), bed, SESSION_LUFS))
-        for chunk in stream(events, sounds, bed=bed):
-            sink.write(chunk)
-            done += chunk.size
-            if progress:
-                progress(done / SAMPLE_RATE, compiling.total)
+
+        def second_half(cut: Cut) -> _SecondHalf:
+            nonlocal second
+            part = staging.scratch_for(output)
+            second = _SecondHalf(_FfmpegSink(ffmpeg, fmt, rate, part, output), compiling.compiled,
+                                 Leveled(Sounds(speech, options.cue_dir)), cut)  # its own cache: Leveled is one thread's
+            return second
+
+        # MP3 only (its frames join exactly); a background bed is never silent, so there is no place to cut.
+        halves = second_half if split and fmt.kind == "mp3" and bed is None and ffmpeg else None
+        _mix_into(sink, events, compiling, sounds, bed, halves, progress)
         timeline = compiling.timeline()  # while ffmpeg encodes its last queued chunks
         tags = tags_for(timeline, routine.description)
         encoder_log = sink.finish()
         sink = None
+        if second is not None:
+            encoder_log += second.finish()
+            part, cut, samples = second.sink.path, second.cut, second.cut.resume + second.written
+            second = None
+            check_encoder_log(encoder_log, output)  # before joining: a failed half is the encoder's fault
+            join(temp, part, cut.cut, samples)
         write_tags(temp, fmt.kind, tags)
         verify_render(temp, fmt.kind, timeline.total, output, timeline.title, encoder_log)
         texts = {".srt": captions.srt, ".vtt": captions.vtt, ".json": lambda t: t.to_json() + "\n"}  # only those asked for
@@ -330,6 +426,8 @@ def render_session(
     finally:
         if sink is not None:
             sink.abort()
+        if second is not None:
+            second.abort()
         if compiling is not None:
             compiling.stop()
         staging.discard()  # after a commit there is nothing left to discard
