@@ -14,7 +14,10 @@ is printed at the start and end of every section.
 
 Memory is sampled from /proc every SAMPLE seconds over the whole process tree
 (voiceguide and its ffmpeg): peak RSS and PSS of the tree's sum, and Python's
-own peak (its VmHWM, exact). CPU is user + sys of the tree (wait4).
+own peak (its VmHWM, exact). Sampling costs the bench process CPU, which a
+render using both cores would pay for and ffmpeg alone (one core) would not, so
+memory is measured in runs of its own (MEMORY_RUNS), never in the timed pairs.
+CPU is user + sys of the tree (wait4).
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ PYTHON = sys.executable
 BITRATE = "64k"  # voiceguide's MP3 default; the floor and the naive peer encode at the same bitrate
 NOISY = 0.10  # a ratio whose pairs spread (max - min) more than this fraction of its median gets no verdict
 SAMPLE = 0.02  # seconds between memory samples
+MEMORY_RUNS = 3  # runs sampled for memory, apart from the timed pairs
 LENGTHS = {"5 min": 3, "1 h": 37, "3 h": 110}  # exercises in speech-heavy sessions of about these lengths
 
 
@@ -80,8 +84,8 @@ def _memory(pid: int, fields: tuple[str, ...]) -> dict[str, float]:
     return values
 
 
-def run(command: list[str], env: dict[str, str] | None = None) -> Run:
-    """Run a command to its end, sampling the memory of its process tree."""
+def run(command: list[str], env: dict[str, str] | None = None, sampled: bool = False) -> Run:
+    """Run a command to its end; sampled: sampling the memory of its process tree."""
     start = time.perf_counter()
     process = subprocess.Popen(
         command, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
@@ -99,7 +103,7 @@ def run(command: list[str], env: dict[str, str] | None = None) -> Run:
                     peaks["python"] = max(peaks["python"], figures.get("VmHWM", 0.0))
             peaks["rss"], peaks["pss"] = max(peaks["rss"], rss), max(peaks["pss"], pss)
 
-    sampler = threading.Thread(target=sample, daemon=True)
+    sampler = threading.Thread(target=sample if sampled else done.wait, daemon=True)
     sampler.start()
     errors = process.stderr.read().decode() if process.stderr else ""
     _, status, usage = os.wait4(process.pid, 0)
@@ -111,8 +115,13 @@ def run(command: list[str], env: dict[str, str] | None = None) -> Run:
     return Run(wall, usage.ru_utime + usage.ru_stime, peaks["python"] / 1024, peaks["rss"] / 1024, peaks["pss"] / 1024)
 
 
-def voiceguide(*args: str, cache: str | Path) -> Run:
-    return run([PYTHON, "-m", "voiceguide", *args], env={"XDG_CACHE_HOME": str(cache)})
+def voiceguide(*args: str, cache: str | Path, sampled: bool = False) -> Run:
+    return run([PYTHON, "-m", "voiceguide", *args], env={"XDG_CACHE_HOME": str(cache)}, sampled=sampled)
+
+
+def sampled_runs(side: Callable[[int], Run]) -> list[Run]:
+    """MEMORY_RUNS more runs of one side (numbered after the pairs' own), for memory."""
+    return [side(1000 + i) for i in range(MEMORY_RUNS)]
 
 
 def floor(wav: Path, out: Path) -> Run:
@@ -229,15 +238,16 @@ def render_section(work: Path, pairs: int) -> None:
     warm = work / "warm-cache"
     voiceguide("render", "-q", "-o", str(work / "same.wav"), cache=warm)
     print(f"  session: built-in routine, {session_seconds(work / 'same.wav') / 60:.1f} min, MP3 {BITRATE} mono 22050 Hz")
+    def cold_render(i: int, sampled: bool = False) -> Run:
+        return voiceguide("render", "-q", "-o", str(work / "cold.mp3"), cache=work / f"cold-{i}", sampled=sampled)
+
     cold = Pairs("voiceguide render, empty clip cache", "floor: ffmpeg -i same.wav -codec:a libmp3lame").measure(
-        pairs,
-        lambda i: voiceguide("render", "-q", "-o", str(work / "cold.mp3"), cache=work / f"cold-{i}"),
-        lambda _: floor(work / "same.wav", work / "floor.mp3"),
+        pairs, cold_render, lambda _: floor(work / "same.wav", work / "floor.mp3")
     )
     cold.report(1.15, "cold render / floor")
     line("  CPU, cold render (tree)", [r.cpu for r in cold.a])
     line("  CPU, floor", [r.cpu for r in cold.b])
-    memory_line("memory, cold render", cold.a)
+    memory_line("memory, cold render", sampled_runs(lambda i: cold_render(i, sampled=True)))
     warmed = Pairs("voiceguide render, clips cached", "floor").measure(
         pairs,
         lambda _: voiceguide("render", "-q", "-o", str(work / "warm.mp3"), cache=warm),
@@ -278,21 +288,23 @@ def lengths_section(work: Path, pairs: int) -> None:
         voiceguide("render", str(routine), "-q", "-o", str(wav), cache=work / "lengths-warm")
         minutes = session_seconds(wav) / 60
         print(f"  {label} session: {minutes:.1f} min")
+        def render(i: int, sampled: bool = False, r: Path = routine, e: int = exercises) -> Run:
+            return voiceguide(
+                "render", str(r), "-q", "-o", str(work / "speech.mp3"), cache=work / f"lengths-{e}-{i}", sampled=sampled
+            )
+
         timed = Pairs(f"voiceguide render {label}, empty clip cache", f"floor {label}").measure(
-            pairs,
-            lambda i, r=routine, e=exercises: voiceguide(
-                "render", str(r), "-q", "-o", str(work / "speech.mp3"), cache=work / f"lengths-{e}-{i}"
-            ),
-            lambda _, w=wav: floor(w, work / "speech-floor.mp3"),
+            pairs, render, lambda _, w=wav: floor(w, work / "speech-floor.mp3")
         )
         timed.report(None, f"{label} render / floor")
         line(f"CPU per session minute, {label} (tree)", [r.cpu / minutes for r in timed.a], " s", 3)
         line(f"wall per session minute, {label}", [r.wall / minutes for r in timed.a], " s", 3)
-        memory_line(f"memory, {label}", timed.a)
-        peak = max(r.python_peak for r in timed.a)
+        memory = sampled_runs(lambda i, render=render: render(i, sampled=True))
+        memory_line(f"memory, {label}", memory)
+        peak = max(r.python_peak for r in memory)
         print(f"  {'Python peak RSS target <= 100 MB':<46} {'met' if peak <= 100 else 'NOT MET'} ({peak:.0f} MB)")
         shutil.rmtree(work / "lengths-warm", ignore_errors=True)
-        for i in range(pairs):
+        for i in [*range(pairs), *range(1000, 1000 + MEMORY_RUNS)]:
             shutil.rmtree(work / f"lengths-{exercises}-{i}", ignore_errors=True)
 
 
@@ -305,17 +317,20 @@ def naive_section(work: Path, pairs: int) -> None:
         capture_output=True, text=True, check=True,
     ).stdout)
 
-    def naive(i: int) -> Run:
+    def naive(i: int, sampled: bool = False) -> Run:
         clips = work / f"naive-clips-{i}"
         clips.mkdir(exist_ok=True)
-        return run([PYTHON, "-c", NAIVE, str(plan), str(clips), str(work / "naive.mp3"), BITRATE])
+        return run([PYTHON, "-c", NAIVE, str(plan), str(clips), str(work / "naive.mp3"), BITRATE], sampled=sampled)
+
+    def ours(i: int, sampled: bool = False) -> Run:
+        return voiceguide("render", "-q", "-o", str(work / "ours.mp3"), cache=work / f"naive-ours-{i}", sampled=sampled)
 
     timed = Pairs("naive: pyttsx3 save_to_file per cue + pydub +", "voiceguide render, empty clip cache").measure(
-        pairs, naive, lambda i: voiceguide("render", "-q", "-o", str(work / "ours.mp3"), cache=work / f"naive-ours-{i}")
+        pairs, naive, ours
     )
     timed.report(None, "naive / voiceguide (times slower)")
-    memory_line("memory, naive", timed.a)
-    memory_line("memory, voiceguide", timed.b)
+    memory_line("memory, naive", sampled_runs(lambda i: naive(i, sampled=True)))
+    memory_line("memory, voiceguide", sampled_runs(lambda i: ours(i, sampled=True)))
 
 
 def live_section(work: Path, pairs: int) -> None:

@@ -74,10 +74,10 @@ def test_options_and_wrong_counts_still_go_through_typer():
     assert "Validate a routine" in run_cli("check", "--help").stdout
 
 
-def test_clip_leveled_on_the_worker_is_the_clip_leveled_here(tmp_path):
-    speech = Speech(rate=173, cache=tmp_path)  # an empty cache: the worker synthesizes and levels
-    text = "Leveled once, where it was made."
-    fresh = speech.leveled(text)  # from memory
+def test_a_clip_leveled_once_is_kept_and_read_back_the_same(tmp_path):
+    speech = Speech(rate=173, cache=tmp_path)  # an empty cache: the worker synthesizes, this thread levels
+    text = "Leveled once, then kept."
+    fresh = speech.leveled(text)
     stored = read_clip(speech.leveled_path(text))  # the copy kept for the next session
     again = Speech(rate=173, cache=tmp_path).leveled(text)  # a new session reads it back
     assert np.array_equal(fresh, stored) and np.array_equal(fresh, again)

@@ -120,9 +120,13 @@ def level(sound: np.ndarray, lufs: float, ceiling_dbtp: float = CEILING_DBTP) ->
     squares[quiet : quiet + weighted.size] = np.square(weighted)
     energy = squares.reshape(-1, LIMITER_STEP).sum(axis=1, dtype=np.float64)
     ceiling = np.float32(10 ** (ceiling_dbtp / 20))
-    gain = 1.0
-    for _ in range(8):  # limiting takes away a little loudness: give it back, limit again
-        per_step = np.float32(gain) * limiter_steps(step_peaks * np.float32(gain), ceiling)
+    # Limiting takes away some of what a gain adds: find the gain (dB) that reaches lufs by the secant
+    # method, each step measuring what the last one added (a few steps, where giving back the shortfall
+    # alone crept up on it in seven or eight).
+    gain_db, last = 0.0, None
+    for _ in range(8):
+        gain = np.float32(10 ** (gain_db / 20))
+        per_step = gain * limiter_steps(step_peaks * gain, ceiling)
         padded = np.concatenate((np.full(lead, per_step[0]), per_step, np.full(tail - lead - steps, per_step[-1])))
         hops = (energy * np.square(padded, dtype=np.float64)).reshape(-1, hop // LIMITER_STEP).sum(axis=1)
         reached = gated_loudness(powers_from_hops(hops, SAMPLE_RATE))
@@ -130,7 +134,11 @@ def level(sound: np.ndarray, lufs: float, ceiling_dbtp: float = CEILING_DBTP) ->
             return fade_edges(sound)
         if abs(lufs - reached) < 0.1:
             break
-        gain *= 10 ** ((lufs - reached) / 20)
+        slope = 1.0  # LU per dB of gain: 1 until limiting starts
+        if last is not None and gain_db != last[0]:
+            slope = min(1.0, max(0.1, (reached - last[1]) / (gain_db - last[0])))
+        last = (gain_db, reached)
+        gain_db += (lufs - reached) / slope
     curve = _per_sample(per_step, sound.size)
     peak = float(np.max(peaks * curve))  # the curve is below ceiling / peaks, but for rounding
     if peak > ceiling:
@@ -140,16 +148,15 @@ def level(sound: np.ndarray, lufs: float, ceiling_dbtp: float = CEILING_DBTP) ->
 
 # Names leveled clips in the speech cache, so a change to how sounds are leveled never reads old ones.
 LEVEL_KEY = "level-" + hashlib.sha256(
-    repr((SPEECH_LUFS, CEILING_DBTP, FADE, LIMITER_WINDOW, LIMITER_STEP, _SILENCE_AROUND, INTERPOLATOR_TAPS)).encode()
+    repr((SPEECH_LUFS, CEILING_DBTP, FADE, LIMITER_WINDOW, LIMITER_STEP, _SILENCE_AROUND, INTERPOLATOR_TAPS, "secant")).encode()
 ).hexdigest()[:10]
 
 
 class Leveled:
     """Sounds as they go into the mix: speech at SPEECH_LUFS, cues CUE_BELOW under it, all faded.
 
-    Speech clips come leveled from the speech engine's worker (speech.engine:
-    leveled as they are synthesized, kept beside the clip); cues are leveled
-    here. Recent sounds are kept in memory (least recently used first out,
+    Speech clips are leveled once and kept beside the clip (speech.engine:
+    Speech.leveled, on the thread that mixes them); cues are leveled here. Recent sounds are kept in memory (least recently used first out,
     within cache_bytes).
     """
 

@@ -1,7 +1,7 @@
 """Rendering a session to an audio file (MP3, OGG, FLAC or WAV), with tags, chapters and captions.
 
-Streamed: the timeline is compiled on a thread (so speech synthesis, and leveling
-on the speech engine's worker, run ahead), mixed chunk by chunk and piped into
+Streamed: the timeline is compiled on a thread (so speech synthesis runs ahead on
+the speech engine's worker), mixed chunk by chunk and piped into
 ffmpeg as the same 16-bit samples a WAV gets, so memory does not grow with the
 session and ffmpeg encodes on another core while we mix.
 WAV is written here, so it needs no ffmpeg. Every output goes to a temp file
@@ -33,14 +33,14 @@ from voiceguide.audio.balance import voice_boost
 from voiceguide.audio.cue_files import session_cue_lengths
 from voiceguide.audio.leveling import SESSION_LUFS, Leveled
 from voiceguide.audio.mixing import CHUNK, stream
-from voiceguide.audio.samples import SAMPLE_RATE, sample_at, to_int16
+from voiceguide.audio.samples import SAMPLE_RATE, sample_at, to_int16, valid_clip
 from voiceguide.audio.sounds import Sounds
 from voiceguide.compiler import DurationFn, iter_events, timeline_of
 from voiceguide.errors import VoiceguideError
 from voiceguide.files import Staging, check_target
 from voiceguide.options import Options
 from voiceguide.rendering import captions
-from voiceguide.rendering.halves import Cut, find_cut
+from voiceguide.rendering.halves import Cut, balanced_target, find_cut
 from voiceguide.rendering.mp3_join import JoinError, join
 from voiceguide.rendering.page import page_html
 from voiceguide.rendering.tags import check_chapter_count, tags_for, write_tags
@@ -283,9 +283,6 @@ def open_sink(fmt: Format, rate: str | None, ffmpeg: str | None, temp: Path, out
     return _FfmpegSink(ffmpeg, fmt, rate, temp, output) if ffmpeg else _WavSink(temp, output)
 
 
-SECOND_START = 30 * SAMPLE_RATE  # about what the first encoder does while a second one starts (0.04 s)
-
-
 class _SecondHalf:
     """The session from a cut on, mixed on its own thread into a second encoder (rendering/halves.py)."""
 
@@ -323,7 +320,7 @@ class _SecondHalf:
 
 def _mix_into(
     sink: _WavSink | _FfmpegSink, events: Iterable[Event], compiling: _Compiling, sounds: Leveled, bed: Bed | None,
-    second_half: Callable[[Cut], _SecondHalf] | None, progress: Progress | None,
+    second_half: Callable[[Cut], _SecondHalf] | None, unleveled: Callable[[str], bool], progress: Progress | None,
 ) -> None:
     """Mix the session into sink. With second_half, once the whole timeline is known, hand the part after a
     silence near the balance point to a second encoder and stop this one at the cut."""
@@ -331,9 +328,9 @@ def _mix_into(
     for chunk in stream(events, sounds, bed=bed):
         if not decided and compiling.total is not None:
             decided = True
-            # Both encoders should finish together: this one is about at `encoded`; the other starts later.
-            encoded = position - sink.backlog()
-            target = (sample_at(compiling.total) + encoded) // 2 + SECOND_START // 2
+            target = balanced_target(  # this encoder is about at position - backlog
+                compiling.compiled, position - sink.backlog(), sample_at(compiling.total), unleveled
+            )
             cut = find_cut(compiling.compiled, earliest=position, target=target)
             second = second_half(cut) if cut is not None and second_half is not None else None
         if second is not None and position + chunk.size >= second.cut.cut:
@@ -401,7 +398,8 @@ def _render(
 
         # MP3 only (its frames join exactly); a background bed is never silent, so there is no place to cut.
         halves = second_half if split and fmt.kind == "mp3" and bed is None and ffmpeg else None
-        _mix_into(sink, events, compiling, sounds, bed, halves, progress)
+        unleveled = lambda text: not valid_clip(speech.leveled_path(text))  # noqa: E731 - its one use
+        _mix_into(sink, events, compiling, sounds, bed, halves, unleveled, progress)
         timeline = compiling.timeline()  # while ffmpeg encodes its last queued chunks
         tags = tags_for(timeline, routine.description)
         encoder_log = sink.finish()

@@ -4,10 +4,11 @@ pyttsx3 is not thread-safe and espeak can only be initialised once per process,
 so one worker thread owns the engine and every request goes through its queue.
 Each distinct (engine, voice, rate, text) is synthesized once; the cached clip
 is trimmed of espeak's leading and trailing silence so a clip's length is the
-time it is heard, which is what the compiler schedules against. The worker
-also levels each clip as it makes it (audio.leveling: one loudness for render and
-live play alike) and keeps it beside the clip; the mix takes a freshly leveled
-clip from memory, so leveling runs ahead of the mix and nothing is read back.
+time it is heard, which is what the compiler schedules against. A clip is
+leveled (audio.leveling: one loudness for render and live play alike) by the
+thread that mixes it, and kept beside the clip: the worker only synthesizes, so
+the whole timeline is known as soon as espeak has spoken it, and a render's two
+halves level their own clips on their own threads (rendering/pipeline.py).
 """
 
 from __future__ import annotations
@@ -39,7 +40,6 @@ LEAD_KEEP = 0.01  # seconds of silence kept before the first sound
 TAIL_KEEP = 0.05  # and after the last
 ENGINE_MAX_CHARS = 20_000  # espeak's binding crashes (SIGSEGV) on texts near 40,000 characters
 SYNTH_TIMEOUT = 30.0  # seconds to wait for espeak's end-of-message event before asking it directly
-FRESH_BYTES = 4 * 2**20  # leveled clips held in memory until the mix takes them (~90 s of speech); past it, read back
 
 
 class SpeechUnavailable(VoiceguideError):
@@ -188,12 +188,9 @@ class _EngineWorker:
                     raise VoiceguideError(f"the speech engine produced no sound for {text!r}")
                 target = speech.path(text)
                 write_clip(target, samples)
-                future.set_result(target)  # its length is known: the compiler goes on while we level
-                speech.store_leveled(text, samples)
+                future.set_result(target)
             except BaseException as exc:
-                if not future.done():
-                    future.set_exception(exc)
-                speech.store_leveled_failed(text, exc)
+                future.set_exception(exc)
 
 
 _worker: _EngineWorker | None = None
@@ -222,8 +219,6 @@ class Speech:
         self._engine: _EngineWorker | None = None
         self._pending: dict[str, Future[Path]] = {}
         self._lengths: dict[str, float] = {}
-        self._fresh: dict[str, Future[np.ndarray | None]] = {}  # leveled on the worker, not yet taken
-        self._fresh_bytes = 0
         self._lock = threading.Lock()
 
     @property
@@ -264,7 +259,6 @@ class Speech:
                 if valid_clip(path):
                     future.set_result(path)
                 else:
-                    self._fresh[text] = Future()
                     self._worker.requests.put((self, text, future))
                 self._pending[text] = future
             return future
@@ -277,46 +271,14 @@ class Speech:
         return read_clip(self.clip(text))
 
     def leveled(self, text: str) -> np.ndarray:
-        """The clip leveled for the mix (audio.leveling.level at SPEECH_LUFS), int16.
-
-        Taken from memory once if the worker has just made it; else read from the
-        cache, or leveled here (a clip cached before its leveled twin was kept).
-        """
-        self.clip(text)
-        with self._lock:
-            fresh = self._fresh.get(text)  # left in place until leveled: the worker resolves it from there
-        if fresh is not None:
-            samples = fresh.result()
-            with self._lock:
-                if self._fresh.pop(text, None) is fresh and samples is not None:
-                    self._fresh_bytes -= samples.nbytes
-            if samples is not None:
-                return samples
+        """The clip leveled for the mix (audio.leveling.level at SPEECH_LUFS), int16: read from the
+        cache, or leveled here on the caller's thread and kept there for the next time."""
         stored = self.leveled_path(text)
         if valid_clip(stored):
             return read_clip(stored)
         samples = leveled_clip(self.samples(text))
         write_clip(stored, samples)
         return samples
-
-    def store_leveled(self, text: str, samples: np.ndarray) -> None:
-        """On the worker: level a new clip, keep it in the cache and, within FRESH_BYTES, in memory for the mix."""
-        leveled = leveled_clip(samples)
-        write_clip(self.leveled_path(text), leveled)
-        with self._lock:
-            fresh = self._fresh.get(text)
-            keep = fresh is not None and self._fresh_bytes + leveled.nbytes <= FRESH_BYTES
-            if keep:
-                self._fresh_bytes += leveled.nbytes
-        if fresh is not None:
-            fresh.set_result(leveled if keep else None)
-
-    def store_leveled_failed(self, text: str, error: BaseException) -> None:
-        """On the worker: a clip that could not be made or leveled; the mix hears why when it asks."""
-        with self._lock:
-            fresh = self._fresh.get(text)
-        if fresh is not None and not fresh.done():
-            fresh.set_exception(error)
 
     def duration(self, text: str) -> float:
         """Seconds the clip lasts: the compiler's duration function."""
