@@ -27,6 +27,8 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
+WARM_STARTS = 5  # first sound from a warm cache: a median of this many starts
+ONSET_MATCH = 0.02  # seconds: a planned onset counts as found with a found onset this close
 sys.path.insert(0, str(ROOT))
 
 from tests.audio_sink import (  # noqa: E402
@@ -76,18 +78,38 @@ def drain(main: int, process: subprocess.Popen, until: float | None = None) -> N
         process.wait()
 
 
-def expected(speech) -> list[float]:  # noqa: ANN001
+def heard(speech) -> list[tuple[float, float]]:  # noqa: ANN001
+    """(onset, end) in session seconds of every sound the plan plays."""
     import voiceguide
     from voiceguide.audio.leveling import Leveled
+    from voiceguide.audio.samples import SAMPLE_RATE
     from voiceguide.audio.sounds import Sounds
 
     timeline = voiceguide.plan(ROUTINE, speech=speech, **CHOICES)
     sounds = Leveled(Sounds(speech))  # what the player plays
-    return [e.start + clip_onset(sounds(e)) for e in timeline.events if e.kind in ("speech", "cue")]
+    spans = []
+    for event in timeline.events:
+        if event.kind in ("speech", "cue"):
+            sound = sounds(event)
+            spans.append((event.start + clip_onset(sound), event.start + sound.size / SAMPLE_RATE))
+    return spans
 
 
-def session_figures(sink: NullSink) -> tuple[np.ndarray, float, float, float]:
-    """Onset errors, first sound (s), CPU share, session length (s) of one full cold-cache session."""
+def expected(speech) -> list[float]:  # noqa: ANN001
+    return [onset for onset, _ in heard(speech)]
+
+
+def onset_count(spans: list[tuple[float, float]], found: np.ndarray, shift: float) -> tuple[int, int]:
+    """Planned onsets with a found onset within ONSET_MATCH, and found onsets where no sound was planned
+    (a word starting inside a sentence is not one: only onsets outside every planned sound count)."""
+    matched = sum(bool(found.size) and float(np.min(np.abs(found - (onset + shift)))) <= ONSET_MATCH for onset, _ in spans)
+    stray = sum(not any(onset + shift - ONSET_MATCH <= t <= end + shift for onset, end in spans) for t in found)
+    return matched, stray
+
+
+def session_figures(sink: NullSink) -> tuple[np.ndarray, float, float, float, tuple[int, int, int]]:
+    """Onset errors, first sound (s), CPU share, session length (s) and (planned onsets found, planned,
+    stray onsets) of one full cold-cache session."""
     with sink.record("session") as recording:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         process, main, began = spawn(ARGS)
@@ -100,13 +122,15 @@ def session_figures(sink: NullSink) -> tuple[np.ndarray, float, float, float]:
         raise SystemExit(f"bench_live: voiceguide play exited {process.returncode}")
     from voiceguide.speech.engine import Speech
 
-    plan = expected(Speech(rate=150))
+    spans = heard(Speech(rate=150))
+    plan = [onset for onset, _ in spans]
     found = onsets(recording.samples)
     shift = found[0] - plan[0]
     errors = np.abs(match([t + shift for t in plan], found))
     first_sound = recording.began + found[0] - began
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return errors, first_sound, cpu / (ended - began), ended - began
+    matched, stray = onset_count(spans, found, shift)
+    return errors, first_sound, cpu / (ended - began), ended - began, (matched, len(plan), stray)
 
 
 def warm_first_sound(sink: NullSink) -> float:
@@ -189,15 +213,21 @@ def run() -> None:
         sink = NullSink(Path(scratch) / "pulse").start()
         os.environ.update(sink.env)
         try:
-            errors, first_sound, cpu, seconds = session_figures(sink)
-            warm = warm_first_sound(sink)
+            errors, first_sound, cpu, seconds, (found, planned, stray) = session_figures(sink)
+            warm = np.array([warm_first_sound(sink) for _ in range(WARM_STARTS)])
             pauses = pause_latencies(sink)
             lost, loaded, cores = loaded_figures(sink)
         finally:
             sink.stop()
     print(f"live play: {ROUTINE} {' '.join(ARGS[1:])}, {seconds / 60:.1f} min, in a pty, into a PulseAudio null sink")
+    verdict = "all found, none stray" if found == planned and stray == 0 else "MISMATCH"
+    print(f"  onsets             {found} of {planned} planned found within {ONSET_MATCH * 1000:.0f} ms, "
+          f"{stray} where none was planned ({verdict})")
     print(f"  onset error        {ms(errors)}")
-    print(f"  first sound        {first_sound:.2f} s after the command started (cold clip cache), {warm:.2f} s warm")
+    print(
+        f"  first sound        {first_sound:.2f} s after the command started (cold clip cache); warm, over "
+        f"{WARM_STARTS} starts: min {warm.min():.2f} s, median {np.median(warm):.2f} s, max {warm.max():.2f} s"
+    )
     print(
         f"  pause to quiet     median {np.median(pauses) * 1000:.0f} ms, "
         f"max {pauses.max() * 1000:.0f} ms over {pauses.size} pauses mid-cue"

@@ -13,10 +13,9 @@ import numpy as np
 import pytest
 
 from voiceguide.audio.samples import read_clip
-from voiceguide.errors import VoiceguideError
 from voiceguide.speech.engine import Speech, leveled_clip
 
-from .conftest import ROOT, run_cli
+from .conftest import ROOT
 
 HEAVY = ("numpy", "pydantic", "mutagen", "rich.console", "voiceguide.importer", "pyttsx3")
 
@@ -45,33 +44,6 @@ def test_quick_commands_load_no_heavy_module(args):
     out, heavy = loaded_by(*args)
     assert out  # it did its job
     assert heavy == [], f"voiceguide {' '.join(args)} loaded {heavy}"
-
-
-def through_typer(*args: str) -> tuple[int, str]:
-    """Exit code and output of the command parsed by typer, as the direct call skips it."""
-    from typer.testing import CliRunner
-
-    from voiceguide.cli.app import app
-
-    result = CliRunner().invoke(app, list(args), prog_name="voiceguide")
-    code = 2 if isinstance(result.exception, VoiceguideError) else result.exit_code  # main() maps these to 2
-    return code, result.stdout
-
-
-def test_a_directly_called_command_answers_as_typer_does(tmp_path):
-    broken = tmp_path / "broken.yaml"
-    broken.write_text("title: x\nexercises:\n  - name: A\n    steps:\n      - hold: soon\n")
-    for args in (["check", "lower-back"], ["check", str(broken)], ["check", "no-such-routine"], ["routines"]):
-        direct = run_cli(*args, cwd=tmp_path)
-        assert (direct.returncode, direct.stdout) == through_typer(*args), args
-        assert direct.returncode in (0, 2) and "Traceback" not in direct.stderr
-    assert run_cli("check", str(broken)).stderr.startswith(f"{broken}:")  # FILE:LINE: what is wrong
-
-
-def test_options_and_wrong_counts_still_go_through_typer():
-    assert run_cli("check").returncode == 2  # missing argument: typer's usage error
-    assert run_cli("check", "a", "b").returncode == 2
-    assert "Validate a routine" in run_cli("check", "--help").stdout
 
 
 def test_a_clip_leveled_once_is_kept_and_read_back_the_same(tmp_path):

@@ -9,16 +9,14 @@ numpy, mutagen, rich's renderers nor the importer. Help is click's plain text
 from __future__ import annotations
 
 import contextlib
-import functools
 import gc
-import inspect
 import json
 import signal
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from importlib.metadata import version
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, get_args, get_origin
+from typing import Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
@@ -270,40 +268,6 @@ def optional_page_value(args: list[str]) -> list[str]:
     return result
 
 
-def _plain_argument(parameter: inspect.Parameter) -> bool:
-    """A required positional str argument: typer would pass the word through unchanged."""
-    annotation = parameter.annotation
-    return (
-        parameter.default is inspect.Parameter.empty
-        and parameter.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
-        and get_origin(annotation) is Annotated
-        and get_args(annotation)[0] is str
-        and any(isinstance(info, typer.models.ArgumentInfo) for info in get_args(annotation)[1:])
-    )
-
-
-def direct_call(argv: list[str]) -> Callable[[], object] | None:
-    """The command argv names, ready to call, when typer's parsing would add nothing to it.
-
-    typer (0.2x) coerces every parameter, even its own --help flag, through a
-    pydantic TypeAdapter, and importing pydantic costs ~70 ms: over a third of
-    `voiceguide check`'s time. A command whose parameters are all plain str
-    arguments, given exactly that many words and no options, is called here
-    directly: the call typer would make. Anything else goes through typer.
-    """
-    if not argv:
-        return None
-    commands = {info.name or info.callback.__name__.lower().replace("_", "-"): info.callback
-                for info in app.registered_commands if info.callback is not None}
-    command, words = commands.get(argv[0]), argv[1:]
-    if command is None or any(word.startswith("-") for word in words):
-        return None
-    parameters = list(inspect.signature(command, eval_str=True).parameters.values())
-    if len(parameters) != len(words) or not all(map(_plain_argument, parameters)):
-        return None
-    return functools.partial(command, *words)
-
-
 def _exit_on(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
@@ -314,12 +278,8 @@ def main() -> None:
     for stop in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(stop, _exit_on)
     try:
-        call = direct_call(sys.argv[1:])
-        if call is None:
-            app(args=optional_page_value(sys.argv[1:]), prog_name="voiceguide")
-        with one_line_errors():
-            call()
+        app(args=optional_page_value(sys.argv[1:]), prog_name="voiceguide")
     finally:
-        # At exit Python collects garbage over every object typer and pydantic made
-        # (~0.1 s, a render's last step); frozen, they are skipped: the process is ending.
+        # At exit Python collects garbage over every object it made (a render's last
+        # step); frozen, they are skipped: the process is ending.
         gc.freeze()

@@ -305,9 +305,12 @@ class _SecondHalf:
         except BaseException as exc:  # raised on the rendering thread by finish()
             self._error = exc
 
-    def finish(self) -> str:
-        """Wait for the mix and the encoder; return what the encoder said."""
-        self._thread.join()
+    def finish(self, progress: Callable[[int], None] | None = None) -> str:
+        """Wait for the mix (telling progress the samples mixed) and the encoder; return what the encoder said."""
+        while self._thread.is_alive():
+            self._thread.join(0.25)
+            if progress:
+                progress(self.written)
         if self._error is not None:
             raise self._error
         return self.sink.finish()
@@ -398,15 +401,24 @@ def _render(
 
         # MP3 only (its frames join exactly); a background bed is never silent, so there is no place to cut.
         halves = second_half if split and fmt.kind == "mp3" and bed is None and ffmpeg else None
-        unleveled = lambda text: not valid_clip(speech.leveled_path(text))  # noqa: E731 - its one use
+
+        def unleveled(text: str) -> bool:
+            return not valid_clip(speech.leveled_path(text))
+
         _mix_into(sink, events, compiling, sounds, bed, halves, unleveled, progress)
         timeline = compiling.timeline()  # while ffmpeg encodes its last queued chunks
         tags = tags_for(timeline, routine.description)
         encoder_log = sink.finish()
         sink = None
         if second is not None:
-            encoder_log += second.finish()
-            part, cut, samples = second.sink.path, second.cut, second.cut.resume + second.written
+            cut, total = second.cut, compiling.total
+
+            def more(written: int) -> None:
+                if progress:
+                    progress((cut.cut + written) / SAMPLE_RATE, total)
+
+            encoder_log += second.finish(more)
+            part, samples = second.sink.path, cut.resume + second.written
             second = None
             check_encoder_log(encoder_log, output)  # before joining: a failed half is the encoder's fault
             join(temp, part, cut.cut, samples)
