@@ -38,7 +38,7 @@ CEILING_DBTP = -2.0  # per-sound true-peak ceiling; leaves 1 dB for the MP3 enco
 FADE = 0.004  # seconds of fade at each sound's edges
 LIMITER_WINDOW = 0.01  # seconds: how far ahead the limiter starts turning down, and holds after
 LIMITER_STEP = 15  # samples: the limiter's gain is worked out per step and interpolated; divides a gating hop
-CACHE_BYTES = 6 * 2**20  # leveled sounds kept in memory; a miss costs only a read of the cached clip
+CACHE_BYTES = 3 * 2**20  # leveled sounds kept in memory, per mixing thread; a miss costs a read of the cached clip
 _SILENCE_AROUND = 0.4  # measure a clip with this much silence each side, as it sits in the session
 
 
@@ -96,9 +96,15 @@ def _step_peaks(peaks: np.ndarray) -> np.ndarray:
 
 
 def _per_sample(steps: np.ndarray, size: int) -> np.ndarray:
-    """Step values interpolated between step centres: never above a step's or its neighbour's value."""
-    centres = np.arange(steps.size) * LIMITER_STEP + (LIMITER_STEP - 1) / 2
-    return np.interp(np.arange(size), centres, steps).astype(np.float32)
+    """Step values interpolated between step centres: never above a step's or its neighbour's value.
+
+    Built a step at a time in float32 (np.interp would take int64 positions and give float64: four
+    times the memory, in both mixing threads at once)."""
+    steps = steps.astype(np.float32)
+    ramp = np.arange(LIMITER_STEP, dtype=np.float32) / LIMITER_STEP
+    between = (steps[:-1, None] + (steps[1:] - steps[:-1])[:, None] * ramp).reshape(-1)
+    before, after = (LIMITER_STEP - 1) // 2, max(0, size - (LIMITER_STEP - 1) // 2 - between.size)
+    return np.concatenate((np.full(before, steps[0]), between, np.full(after, steps[-1])))[:size]
 
 
 def level(sound: np.ndarray, lufs: float, ceiling_dbtp: float = CEILING_DBTP) -> np.ndarray:

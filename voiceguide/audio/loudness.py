@@ -133,12 +133,12 @@ def peak_envelope(samples: np.ndarray) -> np.ndarray:
     Polyphase interpolation, as BS.1770's true-peak meter: a few times cheaper
     than upsampling with an FFT.
     """
-    samples = samples.astype(np.float32)
+    samples = np.asarray(samples, dtype=np.float32)
     envelope = np.abs(samples)
     for interpolator in _INTERPOLATORS:
         # between[n] = sum over k of samples[n + k] * interpolator[k + offset]: the point just after sample n
         between = np.convolve(samples, interpolator[::-1], mode="same")
-        np.maximum(envelope, np.abs(between), out=envelope)
+        np.maximum(envelope, np.abs(between, out=between), out=envelope)
     return envelope
 
 

@@ -21,6 +21,7 @@ plain counters; the layout is the one ffmpeg writes and reads (libavformat mp3en
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,30 +102,33 @@ def join(first: Path, second: Path, cut: int, samples: int) -> None:
     """
     with open(first, "rb") as handle:
         head = bytearray(handle.read(_TAG_CRC_SPAN + 64))
-    tail = second.read_bytes()
-    try:
-        a, b = xing_info(head), xing_info(tail)
-    except ValueError as exc:
-        raise JoinError(str(exc)) from None
+    with open(second, "rb") as handle:
+        try:
+            a, b = xing_info(head), xing_info(handle.read(_TAG_CRC_SPAN + 64))
+        except ValueError as exc:
+            raise JoinError(str(exc)) from None
     if a.frames != frames_for(cut):
         raise JoinError(f"the first half has {a.frames} frames, not {frames_for(cut)}")
-    body = memoryview(tail)[b.frame_length :]
-    frames, size = a.frames + b.frames, a.size + len(body)
+    if (a.size, b.size) != (first.stat().st_size, second.stat().st_size):
+        raise JoinError("a half is not the size its Xing frame counts")
+    body = b.size - b.frame_length
+    frames, size = a.frames + b.frames, a.size + body
     padding = frames * SAMPLES_PER_FRAME - ENCODER_DELAY - samples
     if not 0 <= padding < 4096:  # 12 bits; the second half's own padding is under two frames
         raise JoinError(f"the halves hold {frames} frames, not room for {samples} samples")
     m = a.mark
     head[m + 8 : m + 16] = frames.to_bytes(4, "big") + size.to_bytes(4, "big")
-    head[m + _TOC : m + _TOC + 100] = _joined_toc(a, b, len(body))
+    head[m + _TOC : m + _TOC + 100] = _joined_toc(a, b, body)
     head[m + _DELAYS : m + _DELAYS + 3] = (ENCODER_DELAY << 12 | padding).to_bytes(3, "big")
     head[m + _MUSIC_LENGTH : m + _MUSIC_LENGTH + 4] = size.to_bytes(4, "big")
-    music_crc = crc16_combine(a.music_crc, b.music_crc, len(body))  # CRC of the audio after the Xing frame
+    music_crc = crc16_combine(a.music_crc, b.music_crc, body)  # CRC of the audio after the Xing frame
     head[m + _MUSIC_CRC : m + _MUSIC_CRC + 2] = music_crc.to_bytes(2, "big")
     head[m + _TAG_CRC : m + _TAG_CRC + 2] = b"\0\0"
     head[m + _TAG_CRC : m + _TAG_CRC + 2] = crc16(bytes(head[:_TAG_CRC_SPAN])).to_bytes(2, "big")
-    with open(first, "r+b") as handle:
+    with open(first, "r+b") as handle, open(second, "rb") as source:
         handle.seek(0, 2)
-        handle.write(body)
+        source.seek(b.frame_length)
+        shutil.copyfileobj(source, handle, 1 << 20)  # a megabyte at a time: a half can be tens of megabytes
         handle.seek(0)
         handle.write(head)
 
