@@ -5,10 +5,11 @@ Joining MP3 streams is exact when the cut lies in digital silence and the second
 half starts where the first half's frames end:
 
 - LAME primes ENCODER_DELAY samples and pads the end to whole frames with at
-  least one frame more (`frames_for`), so the first half's frames decode to
-  the session up to `resume_at(cut)` with the second half's priming: the second half is fed from there.
-  The samples between cut and resume are silence, and decode as silence (the
-  first half's padding, the second half's priming).
+  least one frame more (`frames_for`). Played one after the other, the halves'
+  frames give the session up to the cut, then the first half's padding and the
+  second half's priming (silence), then the second half. So the second half is
+  fed from `resume_at(cut)`, where that silence ends; the session's samples
+  between cut and resume are silence too, and are dropped.
 - Each half starts with an empty bit reservoir, so its frames stand alone and
   the second half's frames (without its own Xing frame) follow the first's.
 - The first half's Xing/LAME frame is rewritten for the whole: frame count,
@@ -29,7 +30,6 @@ import numpy as np
 
 SAMPLES_PER_FRAME = 576  # MPEG-2 layer III, what a 22050 Hz MP3 is
 ENCODER_DELAY = 576  # LAME's priming, which its tag's delay field states
-DECODER_DELAY = 528 + 1  # the layer III synthesis filter's delay, which decoders add to the tag's delay
 _BITRATES = (0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160)  # kbps, MPEG-2 layer III
 _XING_FLAGS = 0b1111  # frames, bytes, seek table, quality: what ffmpeg writes
 _TOC = 16  # offsets from the "Xing"/"Info" mark
