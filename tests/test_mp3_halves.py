@@ -40,6 +40,15 @@ def decoded(path: Path, *before_input: str) -> np.ndarray:
     return np.frombuffer(result.stdout, dtype="<i2").astype(np.float64)
 
 
+def encode(samples: np.ndarray, path: Path) -> None:
+    """ffmpeg encoding 16-bit samples to MP3 with the render's own settings."""
+    mp3 = pipeline.FORMATS[".mp3"]
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-f", "s16le", "-ar", str(SAMPLE_RATE), "-ac", "1", "-i", "pipe:0", "-c:a", str(mp3.codec),
+         "-b:a", str(mp3.bitrate), *mp3.extra, "-f", "mp3", str(path)], input=samples.astype("<i2").tobytes(), check=True,
+    )  # fmt: skip
+
+
 def wav_samples(path: Path) -> np.ndarray:
     with wave.open(str(path)) as audio:
         return np.frombuffer(audio.readframes(audio.getnframes()), dtype="<i2").astype(np.float64)
@@ -59,11 +68,7 @@ def session(tmp_path_factory) -> dict:
     api.render(ROUTINE, folder / "neck.mp3")
     api.render(ROUTINE, folder / "neck.wav")
     one_piece = folder / "one-piece.mp3"  # ffmpeg alone, with the render's own MP3 settings
-    mp3 = pipeline.FORMATS[".mp3"]
-    subprocess.run(
-        ["ffmpeg", "-v", "error", "-i", str(folder / "neck.wav"), "-c:a", str(mp3.codec), "-b:a", str(mp3.bitrate),
-         *mp3.extra, str(one_piece)], check=True,
-    )  # fmt: skip
+    encode(wav_samples(folder / "neck.wav"), one_piece)
     cut = find_cut(timeline.events, 0, sample_at(timeline.total) // 2)
     return {"folder": folder, "timeline": timeline, "cut": cut, "one_piece": one_piece}
 
@@ -128,11 +133,8 @@ def test_the_lame_tag_carries_the_joined_files_crcs(session):
 
 @pytest.mark.parametrize("samples", [1, 575, 576, 577, 1151, 1152, 1153, 4000, 22050, 3 * 22050 + 7])
 def test_lame_writes_the_frames_the_join_expects(tmp_path, samples):
-    mp3, out = pipeline.FORMATS[".mp3"], tmp_path / "silence.mp3"
-    subprocess.run(
-        ["ffmpeg", "-v", "error", "-f", "s16le", "-ar", str(SAMPLE_RATE), "-ac", "1", "-i", "pipe:0", "-c:a", str(mp3.codec),
-         "-b:a", str(mp3.bitrate), *mp3.extra, "-f", "mp3", str(out)], input=bytes(2 * samples), check=True,
-    )  # fmt: skip
+    out = tmp_path / "silence.mp3"
+    encode(np.zeros(samples), out)
     assert xing_info(out.read_bytes()).frames == frames_for(samples)
 
 
@@ -144,14 +146,9 @@ def test_crc_of_a_join_from_the_crcs_of_its_parts(first, second):
 def test_halves_that_do_not_meet_are_refused_and_the_first_left_as_it_was(session, tmp_path):
     cut = session["cut"]
     first, second = tmp_path / "first.mp3", tmp_path / "second.mp3"
-    wav = wav_samples(session["folder"] / "neck.wav").astype("<i2")
-    mp3 = pipeline.FORMATS[".mp3"]
-    for path, part in ((first, wav[: cut.cut]), (second, wav[cut.resume :])):
-        subprocess.run(
-            ["ffmpeg", "-v", "error", "-f", "s16le", "-ar", str(SAMPLE_RATE), "-ac", "1", "-i", "pipe:0",
-             "-c:a", str(mp3.codec), "-b:a", str(mp3.bitrate), *mp3.extra, "-f", "mp3", str(path)],
-            input=part.tobytes(), check=True,
-        )  # fmt: skip
+    wav = wav_samples(session["folder"] / "neck.wav")
+    encode(wav[: cut.cut], first)
+    encode(wav[cut.resume :], second)
     before = first.read_bytes()
     with pytest.raises(JoinError):
         join(first, second, cut.cut + 2 * 576, wav.size)  # a first half of two frames more than it holds
