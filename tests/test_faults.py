@@ -318,6 +318,13 @@ BILLION_LAUGHS = "title: T\na0: &a0 {say: Reach.}\n" + "".join(
      " {say: Go.}, {say: Go.}]}\n" + "  - *e\n" * 10, "steps counting repeats and sides"),
     ("title: T\nexercises:\n  - name: A\n    repeat: 100\n    sides: [a, b, c]\n    steps: [{hold: 60 minutes}]\n",
      "hours"),
+    # sets multiply too: 20 sets of 100 reps on each of 5 sides, 3 steps each, is 30,000 steps
+    ("title: T\nexercises:\n  - name: A\n    sets: 20\n    repeat: 100\n    sides: [a, b, c, d, e]\n"
+     "    steps: [{say: Up.}, {say: Hold.}, {say: Down.}]\n", "steps counting repeats and sides"),
+    # one `breathe` step is a cue and a phase per breath phase: 200 breaths x 2 phases x 100 reps x 10 sides
+    ("title: T\nexercises:\n  - name: A\n    repeat: 100\n    sides: [a, b, c, d, e, f, g, h, i, j]\n"
+     "    steps: [{breathe: 200}]\n", "steps counting repeats and sides"),
+    ("title: T\nexercises:\n  - name: A\n    sets: 20\n    repeat: 100\n    steps: [{work: 60 seconds}]\n", "hours"),
 ])  # fmt: skip
 def test_a_routine_that_would_expand_past_the_bounds_fails_at_check(tmp_path, text, says):
     result = cli("check", str(write(tmp_path, "bomb.yaml", text)), memory=MEMORY_CAP, timeout=60)

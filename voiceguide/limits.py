@@ -21,5 +21,5 @@ BACKGROUND_LEVEL_LIMITS = (-50.0, -18.0)  # LUFS; louder than this competes with
 MAX_INPUT_BYTES = 2**20  # a routine or article file: real ones are a few KB, a long web article ~100 KB
 MAX_YAML_VALUES = 100_000  # values in a routine once aliases are expanded ("billion laughs")
 MAX_SPOKEN_CHARS = 2_000  # one spoken text (about two minutes of speech); espeak crashes near 40,000
-MAX_SESSION_STEPS = 20_000  # steps said or held in a session, counting repeats and sides
-MAX_SESSION_HOURS = 24.0  # holds in a session as written, counting repeats and sides
+MAX_SESSION_STEPS = 20_000  # steps said or held in a session, counting repeats, sides and sets
+MAX_SESSION_HOURS = 24.0  # holds and timed steps in a session as written, counting repeats, sides and sets
