@@ -61,8 +61,11 @@ def test_schema_rejects_what_the_parser_rejects() -> None:
         {"title": "t", "exercises": [{"name": "a", "rets": 20, "steps": [{"say": "hi"}]}]},
         {"title": "t", "exercises": [{"name": "a", "steps": [{"work": "20-40 seconds"}]}]},
         {"title": "t", "exercises": [{"name": "a", "steps": [{"breathe": "2.5 cycles"}]}]},
+        {"title": "t", "settings": {"talk": "loud"}, "exercises": good["exercises"]},
+        {"title": "t", "settings": {"lead_in": 100}, "exercises": good["exercises"]},
     ):
         assert not validator.is_valid(bad), bad
+    validator.validate({**good, "settings": {"talk": "minimal", "lead_in": 3, "length": "15m"}})
 
 
 def test_schema_command_prints_the_schema() -> None:

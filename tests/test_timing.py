@@ -81,6 +81,29 @@ def test_box_breathing_builtin_opens_with_a_lead_in_and_counts_down_into_the_fir
     assert not [e for e in no_phase.events if e.role == "lead-in"]
 
 
+def test_talk_and_lead_in_can_be_routine_settings_and_the_command_line_still_wins(tmp_path, speech) -> None:  # noqa: ANN001
+    plain = BOX.replace("  breath: 4:4:4:4\n", "  breath: 4:4:4:4\n  talk: minimal\n  lead_in: 2\n")
+    routine = tmp_path / "box.yaml"
+    routine.write_text(plain)
+    from_settings = voiceguide.plan(routine, speech=speech)
+    lead = next(e for e in from_settings.events if e.role == "lead-in")
+    assert lead.duration == 2.0
+    spoken = [(e.start, e.text) for e in from_settings.speech()]
+    given = compiled(BOX, talk="minimal", lead_in=2)
+    assert spoken == [(e.start, e.text) for e in given.speech()]  # as if typed on the command line
+    overridden = voiceguide.plan(routine, speech=speech, talk="full", lead_in=0)
+    assert not [e for e in overridden.events if e.role == "lead-in"]
+    assert [e.text for e in overridden.speech()] == [e.text for e in compiled(BOX, talk="full", lead_in=0).speech()]
+
+
+@pytest.mark.parametrize("setting, says", [("talk: loud", "talk must be full, normal or minimal"),
+                                           ("lead_in: 100", "lead_in (seconds) must be between 0 and 60")])
+def test_a_bad_talk_or_lead_in_setting_is_a_file_line_error(setting, says) -> None:
+    with pytest.raises(voiceguide.RoutineError) as caught:
+        parse_routine(BOX.replace("  breath: 4:4:4:4\n", f"  breath: 4:4:4:4\n  {setting}\n"))
+    assert caught.value.line == 4 and says in str(caught.value)
+
+
 def test_four_seven_eight_holds_exactly_seven_seconds(speech) -> None:  # noqa: ANN001
     timeline = voiceguide.plan("4-7-8", speech=speech)
     phases = of(timeline, "breath")

@@ -14,6 +14,9 @@ LENGTH_LIMITS = (60.0, 4 * 3600.0)  # seconds a --length may ask for
 TEMPO_PHASE_LIMITS = (0.5, 60.0)  # seconds per phase of a rep
 MAX_SETS = 20
 MAX_LEAD_IN = 60.0  # seconds of "get ready"
+# How much is spoken. full: every instruction on every rep; normal: taught once, short cues
+# after; minimal: names, counts, phase words and countdowns (no intros, setup, notes or prompts).
+TALK_LEVELS = ("full", "normal", "minimal")
 BACKGROUND_LEVEL_LIMITS = (-50.0, -18.0)  # LUFS; louder than this competes with the voice
 
 # Bounds on the work one input can cause: past these a file is not a routine or an

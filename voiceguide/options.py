@@ -14,13 +14,10 @@ from voiceguide.limits import (
     MAX_REPEAT,
     MAX_REST,
     RATE_LIMITS,
+    TALK_LEVELS,
 )
 from voiceguide.phrases.catalogue import check_language
 from voiceguide.routine import Routine, is_pick, parse_breath_pace, parse_length, pick_position
-
-# full: every instruction on every rep; normal: taught once, short cues after;
-# minimal: names, counts, phase words and countdowns (no intros, setup, notes or prompts).
-TALK_LEVELS = ("full", "normal", "minimal")
 
 
 @dataclass(frozen=True)

@@ -25,12 +25,14 @@ from voiceguide.limits import (
     LENGTH_LIMITS,
     MAX_BREATHS,
     MAX_HOLD_SECONDS,
+    MAX_LEAD_IN,
     MAX_REPEAT,
     MAX_REST,
     MAX_SETS,
     MAX_SPOKEN_CHARS,
     MAX_YAML_VALUES,
     RATE_LIMITS,
+    TALK_LEVELS,
     TEMPO_PHASE_LIMITS,
 )
 from voiceguide.phrases.catalogue import check_language
@@ -133,6 +135,8 @@ class Settings:
     reps: str | None = None
     hold_scale: float | None = None
     length: float | None = None  # seconds the session should last (fitted: voiceguide.fitting)
+    talk: str | None = None  # one of TALK_LEVELS
+    lead_in: float | None = None  # "get ready" seconds before the first paced phase
 
 
 @dataclass(frozen=True)
@@ -360,7 +364,9 @@ class _Reader:
             raise self.fail(node, str(exc)) from None
 
     def settings(self, node: yaml.Node) -> Settings:
-        keys = self.mapping(node, "settings", ("rate", "voice", "breath", "rest", "hold", "reps", "hold_scale", "length"))
+        keys = self.mapping(
+            node, "settings", ("rate", "voice", "breath", "rest", "hold", "reps", "hold_scale", "length", "talk", "lead_in")
+        )
         values: dict[str, object] = {}
         if "rate" in keys:
             values["rate"] = int(self.number(keys["rate"], "rate (words per minute)", *RATE_LIMITS))
@@ -381,6 +387,13 @@ class _Reader:
                 values["length"] = parse_length(self.text(keys["length"], "length"))
             except ValueError as exc:
                 raise self.fail(keys["length"], str(exc)) from None
+        if "talk" in keys:
+            talk = self.text(keys["talk"], "talk")
+            if talk not in TALK_LEVELS:
+                raise self.fail(keys["talk"], f"talk must be full, normal or minimal, not '{talk}'")
+            values["talk"] = talk
+        if "lead_in" in keys:
+            values["lead_in"] = self.number(keys["lead_in"], "lead_in (seconds)", 0, MAX_LEAD_IN)
         return Settings(**values)  # type: ignore[arg-type]
 
     def breath_pace(self, node: yaml.Node) -> tuple[float, ...]:

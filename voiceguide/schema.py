@@ -7,7 +7,17 @@ flag keys as the user types. tests/test_commands.py keeps the two in step.
 
 from __future__ import annotations
 
-from voiceguide.limits import HOLD_SCALE_LIMITS, MAX_BREATHS, MAX_REPEAT, MAX_REST, MAX_SETS, MAX_SPOKEN_CHARS, RATE_LIMITS
+from voiceguide.limits import (
+    HOLD_SCALE_LIMITS,
+    MAX_BREATHS,
+    MAX_LEAD_IN,
+    MAX_REPEAT,
+    MAX_REST,
+    MAX_SETS,
+    MAX_SPOKEN_CHARS,
+    RATE_LIMITS,
+    TALK_LEVELS,
+)
 from voiceguide.phrases.catalogue import TAG
 
 LANGUAGE_TAG = TAG.pattern
@@ -61,6 +71,10 @@ ROUTINE_SCHEMA: dict = {
                 "hold": PICK,
                 "reps": PICK,
                 "hold_scale": {"type": "number", "minimum": HOLD_SCALE_LIMITS[0], "maximum": HOLD_SCALE_LIMITS[1]},
+                "length": {"type": "string", "description": "how long the session should last: 15m, 20:00, 1h"},
+                "talk": {"enum": list(TALK_LEVELS), "description": "how much is spoken: full, normal or minimal"},
+                "lead_in": {"type": "number", "minimum": 0, "maximum": MAX_LEAD_IN,
+                            "description": "'get ready' seconds before the first paced phase"},
             },
         },
         "exercises": {
