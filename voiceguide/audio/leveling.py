@@ -162,8 +162,9 @@ class Leveled:
     """Sounds as they go into the mix: speech at SPEECH_LUFS, cues CUE_BELOW under it, all faded.
 
     Speech clips are leveled once and kept beside the clip (speech.engine:
-    Speech.leveled, on the thread that mixes them); cues are leveled here. Recent sounds are kept in memory (least recently used first out,
-    within cache_bytes).
+    Speech.leveled, on the thread that mixes them); cues are leveled here.
+    Recent sounds are kept in memory (least recently used first out, within
+    cache_bytes).
     """
 
     def __init__(self, sounds: Sounds, cache_bytes: int = CACHE_BYTES, boost: float = 0.0) -> None:

@@ -323,19 +323,14 @@ class _SecondHalf:
 
 def _mix_into(
     sink: _WavSink | _FfmpegSink, events: Iterable[Event], compiling: _Compiling, sounds: Leveled, bed: Bed | None,
-    second_half: Callable[[Cut], _SecondHalf] | None, unleveled: Callable[[str], bool], progress: Progress | None,
+    split: Callable[[int], _SecondHalf | None] | None, progress: Progress | None,
 ) -> None:
-    """Mix the session into sink. With second_half, once the whole timeline is known, hand the part after a
-    silence near the balance point to a second encoder and stop this one at the cut."""
-    position, second, decided = 0, None, second_half is None
+    """Mix the session into sink. With split, once the whole timeline is known, ask it once (with the samples
+    mixed so far) for a second encoder to take the session from a cut on, and stop this one at the cut."""
+    position, second = 0, None
     for chunk in stream(events, sounds, bed=bed):
-        if not decided and compiling.total is not None:
-            decided = True
-            target = balanced_target(  # this encoder is about at position - backlog
-                compiling.compiled, position - sink.backlog(), sample_at(compiling.total), unleveled
-            )
-            cut = find_cut(compiling.compiled, earliest=position, target=target)
-            second = second_half(cut) if cut is not None and second_half is not None else None
+        if split is not None and compiling.total is not None:
+            second, split = split(position), None
         if second is not None and position + chunk.size >= second.cut.cut:
             sink.write(chunk[: second.cut.cut - position])  # the rest up to the resume point is silence
             return
@@ -392,20 +387,23 @@ def _render(
             plain = Sounds(speech, options.cue_dir)
             sounds = Leveled(plain, boost=voice_boost(events, lambda boost: Leveled(plain, boost=boost), bed, SESSION_LUFS))
 
-        def second_half(cut: Cut) -> _SecondHalf:
+        def second_half(position: int) -> _SecondHalf | None:
+            """A second encoder from a silence near where both would finish together, if there is one."""
             nonlocal second
-            part = staging.scratch_for(output)
-            second = _SecondHalf(_FfmpegSink(ffmpeg, fmt, rate, part, output), compiling.compiled,
-                                 Leveled(Sounds(speech, options.cue_dir)), cut)  # its own cache: Leveled is one thread's
+            timeline = compiling.compiled
+            target = balanced_target(  # the first encoder is about at position - backlog
+                timeline, position - sink.backlog(), sample_at(compiling.total),
+                lambda text: not valid_clip(speech.leveled_path(text)),
+            )
+            cut = find_cut(timeline, earliest=position, target=target)
+            if cut is not None:
+                part = _FfmpegSink(ffmpeg, fmt, rate, staging.scratch_for(output), output)
+                second = _SecondHalf(part, timeline, Leveled(Sounds(speech, options.cue_dir)), cut)  # Leveled: one thread's
             return second
 
         # MP3 only (its frames join exactly); a background bed is never silent, so there is no place to cut.
         halves = second_half if split and fmt.kind == "mp3" and bed is None and ffmpeg else None
-
-        def unleveled(text: str) -> bool:
-            return not valid_clip(speech.leveled_path(text))
-
-        _mix_into(sink, events, compiling, sounds, bed, halves, unleveled, progress)
+        _mix_into(sink, events, compiling, sounds, bed, halves, progress)
         timeline = compiling.timeline()  # while ffmpeg encodes its last queued chunks
         tags = tags_for(timeline, routine.description)
         encoder_log = sink.finish()

@@ -99,11 +99,16 @@ def _check_tail(decoding: subprocess.Popen[bytes], seconds: float, target: Path)
 
 def _mp3_length(path: Path, target: Path) -> float:
     """Seconds in an MP3 we wrote, from its Xing frame, if the bytes that frame counts are all there."""
-    with open(path, "rb") as handle:
-        start = handle.read(10)
+    from mutagen import MutagenError
+    from mutagen.id3 import ID3, ID3NoHeaderError
+
+    try:
+        skip = ID3(str(path)).size  # the tag before the audio, header included
+    except ID3NoHeaderError:
         skip = 0
-        if start[:3] == b"ID3" and len(start) == 10:  # ID3v2: a 10-byte header, then a size in 7-bit bytes
-            skip = 10 + sum(byte << (7 * (3 - i)) for i, byte in enumerate(start[6:10]))
+    except (MutagenError, OSError) as exc:
+        raise RenderFailed(f"{target} was not replaced: the written file does not read back ({exc})") from None
+    with open(path, "rb") as handle:
         handle.seek(skip)
         frame = handle.read(512)
     try:
