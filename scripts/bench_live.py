@@ -13,6 +13,7 @@ where the plan has sound, or the stream slipping late) and its onset errors.
 
 from __future__ import annotations
 
+import argparse
 import fcntl
 import os
 import resource
@@ -237,4 +238,5 @@ def run() -> None:
 
 
 if __name__ == "__main__":
+    argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter).parse_args()
     run()

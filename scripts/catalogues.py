@@ -6,7 +6,8 @@
 
 Babel (a test extra) reads and writes the gettext files here; at run time voiceguide reads the
 compiled .mo with the standard library's gettext, so users need neither Babel nor gettext tools.
-tests/test_phrases.py fails when a .mo is older than its .po.
+tests/test_phrases.py fails when a .mo does not hold its .po's messages. Catalogues are compared
+by their messages, not their bytes: Babel releases lay out the same .mo differently.
 """
 
 from __future__ import annotations
@@ -35,14 +36,33 @@ def compiled(po: Path) -> bytes:
     return out.getvalue()
 
 
+def messages(catalog: Catalog) -> dict[tuple[str | None, object], object]:
+    """What gettext will answer: (context, msgid) -> msgstr for each translated, non-fuzzy message, and the plural rule."""
+    def forms(text: str | list[str] | tuple[str, ...]) -> tuple[str, ...]:
+        return (text,) if isinstance(text, str) else tuple(text)
+
+    found: dict[tuple[str | None, object], object] = {
+        (m.context, forms(m.id)): forms(m.string) for m in catalog if m.id and not m.fuzzy and any(forms(m.string))
+    }
+    found[(None, "Plural-Forms")] = (catalog.num_plurals, catalog.plural_expr.replace(" ", ""))
+    return found
+
+
+def up_to_date(po: Path) -> bool:
+    """Whether po's .mo holds exactly po's messages."""
+    mo = po.with_suffix(".mo")
+    if not mo.exists():
+        return False
+    with po.open("rb") as source, mo.open("rb") as binary:
+        return messages(pofile.read_po(source, abort_invalid=True)) == messages(mofile.read_mo(binary))
+
+
 def compile_all() -> list[Path]:
     written = []
     for po in sorted(LOCALE.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
-        mo = po.with_suffix(".mo")
-        data = compiled(po)
-        if not mo.exists() or mo.read_bytes() != data:
-            mo.write_bytes(data)
-            written.append(mo)
+        if not up_to_date(po):
+            po.with_suffix(".mo").write_bytes(compiled(po))
+            written.append(po.with_suffix(".mo"))
     return written
 
 
@@ -68,7 +88,9 @@ def new_language(tag: str) -> Path:
 
 
 def main(args: list[str]) -> None:
-    if args == ["compile"]:
+    if args in (["-h"], ["--help"]):
+        print(__doc__)
+    elif args == ["compile"]:
         for mo in compile_all():
             print(f"wrote {mo.relative_to(LOCALE.parent.parent.parent)}")
     elif len(args) == 2 and args[0] == "new":

@@ -9,8 +9,8 @@ no seamless ends of its own.
 
 from __future__ import annotations
 
+import argparse
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -56,4 +56,6 @@ def main(out_dir: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent / "voiceguide" / "ambience")
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("out_dir", nargs="?", type=Path, default=Path(__file__).resolve().parent.parent / "voiceguide" / "ambience")
+    main(parser.parse_args().out_dir)

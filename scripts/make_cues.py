@@ -8,7 +8,7 @@ well below speech, which is normalized to peak near full scale.
 
 from __future__ import annotations
 
-import sys
+import argparse
 import wave
 from pathlib import Path
 
@@ -100,4 +100,6 @@ def main(out_dir: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent / "audio_cues")
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("out_dir", nargs="?", type=Path, default=Path(__file__).resolve().parent.parent / "audio_cues")
+    main(parser.parse_args().out_dir)

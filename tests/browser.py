@@ -20,6 +20,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from tests.conftest import HANG_GUARD
+
 CHROMIUM = "/usr/bin/chromium"
 SETUP_HINT = "install Debian's chromium and chromium-driver (scripts/setup.sh --test does)"
 FLAGS = [
@@ -80,7 +82,7 @@ class Browser:
             f"http://127.0.0.1:{self.port}{path}", data=data, method=method, headers={"Content-Type": "application/json"}
         )
         try:
-            with urllib.request.urlopen(request, timeout=60) as response:
+            with urllib.request.urlopen(request, timeout=HANG_GUARD) as response:
                 answer = json.loads(response.read() or b"{}")
         except urllib.error.HTTPError as exc:
             error = json.loads(exc.read() or b"{}").get("value", {})

@@ -10,11 +10,33 @@ from pathlib import Path
 
 import pytest
 
-# Every test (and every CLI subprocess it starts) uses a fresh cache, never the user's.
+# Every test (and every CLI subprocess it starts) uses one fresh cache for the run, never the user's.
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="voiceguide-test-cache-")
+# Tests that are not about the voice speak with espeak-ng, quick to synthesize at every rate they try;
+# tests of the natural voice (tests/test_natural_voice.py) lift this with the `natural` fixture.
+os.environ["VOICEGUIDE_ENGINE"] = "espeak"
+os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="voiceguide-test-data-")  # no voices folder but the tests' own
 
 ROOT = Path(__file__).resolve().parent.parent
+HANG_GUARD = 900.0  # seconds: a test's timeout only catches a hang, far above any run's normal time on a busy machine
 SEED = ROOT / "tests" / "articles" / "lower-back-spasms.txt"  # the seed article, kept with the fixtures
+
+
+# A test is slow (run with `pytest -m slow`) when it needs a real-time sound server or a browser, by the fixtures
+# that start them; long fault and whole-session tests say so themselves with @pytest.mark.slow.
+SLOW_FIXTURES = {"sink", "browser"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture
+def natural(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The natural voice as the default, as for a user (here and in the CLI processes a test starts)."""
+    monkeypatch.delenv("VOICEGUIDE_ENGINE")
 
 
 @pytest.fixture(scope="session")
@@ -42,7 +64,7 @@ def cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> subproc
     return subprocess.CompletedProcess(["voiceguide", *args], result.exit_code, result.stdout, result.stderr)
 
 
-def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
+def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None, timeout: float = HANG_GUARD) -> subprocess.CompletedProcess:
     """Run `python -m voiceguide ARGS` in a process of its own, capturing its output."""
     return subprocess.run(
         [sys.executable, "-m", "voiceguide", *args],

@@ -17,7 +17,7 @@ from voiceguide import api
 from voiceguide.routine import builtin_names, parse_routine
 from voiceguide.schema import ROUTINE_SCHEMA
 
-from .conftest import ROOT, cli
+from .conftest import HANG_GUARD, ROOT, cli
 
 
 def test_routines_lists_builtins() -> None:
@@ -95,7 +95,7 @@ def test_help_is_h_or_help_and_routine_is_written_as_in_the_readme() -> None:
 
 def test_version_and_the_console_script() -> None:
     installed = Path(sys.executable).parent / "voiceguide"  # the script pip made, as a user runs it
-    result = subprocess.run([str(installed), "--version"], capture_output=True, text=True, timeout=60)
+    result = subprocess.run([str(installed), "--version"], capture_output=True, text=True, timeout=HANG_GUARD)
     assert result.returncode == 0 and result.stdout == f"voiceguide {version('voiceguide')}\n"
 
 

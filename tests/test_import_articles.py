@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import NEEDS_TIMING_KEYS, ROOT
+from tests.conftest import HANG_GUARD, NEEDS_TIMING_KEYS, ROOT
 from voiceguide import import_article, parse_routine
 from voiceguide.importer.amounts import find_rest_between_sets, find_sets
 from voiceguide.importer.reading import read_article
@@ -171,7 +171,9 @@ def spoken_texts(draft) -> list[str]:
 
 def test_a_web_page_piped_on_stdin_imports_with_a_one_line_report():
     page = (FIELD / "hospital-back.html").read_bytes()
-    result = subprocess.run([sys.executable, "-m", "voiceguide", "import", "-"], input=page, capture_output=True, cwd=ROOT, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "voiceguide", "import", "-"], input=page, capture_output=True, cwd=ROOT, timeout=HANG_GUARD
+    )
     assert result.returncode == 0, result.stderr
     routine = parse_routine(result.stdout, "stdin")
     assert [e.name for e in routine.exercises] == ["Knee rolls", "Bottom to heels stretch", "Pelvic tilt", "Lying knee to chest"]

@@ -40,7 +40,7 @@ from tests.audio_sink import (
     playing_into_sink,
     quiet_from,
 )
-from tests.conftest import ROOT, run_cli
+from tests.conftest import HANG_GUARD, ROOT, run_cli
 from voiceguide.audio.leveling import Leveled
 from voiceguide.audio.sounds import Sounds
 from voiceguide.cli.keys import apply, split_keys
@@ -83,7 +83,7 @@ def planned(speech) -> list[tuple[float, float]]:  # noqa: ANN001
 def test_play_command_speaks_every_cue_on_time(sink, speech):
     plan = planned(speech)
     with sink.record("cli") as recording:
-        result = run_cli("play", *ARGS, timeout=120)
+        result = run_cli("play", *ARGS, timeout=HANG_GUARD)
     assert result.returncode == 0, result.stderr
     found = onsets(recording.samples)
     assert found.size, "nothing was heard"
@@ -493,6 +493,7 @@ def test_plus_during_a_20_s_hold_makes_it_30_s(sink, speech):
     assert held == pytest.approx(after.start - before.start + 10, abs=TOLERANCE)
 
 
+@pytest.mark.slow
 def test_losing_the_sound_server_mid_play_stops_with_one_line_and_exit_1(tmp_path):
     if missing_tools():
         pytest.skip("no PulseAudio")

@@ -27,7 +27,7 @@ from voiceguide.errors import VoiceguideError
 from voiceguide.speech.engine import Speech
 from voiceguide.timeline import Chapter
 
-from .conftest import ROOT, cli, run_cli
+from .conftest import HANG_GUARD, ROOT, cli, run_cli
 
 MPEG2_FRAME = 576  # samples in one MP3 frame at 22050 Hz
 LONG = ["--hold-scale", "5", "--reps", "high"]  # about an hour: time to interrupt it
@@ -442,7 +442,7 @@ def test_full_disk_leaves_no_partial_file_and_the_old_file_untouched(tmp_path, s
 
     result = subprocess.run(
         [sys.executable, "-m", "voiceguide", "render", "quick-neck", "-o", str(target)],
-        cwd=ROOT, capture_output=True, text=True, preexec_fn=limit_file_size, timeout=300,
+        cwd=ROOT, capture_output=True, text=True, preexec_fn=limit_file_size, timeout=HANG_GUARD,
     )
     assert result.returncode == 2, result.stderr
     assert result.stderr.count("\n") == 1 and result.stderr.startswith("voiceguide: ")

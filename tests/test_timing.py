@@ -21,18 +21,19 @@ from voiceguide.timeline import Event, Timeline
 from .conftest import ROOT
 
 EPS = 1e-6
-VOICES: dict[int, Speech] = {}
+VOICES: dict[tuple[int, str], Speech] = {}
+ENGINES = ["espeak", "piper"]  # the timing promises hold for either voice's clip lengths
 
 
-def voice(rate: int) -> Speech:
-    if rate not in VOICES:
-        VOICES[rate] = Speech(rate=rate)
-    return VOICES[rate]
+def voice(rate: int, engine: str = "espeak") -> Speech:
+    if (rate, engine) not in VOICES:
+        VOICES[rate, engine] = Speech("joe" if engine == "piper" else None, rate=rate)
+    return VOICES[rate, engine]
 
 
-def compiled(text: str, rate: int = 150, **choices: object) -> Timeline:
+def compiled(text: str, rate: int = 150, engine: str = "espeak", **choices: object) -> Timeline:
     routine = parse_routine(text)
-    return compile_timeline(routine, options_for(routine, rate=rate, **choices), voice(rate).duration)
+    return compile_timeline(routine, options_for(routine, rate=rate, **choices), voice(rate, engine).duration)
 
 
 def of(timeline: Timeline, kind: str, exercise: str | None = None) -> list[Event]:
@@ -52,10 +53,11 @@ def no_speech_overlaps(timeline: Timeline) -> None:
 BOX = "title: Box\nsettings:\n  breath: 4:4:4:4\nexercises:\n  - name: Box\n    steps:\n      - breathe: 4 cycles\n"
 
 
+@pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("rate", [80, 300])
 @pytest.mark.parametrize("talk", ["full", "normal", "minimal"])
-def test_box_breathing_is_sixteen_four_second_phases_back_to_back(rate: int, talk: str) -> None:
-    timeline = compiled(BOX, rate, talk=talk)
+def test_box_breathing_is_sixteen_four_second_phases_back_to_back(rate: int, talk: str, engine: str) -> None:
+    timeline = compiled(BOX, rate, engine, talk=talk)
     phases = of(timeline, "breath")
     assert [e.text for e in phases] == ["inhale", "hold", "exhale", "hold"] * 4
     assert {round(e.duration, 3) for e in phases} == {4.0}
@@ -119,9 +121,10 @@ CATCOW = (
 )
 
 
+@pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("rate", [80, 150, 300])
-def test_cat_cow_is_eight_ten_second_breaths_after_one_lesson(rate: int) -> None:
-    timeline = compiled(CATCOW, rate)
+def test_cat_cow_is_eight_ten_second_breaths_after_one_lesson(rate: int, engine: str) -> None:
+    timeline = compiled(CATCOW, rate, engine)
     phases = of(timeline, "breath")
     assert len(phases) == 16 and back_to_back(phases)
     assert round(phases[-1].end - phases[0].start, 3) == 80.0
@@ -136,10 +139,11 @@ def test_cat_cow_is_eight_ten_second_breaths_after_one_lesson(rate: int) -> None
 HIIT_README = re.search(r"```yaml\n(title: Four-minute HIIT\n.*?)```", (ROOT / "README.md").read_text(), re.S)
 
 
+@pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("rate", [80, 300])
-def test_the_readme_hiit_is_four_one_minute_rounds(rate: int) -> None:
+def test_the_readme_hiit_is_four_one_minute_rounds(rate: int, engine: str) -> None:
     assert HIIT_README, "the README's HIIT example"
-    timeline = compiled(HIIT_README.group(1), rate)
+    timeline = compiled(HIIT_README.group(1), rate, engine)
     work = [e for e in timeline.events if e.role == "work"]
     rests = [e for e in timeline.events if e.kind == "rest" and e.role == "rest" and e.rep]
     assert [e.duration for e in work] == [40.0] * 4 and [e.duration for e in rests] == [20.0] * 4

@@ -20,6 +20,7 @@ from voiceguide.session_size import check_session_size
 
 if TYPE_CHECKING:
     from voiceguide.rendering.pipeline import Progress
+    from voiceguide.speech.clip_cache import CacheSize
     from voiceguide.speech.engine import Speech
     from voiceguide.speech.voices import VoiceInfo
     from voiceguide.timeline import Timeline
@@ -49,9 +50,9 @@ def resolve(
 
         check_background(options.background)
     if fit and options.length is not None:
-        from voiceguide.speech.engine import Speech
+        from voiceguide.speech.engine import session_speech
 
-        speech = Speech(options.voice, options.rate)
+        speech = session_speech(loaded, options)
         options = fit_length(loaded, options, speech.duration, session_cue_lengths(options)).options
     return loaded, options
 
@@ -59,10 +60,10 @@ def resolve(
 def plan(routine: str | Path | Routine = DEFAULT_ROUTINE, speech: Speech | None = None, **choices: object) -> Timeline:
     """Compile the routine into its timeline, with speech lengths from the real engine (cached)."""
     from voiceguide.compiler import compile_timeline
-    from voiceguide.speech.engine import Speech
+    from voiceguide.speech.engine import session_speech
 
     loaded, options = resolve(routine, fit=False, **choices)
-    speech = speech or Speech(options.voice, options.rate)
+    speech = session_speech(loaded, options, speech)
     cue_lengths = session_cue_lengths(options)
     if options.length is None:
         return compile_timeline(loaded, options, speech.duration, cue_lengths)
@@ -87,12 +88,25 @@ def routines() -> list[Routine]:
 
 
 def voices(language: str | None = None) -> list[VoiceInfo]:
-    """The installed voices (those for `language` and its regions, if given), then espeak-ng's
-    variants (ids like '+f2'), which go on any voice: --voice de+f2."""
+    """The installed voices, natural (Piper) ones first (those for `language` and its regions, if given),
+    then espeak-ng's variants (ids like '+f2'), which go on any espeak voice: --voice de+f2."""
     from voiceguide.speech.engine import installed_voices
 
-    installed = installed_voices()
-    return installed.speaking(language) + list(installed.variants)
+    return installed_voices(language)
+
+
+def cache_size() -> CacheSize:
+    """The speech clip cache: its folder, clips and bytes, and the limit past which the oldest go."""
+    from voiceguide.speech import clip_cache
+
+    return clip_cache.size()
+
+
+def clear_cache() -> CacheSize:
+    """Remove every cached speech clip; returns what was removed."""
+    from voiceguide.speech import clip_cache
+
+    return clip_cache.clear()
 
 
 SAMPLE = "Hello. This is how I sound. Breathe in slowly, and let it go."
@@ -107,16 +121,15 @@ def sample(voice: str | None = None, rate: int | None = None, output: str | Path
     from voiceguide.audio.samples import to_float, to_int16
     from voiceguide.phrases import Phrases
     from voiceguide.rendering.pipeline import write_sound
-    from voiceguide.speech.engine import Speech, installed_voices
-    from voiceguide.speech.voices import UnknownVoice
+    from voiceguide.speech.engine import Speech
 
     try:
         options = Options(voice=voice, rate=150 if rate is None else rate)
-        voice_id = installed_voices().resolve(voice or "")
-    except (ValueError, UnknownVoice) as exc:
+    except ValueError as exc:
         raise VoiceguideError(str(exc)) from None
-    text = Phrases(installed_voices().language_of(voice_id)).say(SAMPLE)
-    sound = level(to_float(Speech(voice_id, options.rate).samples(text)), SPEECH_LUFS)
+    speech = Speech(options.voice, options.rate)
+    text = Phrases(speech.voice.language).say(SAMPLE)
+    sound = level(to_float(speech.samples(text)), SPEECH_LUFS)
     if output is not None:
         write_sound(sound, Path(output), bitrate=bitrate)
     else:

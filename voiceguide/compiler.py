@@ -91,6 +91,22 @@ def compile_timeline(
     return timeline_of(routine, iter_events(routine, options, duration, cue_lengths))
 
 
+def texts_to_speak(routine: Routine, options: Options, cue_lengths: Mapping[str, float] | None = None) -> list[str]:
+    """The texts a session will most likely ask the voice for, in the order it asks: compiled once with
+    lengths guessed from the words (at the options' rate), so a voice can synthesize them all at once
+    instead of one at a time as the real compile asks. A guess: a text it misses is asked for later."""
+    asked: dict[str, None] = {}
+    seconds_per_char = 60 / (options.rate * 6)  # about six characters a word, spaces included
+
+    def guess(text: str) -> float:
+        asked[text] = None
+        return 0.3 + len(text) * seconds_per_char
+
+    for _ in iter_events(routine, options, guess, cue_lengths):
+        pass
+    return list(asked)
+
+
 def timeline_of(routine: Routine, events: Iterable[Event]) -> Timeline:
     """The routine's compiled events as a Timeline: the one place a timeline is put together."""
     events = tuple(events)

@@ -22,7 +22,7 @@ from voiceguide.routine import Routine, is_pick, parse_breath_pace, parse_length
 
 @dataclass(frozen=True)
 class Options:
-    voice: str | None = None  # a voice id, language or name (speech.voices); None = the language's voice
+    voice: str | None = None  # a voice's name or path, an espeak id, language or name (speech.engine.resolve_voice); None = the language's
     language: str | None = None  # BCP 47: the phrases' language; None = English
     rate: int = 150  # words per minute
     hold: str = "mid"  # low | mid | high (pick in ranges) | seconds (fix every hold)
@@ -104,10 +104,6 @@ def options_for(routine: Routine, **overrides: object) -> Options:
             raise TypeError(f"unknown option {name!r}")
         if value is not None:
             values[name] = value
-    language = values.get("language")
-    voice = values.get("voice")
-    if language is not None and (voice is None or str(voice).startswith("+")):  # a voice of the language (+f2: a variant of it)
-        values["voice"] = f"{language}{voice or ''}"
     if isinstance(values.get("breath"), str):
         values["breath"] = parse_breath_pace(values["breath"])  # type: ignore[arg-type]
     if isinstance(values.get("cue_dir"), str):

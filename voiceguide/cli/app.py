@@ -140,7 +140,7 @@ def voices(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="With --sample: write it to this file instead.")] = None,
     rate: Annotated[int | None, typer.Option("--rate", help="With --sample: words per minute (default: 150).")] = None,
 ) -> None:
-    """List the installed voices and variants (add a variant to a voice: --voice de+f2), or hear one."""
+    """List the installed voices, natural (Piper) ones first, and espeak's variants (--voice de+f2), or hear one."""
     if sample is not None:
         api.sample(sample, rate, output)
         if output is not None:
@@ -148,14 +148,25 @@ def voices(
         return
     if output is not None or rate is not None:
         raise VoiceguideError("-o and --rate go with --sample VOICE")
-    rows = [(v.id, v.language or "(variant)", v.name, v.gender) for v in api.voices(language)]
-    typer.echo(columns([("ID", "LANGUAGE", "NAME", "GENDER"), *rows]), nl=False)
+    rows = [(v.id, v.engine, v.language or "(variant)", v.name, v.quality or "-", v.gender or "-") for v in api.voices(language)]
+    typer.echo(columns([("ID", "ENGINE", "LANGUAGE", "NAME", "QUALITY", "GENDER"), *rows]), nl=False)
 
 
 def columns(rows: list[tuple[str, ...]]) -> str:
     """Rows as plain aligned columns: readable, and easy to grep or cut."""
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return "".join("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() + "\n" for row in rows)
+
+
+@app.command()
+def cache(clear: Annotated[bool, typer.Option("--clear", help="Remove every cached clip.")] = False) -> None:
+    """Show the speech clip cache's folder and size (the oldest clips go past its limit), or clear it."""
+    found = api.clear_cache() if clear else api.cache_size()
+    mib = found.bytes / (1024 * 1024)
+    if clear:
+        typer.echo(f"removed {found.files} clips ({mib:.1f} MiB) from {found.folder}")
+    else:
+        typer.echo(f"{found.folder}: {found.files} clips, {mib:.1f} MiB (limit {found.limit / (1024 * 1024):.0f} MiB)")
 
 
 @app.command()

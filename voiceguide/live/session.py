@@ -36,7 +36,7 @@ from voiceguide.errors import VoiceguideError
 from voiceguide.live.output import AudioLost, Device, Player
 from voiceguide.options import Options
 from voiceguide.routine import Routine
-from voiceguide.speech.engine import Speech
+from voiceguide.speech.engine import Speech, session_speech
 from voiceguide.timeline import Event, session_total
 
 PREVIOUS_WINDOW = 1.5  # a second 'previous' this soon after the first goes to the exercise before
@@ -220,7 +220,7 @@ class Session:
         self.routine = routine
         self.options = options
         self.first = exercise_number(routine, start_at) if start_at is not None else 0  # 0: from the very start
-        self.speech = speech or Speech(options.voice, options.rate)
+        self.speech = session_speech(routine, options, speech)
         self.sounds = Leveled(Sounds(self.speech, options.cue_dir))  # as render mixes them: live sounds like the file
         self.cue_lengths = session_cue_lengths(options)
         self.device = device

@@ -46,7 +46,7 @@ from voiceguide.rendering.page import page_html
 from voiceguide.rendering.tags import check_chapter_count, tags_for, write_tags
 from voiceguide.rendering.verify import check_encoder_log, verify_render
 from voiceguide.routine import Routine
-from voiceguide.speech.engine import Speech
+from voiceguide.speech.engine import session_speech
 from voiceguide.timeline import Event, Timeline
 
 Progress = Callable[[float, "float | None"], None]  # (session seconds done, session length once known)
@@ -376,7 +376,7 @@ def _render(
             extras[".json"] = staging.temp_for(output.with_suffix(".json"))
         if page:
             extras[".html"] = staging.temp_for(output.with_suffix(".html"))
-        speech = Speech(options.voice, options.rate)
+        speech = session_speech(routine, options)
         sounds = Leveled(Sounds(speech, options.cue_dir))
         cue_lengths = session_cue_lengths(options)
         compiling = _Compiling(routine, options, speech.duration, cue_lengths)

@@ -1,241 +1,239 @@
-"""Speech clips: pyttsx3 (espeak-ng on Linux) synthesis behind an on-disk cache.
+"""Speech clips: the session's voice resolved once, its clips synthesized on the engine's own threads
+and kept in an on-disk cache. The rest of the program sees clips, never an engine.
 
-pyttsx3 is not thread-safe and espeak can only be initialised once per process,
-so one worker thread owns the engine and every request goes through its queue.
-Each distinct (engine, voice, rate, text) is synthesized once; the cached clip
-is trimmed of espeak's leading and trailing silence so a clip's length is the
-time it is heard, which is what the compiler schedules against. A clip is
-leveled (audio.leveling: one loudness for render and live play alike) by the
-thread that mixes it, and kept beside the clip: the worker only synthesizes, so
-the whole timeline is known as soon as espeak has spoken it, and a render's two
-halves level their own clips on their own threads (rendering/pipeline.py).
+Two engines (speech/piper.py, the natural default; speech/espeak.py, every language espeak
+knows) sit behind Speech. Each distinct (engine, resolved voice, model, engine version,
+rate, text) is synthesized once; the cached clip is trimmed of leading and trailing
+silence so a clip's length is the time it is heard, which is what the compiler schedules
+against. A clip is leveled (audio.leveling: one loudness for render and live play alike)
+by the thread that mixes it, and kept beside the clip: the engines only synthesize, so
+the whole timeline is known as soon as the voice has spoken it.
 """
 
 from __future__ import annotations
 
-import ctypes
-import functools
 import hashlib
 import json
 import os
 import queue
-import shutil
-import subprocess
+import sys
 import threading
 import wave
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future
-from importlib import metadata
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from voiceguide.audio.cue_files import session_cue_lengths
 from voiceguide.audio.leveling import LEVEL_KEY, SPEECH_LUFS, level
 from voiceguide.audio.samples import SAMPLE_RATE, read_clip, to_float, to_int16, valid_clip, write_clip
+from voiceguide.compiler import texts_to_speak
 from voiceguide.errors import VoiceguideError
-from voiceguide.speech.voices import UnknownVoice, VoiceInfo, Voices
+from voiceguide.options import Options
+from voiceguide.routine import Routine
+from voiceguide.speech import clip_cache, espeak, piper
+from voiceguide.speech.clip_cache import cache_dir
+from voiceguide.speech.voices import DEFAULT_BASE, UnknownVoice, VoiceInfo, Voices
 
-CLIP_FORMAT = 5  # bump when the processing below changes what a cached clip holds
+CLIP_FORMAT = 6  # bump when the processing below changes what a cached clip holds
 SILENCE_THRESHOLD = 200  # |sample| below this counts as silence (of 32767)
 LEAD_KEEP = 0.01  # seconds of silence kept before the first sound
 TAIL_KEEP = 0.05  # and after the last
 ENGINE_MAX_CHARS = 20_000  # espeak's binding crashes (SIGSEGV) on texts near 40,000 characters
-SYNTH_TIMEOUT = 30.0  # seconds to wait for espeak's end-of-message event before asking it directly
+SpeechUnavailable = espeak.SpeechUnavailable
 
 
-class SpeechUnavailable(VoiceguideError):
-    pass
+class Workers:
+    """Threads that own one engine: it is made on the first of them, and every job runs there."""
 
-
-def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "voiceguide" / "clips"
-
-
-@functools.cache  # reading package metadata takes ~0.3 ms, and every clip's cache key needs it
-def _engine_version() -> str:
-
-    try:
-        return "pyttsx3-" + metadata.version("pyttsx3")
-    except metadata.PackageNotFoundError:
-        return "pyttsx3"
-
-
-class _Espeak:
-    """pyttsx3's espeak driver, driven synchronously so each clip is captured whole.
-
-    pyttsx3's own save_to_file path loses audio: its synth callback writes the
-    WAV on the "message terminated" event before appending the samples that came
-    with it (short texts come out empty, longer ones lose their ending), and
-    setProperty between saves goes through a command queue whose ordering can
-    end a run before it speaks. So we use the driver for voices and properties
-    and espeak's retrieval callback (through pyttsx3's binding) for the samples.
-    """
-
-    def __init__(self) -> None:
-        if os.name == "posix":
-            binary = shutil.which("espeak-ng") or shutil.which("espeak")
-            if binary is None:
-                raise SpeechUnavailable(
-                    "espeak-ng is not installed: install it with 'sudo apt-get install espeak-ng' (or run scripts/setup.sh)"
-                )
-            _check_espeak_data(binary)
-        try:
-            import pyttsx3
-            from pyttsx3.drivers import _espeak
-
-            self.driver = pyttsx3.init(driverName="espeak").proxy._driver
-        except Exception as exc:  # pyttsx3 raises bare RuntimeError/OSError from the driver
-            raise SpeechUnavailable(
-                f"cannot start the speech engine ({exc}); install espeak-ng: 'sudo apt-get install espeak-ng'"
-            ) from None
-        self._espeak = _espeak
-        self._chunks: list[bytes] = []
-        self._finished = threading.Event()
-        _espeak.SetSynthCallback(self._on_synth)  # replaces the driver's callback: we never use its playback
-        self.voices = Voices(
-            tuple(
-                VoiceInfo(v.id, v.name, tuple(str(lang) for lang in (v.languages or ())), (v.gender or "").lower())
-                for v in self.driver.getProperty("voices")
-            ),
-            self._variants(),
-        )
-        self.default_voice: str = self.driver.getProperty("voice") or "en"
-
-    def _variants(self) -> tuple[VoiceInfo, ...]:
-        """espeak-ng's voice variants (+f2, +m3, +Annie, ...): ListVoices lists them under the language 'variant'."""
-        spec = self._espeak.VOICE()
-        spec.languages = b"variant"
-        genders = {1: "male", 2: "female"}
-        return tuple(
-            VoiceInfo("+" + v.identifier.decode().rsplit("/", 1)[-1], v.name.decode(), (), genders.get(v.gender, ""))
-            for v in self._espeak.ListVoices(spec)
-        )
-
-    def _on_synth(self, wav, numsamples, events) -> int:  # noqa: ANN001 - ctypes callback
-        if numsamples > 0:
-            self._chunks.append(ctypes.string_at(wav, numsamples * ctypes.sizeof(ctypes.c_short)))
-        i = 0
-        while events[i].type != self._espeak.EVENT_LIST_TERMINATED:
-            if events[i].type == self._espeak.EVENT_MSG_TERMINATED:  # after this call's samples: the clip is whole
-                self._finished.set()
-            i += 1
-        return 0
-
-    def configure(self, voice: str, rate: int) -> None:
-        self.driver.setProperty("voice", voice)
-        self.driver.setProperty("rate", rate)  # words per minute
-
-    def synthesize(self, text: str) -> np.ndarray:
-        self._chunks = []
-        self._finished.clear()
-        self._espeak.Synth(text.encode("utf-8"), flags=self._espeak.ENDPAUSE | self._espeak.CHARS_UTF8)
-        # espeak's Synchronize polls every 20 ms, several times what a short clip takes to
-        # synthesize; its end-of-message event comes as soon as the clip is done.
-        if not self._finished.wait(SYNTH_TIMEOUT):
-            self._espeak.Synchronize()
-        return np.frombuffer(b"".join(self._chunks), dtype="<i2")
-
-
-def _check_espeak_data(binary: str) -> None:
-    """Fail with one line if espeak cannot load its data files.
-
-    libespeak calls exit() when its phoneme data is missing or unreadable (a broken
-    install, a wrong ESPEAK_DATA_PATH), which would end our process mid-render with
-    espeak's own message. Its command-line program, on the same library and
-    environment, tells us first (~40 ms, only when a clip is not cached).
-    """
-    try:
-        probe = subprocess.run([binary, "-q", "x"], capture_output=True, stdin=subprocess.DEVNULL, timeout=SYNTH_TIMEOUT)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise SpeechUnavailable(f"the speech engine does not start ({exc})") from None
-    if probe.returncode != 0:
-        said = probe.stderr.decode(errors="replace").strip().splitlines()
-        raise SpeechUnavailable(
-            f"the speech engine cannot load its data ({said[-1].rstrip('.') if said else f'exit code {probe.returncode}'}): "
-            "check ESPEAK_DATA_PATH, or reinstall with 'sudo apt-get install --reinstall espeak-ng-data'"
-        )
-
-
-class _EngineWorker:
-    """The one thread that owns the process's speech engine."""
-
-    def __init__(self) -> None:
-        self.requests: queue.Queue[tuple[Speech, str, Future[Path]]] = queue.Queue()
-        self.voices = Voices((), ())
+    def __init__(self, make: Callable[[], Any], count: int, name: str) -> None:
+        self.jobs: queue.Queue[tuple[Callable[[Any], Any], Future[Any]]] = queue.Queue()
+        self.engine: Any = None
         self.error: BaseException | None = None
-        started = threading.Event()
-        threading.Thread(target=self._run, args=(started,), name="voiceguide-tts", daemon=True).start()
-        started.wait()
+        made = threading.Event()
+        threading.Thread(target=self._first, args=(make, count, name, made), name=name, daemon=True).start()
+        made.wait()
 
-    def _run(self, started: threading.Event) -> None:
+    def _first(self, make: Callable[[], Any], count: int, name: str, made: threading.Event) -> None:
         try:
-            engine = _Espeak()
-            self.voices = engine.voices
+            self.engine = make()
         except BaseException as exc:  # handed to the caller's thread
             self.error = exc
             return
         finally:
-            started.set()
-        current: tuple[str, int] | None = None
+            made.set()
+        for i in range(1, count):
+            threading.Thread(target=self._serve, name=f"{name}-{i}", daemon=True).start()
+        self._serve()
+
+    def _serve(self) -> None:
         while True:
-            speech, text, future = self.requests.get()
+            job, future = self.jobs.get()
             try:
-                if current != (speech._voice_id or engine.default_voice, speech.rate):
-                    current = (speech._voice_id or engine.default_voice, speech.rate)
-                    engine.configure(*current)
-                samples = trim_silence(engine.synthesize(text))
-                if samples.size == 0:
-                    raise VoiceguideError(f"the speech engine produced no sound for {text!r}")
-                target = speech.path(text)
-                write_clip(target, samples)
-                future.set_result(target)
+                future.set_result(job(self.engine))
             except BaseException as exc:
                 future.set_exception(exc)
 
+    def submit(self, job: Callable[[Any], Any]) -> Future[Any]:
+        future: Future[Any] = Future()
+        self.jobs.put((job, future))
+        return future
 
-_worker: _EngineWorker | None = None
-_worker_lock = threading.Lock()
+
+_workers: dict[object, Workers] = {}
+_workers_lock = threading.Lock()
 
 
-def _engine_worker() -> _EngineWorker:
-    global _worker
-    with _worker_lock:
-        if _worker is None or _worker.error is not None:
-            _worker = _EngineWorker()
-        if _worker.error is not None:
-            raise _worker.error
-        return _worker
+def _engine(key: object, make: Callable[[], Any], count: int, name: str) -> Workers:
+    """The process's workers for one engine (espeak; a Piper model), started on first need; a failed start is tried again."""
+    with _workers_lock:
+        workers = _workers.get(key)
+        if workers is None or workers.error is not None:
+            workers = _workers[key] = Workers(make, count, name)
+        if workers.error is not None:
+            raise workers.error
+        return workers
+
+
+def _espeak() -> Workers:
+    return _engine("espeak", espeak.Espeak, 1, "voiceguide-espeak")  # espeak is initialised once, on one thread
+
+
+def espeak_voices() -> Voices:
+    """espeak-ng's voices and variants."""
+    return _espeak().engine.voices
+
+
+@dataclass(frozen=True)
+class Voice:
+    """A voice as resolved for a session: which engine, which voice of it, and what identifies its sound."""
+
+    engine: str  # "piper" or "espeak"
+    id: str  # espeak's id ("gmw/en-us+f2") or the Piper voice's name ("en_US-joe-medium")
+    language: str  # what it speaks: "en-us"
+    model: Path | None = None  # Piper's .onnx
+    digest: str = ""  # the model's sha256: a changed model never reads old clips
+
+    @property
+    def version(self) -> str:
+        return piper.engine_version() if self.engine == "piper" else espeak.engine_version()
+
+
+def piper_voices() -> list[VoiceInfo]:
+    return [
+        VoiceInfo(v.name, v.speaker or v.name, (v.language,), engine="piper", quality=v.quality) for v in piper.installed_piper_voices()
+    ]
+
+
+def installed_voices(language: str | None = None) -> list[VoiceInfo]:
+    """Every voice a user can name, Piper's first (those for `language` and its regions, if given), then espeak-ng's variants."""
+    espeak_known = espeak_voices()
+    return [*(v for v in piper_voices() if language is None or v.speaks(language)), *espeak_known.speaking(language)] + list(
+        espeak_known.variants
+    )
+
+
+def resolve_voice(spec: str | None = None, language: str | None = None) -> Voice:
+    """The voice a session speaks with.
+
+    spec (what the user wrote, --voice): a path to a Piper .onnx, a Piper voice's name or speaker
+    ("en_US-joe-medium", "joe"), or an espeak voice id, language or name, with an espeak variant
+    ("de+f2"; "+f2" alone goes on the language's espeak voice). Without one: the language's
+    natural (Piper) voice where one is installed (unless VOICEGUIDE_ENGINE=espeak), else espeak's
+    voice of the language; if Piper cannot load, espeak with a one-line notice. Raises
+    VoiceguideError for an unknown voice.
+    """
+    wanted = " ".join(spec.split()) if spec else ""
+    if wanted.lower().endswith(".onnx"):
+        return _piper(piper.read_voice(Path(wanted).expanduser()))
+    if wanted and not wanted.startswith("+"):
+        named = next((v for v in piper.installed_piper_voices() if wanted.lower() in (v.name.lower(), v.speaker)), None)
+        if named is not None:
+            return _piper(named)
+        return _espeak_voice(wanted)
+    tag = (language or DEFAULT_BASE).lower()
+    if not wanted and _default_engine() == "piper":
+        natural = _natural(tag)
+        if natural is not None:
+            return natural
+    return _espeak_voice(tag + wanted)
+
+
+def _default_engine() -> str:
+    """VOICEGUIDE_ENGINE=espeak makes espeak the default engine (quick to synthesize, robotic); unset: the natural voice."""
+    engine = os.environ.get("VOICEGUIDE_ENGINE", "piper").strip().lower() or "piper"
+    if engine not in ("piper", "espeak"):
+        raise VoiceguideError(f"VOICEGUIDE_ENGINE must be piper or espeak, not {engine!r}")
+    return engine
+
+
+def _natural(tag: str) -> Voice | None:
+    """The installed Piper voice for a language tag, its own region first (en-gb before en-us), if it loads."""
+    base = tag.split("-")[0]
+    speaking = sorted(
+        (v for v in piper.installed_piper_voices() if v.language.split("-")[0] == base), key=lambda v: v.language != tag
+    )
+    if not speaking:
+        return None
+    try:
+        return _piper(speaking[0])
+    except piper.PiperUnavailable as exc:
+        print(f"voiceguide: speaking with espeak-ng: {exc}", file=sys.stderr)
+        return None
+
+
+def _piper(found: piper.PiperVoiceFile) -> Voice:
+    piper.check_installed()
+    digest = piper.check_model(found, cache_dir().parent / "voice-digests.json")
+    return Voice("piper", found.name, found.language, found.model, digest)
+
+
+def _espeak_voice(spec: str) -> Voice:
+    voices = espeak_voices()
+    try:
+        ident = voices.resolve(spec)
+    except UnknownVoice as exc:
+        names = [v.id for v in piper_voices()]
+        raise VoiceguideError(str(exc) + (f"; natural voices: {', '.join(names)}" if names else "")) from None
+    return Voice("espeak", ident, voices.language_of(ident))
+
+
+def session_speech(routine: Routine, options: Options, speech: Speech | None = None) -> Speech:
+    """The speech of a session (its voice, or its language's, at its rate; or the one given), already
+    synthesizing every text the session will ask for, on all the engine's threads."""
+    speech = speech or Speech(options.voice, options.rate, language=options.language)
+    speech.prefetch(texts_to_speak(routine, options, session_cue_lengths(options)))
+    return speech
 
 
 class Speech:
-    """Speech clips for one voice and rate; thread-safe, requests go to the engine's worker."""
+    """Speech clips for one voice and rate; thread-safe, requests go to the engine's own threads."""
 
-    def __init__(self, voice: str | None = None, rate: int = 150, cache: Path | None = None) -> None:
-        # As the user wrote it ('de', 'English_(America)+f2'): resolved to espeak's id when the engine starts.
-        self.voice = " ".join(voice.lower().split()) if voice else None
-        self._voice_id: str | None = None
+    def __init__(self, voice: str | None = None, rate: int = 150, cache: Path | None = None, language: str | None = None) -> None:
+        self.spec = voice  # as the user wrote it: resolved once, on first need
+        self.language = language
         self.rate = rate
         self.cache = cache or cache_dir()
-        self._engine: _EngineWorker | None = None
+        self._voice: Voice | None = None
         self._pending: dict[str, Future[Path]] = {}
         self._lengths: dict[str, float] = {}
         self._lock = threading.Lock()
 
     @property
-    def _worker(self) -> _EngineWorker:
-        """The engine, started on first need: a session whose clips are all cached never waits for it."""
-        if self._engine is None:
-            worker = _engine_worker()
-            if self.voice is not None:
-                try:
-                    self._voice_id = worker.voices.resolve(self.voice)
-                except UnknownVoice as exc:
-                    raise VoiceguideError(str(exc)) from None
-            self._engine = worker
-        return self._engine
+    def voice(self) -> Voice:
+        """The resolved voice (resolving it may start espeak to list its voices, ~30 ms; Piper's model loads only to speak)."""
+        if self._voice is None:
+            self._voice = resolve_voice(self.spec, self.language)
+        return self._voice
 
     def key(self, text: str) -> str:
-        ident = {"engine": _engine_version(), "voice": self.voice, "rate": self.rate, "text": text, "format": CLIP_FORMAT}
+        voice = self.voice
+        ident = {
+            "engine": voice.version, "voice": voice.id, "model": voice.digest, "rate": self.rate, "text": text, "format": CLIP_FORMAT,
+        }  # fmt: skip
         return hashlib.sha256(json.dumps(ident, sort_keys=True).encode()).hexdigest()
 
     def path(self, text: str) -> Path:
@@ -247,6 +245,21 @@ class Speech:
         clip = self.path(text)
         return clip.with_name(f"{clip.stem}.{LEVEL_KEY}.wav")
 
+    def _workers(self) -> Workers:
+        voice = self.voice
+        if voice.engine == "espeak":
+            return _espeak()
+        model = piper.read_voice(voice.model)  # type: ignore[arg-type]
+        return _engine(("piper", voice.model), lambda: piper.PiperEngine(model), piper.WORKERS, "voiceguide-piper")
+
+    def _synthesize(self, engine: Any, text: str) -> Path:
+        samples = trim_silence(engine.synthesize(text, self.voice.id, self.rate))
+        if samples.size == 0:
+            raise VoiceguideError(f"the speech engine produced no sound for {text!r}")
+        target = self.path(text)
+        write_clip(target, samples)
+        return target
+
     def request(self, text: str) -> Future[Path]:
         """Start synthesizing text (unless cached) and return a future of its clip's path."""
         if len(text) > ENGINE_MAX_CHARS:  # routines are checked far below this; the API is not
@@ -254,20 +267,27 @@ class Speech:
         with self._lock:
             future = self._pending.get(text)
             if future is None:
-                future = Future()
                 path = self.path(text)
                 if valid_clip(path):
+                    clip_cache.used(path)
+                    future = Future()
                     future.set_result(path)
                 else:
-                    self._worker.requests.put((self, text, future))
+                    _evict_once(self.cache)
+                    future = self._workers().submit(lambda engine: self._synthesize(engine, text))
                 self._pending[text] = future
             return future
+
+    def prefetch(self, texts: Iterable[str]) -> None:
+        """Start synthesizing every text now, so the engine's threads work on them all while the caller goes on."""
+        for text in dict.fromkeys(texts):
+            self.request(text)
 
     def clip(self, text: str) -> Path:
         return self.request(text).result()
 
     def samples(self, text: str) -> np.ndarray:
-        """The clip as int16 mono samples at SAMPLE_RATE, as espeak said it (trimmed)."""
+        """The clip as int16 mono samples at SAMPLE_RATE, as the voice said it (trimmed)."""
         return read_clip(self.clip(text))
 
     def leveled(self, text: str) -> np.ndarray:
@@ -290,6 +310,15 @@ class Speech:
         return length
 
 
+_evicted: set[Path] = set()
+
+
+def _evict_once(folder: Path) -> None:
+    """Keep the cache under its limit, once per process and folder that synthesizes: beside the work, not before it."""
+    if folder not in _evicted:
+        _evicted.add(folder)
+        threading.Thread(target=clip_cache.evict, args=(folder,), name="voiceguide-evict", daemon=True).start()
+
 
 def leveled_clip(samples: np.ndarray) -> np.ndarray:
     """A speech clip (int16) as the mix takes it: at SPEECH_LUFS, peak-limited, faded; int16."""
@@ -303,8 +332,3 @@ def trim_silence(samples: np.ndarray) -> np.ndarray:
     first = max(0, loud[0] - int(LEAD_KEEP * SAMPLE_RATE))
     last = min(samples.size, loud[-1] + 1 + int(TAIL_KEEP * SAMPLE_RATE))
     return samples[first:last]
-
-
-def installed_voices() -> Voices:
-    """The engine's voices and variants."""
-    return _engine_worker().voices

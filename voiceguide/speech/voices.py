@@ -1,7 +1,8 @@
-"""Voices a user can name: an espeak id (gmw/en-us), a language (en-us, de), a name
-(English_(America)), any of them with an espeak-ng variant (+f2, +Annie), case-insensitively.
+"""Voices a user can name: a Piper voice (joe, en_US-joe-medium, a path to an .onnx),
+an espeak id (gmw/en-us), a language (en-us, de), a name (English_(America)), any espeak
+voice with an espeak-ng variant (+f2, +Annie), case-insensitively.
 
-Pure: the engine lists the installed voices and variants, this module matches names against them.
+Pure: the engines list the installed voices and variants, this module matches names against them.
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ NEAREST = 3  # suggestions for an unknown voice
 
 @dataclass(frozen=True)
 class VoiceInfo:
-    id: str  # what espeak takes: "gmw/en-us"; a variant's is "+f2"
+    id: str  # what espeak takes: "gmw/en-us"; a variant's is "+f2"; a Piper voice's name: "en_US-joe-medium"
     name: str
     languages: tuple[str, ...]
-    gender: str = ""  # "male", "female" or "" (espeak does not say)
+    gender: str = ""  # "male", "female" or "" (the voice data does not say)
+    engine: str = "espeak"  # or "piper"
+    quality: str = ""  # Piper's x_low, low, medium or high
 
     @property
     def language(self) -> str:
@@ -30,7 +33,9 @@ class VoiceInfo:
         return self.id.rsplit("/", 1)[-1].lower()
 
     def spellings(self) -> list[str]:
-        """Every lower-case way a user may write this voice."""
+        """Every lower-case way a user may write this voice (a Piper voice is never named by its language alone)."""
+        if self.engine == "piper":
+            return [self.id.lower(), plain(self.name)]
         return [self.id.lower(), self.tail, *(lang.lower() for lang in self.languages), plain(self.name)]
 
     def speaks(self, tag: str) -> bool:

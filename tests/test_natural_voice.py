@@ -1,0 +1,148 @@
+"""The natural (Piper) voice: the default for English, resolved, rated, cached and leveled like espeak's (real Piper)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.conftest import cli, run_cli
+from tests.test_render import loudness
+from voiceguide import api
+from voiceguide.audio.leveling import SESSION_LUFS
+from voiceguide.audio.samples import SAMPLE_RATE
+from voiceguide.speech import clip_cache, piper
+from voiceguide.speech.engine import LEAD_KEEP, SILENCE_THRESHOLD, TAIL_KEEP, Speech, resolve_voice
+
+SENTENCES = [
+    "Lie on your back with your knees bent and your feet flat on the floor.",
+    "Slowly lower both knees to the right, and keep your shoulders down.",
+    "Breathe in, and as you breathe out, press your lower back into the floor.",
+    "Hold the stretch, and let your breathing stay slow and even.",
+]
+
+
+def words_per_minute(speech: Speech) -> float:
+    words = sum(len(s.split()) for s in SENTENCES)
+    return words / sum(speech.duration(s) for s in SENTENCES) * 60
+
+
+def test_english_speaks_with_the_natural_voice_unless_a_voice_is_named(natural) -> None:
+    assert resolve_voice().engine == "piper" and resolve_voice().id == "en_US-joe-medium"
+    assert resolve_voice(language="en-gb").id == "en_US-joe-medium"  # an English voice, though American
+    assert resolve_voice("joe") == resolve_voice("en_US-joe-medium") == resolve_voice()
+    assert resolve_voice("en-us").engine == "espeak"  # an espeak voice, named
+    assert resolve_voice(language="de").id == "gmw/de"  # no natural German voice installed: espeak speaks German
+    assert resolve_voice("+f2").id.endswith("+f2")  # a variant is espeak's
+
+
+def test_the_packaged_model_is_upstreams(natural) -> None:
+    voice = resolve_voice()
+    assert voice.digest == piper.PACKAGED_SHA256["en_US-joe-medium"]
+
+
+def test_a_packaged_model_that_is_not_upstreams_falls_back_to_espeak_with_one_line(natural, monkeypatch, capsys) -> None:
+    monkeypatch.setitem(piper.PACKAGED_SHA256, "en_US-joe-medium", "0" * 64)
+    voice = resolve_voice()
+    assert voice.engine == "espeak" and voice.language.startswith("en")
+    said = capsys.readouterr().err
+    assert said.count("\n") == 1 and said.startswith("voiceguide: speaking with espeak-ng: the packaged voice en_US-joe-medium")
+    with pytest.raises(piper.PiperUnavailable, match="not the upstream model"):
+        resolve_voice("joe")  # named, it is refused rather than replaced
+
+
+@pytest.mark.parametrize("rate", [80, 150, 300])
+def test_a_rate_means_the_same_words_per_minute_on_both_engines(rate: int) -> None:
+    natural, espeak = words_per_minute(Speech("joe", rate)), words_per_minute(Speech("en-us", rate))
+    assert natural == pytest.approx(espeak, rel=0.15), (natural, espeak)
+
+
+def test_slower_rates_speak_longer_clips() -> None:
+    lengths = [Speech("joe", rate).duration(SENTENCES[0]) for rate in (80, 150, 300)]
+    assert lengths[0] > 1.5 * lengths[1] and lengths[1] > 1.5 * lengths[2], lengths
+
+
+def test_a_clip_is_cached_by_engine_voice_model_and_rate(tmp_path: Path) -> None:
+    text = SENTENCES[1]
+    paths = {Speech(v, r, cache=tmp_path).path(text) for v, r in [("joe", 150), ("joe", 151), ("en-us", 150)]}
+    assert len(paths) == 3
+    first = Speech("joe", 150, cache=tmp_path)
+    clip = first.clip(text)
+    assert Speech("joe", 150, cache=tmp_path).clip(text) == clip  # the same voice finds it again
+
+
+def voice_folder_copy(root: Path, name: str, language: str) -> Path:
+    """The packaged model under another name and language, as a user drops a downloaded voice in the voices folder."""
+    folder = root / "voiceguide" / "voices"
+    folder.mkdir(parents=True)
+    packaged = piper.installed_piper_voices()[0]
+    model = folder / f"{name}.onnx"
+    model.symlink_to(packaged.model)
+    config = json.loads(packaged.config.read_text())
+    config["language"] = {"code": language}
+    config["audio"]["quality"] = "low"
+    (folder / f"{name}.onnx.json").write_text(json.dumps(config))
+    return model
+
+
+def test_a_voice_dropped_in_the_voices_folder_is_listed_and_speaks_its_language(natural, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    model = voice_folder_copy(tmp_path, "de_DE-probe-low", "de_DE")
+    listed = {v.id: v for v in api.voices("de")}
+    assert listed["de_DE-probe-low"].engine == "piper" and listed["de_DE-probe-low"].quality == "low"
+    assert resolve_voice(language="de").id == "de_DE-probe-low"  # a German routine takes the natural German voice
+    assert resolve_voice("probe").id == resolve_voice(str(model)).id == "de_DE-probe-low"
+    result = cli("voices", "--language", "de")
+    assert "de_DE-probe-low" in result.stdout.splitlines()[1]  # natural voices first
+
+
+def test_a_missing_voice_file_is_one_line(tmp_path) -> None:
+    result = run_cli("plan", "quick-neck", "--voice", str(tmp_path / "none.onnx"))
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and "not a Piper voice" in result.stderr
+
+
+def test_the_main_command_renders_with_the_natural_voice(natural, tmp_path) -> None:
+    """What a new user runs (on a short routine): the natural voice, at the session's loudness."""
+    out = tmp_path / "neck.wav"
+    result = run_cli("render", "quick-neck", "--brief", "-o", str(out), "--timeline")
+    assert result.returncode == 0, result.stderr
+    plan = json.loads(out.with_suffix(".json").read_text())
+    said = {e["text"] for e in plan["events"] if e["kind"] == "speech"}
+    durations = {e["text"]: e["duration"] for e in plan["events"] if e["kind"] == "speech"}
+    for text in sorted(said)[:5]:  # the plan's lengths are the natural voice's clips
+        assert durations[text] == pytest.approx(Speech(None, 150).duration(text), abs=1e-3)  # the JSON keeps ms
+    integrated, peak = loudness(out)
+    assert abs(integrated - SESSION_LUFS) <= 1.0 and peak <= -1.0
+
+
+def test_cache_command_shows_and_clears_the_clips(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    Speech("en-us", 150).clip("One clip in the cache.")
+    shown = cli("cache")
+    assert shown.returncode == 0 and shown.stdout.startswith(f"{tmp_path / 'voiceguide' / 'clips'}: 1 clips")
+    cleared = cli("cache", "--clear")
+    assert cleared.stdout.startswith("removed 1 clips") and clip_cache.size().files == 0
+
+
+def test_eviction_removes_the_clips_used_longest_ago_past_the_limit(tmp_path) -> None:
+    folder = tmp_path / "clips" / "ab"
+    folder.mkdir(parents=True)
+    ages = {"old.wav": 9000, "older.wav": 20000, "new.wav": 100, "mid.wav": 5000}
+    for name, age in ages.items():
+        (folder / name).write_bytes(bytes(1000))
+        stamp = os.path.getmtime(folder / name) - age
+        os.utime(folder / name, (stamp, stamp))
+    removed = clip_cache.evict(tmp_path / "clips", limit=2500)
+    assert removed == 2000 and sorted(p.name for p in folder.iterdir()) == ["mid.wav", "new.wav"]
+    assert clip_cache.evict(tmp_path / "clips", limit=0) == 1000  # what was used in the last hour stays
+    assert [p.name for p in folder.iterdir()] == ["new.wav"]
+
+
+def test_natural_clips_are_trimmed_like_espeaks() -> None:
+    """A clip's length is the time it is heard: no more than engine.LEAD_KEEP and TAIL_KEEP of silence at its ends."""
+    samples = Speech("joe", 150).samples(SENTENCES[2])
+    loud = np.flatnonzero(np.abs(samples.astype(np.int32)) > SILENCE_THRESHOLD)
+    assert loud[0] <= LEAD_KEEP * SAMPLE_RATE and samples.size - 1 - loud[-1] <= TAIL_KEEP * SAMPLE_RATE
