@@ -94,7 +94,7 @@ class NullSink:
             ],
             env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
-        deadline = time.monotonic() + 15
+        deadline = time.monotonic() + 60  # a hang guard: a busy machine starts it late
         while time.monotonic() < deadline:
             if self._server.poll() is not None:
                 break
@@ -146,7 +146,7 @@ class Recording:
                  "--latency-msec=5", "--raw"],
                 env=env, stdout=out, stderr=subprocess.DEVNULL,
             )  # fmt: skip
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 60
         while not self.path.exists() or self.path.stat().st_size < 2000:
             if time.monotonic() > deadline or self._process.poll() is not None:
                 raise RuntimeError("parec recorded nothing from the null sink's monitor")

@@ -53,7 +53,7 @@ class Browser:
             [driver, f"--port={self.port}"], stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True
         )
         self.session = ""
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # a hang guard
         while not self._ready():
             if self._driver.poll() is not None or time.monotonic() > deadline:
                 self.close()

@@ -273,8 +273,8 @@ class Speech:
                     future = Future()
                     future.set_result(path)
                 else:
+                    future = _synthesizing(path, lambda: self._workers().submit(lambda engine: self._synthesize(engine, text)))
                     _evict_once(self.cache)
-                    future = self._workers().submit(lambda engine: self._synthesize(engine, text))
                 self._pending[text] = future
             return future
 
@@ -308,6 +308,25 @@ class Speech:
                 length = clip.getnframes() / clip.getframerate()
             self._lengths[text] = length
         return length
+
+
+_inflight: dict[Path, Future[Path]] = {}  # clips being made, whichever Speech asked: each is made once
+_inflight_lock = threading.RLock()  # a future already done runs its callback at once, under the lock
+
+
+def _synthesizing(path: Path, start: Callable[[], Future[Path]]) -> Future[Path]:
+    """The future of the clip at path: one already on its way (a fitted session asks again), or start()'s."""
+    with _inflight_lock:
+        future = _inflight.get(path)
+        if future is None or (future.done() and future.exception() is not None):
+            future = _inflight[path] = start()
+            future.add_done_callback(lambda _: _forget(path))
+        return future
+
+
+def _forget(path: Path) -> None:
+    with _inflight_lock:
+        _inflight.pop(path, None)
 
 
 _evicted: set[Path] = set()

@@ -96,7 +96,7 @@ def _packaged_model() -> Path | None:
 
 
 def check_installed() -> None:
-    """Raise PiperUnavailable unless Piper and its ONNX runtime are installed (found, not imported: ~0.2 s)."""
+    """Raise PiperUnavailable unless Piper and its ONNX runtime are installed: found, not imported (that takes ~0.2 s)."""
     import importlib.util
 
     for module in ("piper", "onnxruntime"):
