@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from voiceguide import api
+from voiceguide.errors import VoiceguideError
 from voiceguide.routine import builtin_names, parse_routine
 from voiceguide.schema import ROUTINE_SCHEMA
 
@@ -133,3 +134,8 @@ def test_readme_architecture_names_the_tree_as_it_is() -> None:
     assert named and all((package / name).exists() for name in named), sorted(n for n in named if not (package / n).exists())
     features = {p.name + "/" for p in package.iterdir() if (p / "__init__.py").exists() and p.name != "routines"}
     assert features <= named, features - named  # every feature package has its place in the picture
+
+
+def test_a_rate_is_a_whole_number_of_words_a_minute() -> None:
+    with pytest.raises(VoiceguideError, match="rate must be a whole number of words per minute, not 100.5"):
+        api.plan("quick-neck", rate=100.5)

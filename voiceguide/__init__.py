@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING, Any
 
 # Each public name and the module it lives in.
 _HOMES = {
-    "voiceguide.api": ("DEFAULT_ROUTINE", "check", "plan", "render", "resolve", "routines", "voices"),
+    "voiceguide.api": ("DEFAULT_ROUTINE", "check", "plan", "play", "render", "resolve", "routines", "voices"),
     "voiceguide.compiler": ("compile_timeline", "iter_events"),
     "voiceguide.errors": ("RoutineError", "VoiceguideError"),
     "voiceguide.importer.writing": ("import_article", "import_file"),
-    "voiceguide.live.session": ("Session", "Status", "play"),
+    "voiceguide.live.session": ("Session", "Status"),
     "voiceguide.options": ("Options", "options_for"),
     "voiceguide.routine": ("Routine", "builtin_names", "load_routine", "parse_routine"),
     "voiceguide.speech.engine": ("Speech",),
@@ -47,11 +47,11 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eagerly
-    from voiceguide.api import DEFAULT_ROUTINE, check, plan, render, resolve, routines, voices  # noqa: F401
+    from voiceguide.api import DEFAULT_ROUTINE, check, plan, play, render, resolve, routines, voices  # noqa: F401
     from voiceguide.compiler import compile_timeline, iter_events  # noqa: F401
     from voiceguide.errors import RoutineError, VoiceguideError  # noqa: F401
     from voiceguide.importer.writing import import_article, import_file  # noqa: F401
-    from voiceguide.live.session import Session, Status, play  # noqa: F401
+    from voiceguide.live.session import Session, Status  # noqa: F401
     from voiceguide.options import Options, options_for  # noqa: F401
     from voiceguide.routine import Routine, builtin_names, load_routine, parse_routine  # noqa: F401
     from voiceguide.speech.engine import Speech  # noqa: F401

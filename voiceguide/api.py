@@ -19,6 +19,7 @@ from voiceguide.routine import Routine, builtin_names, load_routine
 from voiceguide.session_size import check_session_size
 
 if TYPE_CHECKING:
+    from voiceguide.live.session import Session
     from voiceguide.rendering.pipeline import Progress
     from voiceguide.speech.clip_cache import CacheSize
     from voiceguide.speech.engine import Speech
@@ -139,6 +140,22 @@ def sample(voice: str | None = None, rate: int | None = None, output: str | Path
     return text
 
 
+def play(
+    routine: str | Path | Routine = DEFAULT_ROUTINE,
+    *,
+    wait: bool = True,
+    speech: Speech | None = None,
+    start: str | int | None = None,
+    **choices: object,
+) -> Session:
+    """Play a routine live (from exercise `start`, a number or name). wait=False returns the running Session at once."""
+    from voiceguide.live.session import Session
+
+    loaded, options = resolve(routine, fit=True, **choices)  # type: ignore[arg-type]  # choices are Options fields
+    session = Session(loaded, options, speech=speech, start_at=start)
+    return session.run() if wait else session.start()
+
+
 def render(
     routine: str | Path | Routine = DEFAULT_ROUTINE, output: str | Path | None = None, *, bitrate: str | None = None,
     captions: bool = False, timeline: bool = False, page: bool | str = False, progress: Progress | None = None,
@@ -154,7 +171,7 @@ def render(
     """
     from voiceguide.rendering.pipeline import default_output, render_session
 
-    loaded, options = resolve(routine, **choices)
+    loaded, options = resolve(routine, fit=True, **choices)  # type: ignore[arg-type]  # choices are Options fields
     target = Path(output) if output is not None else default_output(loaded.title)
     page_mode = "link" if page is True else page or None
     if page_mode not in (None, *PAGE_MODES):

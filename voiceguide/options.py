@@ -47,14 +47,16 @@ def check_options(options: Options) -> None:
     """Raise ValueError with a user-facing message for an impossible choice."""
     if options.language is not None:
         check_language(options.language)
-    low, high = RATE_LIMITS
-    if not low <= options.rate <= high:
-        raise ValueError(f"rate must be between {low} and {high} words per minute, not {options.rate}")
+    slowest, fastest = RATE_LIMITS
+    if not isinstance(options.rate, int) and not float(options.rate).is_integer():  # espeak takes whole words a minute
+        raise ValueError(f"rate must be a whole number of words per minute, not {options.rate:g}")
+    if not slowest <= options.rate <= fastest:
+        raise ValueError(f"rate must be between {slowest} and {fastest} words per minute, not {options.rate}")
     _check_pick("hold", options.hold, 1, MAX_HOLD_SECONDS)
     _check_pick("reps", options.reps, 1, MAX_REPEAT)
-    low, high = HOLD_SCALE_LIMITS
-    if not low <= options.hold_scale <= high:
-        raise ValueError(f"hold scale must be between {low:g} and {high:g}, not {options.hold_scale:g}")
+    least, most = HOLD_SCALE_LIMITS
+    if not least <= options.hold_scale <= most:
+        raise ValueError(f"hold scale must be between {least:g} and {most:g}, not {options.hold_scale:g}")
     parse_breath_pace(":".join(f"{v:g}" for v in options.breath))
     if options.talk not in TALK_LEVELS:
         raise ValueError(f"talk must be full, normal or minimal, not '{options.talk}'")
@@ -64,9 +66,9 @@ def check_options(options: Options) -> None:
         raise ValueError(f"rest must be between 0 and {MAX_REST:g} seconds, not {options.rest:g}")
     if options.length is not None:
         parse_length(f"{options.length:g}s")  # within LENGTH_LIMITS
-    low, high = BACKGROUND_LEVEL_LIMITS
-    if not low <= options.background_level <= high:
-        raise ValueError(f"background level must be between {low:g} and {high:g} LUFS, not {options.background_level:g}")
+    quietest, loudest = BACKGROUND_LEVEL_LIMITS
+    if not quietest <= options.background_level <= loudest:
+        raise ValueError(f"background level must be between {quietest:g} and {loudest:g} LUFS, not {options.background_level:g}")
     if options.cues not in CUE_LEVELS:
         raise ValueError(f"cues must be {', '.join(CUE_LEVELS[:-1])} or {CUE_LEVELS[-1]}, not '{options.cues}'")
 

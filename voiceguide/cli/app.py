@@ -211,11 +211,10 @@ def play(
 ) -> None:
     """Play the session live. Keys: Space pause/resume, n or → next exercise, p or ← back, + 10 s more of this hold, q quit."""
     from voiceguide.cli.live_panel import play_in_terminal
-    from voiceguide.live.session import play as play_session
 
     if display not in DISPLAYS:
         raise VoiceguideError(f"--display {display}: choose one of {', '.join(DISPLAYS)}")
-    session = play_session(routine, wait=False, start=start, **choices)
+    session = api.play(routine, wait=False, start=start, **choices)
     play_in_terminal(session, display=display)
 
 

@@ -17,6 +17,7 @@ import contextlib
 import ctypes
 import ctypes.util
 import errno
+import functools
 import threading
 import time
 from collections.abc import Callable
@@ -54,7 +55,7 @@ class _AlsaMessages:
     """
 
     def __init__(self) -> None:
-        self._handler = None  # kept referenced: ALSA holds a pointer to it
+        self._handler: object | None = None  # kept referenced: ALSA holds a pointer to it
 
     def install(self) -> None:
         if self._handler is not None:
@@ -180,21 +181,26 @@ class Player:
             self._cond.wait_for(lambda: generation in self._started or self._closed, timeout)
             return self._started.get(generation)
 
+    def _asked_for(self, running: int) -> bool:
+        """Whether the writer has something to do: close, play, or a new stream than the one running."""
+        return self._closed or self._want[1] is not None or self._want[0] != running
+
     def _run(self) -> None:
         running, cursor, start, wrote_first = 0, 0, 0, True
         try:
             while True:
                 with self._cond:
-                    self._cond.wait_for(lambda r=running: self._closed or self._want[1] is not None or self._want[0] != r)
+                    self._cond.wait_for(functools.partial(self._asked_for, running))
                     if self._closed:
                         break
-                    generation, start = self._want
+                    generation, wanted = self._want  # each new want is a new generation
                     quiet = self._quiet
                 if generation != running:
                     self.device.drop()
                     running = generation
-                    if start is None:
+                    if wanted is None:
                         continue
+                    start = wanted
                     cursor = start - quiet
                     wrote_first = False
                 # A stream starts as soon as it has sound: its first write is a long one, so it

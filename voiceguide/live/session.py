@@ -20,12 +20,10 @@ import math
 import threading
 import time
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Literal
 
 import numpy as np
 
-from voiceguide.api import resolve
 from voiceguide.audio.ambience import LOOKAHEAD, Bed
 from voiceguide.audio.cue_files import session_cue_lengths
 from voiceguide.audio.leveling import Leveled
@@ -585,17 +583,3 @@ class Session:
     def _segment(self, position: float) -> int:
         starts = self._segment_starts(wanted=0)
         return max(0, bisect.bisect_right(starts, position) - 1)
-
-
-def play(
-    routine: str | Path | Routine = "lower-back",
-    *,
-    wait: bool = True,
-    speech: Speech | None = None,
-    start: str | int | None = None,
-    **choices: object,
-) -> Session:
-    """Play a routine live (from exercise `start`, a number or name). wait=False returns the running Session at once."""
-    loaded, options = resolve(routine, **choices)
-    session = Session(loaded, options, speech=speech, start_at=start)
-    return session.run() if wait else session.start()

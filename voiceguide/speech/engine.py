@@ -27,7 +27,6 @@ from typing import Any
 
 import numpy as np
 
-from voiceguide.audio.cue_files import session_cue_lengths
 from voiceguide.audio.leveling import LEVEL_KEY, SPEECH_LUFS, level
 from voiceguide.audio.samples import SAMPLE_RATE, read_clip, to_float, to_int16, valid_clip, write_clip
 from voiceguide.compiler import texts_to_speak
@@ -205,7 +204,7 @@ def session_speech(routine: Routine, options: Options, speech: Speech | None = N
     """The speech of a session (its voice, or its language's, at its rate; or the one given), already
     synthesizing every text the session will ask for, on all the engine's threads."""
     speech = speech or Speech(options.voice, options.rate, language=options.language)
-    speech.prefetch(texts_to_speak(routine, options, session_cue_lengths(options)))
+    speech.prefetch(texts_to_speak(routine, options))  # with the built-in cues' lengths: a guess either way
     return speech
 
 

@@ -112,5 +112,5 @@ class Voices:
                 names.setdefault(spelling.lstrip("+"), shown)
         cutoff = 0.5 if len(wanted) <= 3 else 0.6  # "f9" is as near "f5" as two letters can be
         close = difflib.get_close_matches(plain(wanted), list(names), n=NEAREST * 3, cutoff=cutoff)
-        shown = list(dict.fromkeys(names[c] for c in close))[:NEAREST]
-        return f" (nearest: {', '.join(shown)})" if shown else ""
+        nearest = list(dict.fromkeys(names[c] for c in close))[:NEAREST]
+        return f" (nearest: {', '.join(nearest)})" if nearest else ""
