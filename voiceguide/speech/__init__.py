@@ -1,1 +1,1 @@
-"""Speech: the espeak engine behind pyttsx3, its clip cache and its voices."""
+"""Speech: the session's voice (Piper's natural voices, espeak-ng's every language), its clips and their cache."""
