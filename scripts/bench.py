@@ -387,7 +387,7 @@ def render_engine(work: Path, pairs: int, label: str, engine: str, model: Path |
     def cold_render(i: int, sampled: bool = False) -> Run:
         return voiceguide("render", "-q", "-o", str(work / "cold.mp3"), cache=work / f"cold-{i}", sampled=sampled, engine=engine)
 
-    warmed = Pairs(f"{label}: voiceguide render, clips cached", "encoder floor: 2 ffmpeg, the WAV's halves at once").measure(
+    warmed = Pairs(f"{label}: voiceguide render, clips cached", "encoder floor: 2 ffmpeg on the WAV's halves").measure(
         pairs, lambda _: voiceguide("render", "-q", "-o", str(work / "warm.mp3"), cache=warm, engine=engine), floor
     )
     warmed.report(1.15 if model else None, f"{label}: warm render / encoder floor")
@@ -405,7 +405,7 @@ def render_engine(work: Path, pairs: int, label: str, engine: str, model: Path |
             return Run(synthesis[-1].wall + encoding[-1].wall, synthesis[-1].cpu + encoding[-1].cpu)
 
         cold = Pairs(f"{label}: voiceguide render, empty clip cache", "synthesis + encoder floor").measure(pairs, cold_render, floors)
-        line(f"synthesis floor: Piper, {len(texts)} phrases once, 2 threads", [r.wall for r in synthesis])
+        line(f"synthesis floor: Piper, {len(texts)} phrases, 2 threads", [r.wall for r in synthesis])
         line("encoder floor", [r.wall for r in encoding])
         cold.report(1.3, f"{label}: cold render / (synthesis + encoder)")
         line("  CPU, synthesis floor", [r.cpu for r in synthesis])
