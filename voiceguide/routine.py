@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Literal, Union
+from typing import Literal, TypeVar, Union
 
 import yaml
 
@@ -39,7 +40,7 @@ from voiceguide.phrases.catalogue import check_language
 from voiceguide.printable import strip_controls
 
 Pick = Literal["low", "mid", "high"]
-
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -247,7 +248,9 @@ def parse_span(text: str) -> tuple[Span, str, float] | None:
     return Span(low, high), unit, factor
 
 
-class _Reader:
+class _Nodes:
+    """Values read from YAML nodes: each error names the node's line."""
+
     def __init__(self, source: str) -> None:
         self.source = source
 
@@ -265,9 +268,7 @@ class _Reader:
                 raise self.fail(key_node, f"{what}: keys must be plain words")
             key = key_node.value
             if key not in allowed:
-                hints = closest(key, allowed)
-                suggestion = f" (did you mean {' or '.join(repr(h) for h in hints)}?)" if hints else f" (allowed: {', '.join(allowed)})"
-                raise self.fail(key_node, f"unknown key '{key}' in {what}{suggestion}")
+                raise self.fail(key_node, f"unknown key '{key}' in {what}{_suggestion(key, allowed)}")
             if key in out:
                 raise self.fail(key_node, f"duplicate key '{key}' in {what}")
             out[key] = value_node
@@ -296,6 +297,13 @@ class _Reader:
             raise self.fail(node, f"{what} must be text or a list of texts")
         return tuple(self.text(item, what) for item in node.value)
 
+    def parsed(self, node: yaml.Node, what: str, parse: Callable[[str], _T]) -> _T:
+        """Text read by parse, whose ValueError says what is wrong with it."""
+        try:
+            return parse(self.text(node, what))
+        except ValueError as exc:
+            raise self.fail(node, str(exc)) from None
+
     def number(self, node: yaml.Node, what: str, low: float, high: float) -> float:
         if not isinstance(node, yaml.ScalarNode):
             raise self.fail(node, f"{what} must be a number")
@@ -320,87 +328,12 @@ class _Reader:
             raise self.fail(node, f"{what} must be more than zero, not '{node.value}'")
         return Span(span.low * factor, span.high * factor), unit
 
-    def sides(self, node: yaml.Node) -> tuple[str, ...]:
-        """`sides: 2` is both sides, right then left; otherwise the sides' names, each a word."""
-        if isinstance(node, yaml.ScalarNode) and node.value.strip() == "2":
-            return SIDE_PAIR
-        sides = self.texts(node, "sides")
-        for side in sides:
-            if not any(c.isalpha() for c in side):
-                raise self.fail(node, f"sides must be 2 (right then left) or side names like [left, right], not '{side}'")
-        return sides
-
     def pick_or_number(self, node: yaml.Node, what: str, low: float, high: float) -> str:
         value = self.text(node, what)
         if is_pick(value):
             return value
         self.number(node, what, low, high)
         return value
-
-    # -- the format --
-
-    def routine(self, node: yaml.Node) -> Routine:
-        keys = self.mapping(
-            node, "routine", ("title", "language", "description", "settings", "exercises"), ("title", "exercises")
-        )
-        exercises_node = keys["exercises"]
-        if not isinstance(exercises_node, yaml.SequenceNode):
-            raise self.fail(exercises_node, "exercises must be a list")
-        if not exercises_node.value:
-            raise self.fail(exercises_node, "exercises is empty: a routine needs at least one exercise")
-        return Routine(
-            title=self.text(keys["title"], "title"),
-            description=self.text(keys["description"], "description") if "description" in keys else None,
-            settings=self.settings(keys["settings"]) if "settings" in keys else Settings(),
-            exercises=tuple(self.exercise(item) for item in exercises_node.value),
-            source=self.source,
-            language=self.language(keys["language"]) if "language" in keys else None,
-        )
-
-    def language(self, node: yaml.Node) -> str:
-        try:
-            return check_language(self.text(node, "language"))
-        except ValueError as exc:
-            raise self.fail(node, str(exc)) from None
-
-    def settings(self, node: yaml.Node) -> Settings:
-        keys = self.mapping(
-            node, "settings", ("rate", "voice", "breath", "rest", "hold", "reps", "hold_scale", "length", "talk", "lead_in")
-        )
-        values: dict[str, object] = {}
-        if "rate" in keys:
-            values["rate"] = int(self.number(keys["rate"], "rate (words per minute)", *RATE_LIMITS))
-        if "voice" in keys:
-            values["voice"] = self.text(keys["voice"], "voice")
-        if "breath" in keys:
-            values["breath"] = self.breath_pace(keys["breath"])
-        if "rest" in keys:
-            values["rest"] = self.number(keys["rest"], "rest (seconds)", 0, MAX_REST)
-        if "hold" in keys:
-            values["hold"] = self.pick_or_number(keys["hold"], "hold (low, mid, high or seconds)", 1, MAX_HOLD_SECONDS)
-        if "reps" in keys:
-            values["reps"] = self.pick_or_number(keys["reps"], "reps (low, mid, high or a count)", 1, MAX_REPEAT)
-        if "hold_scale" in keys:
-            values["hold_scale"] = self.number(keys["hold_scale"], "hold_scale", *HOLD_SCALE_LIMITS)
-        if "length" in keys:
-            try:
-                values["length"] = parse_length(self.text(keys["length"], "length"))
-            except ValueError as exc:
-                raise self.fail(keys["length"], str(exc)) from None
-        if "talk" in keys:
-            talk = self.text(keys["talk"], "talk")
-            if talk not in TALK_LEVELS:
-                raise self.fail(keys["talk"], f"talk must be full, normal or minimal, not '{talk}'")
-            values["talk"] = talk
-        if "lead_in" in keys:
-            values["lead_in"] = self.number(keys["lead_in"], "lead_in (seconds)", 0, MAX_LEAD_IN)
-        return Settings(**values)  # type: ignore[arg-type]
-
-    def breath_pace(self, node: yaml.Node) -> tuple[float, ...]:
-        try:
-            return parse_breath_pace(self.text(node, "breath"))
-        except ValueError as exc:
-            raise self.fail(node, str(exc)) from None
 
     def seconds(self, node: yaml.Node, what: str, high: float) -> float:
         """One amount of time ('20 seconds', '1 minute', '45'), no range, no breaths."""
@@ -423,11 +356,67 @@ class _Reader:
             raise self.fail(node, f"{what} must be between 1 and {high}, not {number}")
         return number
 
-    def tempo(self, node: yaml.Node) -> tuple[float, ...]:
-        try:
-            return parse_tempo(self.text(node, "tempo"))
-        except ValueError as exc:
-            raise self.fail(node, str(exc)) from None
+
+def _suggestion(key: str, allowed: tuple[str, ...]) -> str:
+    """What an unknown key may have meant, or else the keys allowed."""
+    hints = closest(key, allowed)
+    return f" (did you mean {' or '.join(repr(h) for h in hints)}?)" if hints else f" (allowed: {', '.join(allowed)})"
+
+
+class _Reader(_Nodes):
+    """The routine format: a routine, its settings, its exercises and their steps."""
+
+    def routine(self, node: yaml.Node) -> Routine:
+        keys = self.mapping(
+            node, "routine", ("title", "language", "description", "settings", "exercises"), ("title", "exercises")
+        )
+        exercises_node = keys["exercises"]
+        if not isinstance(exercises_node, yaml.SequenceNode):
+            raise self.fail(exercises_node, "exercises must be a list")
+        if not exercises_node.value:
+            raise self.fail(exercises_node, "exercises is empty: a routine needs at least one exercise")
+        return Routine(
+            title=self.text(keys["title"], "title"),
+            description=self.text(keys["description"], "description") if "description" in keys else None,
+            settings=self.settings(keys["settings"]) if "settings" in keys else Settings(),
+            exercises=tuple(self.exercise(item) for item in exercises_node.value),
+            source=self.source,
+            language=self.parsed(keys["language"], "language", check_language) if "language" in keys else None,
+        )
+
+    # -- settings --
+
+    def settings(self, node: yaml.Node) -> Settings:
+        readers = self.setting_readers()
+        keys = self.mapping(node, "settings", tuple(readers))
+        values = {key: read(keys[key]) for key, read in readers.items() if key in keys}  # read in this order
+        return Settings(**values)  # type: ignore[arg-type]
+
+    def setting_readers(self) -> dict[str, Callable[[yaml.Node], object]]:
+        """How each setting is read, in the order they are checked."""
+        return {
+            "rate": lambda node: int(self.number(node, "rate (words per minute)", *RATE_LIMITS)),
+            "voice": lambda node: self.text(node, "voice"),
+            "breath": self.breath_pace,
+            "rest": lambda node: self.number(node, "rest (seconds)", 0, MAX_REST),
+            "hold": lambda node: self.pick_or_number(node, "hold (low, mid, high or seconds)", 1, MAX_HOLD_SECONDS),
+            "reps": lambda node: self.pick_or_number(node, "reps (low, mid, high or a count)", 1, MAX_REPEAT),
+            "hold_scale": lambda node: self.number(node, "hold_scale", *HOLD_SCALE_LIMITS),
+            "length": lambda node: self.parsed(node, "length", parse_length),
+            "talk": self.talk,
+            "lead_in": lambda node: self.number(node, "lead_in (seconds)", 0, MAX_LEAD_IN),
+        }
+
+    def talk(self, node: yaml.Node) -> str:
+        talk = self.text(node, "talk")
+        if talk not in TALK_LEVELS:
+            raise self.fail(node, f"talk must be full, normal or minimal, not '{talk}'")
+        return talk
+
+    def breath_pace(self, node: yaml.Node) -> tuple[float, ...]:
+        return self.parsed(node, "breath", parse_breath_pace)
+
+    # -- exercises --
 
     def exercise(self, node: yaml.Node) -> Exercise:
         keys = self.mapping(node, "exercise", EXERCISE_KEYS, ("name", "steps"))
@@ -435,30 +424,12 @@ class _Reader:
         steps_node = keys["steps"]
         if not isinstance(steps_node, yaml.SequenceNode) or not steps_node.value:
             raise self.fail(steps_node, f"steps of '{name}' must be a non-empty list")
-        if "repeat" in keys and "rounds" in keys:
-            raise self.fail(keys["rounds"], "give repeat (reps) or rounds (intervals), not both")
-        repeat = Span(1, 1)
-        counted = keys.get("repeat") or keys.get("rounds")
-        if counted is not None:
-            what = "repeat" if "repeat" in keys else "rounds"
-            repeat, unit = self.span(counted, what, "5 or 5-8")
-            if _SPAN.match(str(counted.value))[3]:  # any unit: "1 minute" is not 60 times
-                raise self.fail(counted, f"{what} is a count of times, not '{counted.value}' (write 5 or 5-8)")
-            if unit != "seconds" or not (repeat.low.is_integer() and repeat.high.is_integer()):
-                raise self.fail(counted, f"{what} must be a whole count like 5 or 5-8, not '{counted.value}'")
-            if repeat.high > MAX_REPEAT:
-                raise self.fail(counted, f"{what} must be at most {MAX_REPEAT}")
-        sides: tuple[str, ...] = ()
-        if "sides" in keys:
-            sides = self.sides(keys["sides"])
-            if len(set(sides)) != len(sides):
-                raise self.fail(keys["sides"], "sides must not repeat a side")
+        repeat = self.repeat(keys)
+        sides = self.sides(keys["sides"]) if "sides" in keys else ()
         steps = tuple(self.step(item, bool(sides)) for item in steps_node.value)
-        tempo = self.tempo(keys["tempo"]) if "tempo" in keys else None
+        tempo = self.parsed(keys["tempo"], "tempo", parse_tempo) if "tempo" in keys else None
         if tempo is not None:
-            for item, step in zip(steps_node.value, steps, strict=True):
-                if not isinstance(step, Say):
-                    raise self.fail(item, "with a tempo, the steps teach the movement: say steps only")
+            self.check_taught(steps_node, steps)
         if "rest_between_sets" in keys and "sets" not in keys:
             raise self.fail(keys["rest_between_sets"], "rest_between_sets needs sets")
         release = self.text(keys["release"], "release") if "release" in keys else None
@@ -482,6 +453,41 @@ class _Reader:
             line=node.start_mark.line + 1,
         )
 
+    def repeat(self, keys: dict[str, yaml.Node]) -> Span:
+        """How many times an exercise is done: its repeat (reps) or its rounds (intervals), a whole count or range."""
+        if "repeat" in keys and "rounds" in keys:
+            raise self.fail(keys["rounds"], "give repeat (reps) or rounds (intervals), not both")
+        counted = keys.get("repeat") or keys.get("rounds")
+        if counted is None:
+            return Span(1, 1)
+        what = "repeat" if "repeat" in keys else "rounds"
+        repeat, unit = self.span(counted, what, "5 or 5-8")
+        if _SPAN.match(str(counted.value))[3]:  # any unit: "1 minute" is not 60 times
+            raise self.fail(counted, f"{what} is a count of times, not '{counted.value}' (write 5 or 5-8)")
+        if unit != "seconds" or not (repeat.low.is_integer() and repeat.high.is_integer()):
+            raise self.fail(counted, f"{what} must be a whole count like 5 or 5-8, not '{counted.value}'")
+        if repeat.high > MAX_REPEAT:
+            raise self.fail(counted, f"{what} must be at most {MAX_REPEAT}")
+        return repeat
+
+    def sides(self, node: yaml.Node) -> tuple[str, ...]:
+        """`sides: 2` is both sides, right then left; otherwise the sides' names, each a word, none twice."""
+        if isinstance(node, yaml.ScalarNode) and node.value.strip() == "2":
+            return SIDE_PAIR
+        sides = self.texts(node, "sides")
+        for side in sides:
+            if not any(c.isalpha() for c in side):
+                raise self.fail(node, f"sides must be 2 (right then left) or side names like [left, right], not '{side}'")
+        if len(set(sides)) != len(sides):
+            raise self.fail(node, "sides must not repeat a side")
+        return sides
+
+    def check_taught(self, steps_node: yaml.SequenceNode, steps: tuple[Step, ...]) -> None:
+        """With a tempo, the reps are paced: the steps only teach the movement."""
+        for item, step in zip(steps_node.value, steps, strict=True):
+            if not isinstance(step, Say):
+                raise self.fail(item, "with a tempo, the steps teach the movement: say steps only")
+
     def placeholders(self, node: yaml.Node, text: str, has_sides: bool) -> None:
         """{side} is the only placeholder; anything else in braces would be spoken literally."""
         for found in re.findall(r"\{[^{}]*\}", text):
@@ -490,14 +496,11 @@ class _Reader:
             if not has_sides:
                 raise self.fail(node, "{side} is used but the exercise has no sides")
 
+    # -- steps --
+
     def step(self, node: yaml.Node, has_sides: bool) -> Step:
         keys = self.mapping(node, "step", STEP_KINDS + ("note",))
-        kinds = [k for k in STEP_KINDS if k in keys]
-        if kinds == ["say", "work"]:  # a work interval's text
-            kinds = ["work"]
-        if len(kinds) != 1:
-            raise self.fail(node, f"a step needs exactly one of {', '.join(STEP_KINDS)}")
-        kind = kinds[0]
+        kind = self.step_kind(node, keys)
         line = node.start_mark.line + 1
         if "note" in keys and kind != "hold":
             raise self.fail(keys["note"], "note belongs to a hold step")
@@ -515,6 +518,18 @@ class _Reader:
             return Work(self.seconds(keys["work"], "work", MAX_HOLD_SECONDS), text, line)
         if kind == "rest":
             return Rest(self.seconds(keys["rest"], "rest", MAX_REST), line)
+        return self.hold(keys, line)
+
+    def step_kind(self, node: yaml.Node, keys: dict[str, yaml.Node]) -> str:
+        """Which of STEP_KINDS a step is: exactly one of its keys."""
+        kinds = [k for k in STEP_KINDS if k in keys]
+        if kinds == ["say", "work"]:  # a work interval's text
+            kinds = ["work"]
+        if len(kinds) != 1:
+            raise self.fail(node, f"a step needs exactly one of {', '.join(STEP_KINDS)}")
+        return kinds[0]
+
+    def hold(self, keys: dict[str, yaml.Node], line: int) -> Hold:
         span, unit = self.span(keys["hold"], "hold", "30 seconds, 10-30 seconds, 2 minutes or 6 breaths")
         if unit == "breaths":
             if not (span.low.is_integer() and span.high.is_integer()):

@@ -155,14 +155,24 @@ def _duration(kind: str, m: re.Match[str]) -> Amount | None:
     if kind == "half":
         return Amount(30, 30, "seconds", phrase, True)
     if kind == "mixed":
-        first, second = _UNIT_WORDS[m.group(2).lower()], _UNIT_WORDS[m.group(4).lower()]
-        if first == second or "breaths" in (first, second):
-            return None  # "5-10 breaths" is a plain span; breaths and seconds do not mix
-        scale = {"seconds": 1, "minutes": 60}
-        low, high = number(m.group(1)) * scale[first], number(m.group(3)) * scale[second]
-        if low >= high:
-            return None
-        return Amount(low, high, "seconds", phrase, True)
+        return _mixed_duration(m, phrase)
+    return _span_duration(m, phrase)
+
+
+def _mixed_duration(m: re.Match[str], phrase: str) -> Amount | None:
+    """'30 seconds to 1 minute': a span whose ends are in different units."""
+    first, second = _UNIT_WORDS[m.group(2).lower()], _UNIT_WORDS[m.group(4).lower()]
+    if first == second or "breaths" in (first, second):
+        return None  # "5-10 breaths" is a plain span; breaths and seconds do not mix
+    scale = {"seconds": 1, "minutes": 60}
+    low, high = number(m.group(1)) * scale[first], number(m.group(3)) * scale[second]
+    if low >= high:
+        return None
+    return Amount(low, high, "seconds", phrase, True)
+
+
+def _span_duration(m: re.Match[str], phrase: str) -> Amount | None:
+    """'about 20-30 seconds', '2 minutes', '5 breaths': a figure or range and its unit."""
     qualifier = m.group(1).lower() if m.group(1) else None
     first, second, unit_word = m.group(2), m.group(3), m.group(4).lower()
     if unit_word == "s" and not _is_digits(first):

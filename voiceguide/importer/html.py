@@ -100,23 +100,31 @@ def _walk(element, lines: list[str], list_kind: str | None = None) -> None:
         text = _inline(element)
         if text:
             lines += ["", "#" * int(tag[1]) + " " + text, ""]
-        return
-    if tag == "li":
-        number = len([s for s in element.itersiblings(preceding=True) if s.tag == "li"]) + 1
-        marker = f"{number}." if list_kind == "ol" else "-"
-        nested = [c for c in element if c.tag in ("ul", "ol")]
-        for child in nested:
-            element.remove(child)
-        lines.append(f"{marker} {_inline(element)}")
-        for child in nested:
-            _walk(child, lines, child.tag)
-        return
-    if tag in ("ul", "ol"):
+    elif tag == "li":
+        _walk_item(element, lines, list_kind)
+    elif tag in ("ul", "ol"):
         lines.append("")
         for child in element:
             _walk(child, lines, tag)
         lines.append("")
-        return
+    else:
+        _walk_block(element, lines, list_kind)
+
+
+def _walk_item(element, lines: list[str], list_kind: str | None) -> None:
+    """A list item as one line ("3. ..." in an ordered list, "- ..." otherwise), then the lists inside it."""
+    number = len([s for s in element.itersiblings(preceding=True) if s.tag == "li"]) + 1
+    marker = f"{number}." if list_kind == "ol" else "-"
+    nested = [c for c in element if c.tag in ("ul", "ol")]
+    for child in nested:
+        element.remove(child)
+    lines.append(f"{marker} {_inline(element)}")
+    for child in nested:
+        _walk(child, lines, child.tag)
+
+
+def _walk_block(element, lines: list[str], list_kind: str | None) -> None:
+    """Any other element: one paragraph, or (holding blocks) its loose text and its children, each apart."""
     has_blocks = any(isinstance(c.tag, str) and (c.tag in _BLOCK_TAGS or re.fullmatch(r"h[1-6]|li", c.tag)) for c in element)
     if not has_blocks:
         text = _inline(element)

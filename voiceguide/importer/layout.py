@@ -194,39 +194,57 @@ def _headings(raw: list[str], lines: list[str]) -> list[_Heading]:
     for i, line in enumerate(lines):
         if not line:
             continue
-        text = raw[i].strip()
-        md = re.match(r"^(#{1,6})\s+(.*)$", text)
-        after = next((lines[j] for j in range(i + 1, len(lines)) if lines[j]), "")
-        before = lines[i - 1] if i else ""
-        if md:
-            style, content = f"md{len(md.group(1))}", clean_line(md.group(2))
-        elif i + 1 < len(lines) and _SETEXT.match(raw[i + 1].strip()) and len(raw[i + 1].strip()) >= 3:
-            style, content = ("md1" if raw[i + 1].strip()[0] == "=" else "md2"), line
-        elif re.fullmatch(r"(\*\*|__)[^*_]+\1:?", text) and len(line.split()) <= 10 and not line.endswith(":"):
-            style, content = "bold", line
-        else:
-            style, content = "", line
-        numbered = _numbered(content)
-        lettered = _LETTERED.match(content)
-        if style:
-            if numbered:
-                number, name, amount, body = numbered
-                found.append(_Heading(i, style, name, number, amount, body, content))
-            elif not re.match(r"^step\s+\d", content, re.I):
-                name, amount, body = _split_name(content)
-                found.append(_Heading(i, style, name, None, amount, body, content))
-        elif numbered:
-            number, name, amount, body = numbered
-            found.append(_Heading(i, "num", name, number, amount, body, content))
-        elif lettered and _looks_like_name(_split_name(lettered.group(2))[0]):
-            name, amount, body = _split_name(lettered.group(2))
-            found.append(_Heading(i, "letter", name, ord(lettered.group(1)) - ord("A") + 1, amount, body, content))
-        elif (item := _list_item(line)) is not None:
-            found.append(_Heading(i, "item", *item, content))
-        elif _is_short_title(line) and after and _is_prose(after) and (not before or (not spaced and before.endswith(_TERMINAL))):
-            name, amount, body = _split_name(line)
-            found.append(_Heading(i, "plain", name, None, amount, body, content))
+        style, content = _heading_style(raw, lines, i)
+        heading = _styled_heading(i, style, content) if style else _unstyled_heading(lines, i, spaced)
+        if heading is not None:
+            found.append(heading)
     return found
+
+
+def _heading_style(raw: list[str], lines: list[str], i: int) -> tuple[str, str]:
+    """The markup that makes line i a heading (md1-md6, bold; "" for none), and its text without it."""
+    line, text = lines[i], raw[i].strip()
+    md = re.match(r"^(#{1,6})\s+(.*)$", text)
+    if md:
+        return f"md{len(md.group(1))}", clean_line(md.group(2))
+    if i + 1 < len(lines) and _SETEXT.match(raw[i + 1].strip()) and len(raw[i + 1].strip()) >= 3:
+        return ("md1" if raw[i + 1].strip()[0] == "=" else "md2"), line
+    if re.fullmatch(r"(\*\*|__)[^*_]+\1:?", text) and len(line.split()) <= 10 and not line.endswith(":"):
+        return "bold", line
+    return "", line
+
+
+def _styled_heading(i: int, style: str, content: str) -> _Heading | None:
+    """A marked-up heading, unless it is a "Step 2" heading."""
+    numbered = _numbered(content)
+    if numbered:
+        number, name, amount, body = numbered
+        return _Heading(i, style, name, number, amount, body, content)
+    if re.match(r"^step\s+\d", content, re.I):
+        return None
+    name, amount, body = _split_name(content)
+    return _Heading(i, style, name, None, amount, body, content)
+
+
+def _unstyled_heading(lines: list[str], i: int, spaced: bool) -> _Heading | None:
+    """A plain line that heads an exercise: numbered, lettered, a list item, or a short title over prose."""
+    line = lines[i]
+    numbered = _numbered(line)
+    lettered = _LETTERED.match(line)
+    if numbered:
+        number, name, amount, body = numbered
+        return _Heading(i, "num", name, number, amount, body, line)
+    if lettered and _looks_like_name(_split_name(lettered.group(2))[0]):
+        name, amount, body = _split_name(lettered.group(2))
+        return _Heading(i, "letter", name, ord(lettered.group(1)) - ord("A") + 1, amount, body, line)
+    if (item := _list_item(line)) is not None:
+        return _Heading(i, "item", *item, line)
+    after = next((lines[j] for j in range(i + 1, len(lines)) if lines[j]), "")
+    before = lines[i - 1] if i else ""
+    if _is_short_title(line) and after and _is_prose(after) and (not before or (not spaced and before.endswith(_TERMINAL))):
+        name, amount, body = _split_name(line)
+        return _Heading(i, "plain", name, None, amount, body, line)
+    return None
 
 
 def _list_item(line: str) -> tuple[str, None, str | None, str | None] | None:
@@ -536,56 +554,73 @@ def _deliberate_break(line: str, after: str, width: int | None) -> bool:
 
 
 def _blocks(lines: list[str], start: int, end: int, width: int | None, in_section: bool) -> tuple[Block, ...]:
-    blocks: list[Block] = []
-    kind: BlockKind | None = None
-    parts: list[str] = []
-
-    def flush() -> None:
-        nonlocal kind, parts
-        if kind is not None and parts:
-            blocks.append(Block(kind, " ".join(parts)))
-        kind, parts = None, []
-
+    out = _Paragraphs()
     previous = ""
     step_next = False  # after a "Step 3" heading line, the next paragraph is that step
     for i in range(start, end):
         line = lines[i].lstrip("#").strip() if lines[i].startswith("#") else lines[i]
         if not line:
-            flush()
+            out.flush()
             previous = ""
             continue
         if lines[i].startswith("#") and in_section:  # a sub-heading ("### How to do it", "### Tips") labels what follows
-            flush()
-            blocks.append(Block("label", line.rstrip(":") + ":"))
+            out.add("label", line.rstrip(":") + ":")
             previous = ""
             continue
         if in_section and re.fullmatch(r"step\s+\d{1,2}\s*[.:)-]?", line, re.I):
-            flush()
+            out.flush()
             step_next, previous = True, ""
             continue
         mark = _STEP_MARK.match(line)
         if step_next and not mark:
-            flush()
-            kind, parts, step_next = "step", [line], False
+            out.start("step", line)
+            step_next = False
         elif mark and in_section:
-            flush()
-            kind, parts = "step", [line[mark.end():]]
-        elif _is_label(line):
-            flush()
-            blocks.append(Block("label", line))
-        elif kind is not None and previous and not _deliberate_break(previous, line, width):
-            parts.append(line)
-        elif _is_caption(line) and (i + 1 >= end or not lines[i + 1][:1].islower()) and _split_labels(line)[0][0] is None:
-            flush()
-            blocks.append(Block("caption", line))
-        elif kind == "step" and previous and not previous.endswith((".", "!", "?")):
-            parts.append(line)
+            out.start("step", line[mark.end():])
         else:
-            flush()
-            kind, parts = "text", [line]
+            out.line(line, previous, width, continued=i + 1 < end and lines[i + 1][:1].islower())
         previous = line
-    flush()
-    return tuple(_labelled(blocks))
+    out.flush()
+    return tuple(_labelled(out.blocks))
+
+
+class _Paragraphs:
+    """Blocks gathered line by line: the open paragraph grows until something ends it."""
+
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self.kind: BlockKind | None = None  # the open paragraph's
+        self.parts: list[str] = []
+
+    def flush(self) -> None:
+        """End the open paragraph."""
+        if self.kind is not None and self.parts:
+            self.blocks.append(Block(self.kind, " ".join(self.parts)))
+        self.kind, self.parts = None, []
+
+    def add(self, kind: BlockKind, text: str) -> None:
+        """A block of one line, on its own."""
+        self.flush()
+        self.blocks.append(Block(kind, text))
+
+    def start(self, kind: BlockKind, text: str) -> None:
+        """Open a new paragraph."""
+        self.flush()
+        self.kind, self.parts = kind, [text]
+
+    def line(self, line: str, previous: str, width: int | None, continued: bool) -> None:
+        """A line that is no step mark: a label, more of the open paragraph, a caption, or a new paragraph.
+        continued: the next line goes on in lower case, so this one is no caption."""
+        if _is_label(line):
+            self.add("label", line)
+        elif self.kind is not None and previous and not _deliberate_break(previous, line, width):
+            self.parts.append(line)
+        elif _is_caption(line) and not continued and _split_labels(line)[0][0] is None:
+            self.add("caption", line)
+        elif self.kind == "step" and previous and not previous.endswith((".", "!", "?")):
+            self.parts.append(line)
+        else:
+            self.start("text", line)
 
 
 def _labelled(blocks: list[Block]) -> list[Block]:

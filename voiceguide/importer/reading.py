@@ -468,64 +468,88 @@ def _with_side(sentence: str, sides: tuple[str, ...]) -> str:
 
 def _steps_of(sentence: str) -> list[DraftStep]:
     """One instruction sentence -> say / hold / inhale / exhale steps, in the order they happen."""
-    phases = _BOTH_PHASES.search(sentence) is None
-    steps: list[DraftStep] = []
-    pending: list[tuple[str, str]] = []  # plain clauses not yet said
-    open_kind: str | None = None  # the step later clauses join: a breath phase or a hold's note
-    open_parts: list[tuple[str, str]] = []
-    hold_amount: Amount | None = None
-    breath_amount: Amount | None = None
-
-    def close() -> None:
-        nonlocal open_kind, open_parts, hold_amount, breath_amount
-        if open_kind == "hold":
-            steps.append(DraftStep("hold", _tidy(_join(open_parts)), hold_amount))
-        elif open_kind in ("inhale", "exhale"):
-            steps.append(DraftStep(open_kind, _tidy(_join(open_parts)), breath_amount))  # type: ignore[arg-type]
-        open_kind, open_parts, hold_amount, breath_amount = None, [], None, None
-
-    def flush_pending() -> None:
-        if pending:
-            steps.append(DraftStep("say", _tidy(_join(pending))))
-            pending.clear()
-
+    phases = _BOTH_PHASES.search(sentence) is None  # "breathe in and out" paces nothing
+    steps = _SentenceSteps()
     for sep, clause in _clauses(sentence):
-        phase = None
-        if phases:
-            phase = "inhale" if _INHALE.search(clause) else "exhale" if _EXHALE.search(clause) else None
+        phase = _phase(clause) if phases else None
         duration = find_duration(clause)
         if phase and (duration is None or (duration[2].unit == "seconds" and duration[2].high <= BREATH_PHASE_LIMITS[1])):
-            close()
-            open_kind, open_parts = phase, [*pending, (sep, clause)]
-            breath_amount = duration[2] if duration else None
-            pending.clear()
+            steps.breath(phase, sep, clause, duration[2] if duration else None)
         elif duration is not None:
-            close()
-            flush_pending()
-            start, end, amount = duration
-            rest = clause[:start] + clause[end:]
-            # "Hold for 5 seconds then relax": what follows the amount is the next step, not the hold's note
-            following = _THEN.match(clause[end:])
-            if following and _words(clause[end:][following.end():]):
-                rest = clause[:start]
-            open_kind, hold_amount = "hold", amount
-            open_parts = [] if _only(_HOLD_WORDS, rest) else [("", rest)]
-            manner = _BREATH_MANNER.search(amount.phrase)
-            if manner and not open_parts:  # "Stay here for 3-5 deep breaths" -> note "Deep breaths."
-                open_parts = [("", manner.group(0))]
-            if following and _words(clause[end:][following.end():]):
-                close()
-                pending.append(("", clause[end:][following.end():]))
-        elif open_kind == "hold" and not (_first_word(clause) in _NOTE_START or _first_word(clause).endswith("ing")):
-            close()
-            pending.append((sep, clause))
-        elif open_kind is not None:
-            open_parts.append((sep, clause))
+            steps.hold(clause, duration)
         else:
-            pending.append((sep, clause))
-    close()
-    flush_pending()
-    return [s for s in steps if s.text or s.kind == "hold"]
+            steps.plain(sep, clause)
+    return steps.finish()
+
+
+def _phase(clause: str) -> Literal["inhale", "exhale"] | None:
+    return "inhale" if _INHALE.search(clause) else "exhale" if _EXHALE.search(clause) else None
+
+
+class _SentenceSteps:
+    """The steps of one sentence, built clause by clause."""
+
+    def __init__(self) -> None:
+        self.steps: list[DraftStep] = []
+        self.pending: list[tuple[str, str]] = []  # plain clauses not yet said
+        self.open_kind: str | None = None  # the step later clauses join: a breath phase or a hold's note
+        self.open_parts: list[tuple[str, str]] = []
+        self.open_amount: Amount | None = None  # the open hold's length or breath phase's count
+
+    def close(self) -> None:
+        """End the open hold or breath phase, if any, as a step."""
+        if self.open_kind == "hold":
+            self.steps.append(DraftStep("hold", _tidy(_join(self.open_parts)), self.open_amount))
+        elif self.open_kind in ("inhale", "exhale"):
+            self.steps.append(DraftStep(self.open_kind, _tidy(_join(self.open_parts)), self.open_amount))  # type: ignore[arg-type]
+        self.open_kind, self.open_parts, self.open_amount = None, [], None
+
+    def say_pending(self) -> None:
+        if self.pending:
+            self.steps.append(DraftStep("say", _tidy(_join(self.pending))))
+            self.pending.clear()
+
+    def breath(self, phase: str, sep: str, clause: str, amount: Amount | None) -> None:
+        """A breath phase opens, taking the clauses not yet said as its words."""
+        self.close()
+        self.open_kind, self.open_parts = phase, [*self.pending, (sep, clause)]
+        self.open_amount = amount
+        self.pending.clear()
+
+    def hold(self, clause: str, duration: tuple[int, int, Amount]) -> None:
+        """A hold opens; the clause's other words are its note."""
+        self.close()
+        self.say_pending()
+        start, end, amount = duration
+        rest = clause[:start] + clause[end:]
+        # "Hold for 5 seconds then relax": what follows the amount is the next step, not the hold's note
+        following = _THEN.match(clause[end:])
+        next_step = clause[end:][following.end():] if following and _words(clause[end:][following.end():]) else None
+        if next_step is not None:
+            rest = clause[:start]
+        self.open_kind, self.open_amount = "hold", amount
+        self.open_parts = [] if _only(_HOLD_WORDS, rest) else [("", rest)]
+        manner = _BREATH_MANNER.search(amount.phrase)
+        if manner and not self.open_parts:  # "Stay here for 3-5 deep breaths" -> note "Deep breaths."
+            self.open_parts = [("", manner.group(0))]
+        if next_step is not None:
+            self.close()
+            self.pending.append(("", next_step))
+
+    def plain(self, sep: str, clause: str) -> None:
+        """A clause with no amount or phase: a hold's note ("feel the stretch"), part of a breath, or said."""
+        if self.open_kind == "hold" and not (_first_word(clause) in _NOTE_START or _first_word(clause).endswith("ing")):
+            self.close()
+            self.pending.append((sep, clause))
+        elif self.open_kind is not None:
+            self.open_parts.append((sep, clause))
+        else:
+            self.pending.append((sep, clause))
+
+    def finish(self) -> list[DraftStep]:
+        self.close()
+        self.say_pending()
+        return [s for s in self.steps if s.text or s.kind == "hold"]
 
 
 @dataclass(frozen=True)
@@ -535,40 +559,88 @@ class _Line:
     marked: bool  # inside a "Step N." / numbered / bulleted block
 
 
+@dataclass
+class _Blocks:
+    """A section's blocks sorted by what they are for."""
+
+    unspoken: list[str]  # kept as comments
+    lines: list[_Line]  # the sentences to read as instructions
+    about: list[str]  # labelled "About:" / "Benefits:"
+    setup: list[str]  # labelled "Starting position:"
+    stated: list[str]  # amounts stated apart from the sentences: "Reps: 12"
+
+
 def _exercise(
     section: Section, last: bool, page: _PageAmounts | None = None, before: tuple[str, ...] = ()
 ) -> tuple[DraftExercise, list[str]]:
     page = page or _PageAmounts()
-    unspoken: list[str] = list(before)
-    lines: list[_Line] = []
-    labelled_about: list[str] = []
-    labelled_setup: list[str] = []
-    stated: list[str] = []  # amounts stated apart from the sentences: "Reps: 12", the heading's "– 30 secs"
+    blocks = _sort_blocks(section, before)
+    outro = _take_outro(blocks.lines) if last else []
+    about, lines = _take_about(blocks, section)
+    shape = _Shape()
+    stripped = _strip_lines(lines, shape)
+    paced_lines = {line.text for line in lines if shape.breath and _PACED.search(line.text)}
+    stated_holds = _stated_holds(blocks, section, shape)
+    sides, sides_from, stripped = _exercise_sides(stripped, shape, page)
+    setup, final = _said_steps(stripped, paced_lines, blocks.setup, shape.repeat)
+    if stated_holds and not any(step.kind == "hold" for step in final):
+        final += stated_holds[:1]
+    final, breath, breath_from, repeat = _breath_pattern(final, shape.repeat)
+    if breath is None and shape.breath is not None:
+        breath, breath_from = shape.breath, shape.breath_from
+    repeat = _from_page(final, repeat, shape, page)
+    sets = shape.sets or page.sets
+    rest_between = shape.rest_between_sets or (page.rest_between_sets if sets else None)
+    exercise = DraftExercise(
+        name=section.name, steps=tuple(_closed(final, repeat, section)), about=" ".join(about) or None, setup=tuple(setup),
+        sides=sides, sides_from=sides_from, repeat=repeat, unspoken=tuple(blocks.unspoken), sets=sets,
+        rest_between_sets=rest_between, breath=breath, breath_from=breath_from,
+    )
+    return exercise, outro
+
+
+def _sort_blocks(section: Section, before: tuple[str, ...]) -> _Blocks:
+    """Captions, labels and comments stay unspoken; labelled about, setup and amounts apart; the rest is read."""
+    blocks = _Blocks(list(before), [], [], [], [])
     for index, block in enumerate(section.blocks):
         if block.kind in ("caption", "label"):
-            unspoken.append(f"{block.kind}: {block.text}")
+            blocks.unspoken.append(f"{block.kind}: {block.text}")
         elif block.role == "comment":
-            unspoken.append(f"{block.label}: {block.text}")
+            blocks.unspoken.append(f"{block.label}: {block.text}")
         elif block.role == "about":
-            labelled_about += sentences(block.text)
+            blocks.about += sentences(block.text)
         elif block.role == "setup":
-            labelled_setup += sentences(block.text)
+            blocks.setup += sentences(block.text)
         elif block.role == "amount":
-            stated.append(f"{block.label}: {block.text}")
+            blocks.stated.append(f"{block.label}: {block.text}")
         else:
-            lines += [_Line(sentence, index, block.kind == "step") for sentence in sentences(block.text)]
+            blocks.lines += [_Line(sentence, index, block.kind == "step") for sentence in sentences(block.text)]
+    return blocks
+
+
+def _take_outro(lines: list[_Line]) -> list[str]:
+    """The last exercise's closing words about the whole routine ("Do these every day"), taken off its lines."""
     outro: list[str] = []
-    while last and lines and (_OUTRO.search(lines[-1].text) or _FREQUENCY.search(lines[-1].text)) and not (
+    while lines and (_OUTRO.search(lines[-1].text) or _FREQUENCY.search(lines[-1].text)) and not (
         _is_instruction(lines[-1].text) and not _FREQUENCY.search(lines[-1].text)
     ):
         outro.insert(0, lines.pop().text)
-    about: list[str] = list(labelled_about)
+    return outro
+
+
+def _take_about(blocks: _Blocks, section: Section) -> tuple[list[str], list[_Line]]:
+    """The exercise's description (its leading sentences that are not instructions), and the lines left."""
+    lines = blocks.lines
+    about: list[str] = list(blocks.about)
     while lines and not lines[0].marked and not _is_instruction(lines[0].text):
         about.append(lines.pop(0).text)
-    if not lines and not stated and not section.heading_amount:  # description only: say it rather than lose it
+    if not lines and not blocks.stated and not section.heading_amount:  # description only: say it rather than lose it
         lines, about = [_Line(t, 0, False) for t in about], []
+    return about, lines
 
-    shape = _Shape()
+
+def _strip_lines(lines: list[_Line], shape: _Shape) -> list[tuple[str, _Line]]:
+    """Each line without its shape phrases (recorded in shape), beside the line it came from; empty ones dropped."""
     stripped: list[tuple[str, _Line]] = []
     for line in lines:
         paced = _PACED.search(line.text)
@@ -579,10 +651,14 @@ def _exercise(
                 stripped.append((line.text, line))
                 continue
         stripped.append((_strip_shape(line.text, shape), line))
-    stripped = [(text, line) for text, line in stripped if text]
-    paced_lines = {line.text for line in lines if shape.breath and _PACED.search(line.text)}
+    return [(text, line) for text, line in stripped if text]
+
+
+def _stated_holds(blocks: _Blocks, section: Section, shape: _Shape) -> list[DraftStep]:
+    """Holds from the amounts stated apart ("Hold: 30 seconds", the heading's "– 30 secs"); their other
+    counts go into shape, and a stated line with more to say is kept unspoken."""
     stated_holds: list[DraftStep] = []
-    for text in [*stated, *([section.heading_amount] if section.heading_amount else [])]:
+    for text in [*blocks.stated, *([section.heading_amount] if section.heading_amount else [])]:
         left = _strip_shape(text, shape)
         duration = find_duration(left)
         where = f'from the heading "{section.heading}"' if text == section.heading_amount else f'from "{text}"'
@@ -590,7 +666,14 @@ def _exercise(
             stated_holds.append(DraftStep("hold", "", duration[2], comment=where))
             left = left[: duration[0]] + left[duration[1]:]
         if text != section.heading_amount and not _only(_SIDE_WORDS | _LABEL_WORDS, left):
-            unspoken.append(text)  # "Reps: 20 (alternating)": the count is used, the words kept
+            blocks.unspoken.append(text)  # "Reps: 20 (alternating)": the count is used, the words kept
+    return stated_holds
+
+
+def _exercise_sides(
+    stripped: list[tuple[str, _Line]], shape: _Shape, page: _PageAmounts
+) -> tuple[tuple[str, ...], str | None, list[tuple[str, _Line]]]:
+    """The exercise's sides, where they came from, and its lines with the first side written {side}."""
     texts = [t for t, _ in stripped]
     if not shape.side_phrases and page.sides and (_SIDE_WORD.search(" ".join(texts)) or _ONE_LIMB.search(" ".join(texts))):
         shape.side_phrases = (page.sides,)  # the page said "switch sides" once, for every one-sided exercise
@@ -599,7 +682,13 @@ def _exercise(
         sides_from = f"{sides_from}; said once for every exercise"
     if sides:
         stripped = [(_with_side(text, sides), line) for text, line in stripped]
+    return sides, sides_from, stripped
 
+
+def _said_steps(
+    stripped: list[tuple[str, _Line]], paced_lines: set[str], labelled_setup: list[str], repeat: Amount | None
+) -> tuple[list[str], list[DraftStep]]:
+    """The setup said once, and the steps: each line's, with a hold after each position where the article asks."""
     steps: list[tuple[DraftStep, _Line]] = [
         (step, line)
         for text, line in stripped
@@ -607,33 +696,29 @@ def _exercise(
     ]
     setup, steps = _setup(steps)
     setup = labelled_setup + setup
-    repeat = shape.repeat
     if repeat is not None and repeat.high > 1:
         steps, moved = _trailing_advice(steps)
         setup += moved
-    final = _hold_each_position([step for step, _ in steps])
-    if stated_holds and not any(step.kind == "hold" for step in final):
-        final += stated_holds[:1]
-    final, breath, breath_from, repeat = _breath_pattern(final, repeat)
-    if breath is None and shape.breath is not None:
-        breath, breath_from = shape.breath, shape.breath_from
-    # Amounts the page states once for every exercise fill in what this one does not say.
+    return setup, _hold_each_position([step for step, _ in steps])
+
+
+def _from_page(final: list[DraftStep], repeat: Amount | None, shape: _Shape, page: _PageAmounts) -> Amount | None:
+    """Amounts the page states once for every exercise fill in what this one does not say: the repeat it
+    returns, or a hold appended to final."""
     if repeat is None and page.repeat is not None and not any(s.kind == "breathe" for s in final) and shape.breath is None:
         repeat = page.repeat
     if page.hold is not None and repeat is None and not any(s.kind in ("hold", "breathe") for s in final):
         final.append(DraftStep("hold", "", page.hold))
-    sets = shape.sets or page.sets
-    rest_between = shape.rest_between_sets or (page.rest_between_sets if sets else None)
+    return repeat
+
+
+def _closed(final: list[DraftStep], repeat: Amount | None, section: Section) -> list[DraftStep]:
+    """The steps with a way out of a repeated hold, and at least one step."""
     if repeat is not None and repeat.high > 1 and final and final[-1].kind == "hold":
         final.append(DraftStep("say", RETURN_STEP, comment="added: the article does not say how to come out of the hold"))
     if not final:
         final = [DraftStep("say", f"{section.name}.", comment="the article gives no instructions for this exercise")]
-    exercise = DraftExercise(
-        name=section.name, steps=tuple(final), about=" ".join(about) or None, setup=tuple(setup), sides=sides,
-        sides_from=sides_from, repeat=repeat, unspoken=tuple(unspoken), sets=sets, rest_between_sets=rest_between,
-        breath=breath, breath_from=breath_from,
-    )
-    return exercise, outro
+    return final
 
 
 _EACH_POSITION = re.compile(r"\b(?:each|both|every)\s+(?:position|positions|pose|poses|way|end)\b", re.I)

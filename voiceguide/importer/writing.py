@@ -19,7 +19,7 @@ import yaml
 from voiceguide.errors import RoutineError
 from voiceguide.files import read_input, write_atomic
 from voiceguide.importer.amounts import Amount
-from voiceguide.importer.reading import Draft, read_article
+from voiceguide.importer.reading import Draft, DraftExercise, DraftStep, read_article
 from voiceguide.limits import MAX_INPUT_BYTES
 from voiceguide.routine import parse_routine
 
@@ -84,44 +84,51 @@ def routine_yaml(draft: Draft) -> str:
         out += ["settings:", f"  breath: {_pattern(draft.breath)}" + _comment(draft.breath_from)]
     out.append("exercises:")
     for exercise in draft.exercises:
-        out += _field("name", exercise.name, 2, item=True)
-        if exercise.unspoken:
-            out += _comment_block("Not spoken (layout in the article):", exercise.unspoken, 4)
-        if exercise.about:
-            out += _field("about", exercise.about, 4)
-        if exercise.setup:
-            out.append("    setup:")
-            for line in exercise.setup:
-                out += _field("", line, 6, item=True)
-        if exercise.sides:
-            out.append(f"    sides: [{', '.join(exercise.sides)}]" + _comment(exercise.sides_from))
-        if exercise.repeat is not None:
-            out.append(f"    repeat: {exercise.repeat.value()}" + _comment(_amount_comment(exercise.repeat)))
-        if exercise.sets is not None:
-            out.append(f"    sets: {exercise.sets.value()}" + _comment(_amount_comment(exercise.sets)))
-        if exercise.rest_between_sets is not None:
-            rest = exercise.rest_between_sets
-            out.append(f"    rest_between_sets: {rest.value()}" + _comment(_amount_comment(rest) or f'from "{rest.words()}"'))
-        if exercise.breath is not None:
-            out.append(f"    breath: {_pattern(exercise.breath)}" + _comment(exercise.breath_from))
-        out.append("    steps:")
-        for step in exercise.steps:
-            if step.kind == "breathe":
-                assert step.amount is not None
-                comments = "; ".join(filter(None, [_amount_comment(step.amount), step.comment]))
-                out.append(f"      - breathe: {step.amount.value()}" + _comment(comments))
-            elif step.kind == "hold":
-                assert step.amount is not None
-                comments = "; ".join(filter(None, [_amount_comment(step.amount), step.comment]))
-                out.append(f"      - hold: {step.amount.value()}" + _comment(comments))
-                if step.text:
-                    out += _field("note", step.text, 8)
-            else:
-                comments = "; ".join(filter(None, [step.amount and _amount_comment(step.amount), step.comment]))
-                out += _field(step.kind, step.text, 6, comment=comments or None, item=True)
+        out += _exercise_yaml(exercise)
     if draft.after:
         out += _comment_block("Not spoken: the article's words after the exercises:", draft.after, 0)
     return "\n".join(line.replace("- : ", "- ") for line in out) + "\n"
+
+
+def _exercise_yaml(exercise: DraftExercise) -> list[str]:
+    """One item of the exercises list: its keys in the routine format's order, then its steps."""
+    out = _field("name", exercise.name, 2, item=True)
+    if exercise.unspoken:
+        out += _comment_block("Not spoken (layout in the article):", exercise.unspoken, 4)
+    if exercise.about:
+        out += _field("about", exercise.about, 4)
+    if exercise.setup:
+        out.append("    setup:")
+        for line in exercise.setup:
+            out += _field("", line, 6, item=True)
+    if exercise.sides:
+        out.append(f"    sides: [{', '.join(exercise.sides)}]" + _comment(exercise.sides_from))
+    if exercise.repeat is not None:
+        out.append(f"    repeat: {exercise.repeat.value()}" + _comment(_amount_comment(exercise.repeat)))
+    if exercise.sets is not None:
+        out.append(f"    sets: {exercise.sets.value()}" + _comment(_amount_comment(exercise.sets)))
+    if exercise.rest_between_sets is not None:
+        rest = exercise.rest_between_sets
+        out.append(f"    rest_between_sets: {rest.value()}" + _comment(_amount_comment(rest) or f'from "{rest.words()}"'))
+    if exercise.breath is not None:
+        out.append(f"    breath: {_pattern(exercise.breath)}" + _comment(exercise.breath_from))
+    out.append("    steps:")
+    for step in exercise.steps:
+        out += _step_yaml(step)
+    return out
+
+
+def _step_yaml(step: DraftStep) -> list[str]:
+    """One item of an exercise's steps list, its comment saying what was inferred."""
+    if step.kind in ("breathe", "hold"):
+        assert step.amount is not None
+        comments = "; ".join(filter(None, [_amount_comment(step.amount), step.comment]))
+        out = [f"      - {step.kind}: {step.amount.value()}" + _comment(comments)]
+        if step.kind == "hold" and step.text:
+            out += _field("note", step.text, 8)
+        return out
+    comments = "; ".join(filter(None, [step.amount and _amount_comment(step.amount), step.comment]))
+    return _field(step.kind, step.text, 6, comment=comments or None, item=True)
 
 
 def import_article(data: bytes | str, source: str = "<article>") -> str:

@@ -46,7 +46,7 @@ from voiceguide.rendering.page import page_html
 from voiceguide.rendering.tags import check_chapter_count, tags_for, write_tags
 from voiceguide.rendering.verify import check_encoder_log, verify_render
 from voiceguide.routine import Routine
-from voiceguide.speech.engine import session_speech
+from voiceguide.speech.engine import Speech, session_speech
 from voiceguide.timeline import Event, Timeline
 
 Progress = Callable[[float, "float | None"], None]  # (session seconds done, session length once known)
@@ -340,105 +340,164 @@ def _mix_into(
             progress((position + (second.written if second else 0)) / SAMPLE_RATE, compiling.total)
 
 
+@dataclass(frozen=True)
+class _Encoding:
+    """How the samples become a file: the format, the bitrate asked of ffmpeg, and ffmpeg (None for WAV)."""
+
+    fmt: Format
+    rate: str | None
+    ffmpeg: str | None
+
+    def open(self, temp: Path, output: Path) -> _WavSink | _FfmpegSink:
+        return open_sink(self.fmt, self.rate, self.ffmpeg, temp, output)
+
+
+@dataclass(frozen=True)
+class _Outputs:
+    """The files a render writes: the audio, and the companions asked for beside it."""
+
+    audio: Path
+    captions: bool
+    timeline: bool
+    page: str | None  # "link" or "embed": see render_session
+
+    def companions(self) -> list[str]:
+        """The suffixes of the text files asked for, in the order they are written."""
+        wanted = {".srt": self.captions, ".vtt": self.captions, ".json": self.timeline, ".html": bool(self.page)}
+        return [suffix for suffix, asked in wanted.items() if asked]
+
+
 def render_session(
     routine: Routine, options: Options, output: Path, *, bitrate: str | None = None, captions_too: bool = False,
     timeline_too: bool = False, page: str | None = None, progress: Progress | None = None,
 ) -> None:
     """Render the routine's session to output (format from its extension); see the module doc.
     page "link" also writes the session page FILE.html playing the audio beside it, "embed" one holding it."""
-    render = functools.partial(_render, routine, options, output, bitrate, captions_too, timeline_too, page, progress)
+    outputs = _Outputs(output, captions_too, timeline_too, page)
     try:
-        render(split=True)
+        _render(routine, options, outputs, bitrate, progress, split=True)
     except JoinError:  # an encoder that frames the halves otherwise than LAME does: one encoder, as always
-        render(split=False)
+        _render(routine, options, outputs, bitrate, progress, split=False)
 
 
 def _render(
-    routine: Routine, options: Options, output: Path, bitrate: str | None, captions_too: bool, timeline_too: bool,
-    page: str | None, progress: Progress | None, split: bool,
+    routine: Routine, options: Options, outputs: _Outputs, bitrate: str | None, progress: Progress | None, split: bool
 ) -> None:
+    output = outputs.audio
     fmt = format_for(check_target(output))  # "-o somefolder" is a folder before it is a missing extension
     rate = check_bitrate(fmt, bitrate)
     check_chapter_count(routine, fmt.kind)
     ffmpeg = find_ffmpeg(fmt) if fmt.codec else None
-    staging = Staging()
-    sink: _WavSink | _FfmpegSink | None = None
-    second: _SecondHalf | None = None
-    compiling: _Compiling | None = None
+    job = _Render(routine, options, outputs, _Encoding(fmt, rate, ffmpeg), progress)
     try:
-        temp = staging.temp_for(output)
-        sink = open_sink(fmt, rate, ffmpeg, temp, output)  # ffmpeg loads meanwhile
-        extras = {}
-        if captions_too:
-            extras[".srt"] = staging.temp_for(output.with_suffix(".srt"))
-            extras[".vtt"] = staging.temp_for(output.with_suffix(".vtt"))
-        if timeline_too:
-            extras[".json"] = staging.temp_for(output.with_suffix(".json"))
-        if page:
-            extras[".html"] = staging.temp_for(output.with_suffix(".html"))
-        speech = session_speech(routine, options)
+        job.run(split)
+    except OSError as exc:  # the output's folder, a full disk
+        raise VoiceguideError(f"cannot write {exc.filename or output}: {exc.strerror or exc}") from None
+    finally:
+        job.close()
+
+
+class _Render:
+    """One render into staged files, holding what close() must stop if it fails part way."""
+
+    def __init__(
+        self, routine: Routine, options: Options, outputs: _Outputs, encoding: _Encoding, progress: Progress | None
+    ) -> None:
+        self.routine, self.options, self.outputs, self.encoding, self.progress = routine, options, outputs, encoding, progress
+        self.output = outputs.audio
+        self.staging = Staging()
+        self.sink: _WavSink | _FfmpegSink | None = None
+        self.second: _SecondHalf | None = None
+        self.compiling: _Compiling | None = None
+
+    def run(self, split: bool) -> None:
+        """Mix and encode the session, write its companions, and put them all in place."""
+        temp = self.staging.temp_for(self.output)
+        self.sink = sink = self.encoding.open(temp, self.output)  # ffmpeg loads meanwhile
+        extras = {suffix: self.staging.temp_for(self.output.with_suffix(suffix)) for suffix in self.outputs.companions()}
+        speech = session_speech(self.routine, self.options)
+        compiling, events, sounds, bed = self._start(speech)
+        # MP3 only (its frames join exactly); a background bed is never silent, so there is no place to cut.
+        can_split = split and self.encoding.fmt.kind == "mp3" and bed is None and self.encoding.ffmpeg
+        halves = functools.partial(self._second_half, speech, sink, compiling) if can_split else None
+        _mix_into(sink, events, compiling, sounds, bed, halves, self.progress)
+        timeline = compiling.timeline()  # while ffmpeg encodes its last queued chunks
+        tags = tags_for(timeline, self.routine.description)
+        encoder_log = self._finish_encoding(sink, temp, compiling.total)
+        write_tags(temp, self.encoding.fmt.kind, tags)
+        verify_render(temp, self.encoding.fmt.kind, timeline.total, self.output, timeline.title, encoder_log)
+        self._write_companions(extras, timeline, temp)
+        self.staging.commit()
+
+    def _start(self, speech: Speech) -> tuple[_Compiling, Iterable[Event], Leveled, Bed | None]:
+        """Start compiling the timeline; return it, the events to mix, the sounds they play and the bed under them."""
+        options = self.options
         sounds = Leveled(Sounds(speech, options.cue_dir))
         cue_lengths = session_cue_lengths(options)
-        compiling = _Compiling(routine, options, speech.duration, cue_lengths)
+        self.compiling = compiling = _Compiling(self.routine, options, speech.duration, cue_lengths)
         bed = Bed.load(options.background, options.background_level) if options.background else None
         events: Iterable[Event] = compiling
         if bed is not None:  # the voice's level depends on the whole mix: compile it all first
             events = list(compiling)
             plain = Sounds(speech, options.cue_dir)
             sounds = Leveled(plain, boost=voice_boost(events, lambda boost: Leveled(plain, boost=boost), bed, SESSION_LUFS))
+        return compiling, events, sounds, bed
 
-        def second_half(position: int) -> _SecondHalf | None:
-            """A second encoder from a silence near where both would finish together, if there is one."""
-            nonlocal second
-            timeline = compiling.compiled
-            target = balanced_target(  # the first encoder is about at position - backlog
-                timeline, position - sink.backlog(), sample_at(compiling.total),
-                lambda text: not valid_clip(speech.leveled_path(text)),
-            )
-            cut = find_cut(timeline, earliest=position, target=target)
-            if cut is not None:
-                part = _FfmpegSink(ffmpeg, fmt, rate, staging.scratch_for(output), output)
-                second = _SecondHalf(part, timeline, Leveled(Sounds(speech, options.cue_dir)), cut)  # Leveled: one thread's
-            return second
+    def _second_half(
+        self, speech: Speech, sink: _WavSink | _FfmpegSink, compiling: _Compiling, position: int
+    ) -> _SecondHalf | None:
+        """A second encoder from a silence near where both would finish together, if there is one."""
+        timeline = compiling.compiled
+        target = balanced_target(  # the first encoder is about at position - backlog
+            timeline, position - sink.backlog(), sample_at(compiling.total),
+            lambda text: not valid_clip(speech.leveled_path(text)),
+        )
+        cut = find_cut(timeline, earliest=position, target=target)
+        if cut is not None:
+            fmt, rate, ffmpeg = self.encoding.fmt, self.encoding.rate, self.encoding.ffmpeg
+            part = _FfmpegSink(ffmpeg, fmt, rate, self.staging.scratch_for(self.output), self.output)
+            self.second = _SecondHalf(part, timeline, Leveled(Sounds(speech, self.options.cue_dir)), cut)  # Leveled: one thread's
+        return self.second
 
-        # MP3 only (its frames join exactly); a background bed is never silent, so there is no place to cut.
-        halves = second_half if split and fmt.kind == "mp3" and bed is None and ffmpeg else None
-        _mix_into(sink, events, compiling, sounds, bed, halves, progress)
-        timeline = compiling.timeline()  # while ffmpeg encodes its last queued chunks
-        tags = tags_for(timeline, routine.description)
+    def _finish_encoding(self, sink: _WavSink | _FfmpegSink, temp: Path, total: float | None) -> str:
+        """Wait for the encoder (and a second half's, joined onto temp); return what they said."""
         encoder_log = sink.finish()
-        sink = None
-        if second is not None:
-            cut, total = second.cut, compiling.total
+        self.sink = None
+        second = self.second
+        if second is None:
+            return encoder_log
+        cut, progress = second.cut, self.progress
 
-            def more(written: int) -> None:
-                if progress:
-                    progress((cut.cut + written) / SAMPLE_RATE, total)
+        def more(written: int) -> None:
+            if progress:
+                progress((cut.cut + written) / SAMPLE_RATE, total)
 
-            encoder_log += second.finish(more)
-            part, samples = second.sink.path, cut.resume + second.written
-            second = None
-            check_encoder_log(encoder_log, output)  # before joining: a failed half is the encoder's fault
-            join(temp, part, cut.cut, samples)
-        write_tags(temp, fmt.kind, tags)
-        verify_render(temp, fmt.kind, timeline.total, output, timeline.title, encoder_log)
+        encoder_log += second.finish(more)
+        part, samples = second.sink.path, cut.resume + second.written
+        self.second = None
+        check_encoder_log(encoder_log, self.output)  # before joining: a failed half is the encoder's fault
+        join(temp, part, cut.cut, samples)
+        return encoder_log
+
+    def _write_companions(self, extras: dict[str, Path], timeline: Timeline, temp: Path) -> None:
+        """The captions, timeline and page asked for, into their temp files."""
         texts = {".srt": captions.srt, ".vtt": captions.vtt, ".json": lambda t: t.to_json() + "\n"}  # only those asked for
+        page = self.outputs.page
         if page:
             audio = temp.read_bytes() if page == "embed" else None
-            texts[".html"] = lambda t: page_html(t, output.name, fmt.kind, audio)
+            texts[".html"] = lambda t: page_html(t, self.output.name, self.encoding.fmt.kind, audio)
         for suffix, path in extras.items():
             path.write_text(texts[suffix](timeline), encoding="utf-8")
-        staging.commit()
-    except OSError as exc:  # the output's folder, a full disk
-        raise VoiceguideError(f"cannot write {exc.filename or output}: {exc.strerror or exc}") from None
-    finally:
-        if sink is not None:
-            sink.abort()
-        if second is not None:
-            second.abort()
-        if compiling is not None:
-            compiling.stop()
-        staging.discard()  # after a commit there is nothing left to discard
+
+    def close(self) -> None:
+        """Stop whatever still runs and remove the temp files: after a commit there is nothing left to discard."""
+        if self.sink is not None:
+            self.sink.abort()
+        if self.second is not None:
+            self.second.abort()
+        if self.compiling is not None:
+            self.compiling.stop()
+        self.staging.discard()
 
 
 def write_sound(sound: np.ndarray, output: Path, *, bitrate: str | None = None) -> None:
