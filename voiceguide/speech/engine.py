@@ -249,7 +249,7 @@ class Speech:
         if voice.engine == "espeak":
             return _espeak()
         model = piper.read_voice(voice.model)  # type: ignore[arg-type]
-        return _engine(("piper", voice.model), lambda: piper.PiperEngine(model), piper.WORKERS, "voiceguide-piper")
+        return _engine(("piper", voice.model), lambda: piper.PiperProcesses(model), piper.WORKERS, "voiceguide-piper")
 
     def _synthesize(self, engine: Any, text: str) -> Path:
         samples = trim_silence(engine.synthesize(text, self.voice.id, self.rate))

@@ -14,6 +14,7 @@ import functools
 import hashlib
 import json
 import os
+import sys
 import threading
 from dataclasses import dataclass
 from importlib import metadata
@@ -28,7 +29,8 @@ PACKAGED_SHA256 = {  # the packaged voice's publisher is unknown: its model must
     "en_US-joe-medium": "58afce0321b8d9c46d7cdf9c16500cc55a793b4220212dba6b70fb788b3baf06",
 }
 SENTENCE_PAUSE = 0.3  # seconds between sentences at 150 wpm: Piper speaks each sentence on its own
-WORKERS = 2  # synthesis threads on one model: espeak's phonemizer is serial, the network runs beside it
+WORKERS = 2  # synthesis processes, one a core
+PHRASES_PER_WORKER = 20  # then a fresh process: ONNX runtime's arena grows with every sentence length it has seen
 
 
 class PiperUnavailable(VoiceguideError):
@@ -162,7 +164,7 @@ def length_scale(rate: int) -> float:
 
 
 class PiperEngine:
-    """One loaded Piper voice; synthesize() may be called from several threads at once (ONNX runtime's run is)."""
+    """One loaded Piper voice, in the process that speaks with it (PiperProcesses runs one per worker process)."""
 
     def __init__(self, voice: PiperVoiceFile) -> None:
         import onnxruntime
@@ -199,3 +201,59 @@ class PiperEngine:
 
             sound = soxr.resample(sound, self.voice.sample_rate, SAMPLE_RATE)
         return np.clip(np.rint(sound * 32767), -32768, 32767).astype("<i2")
+
+
+class PiperProcesses:
+    """A Piper voice spoken by WORKERS processes of their own, each with its own copy of the model.
+
+    Not threads in this process: a neural voice's working memory grows with the sentence it speaks
+    (some 160 MB for eight seconds), on top of ~140 MB for the runtime and model, and ONNX runtime
+    keeps what it once needed. Apart, and each worker renewed after PHRASES_PER_WORKER phrases
+    (a model load, ~0.4 s), the largest process stays near one voice's worth for any session
+    length, and the session's own process stays as small as with espeak.
+    """
+
+    def __init__(self, voice: PiperVoiceFile) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.voice = voice
+        # spawn: a fresh interpreter, never a fork of a process whose threads hold locks.
+        recycled = {"max_tasks_per_child": PHRASES_PER_WORKER} if sys.version_info >= (3, 11) else {}
+        self._pool = ProcessPoolExecutor(
+            WORKERS, mp_context=multiprocessing.get_context("spawn"), initializer=_load_in_worker, initargs=(voice,), **recycled
+        )
+
+    def synthesize(self, text: str, voice: str, rate: int) -> np.ndarray:
+        """As PiperEngine.synthesize, in a worker process; this thread waits for it."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return self._pool.submit(_synthesize_in_worker, text, rate).result()
+        except BrokenProcessPool:
+            raise PiperUnavailable(f"the Piper voice {self.voice.name} stopped: its worker process ended (out of memory?)") from None
+
+
+_here: PiperEngine | None = None  # a worker process's own engine
+
+
+def _load_in_worker(voice: PiperVoiceFile) -> None:
+    """A worker process's start: Ctrl-C is for the session's process to handle (it stops the workers), then the model."""
+    import signal
+
+    global _here
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        _here = PiperEngine(voice)
+    except PiperUnavailable as exc:
+        _here = None
+        _load_error.append(exc)
+
+
+_load_error: list[PiperUnavailable] = []
+
+
+def _synthesize_in_worker(text: str, rate: int) -> np.ndarray:
+    if _here is None:
+        raise _load_error[0] if _load_error else PiperUnavailable("the Piper voice did not load")
+    return _here.synthesize(text, _here.voice.name, rate)
