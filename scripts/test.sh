@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Run voiceguide's checks as CI does: ruff, then both test tiers side by side.
 #
-#   scripts/test.sh          ruff; the fast tier (pytest -q) and the slow tier (pytest -q -m slow) at once
+#   scripts/test.sh          ruff; the fast tier (pytest -q) and the slow tier (pytest -q -m slow -n 0) at once
 #
 # The slow tier mostly waits on real time (sessions played into a private sound server, a browser),
 # the fast one computes, so together they take about as long as the slow one alone; the slow tier's
 # timing bounds are meant to hold on a busy machine. Each tier's output is shown whole, one after
 # the other; the exit status is non-zero if either failed. To run one tier: .venv/bin/python -m pytest
-# -q (fast) or -q -m slow.
+# -q (fast) or -q -m slow -n 0.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 case "${1:-}" in -h|--help) sed -n '2,10s/^# \{0,1\}//p' "$0"; exit 0 ;; esac
@@ -16,13 +16,13 @@ python=.venv/bin/python
 slow_log=$(mktemp)
 fast_log=$(mktemp)
 trap 'rm -f "$slow_log" "$fast_log"' EXIT
-"$python" -m pytest -q -m slow >"$slow_log" 2>&1 &
+"$python" -m pytest -q -m slow -n 0 >"$slow_log" 2>&1 &
 slow=$!
 "$python" -m pytest -q 2>&1 | tee "$fast_log"
 fast_status=${PIPESTATUS[0]}
 wait "$slow"
 slow_status=$?
-echo "--- slow tier (pytest -q -m slow) ---"
+echo "--- slow tier (pytest -q -m slow -n 0) ---"
 cat "$slow_log"
 count() {  # the number before "$1" in a pytest log's closing line, or 0
   local n

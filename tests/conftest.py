@@ -1,4 +1,4 @@
-"""Shared test set-up: real espeak-ng, a private clip cache per test session."""
+"""Shared test set-up: real espeak-ng and Piper, one private clip cache per test run."""
 
 from __future__ import annotations
 
@@ -11,11 +11,13 @@ from pathlib import Path
 import pytest
 
 # Every test (and every CLI subprocess it starts) uses one fresh cache for the run, never the user's.
-os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="voiceguide-test-cache-")
+if "VOICEGUIDE_TEST_RUN" not in os.environ:  # pytest-xdist's workers inherit the run's folder: one cache for all
+    os.environ["VOICEGUIDE_TEST_RUN"] = tempfile.mkdtemp(prefix="voiceguide-test-run-")
+os.environ["XDG_CACHE_HOME"] = os.path.join(os.environ["VOICEGUIDE_TEST_RUN"], "cache")
 # Tests that are not about the voice speak with espeak-ng, quick to synthesize at every rate they try;
 # tests of the natural voice (tests/test_natural_voice.py) lift this with the `natural` fixture.
 os.environ["VOICEGUIDE_ENGINE"] = "espeak"
-os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="voiceguide-test-data-")  # no voices folder but the tests' own
+os.environ["XDG_DATA_HOME"] = os.path.join(os.environ["VOICEGUIDE_TEST_RUN"], "data")  # no voices folder but the tests' own
 
 ROOT = Path(__file__).resolve().parent.parent
 HANG_GUARD = 900.0  # seconds: a test's timeout only catches a hang, far above any run's normal time on a busy machine

@@ -37,7 +37,7 @@ def beds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("beds")
     flac, mp3 = folder / "drone.flac", folder / "hum.mp3"
     tone = f"sine=frequency={TONE_HZ:g}:duration=12:sample_rate=48000"
-    noise = "anoisesrc=color=brown:duration=12:sample_rate=48000:amplitude=0.05"
+    noise = "anoisesrc=color=brown:duration=12:sample_rate=48000:amplitude=0.05:seed=1"  # the same bed every run
     ffmpeg("-f", "lavfi", "-i", tone, "-f", "lavfi", "-i", noise, "-filter_complex",
            "[0][1]amix=inputs=2,aformat=channel_layouts=stereo", "-ar", "48000", str(flac))  # fmt: skip
     ffmpeg("-f", "lavfi", "-i", tone.replace("48000", "44100"), "-f", "lavfi", "-i", noise.replace("48000", "44100"),

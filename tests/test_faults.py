@@ -442,3 +442,10 @@ def test_render_of_the_longest_allowed_text_stays_under_the_memory_bound(tmp_pat
                                    timeout=600).stdout.split()  # fmt: skip
     assert code == "0"
     assert int(peak_kb) * 1024 < MEMORY_CAP
+
+
+def test_an_unassigned_code_point_in_a_key_is_shown_as_an_escape(tmp_path):
+    path = write(tmp_path, "odd.yaml", "\ud7fc:\n")  # found by the property test above: not a printable character
+    with pytest.raises(VoiceguideError) as raised:
+        api.check(path)
+    assert str(raised.value).isprintable() and "'\\ud7fc'" in str(raised.value)

@@ -12,8 +12,9 @@ import sys
 import numpy as np
 import pytest
 
+from voiceguide.audio.leveling import leveled_clip, leveled_path, leveled_speech
 from voiceguide.audio.samples import read_clip
-from voiceguide.speech.engine import Speech, leveled_clip
+from voiceguide.speech.engine import Speech
 
 from .conftest import ROOT
 
@@ -49,8 +50,8 @@ def test_quick_commands_load_no_heavy_module(args):
 def test_a_clip_leveled_once_is_kept_and_read_back_the_same(tmp_path):
     speech = Speech(rate=173, cache=tmp_path)  # an empty cache: the worker synthesizes, this thread levels
     text = "Leveled once, then kept."
-    fresh = speech.leveled(text)
-    stored = read_clip(speech.leveled_path(text))  # the copy kept for the next session
-    again = Speech(rate=173, cache=tmp_path).leveled(text)  # a new session reads it back
+    fresh = leveled_speech(speech, text)
+    stored = read_clip(leveled_path(speech, text))  # the copy kept for the next session
+    again = leveled_speech(Speech(rate=173, cache=tmp_path), text)  # a new session reads it back
     assert np.array_equal(fresh, stored) and np.array_equal(fresh, again)
     assert np.array_equal(fresh, leveled_clip(speech.samples(text)))  # exactly what leveling the raw clip gives

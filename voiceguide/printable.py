@@ -34,7 +34,8 @@ def strip_controls(text: str) -> str:
 
 
 def one_line(text: str) -> str:
-    """A message as one printable line: control characters shown as escapes (\\n, \\x1b)."""
-    if not any(_is_control(c) for c in text):
+    """A message as one printable line: whatever Python would not print as itself (controls, bidi
+    overrides, unassigned code points, separators) shown as an escape (\\n, \\x1b, \\ud7fc)."""
+    if text.isprintable() and not any(c in _BIDI for c in text):
         return text
-    return "".join(c.encode("unicode_escape").decode("ascii") if _is_control(c) else c for c in text)
+    return "".join(c if c.isprintable() and c not in _BIDI else c.encode("unicode_escape").decode("ascii") for c in text)

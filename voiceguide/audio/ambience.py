@@ -99,6 +99,11 @@ class Bed:
     """The looped ambience at its level; `samples` gives any stretch of the session's bed."""
 
     loop: np.ndarray
+    peak: float = 0.0  # its true peak, linear
+
+    def under_voice(self) -> float:
+        """The most the bed adds to a peak of the voice's: its true peak, ducked."""
+        return self.peak * 10 ** (-DUCK_DB / 20)
 
     @classmethod
     def load(cls, ref: str | Path, level: float = DEFAULT_LEVEL) -> Bed:
@@ -114,7 +119,7 @@ class Bed:
         peak = true_peak(loop) * gain
         if peak > BED_PEAK:  # a spiky source: keep its peaks under the voice's rather than its loudness
             gain *= BED_PEAK / peak
-        return cls((loop * np.float32(gain)).astype(np.float32))
+        return cls((loop * np.float32(gain)).astype(np.float32), float(min(peak, BED_PEAK)))
 
     def samples(self, start: int, count: int, spans: Sequence[Span], end: int | None) -> np.ndarray:
         """The bed from sample `start` for `count` samples: looped, ducked under `spans`, faded in

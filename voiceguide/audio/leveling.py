@@ -8,6 +8,7 @@ session is even and no join clicks.
 from __future__ import annotations
 
 import hashlib
+import math
 from collections import OrderedDict
 from typing import TYPE_CHECKING
 
@@ -21,11 +22,13 @@ from voiceguide.audio.loudness import (
     peak_envelope,
     powers_from_hops,
 )
-from voiceguide.audio.samples import SAMPLE_RATE, to_float
+from voiceguide.audio.samples import SAMPLE_RATE, read_clip, to_float, to_int16, valid_clip, write_clip
 from voiceguide.timeline import Event
 
-if TYPE_CHECKING:  # sounds -> speech.engine -> leveling: the engine levels clips as it makes them
-    from voiceguide.audio.sounds import Sounds
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from voiceguide.audio.sounds import Clips, Sounds
 
 # The session should land at -16 LUFS integrated, the level spoken-word podcasts
 # and audiobook players expect. Each speech clip is brought to a level measured
@@ -161,15 +164,18 @@ LEVEL_KEY = "level-" + hashlib.sha256(
 class Leveled:
     """Sounds as they go into the mix: speech at SPEECH_LUFS, cues CUE_BELOW under it, all faded.
 
-    Speech clips are leveled once and kept beside the clip (speech.engine:
-    Speech.leveled, on the thread that mixes them); cues are leveled here.
-    Recent sounds are kept in memory (least recently used first out, within
-    cache_bytes).
+    Speech clips are leveled once and kept beside the clip (leveled_speech, on the
+    thread that mixes them); cues are leveled here. Recent sounds are kept in memory
+    (least recently used first out, within cache_bytes).
     """
 
-    def __init__(self, sounds: Sounds, cache_bytes: int = CACHE_BYTES, boost: float = 0.0) -> None:
+    def __init__(self, sounds: Sounds, cache_bytes: int = CACHE_BYTES, boost: float = 0.0, headroom: float = 0.0) -> None:
         self.sounds = sounds
         self.boost = boost  # dB over the usual level: a voice over a background bed (audio/balance.py)
+        # The peak a background bed adds under the voice (linear, Bed.under_voice): the voice's
+        # and cues' ceiling comes down by it, so voice + bed stay under CEILING_DBTP together.
+        self.headroom = headroom
+        self.ceiling = 20 * math.log10(10 ** (CEILING_DBTP / 20) - headroom) if headroom else CEILING_DBTP
         self.cache_bytes = cache_bytes
         self._recent: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
         self._bytes = 0
@@ -191,13 +197,35 @@ class Leveled:
         return sound
 
     def _speech(self, event: Event) -> np.ndarray:
-        if not self.boost:
-            return to_float(self.sounds.speech.leveled(event.text))
+        if not self.boost and not self.headroom:
+            return to_float(leveled_speech(self.sounds.speech, event.text))
         raw = self.sounds.for_event(event)  # over a background bed, louder (audio/balance.py): leveled here
         assert raw is not None  # speech always sounds
-        return level(raw, SPEECH_LUFS + self.boost)
+        return level(raw, SPEECH_LUFS + self.boost, self.ceiling)
 
     def _other(self, event: Event) -> np.ndarray | None:
         raw = self.sounds.for_event(event)
         # Under the voice in loudness and in peaks: a short tick at the loudness alone would still read as sharp.
-        return None if raw is None else level(raw, SPEECH_LUFS + self.boost - CUE_BELOW, CEILING_DBTP - CUE_BELOW)
+        return None if raw is None else level(raw, SPEECH_LUFS + self.boost - CUE_BELOW, self.ceiling - CUE_BELOW)
+
+
+def leveled_path(clips: Clips, text: str) -> Path:
+    """Where a speech clip, leveled for the mix, is kept: beside the clip, named so a change to leveling never reads old ones."""
+    clip = clips.path(text)
+    return clip.with_name(f"{clip.stem}.{LEVEL_KEY}.wav")
+
+
+def leveled_speech(clips: Clips, text: str) -> np.ndarray:
+    """The clip leveled for the mix (at SPEECH_LUFS), int16: read from beside the clip, or leveled
+    here on the caller's thread and kept there for the next time."""
+    stored = leveled_path(clips, text)
+    if valid_clip(stored):
+        return read_clip(stored)
+    samples = leveled_clip(clips.samples(text))
+    write_clip(stored, samples)
+    return samples
+
+
+def leveled_clip(samples: np.ndarray) -> np.ndarray:
+    """A speech clip (int16) as the mix takes it: at SPEECH_LUFS, peak-limited, faded; int16."""
+    return to_int16(level(to_float(samples), SPEECH_LUFS))

@@ -8,17 +8,26 @@ file contains.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
 from voiceguide.audio.cue_files import cue_length, cue_path, cue_samples
 from voiceguide.audio.samples import SAMPLE_RATE, to_float
-from voiceguide.speech.engine import Speech
 from voiceguide.timeline import Event
 
 
+class Clips(Protocol):
+    """The voice as the mix sees it (speech.engine.Speech): a text's clip, and where the clip is kept.
+    A protocol, so sounds depend on no engine: the voice sits above them (docs/architecture.md)."""
+
+    def samples(self, text: str) -> np.ndarray: ...
+
+    def path(self, text: str) -> Path: ...
+
+
 class Sounds:
-    def __init__(self, speech: Speech, cue_dir: Path | None = None) -> None:
+    def __init__(self, speech: Clips, cue_dir: Path | None = None) -> None:
         self.speech = speech
         self.cue_dir = cue_dir
         self._cues: dict[str, np.ndarray] = {}
@@ -39,4 +48,4 @@ class Sounds:
         return self._cues[name]
 
 
-__all__ = ["SAMPLE_RATE", "Sounds"]
+__all__ = ["SAMPLE_RATE", "Clips", "Sounds"]

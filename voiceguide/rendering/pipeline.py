@@ -31,7 +31,7 @@ import numpy as np
 from voiceguide.audio.ambience import Bed
 from voiceguide.audio.balance import voice_boost
 from voiceguide.audio.cue_files import session_cue_lengths
-from voiceguide.audio.leveling import SESSION_LUFS, Leveled
+from voiceguide.audio.leveling import SESSION_LUFS, Leveled, leveled_path
 from voiceguide.audio.mixing import CHUNK, stream
 from voiceguide.audio.samples import SAMPLE_RATE, sample_at, to_int16, valid_clip
 from voiceguide.audio.sounds import Sounds
@@ -440,7 +440,12 @@ class _Render:
         if bed is not None:  # the voice's level depends on the whole mix: compile it all first
             events = list(compiling)
             plain = Sounds(speech, options.cue_dir)
-            sounds = Leveled(plain, boost=voice_boost(events, lambda boost: Leveled(plain, boost=boost), bed, SESSION_LUFS))
+            room = bed.under_voice()  # the voice's peaks leave room for the bed's under them
+
+            def voice_at(boost: float) -> Leveled:
+                return Leveled(plain, boost=boost, headroom=room)
+
+            sounds = voice_at(voice_boost(events, voice_at, bed, SESSION_LUFS))
         return compiling, events, sounds, bed
 
     def _second_half(
@@ -450,7 +455,7 @@ class _Render:
         timeline = compiling.compiled
         target = balanced_target(  # the first encoder is about at position - backlog
             timeline, position - sink.backlog(), sample_at(compiling.total),
-            lambda text: not valid_clip(speech.leveled_path(text)),
+            lambda text: not valid_clip(leveled_path(speech, text)),
         )
         cut = find_cut(timeline, earliest=position, target=target)
         if cut is not None:

@@ -5,9 +5,9 @@ Two engines (speech/piper.py, the natural default; speech/espeak.py, every langu
 knows) sit behind Speech. Each distinct (engine, resolved voice, model, engine version,
 rate, text) is synthesized once; the cached clip is trimmed of leading and trailing
 silence so a clip's length is the time it is heard, which is what the compiler schedules
-against. A clip is leveled (audio.leveling: one loudness for render and live play alike)
-by the thread that mixes it, and kept beside the clip: the engines only synthesize, so
-the whole timeline is known as soon as the voice has spoken it.
+against. The mix levels each clip (audio.leveling: one loudness for render and live play
+alike) and keeps the leveled copy beside it: the engines only synthesize, so the whole
+timeline is known as soon as the voice has spoken it.
 """
 
 from __future__ import annotations
@@ -27,8 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from voiceguide.audio.leveling import LEVEL_KEY, SPEECH_LUFS, level
-from voiceguide.audio.samples import SAMPLE_RATE, read_clip, to_float, to_int16, valid_clip, write_clip
+from voiceguide.audio.samples import SAMPLE_RATE, read_clip, valid_clip, write_clip
 from voiceguide.compiler import texts_to_speak
 from voiceguide.errors import VoiceguideError
 from voiceguide.options import Options
@@ -239,11 +238,6 @@ class Speech:
         key = self.key(text)
         return self.cache / key[:2] / f"{key}.wav"
 
-    def leveled_path(self, text: str) -> Path:
-        """Where the clip, leveled for the mix, is kept: named so a change to leveling never reads old ones."""
-        clip = self.path(text)
-        return clip.with_name(f"{clip.stem}.{LEVEL_KEY}.wav")
-
     def _workers(self) -> Workers:
         voice = self.voice
         if voice.engine == "espeak":
@@ -278,7 +272,11 @@ class Speech:
             return future
 
     def prefetch(self, texts: Iterable[str]) -> None:
-        """Start synthesizing every text now, so the engine's threads work on them all while the caller goes on."""
+        """Start synthesizing every text now, so Piper's workers make them all while the caller goes on.
+        Not espeak's: one thread, quick, it makes each clip as the session asks, in the session's order
+        (what espeak says depends a little on what it said before)."""
+        if self.voice.engine == "espeak":
+            return
         for text in dict.fromkeys(texts):
             self.request(text)
 
@@ -288,16 +286,6 @@ class Speech:
     def samples(self, text: str) -> np.ndarray:
         """The clip as int16 mono samples at SAMPLE_RATE, as the voice said it (trimmed)."""
         return read_clip(self.clip(text))
-
-    def leveled(self, text: str) -> np.ndarray:
-        """The clip leveled for the mix (audio.leveling.level at SPEECH_LUFS), int16: read from the
-        cache, or leveled here on the caller's thread and kept there for the next time."""
-        stored = self.leveled_path(text)
-        if valid_clip(stored):
-            return read_clip(stored)
-        samples = leveled_clip(self.samples(text))
-        write_clip(stored, samples)
-        return samples
 
     def duration(self, text: str) -> float:
         """Seconds the clip lasts: the compiler's duration function."""
@@ -336,11 +324,6 @@ def _evict_once(folder: Path) -> None:
     if folder not in _evicted:
         _evicted.add(folder)
         threading.Thread(target=clip_cache.evict, args=(folder,), name="voiceguide-evict", daemon=True).start()
-
-
-def leveled_clip(samples: np.ndarray) -> np.ndarray:
-    """A speech clip (int16) as the mix takes it: at SPEECH_LUFS, peak-limited, faded; int16."""
-    return to_int16(level(to_float(samples), SPEECH_LUFS))
 
 
 def trim_silence(samples: np.ndarray) -> np.ndarray:
