@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Run voiceguide's checks as CI does: ruff, then both test tiers side by side.
+# Run voiceguide's checks as CI does: ruff and the layers, then both test tiers side by side.
 #
-#   scripts/test.sh          ruff; the fast tier (pytest -q) and the slow tier (pytest -q -m slow -n 0) at once
+#   scripts/test.sh          ruff, lint-imports (docs/architecture.md's layers); the fast tier (pytest -q)
+#                            and the slow tier (pytest -q -m slow -n 0) at once
 #
 # The slow tier mostly waits on real time (sessions played into a private sound server, a browser),
 # the fast one computes, so together they take about as long as the slow one alone; the slow tier's
@@ -10,9 +11,10 @@
 # -q (fast) or -q -m slow -n 0.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-case "${1:-}" in -h|--help) sed -n '2,10s/^# \{0,1\}//p' "$0"; exit 0 ;; esac
+case "${1:-}" in -h|--help) sed -n '2,11s/^# \{0,1\}//p' "$0"; exit 0 ;; esac
 python=.venv/bin/python
 .venv/bin/ruff check . || exit 1
+.venv/bin/lint-imports --no-cache >/dev/null || { .venv/bin/lint-imports --no-cache; exit 1; }  # quiet when the layers hold
 slow_log=$(mktemp)
 fast_log=$(mktemp)
 trap 'rm -f "$slow_log" "$fast_log"' EXIT
