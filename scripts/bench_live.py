@@ -79,7 +79,7 @@ def drain(main: int, process: subprocess.Popen, until: float | None = None) -> N
         process.wait()
 
 
-def heard(speech) -> list[tuple[float, float]]:  # noqa: ANN001
+def heard(speech) -> list[tuple[float, float]]:
     """(onset, end) in session seconds of every sound the plan plays."""
     import voiceguide
     from voiceguide.audio.leveling import Leveled
@@ -96,7 +96,7 @@ def heard(speech) -> list[tuple[float, float]]:  # noqa: ANN001
     return spans
 
 
-def expected(speech) -> list[float]:  # noqa: ANN001
+def expected(speech) -> list[float]:
     return [onset for onset, _ in heard(speech)]
 
 

@@ -21,7 +21,7 @@ SECONDS = 24.0
 SEED = 20261125
 
 
-def _shaped_noise(rng: np.random.Generator, n: int, shape) -> np.ndarray:  # noqa: ANN001
+def _shaped_noise(rng: np.random.Generator, n: int, shape) -> np.ndarray:
     spectrum = np.fft.rfft(rng.standard_normal(n))
     frequencies = np.fft.rfftfreq(n, 1 / SAMPLE_RATE)
     noise = np.fft.irfft(spectrum * shape(np.maximum(frequencies, 1.0)), n)

@@ -19,7 +19,7 @@ from .conftest import cli
 pytestmark = pytest.mark.espeak  # every test here synthesizes speech
 
 
-def plan(speech, routine: str = "lower-back", **choices) -> Timeline:  # noqa: ANN001
+def plan(speech, routine: str = "lower-back", **choices) -> Timeline:
     loaded = load_routine(routine)
     options = options_for(loaded, **choices)
     assert options.rate == speech.rate
@@ -32,7 +32,7 @@ def spoken(timeline: Timeline) -> list[str]:
     return [e.text for e in timeline.speech()]
 
 
-def test_built_in_routine_has_five_exercises_with_sides_reps_and_breath_holds(speech) -> None:  # noqa: ANN001
+def test_built_in_routine_has_five_exercises_with_sides_reps_and_breath_holds(speech) -> None:
     timeline = plan(speech)
     assert timeline.exercises == ("Supine twist", "Cat-cow stretch", "Child's pose", "Hip lifts", "Shoelace stretch")
     sides = {(e.exercise, e.side) for e in timeline.events if e.side}
@@ -65,7 +65,7 @@ def test_slower_speech_makes_a_longer_session() -> None:
     assert [e.duration for e in slow.events if e.kind == "hold"] == [e.duration for e in fast.events if e.kind == "hold"]
 
 
-def test_hold_choices(speech) -> None:  # noqa: ANN001
+def test_hold_choices(speech) -> None:
     low, mid, high = (plan(speech, hold=h) for h in ("low", "mid", "high"))
     assert low.total < mid.total < high.total
     child = [e.duration for e in high.events if e.kind == "hold" and e.exercise == "Child's pose"]
@@ -81,7 +81,7 @@ def test_hold_choices(speech) -> None:  # noqa: ANN001
     )
 
 
-def test_rep_choices(speech) -> None:  # noqa: ANN001
+def test_rep_choices(speech) -> None:
     low, high, three = plan(speech, reps="low"), plan(speech, reps="high"), plan(speech, reps="3")
     assert low.total < high.total
     assert {e.reps for e in low.events if e.reps and e.reps > 1} == {7}
@@ -91,7 +91,7 @@ def test_rep_choices(speech) -> None:  # noqa: ANN001
     assert sum(text.startswith("Last one.") for text in spoken(three)) == 2
 
 
-def test_breath_rest_and_brief(speech) -> None:  # noqa: ANN001
+def test_breath_rest_and_brief(speech) -> None:
     base = plan(speech)
     assert plan(speech, breath="6:8").total > base.total > plan(speech, breath="3:3").total
     assert plan(speech, rest=15).total == pytest.approx(base.total + 4 * 10)
@@ -101,7 +101,7 @@ def test_breath_rest_and_brief(speech) -> None:  # noqa: ANN001
     assert "Come onto all fours. If your knees are sensitive, pad them with a towel or a blanket." in spoken(base)
 
 
-def test_holds_start_when_announced_and_last_exactly(speech) -> None:  # noqa: ANN001
+def test_holds_start_when_announced_and_last_exactly(speech) -> None:
     timeline = plan(speech, "quick-neck", hold="30")
     events = list(timeline.events)
     for i, hold in enumerate(events):
@@ -123,7 +123,7 @@ def test_holds_start_when_announced_and_last_exactly(speech) -> None:  # noqa: A
 
 
 @pytest.mark.parametrize("routine,hold,brief", list(product(builtin_names(), ("low", "high", "8"), (False, True))))
-def test_speech_never_overlaps(speech, routine: str, hold: str, brief: bool) -> None:  # noqa: ANN001
+def test_speech_never_overlaps(speech, routine: str, hold: str, brief: bool) -> None:
     timeline = plan(speech, routine, hold=hold, brief=brief, breath="2:2")
     said = timeline.speech()
     for before, after in zip(said, said[1:], strict=False):
@@ -133,13 +133,13 @@ def test_speech_never_overlaps(speech, routine: str, hold: str, brief: bool) -> 
     assert timeline.total == pytest.approx(max(e.end for e in timeline.events))
 
 
-def test_hold_prompts_are_spoken(speech) -> None:  # noqa: ANN001
+def test_hold_prompts_are_spoken(speech) -> None:
     texts = spoken(plan(speech))
     for prompt in ("Halfway.", "Three.", "Two.", "One.", "Last breath.", "Four more breaths.", "One minute left."):
         assert prompt in texts
 
 
-def test_breath_prompts_fall_on_breath_phases(speech) -> None:  # noqa: ANN001
+def test_breath_prompts_fall_on_breath_phases(speech) -> None:
     timeline = plan(speech, "lower-back")
     phase_starts = {(e.text, round(e.start, 6)) for e in timeline.events if e.kind == "breath"}
     twist = [e for e in timeline.speech() if e.exercise == "Supine twist" and e.side == "left"]
@@ -179,7 +179,7 @@ def test_bad_option_is_one_line_exit_2() -> None:
         assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr, result.stderr
 
 
-def test_a_note_too_long_for_its_hold_is_said_before_it(speech) -> None:  # noqa: ANN001
+def test_a_note_too_long_for_its_hold_is_said_before_it(speech) -> None:
     routine = parse_routine(
         "title: t\nexercises:\n  - name: Reach\n    sides: [right]\n    repeat: 3\n    steps:\n"
         "      - hold: 2 seconds\n        note: Keep your shoulders low and breathe slowly through your nose.\n"
@@ -193,7 +193,7 @@ def test_a_note_too_long_for_its_hold_is_said_before_it(speech) -> None:  # noqa
     assert "Exercise" not in said[1] and said[1] == "Reach. Three times."  # one side is not "each side"
 
 
-def test_an_unwritable_speech_cache_is_one_line_exit_2(tmp_path) -> None:  # noqa: ANN001
+def test_an_unwritable_speech_cache_is_one_line_exit_2(tmp_path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("")
     result = cli("plan", "quick-neck", env={"XDG_CACHE_HOME": str(blocker / "cache")})
@@ -221,7 +221,7 @@ def heard(timeline: Timeline) -> list[tuple]:
     return [(e.kind, e.text, round(e.start, 3), round(e.duration, 3)) for e in timeline.events]
 
 
-def test_routine_settings_override_defaults_and_options_override_settings(tmp_path) -> None:  # noqa: ANN001
+def test_routine_settings_override_defaults_and_options_override_settings(tmp_path) -> None:
     settings = "".join(f"  {name}: {value}\n" for name, value in SETTINGS.items())
     with_settings = tmp_path / "with.yaml"
     with_settings.write_text(f"title: Mine\nsettings:\n{settings}{ROUTINE_BODY}")
@@ -251,7 +251,7 @@ REPS = (
 )
 
 
-def test_talk_levels_decide_what_is_repeated(speech) -> None:  # noqa: ANN001
+def test_talk_levels_decide_what_is_repeated(speech) -> None:
     routine = parse_routine(REPS)
     said = {talk: spoken(compile_timeline(routine, options_for(routine, talk=talk), speech.duration))
             for talk in ("full", "normal", "minimal")}
@@ -281,7 +281,7 @@ def test_plan_json_marks_teaching_apart_from_pacing() -> None:
     assert not [e for e in json.loads(brief.stdout)["events"] if e["role"] in ("teach", "intro", "setup", "note")]
 
 
-def test_long_holds_end_with_a_release_and_hip_lifts_keep_their_tempo(speech) -> None:  # noqa: ANN001
+def test_long_holds_end_with_a_release_and_hip_lifts_keep_their_tempo(speech) -> None:
     timeline = plan(speech)
     child = next(e for e in timeline.events if e.kind == "hold" and e.exercise == "Child's pose")
     after = next(e for e in timeline.speech() if e.start >= child.end)
@@ -297,13 +297,13 @@ def test_long_holds_end_with_a_release_and_hip_lifts_keep_their_tempo(speech) ->
     assert "And release." not in spoken(compile_timeline(short, options_for(short), speech.duration))
 
 
-def test_quick_neck_breathes_rather_than_holds_its_breath(speech) -> None:  # noqa: ANN001
+def test_quick_neck_breathes_rather_than_holds_its_breath(speech) -> None:
     said = spoken(plan(speech, "quick-neck"))
     assert not [t for t in said if "breaths" in t and t.startswith("Hold")]
     assert said.count("Breathe in.") >= 1 and "Last breath. In." in said
 
 
-def test_sets_rest_between_them_and_exercises_override_rest_and_breath(speech) -> None:  # noqa: ANN001
+def test_sets_rest_between_them_and_exercises_override_rest_and_breath(speech) -> None:
     routine = parse_routine(
         "title: t\nsettings:\n  rest: 5\nexercises:\n  - name: Waves\n    sets: 3\n    rest_between_sets: 12\n"
         "    repeat: 2\n    breath: 2:1:3\n    rest: 30 seconds\n    steps:\n      - inhale: Raise your arms.\n"
@@ -322,7 +322,7 @@ def test_sets_rest_between_them_and_exercises_override_rest_and_breath(speech) -
     assert "Next: set two." in said and "Next: the last set." in said and "Next: Rest." not in said
 
 
-def set_rests_end_before_next_breath(timeline: Timeline, rests: list) -> bool:  # noqa: ANN001
+def set_rests_end_before_next_breath(timeline: Timeline, rests: list) -> bool:
     breaths = [e for e in timeline.events if e.kind == "breath"]
     return all(any(b.start == pytest.approx(r.end) for b in breaths) for r in rests)
 
@@ -338,7 +338,7 @@ def set_rests_end_before_next_breath(timeline: Timeline, rests: list) -> bool:  
         ("    repeat: 3\n    sets: 2\n    steps:\n      - say: Lift.\n", "Stretch. Two sets of three."),
     ],
 )  # fmt: skip
-def test_added_phrases_are_whole_and_said_as_people_say_them(speech, yaml_steps: str, heard: str) -> None:  # noqa: ANN001
+def test_added_phrases_are_whole_and_said_as_people_say_them(speech, yaml_steps: str, heard: str) -> None:
     """Lengths as people say them, never a stranded 'On each side.', never 'the anticlockwise side'."""
     routine = parse_routine(f"title: t\nexercises:\n  - name: Stretch\n{yaml_steps}")
     said = spoken(compile_timeline(routine, options_for(routine), speech.duration))

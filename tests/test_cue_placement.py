@@ -33,7 +33,7 @@ BREATH_HOLD = parse_routine(
 )
 
 
-def timeline(path: Path | Routine, speech, lengths, **choices) -> Timeline:  # noqa: ANN001
+def timeline(path: Path | Routine, speech, lengths, **choices) -> Timeline:
     routine = path if isinstance(path, Routine) else load_routine(path)
     return compile_timeline(routine, options_for(routine, **choices), speech.duration, lengths)
 

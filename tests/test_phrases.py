@@ -23,7 +23,7 @@ SHARED_WORDS = {"de": {"in", "minute", "s", "pause"}, "es": {"a", "once"}, "fr":
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
-def catalogue(lang: str):  # noqa: ANN201 - babel's Catalog
+def catalogue(lang: str):
     with (LOCALE / lang.replace("-", "_") / "LC_MESSAGES" / "voiceguide.po").open("rb") as po:
         return pofile.read_po(po, abort_invalid=True)
 
@@ -37,7 +37,7 @@ def entries(lang: str) -> dict[tuple[str | None, str], tuple[str, ...]]:
     }
 
 
-def catalogues_script():  # noqa: ANN201 - the module
+def catalogues_script():
     spec = importlib.util.spec_from_file_location("catalogues", ROOT / "scripts" / "catalogues.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

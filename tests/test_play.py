@@ -67,12 +67,12 @@ def sink(tmp_path_factory):
         yield sink
 
 
-def expected_onsets(events_and_sounds) -> list[tuple[float, float]]:  # noqa: ANN001
+def expected_onsets(events_and_sounds) -> list[tuple[float, float]]:
     """(onset, end) of each audible event: where its clip passes the loudness threshold, and where it ends."""
     return [(e.start + clip_onset(s), e.end) for e, s in events_and_sounds]
 
 
-def planned(speech) -> list[tuple[float, float]]:  # noqa: ANN001
+def planned(speech) -> list[tuple[float, float]]:
     timeline = voiceguide.plan(SHORT, speech=speech, **CHOICES)
     sounds = Leveled(Sounds(speech))  # what the player plays
     return expected_onsets((e, sounds(e)) for e in timeline.events if e.kind in ("speech", "cue"))
@@ -264,7 +264,7 @@ def test_no_audio_device_is_one_line_and_exit_2(tmp_path):
     assert "ALSA" not in result.stderr + result.stdout and "Traceback" not in result.stderr
 
 
-def shown(renderable, width: int = 100) -> str:  # noqa: ANN001
+def shown(renderable, width: int = 100) -> str:
     from rich.console import Console
 
     console = Console(width=width, record=True)
@@ -340,7 +340,7 @@ def test_controls_after_quit_return_at_once(sink, tmp_path):
     assert session.state == "stopped"
 
 
-def planned_sounds(speech, routine: str = SHORT, **choices) -> list[tuple[float, object]]:  # noqa: ANN001
+def planned_sounds(speech, routine: str = SHORT, **choices) -> list[tuple[float, object]]:
     """(start, clip) of every sound the plan has, as the player mixes them."""
     timeline = voiceguide.plan(routine, speech=speech, **(choices or CHOICES))
     sounds = Leveled(Sounds(speech))

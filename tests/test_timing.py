@@ -70,7 +70,7 @@ def test_box_breathing_is_sixteen_four_second_phases_back_to_back(rate: int, tal
     no_speech_overlaps(timeline)
 
 
-def test_box_breathing_builtin_opens_with_a_lead_in_and_counts_down_into_the_first_inhale(speech) -> None:  # noqa: ANN001
+def test_box_breathing_builtin_opens_with_a_lead_in_and_counts_down_into_the_first_inhale(speech) -> None:
     timeline = voiceguide.plan("box-breathing", speech=speech)
     lead = next(e for e in timeline.events if e.role == "lead-in")
     first = of(timeline, "breath")[0]
@@ -83,7 +83,7 @@ def test_box_breathing_builtin_opens_with_a_lead_in_and_counts_down_into_the_fir
     assert not [e for e in no_phase.events if e.role == "lead-in"]
 
 
-def test_talk_and_lead_in_can_be_routine_settings_and_the_command_line_still_wins(tmp_path, speech) -> None:  # noqa: ANN001
+def test_talk_and_lead_in_can_be_routine_settings_and_the_command_line_still_wins(tmp_path, speech) -> None:
     plain = BOX.replace("  breath: 4:4:4:4\n", "  breath: 4:4:4:4\n  talk: minimal\n  lead_in: 2\n")
     routine = tmp_path / "box.yaml"
     routine.write_text(plain)
@@ -106,7 +106,7 @@ def test_a_bad_talk_or_lead_in_setting_is_a_file_line_error(setting, says) -> No
     assert caught.value.line == 4 and says in str(caught.value)
 
 
-def test_four_seven_eight_holds_exactly_seven_seconds(speech) -> None:  # noqa: ANN001
+def test_four_seven_eight_holds_exactly_seven_seconds(speech) -> None:
     timeline = voiceguide.plan("4-7-8", speech=speech)
     phases = of(timeline, "breath")
     assert [e.text for e in phases] == ["inhale", "hold", "exhale"] * 4
@@ -195,7 +195,7 @@ def sessions(draw: st.DrawFn) -> tuple[str, dict]:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(session=sessions(), rate=RATES, talk=st.sampled_from(["full", "normal", "minimal"]),
        lead_in=st.sampled_from([0, 2, 5]), cues=st.sampled_from(["full", "minimal", "off"]))
-def test_no_phase_is_lengthened_and_no_speech_overlaps(session, rate, talk, lead_in, cues) -> None:  # noqa: ANN001
+def test_no_phase_is_lengthened_and_no_speech_overlaps(session, rate, talk, lead_in, cues) -> None:
     text, shape = session
     timeline = compiled(text, rate, talk=talk, lead_in=lead_in, cues=cues)
     no_speech_overlaps(timeline)
@@ -240,7 +240,7 @@ def onset(audio: np.ndarray, planned: float) -> float:
     return (begin + int(np.argmax(window > 0.003))) / SAMPLE_RATE
 
 
-def test_rendered_wav_starts_each_phase_cue_on_its_planned_frame(tmp_path, speech) -> None:  # noqa: ANN001
+def test_rendered_wav_starts_each_phase_cue_on_its_planned_frame(tmp_path, speech) -> None:
     routine = tmp_path / "box.yaml"
     routine.write_text(BOX)
     choices = {"cues": "off", "talk": "full", "lead_in": 3}

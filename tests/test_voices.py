@@ -144,7 +144,7 @@ def test_rate_and_output_go_with_sample() -> None:
 
 
 @pytest.fixture(scope="module")
-def sink(tmp_path_factory):  # noqa: ANN001, ANN201
+def sink(tmp_path_factory):
     missing = missing_tools()
     if missing:
         pytest.skip(f"no PulseAudio to play into: missing {', '.join(missing)}")
@@ -152,7 +152,7 @@ def sink(tmp_path_factory):  # noqa: ANN001, ANN201
         yield sink
 
 
-def test_sample_plays_live(sink) -> None:  # noqa: ANN001
+def test_sample_plays_live(sink) -> None:
     with sink.record("sample") as recording:
         result = run_cli("voices", "--sample", "English_(America)+f2", "--rate", "180", timeout=HANG_GUARD)
     assert result.returncode == 0, result.stderr

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from voiceguide.audio.cue_files import session_cue_lengths
 from voiceguide.errors import VoiceguideError
@@ -58,7 +58,7 @@ def resolve(
     return loaded, options
 
 
-def plan(routine: str | Path | Routine = DEFAULT_ROUTINE, speech: Speech | None = None, **choices: object) -> Timeline:
+def plan(routine: str | Path | Routine = DEFAULT_ROUTINE, speech: Speech | None = None, **choices: Any) -> Timeline:
     """Compile the routine into its timeline, with speech lengths from the real engine (cached)."""
     from voiceguide.compiler import compile_timeline
     from voiceguide.speech.engine import session_speech
@@ -146,12 +146,12 @@ def play(
     wait: bool = True,
     speech: Speech | None = None,
     start: str | int | None = None,
-    **choices: object,
+    **choices: Any,
 ) -> Session:
     """Play a routine live (from exercise `start`, a number or name). wait=False returns the running Session at once."""
     from voiceguide.live.session import Session
 
-    loaded, options = resolve(routine, fit=True, **choices)  # type: ignore[arg-type]  # choices are Options fields
+    loaded, options = resolve(routine, **choices)
     session = Session(loaded, options, speech=speech, start_at=start)
     return session.run() if wait else session.start()
 
@@ -159,7 +159,7 @@ def play(
 def render(
     routine: str | Path | Routine = DEFAULT_ROUTINE, output: str | Path | None = None, *, bitrate: str | None = None,
     captions: bool = False, timeline: bool = False, page: bool | str = False, progress: Progress | None = None,
-    **choices: object,
+    **choices: Any,
 ) -> Path:
     """Render the session to an audio file and return its path.
 
@@ -171,7 +171,7 @@ def render(
     """
     from voiceguide.rendering.pipeline import default_output, render_session
 
-    loaded, options = resolve(routine, fit=True, **choices)  # type: ignore[arg-type]  # choices are Options fields
+    loaded, options = resolve(routine, **choices)
     target = Path(output) if output is not None else default_output(loaded.title)
     page_mode = "link" if page is True else page or None
     if page_mode not in (None, *PAGE_MODES):

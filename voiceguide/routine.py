@@ -462,7 +462,7 @@ class _Reader(_Nodes):
             return Span(1, 1)
         what = "repeat" if "repeat" in keys else "rounds"
         repeat, unit = self.span(counted, what, "5 or 5-8")
-        if _SPAN.match(str(counted.value))[3]:  # any unit: "1 minute" is not 60 times
+        if (written := _SPAN.match(str(counted.value))) is not None and written[3]:  # any unit: "1 minute" is not 60 times
             raise self.fail(counted, f"{what} is a count of times, not '{counted.value}' (write 5 or 5-8)")
         if unit != "seconds" or not (repeat.low.is_integer() and repeat.high.is_integer()):
             raise self.fail(counted, f"{what} must be a whole count like 5 or 5-8, not '{counted.value}'")

@@ -74,7 +74,7 @@ def _moving_average(values: np.ndarray, radius: int) -> np.ndarray:
     return (padded[2 * radius + 1 :] - padded[: -2 * radius - 1]) / (2 * radius + 1)
 
 
-def limiter_steps(step_peaks: np.ndarray, ceiling: float) -> np.ndarray:
+def limiter_steps(step_peaks: np.ndarray, ceiling: float | np.float32) -> np.ndarray:
     """The gain per step of LIMITER_STEP samples that brings every step's peak under the ceiling.
 
     A look-ahead peak limiter: the gain a step needs is held for a window each

@@ -48,10 +48,13 @@ class Commands(TyperGroup):
     traceback; a usage error (`--rate fast`, an unknown option) too, exit 2, pointing at -h.
     """
 
-    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None, **extra: Any) -> NoReturn:
+    def main(  # click's signature; standalone_mode is always off here: the errors are ours to print
+        self, args: Sequence[str] | None = None, prog_name: str | None = None, complete_var: str | None = None,
+        standalone_mode: bool = False, windows_expand_args: bool = True, **extra: Any,
+    ) -> NoReturn:
         try:
             with one_line_errors():
-                result = super().main(args, prog_name, standalone_mode=False, **extra)
+                result = super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
         except typer.TyperException as exc:  # click's usage errors (typer vendors click)
             message = exc.format_message().rstrip(".")
             context = getattr(exc, "ctx", None)

@@ -215,7 +215,7 @@ def play_in_terminal(session: Session, console: Console | None = None, display: 
         session.quit()
 
 
-def _loop(session: Session, keys: KeyReader, show) -> None:  # noqa: ANN001 - show(Status)
+def _loop(session: Session, keys: KeyReader, show) -> None:
     while True:
         show(session.status())
         if session.wait(0):

@@ -69,10 +69,10 @@ def hold_length(hold: Hold, options: Options, pattern: tuple[float, ...] | None 
     cycle = sum(pattern or options.breath)
     fixed = None if is_pick(options.hold) else float(options.hold)
     if hold.unit == "breaths":
-        count = fixed / cycle if fixed is not None else hold.amount.pick(options.hold)  # type: ignore[arg-type]
+        count = fixed / cycle if fixed is not None else hold.amount.pick(options.hold)
         breaths = max(1, round_half_up(count * options.hold_scale))
         return HoldLength(breaths * cycle, breaths)
-    seconds = fixed if fixed is not None else hold.amount.pick(options.hold)  # type: ignore[arg-type]
+    seconds = fixed if fixed is not None else hold.amount.pick(options.hold)
     return HoldLength(float(max(1, round_half_up(seconds * options.hold_scale))), None)
 
 
@@ -80,7 +80,7 @@ def rep_count(repeat: Span, options: Options) -> int:
     if repeat.high <= 1:
         return 1
     if is_pick(options.reps):
-        return max(1, round_half_up(repeat.pick(options.reps)))  # type: ignore[arg-type]
+        return max(1, round_half_up(repeat.pick(options.reps)))
     return max(1, round_half_up(float(options.reps)))
 
 

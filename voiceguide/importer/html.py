@@ -8,6 +8,7 @@ page furniture readability keeps: figures and their captions, bylines, share and
 from __future__ import annotations
 
 import re
+from typing import cast
 
 from voiceguide.errors import RoutineError
 
@@ -67,9 +68,10 @@ def _without_furniture(html: str) -> str:
     """
     import lxml.html
 
-    root = lxml.html.fromstring(re.sub(r"^\s*<\?xml[^>]*>", "", html))  # lxml refuses a str that declares its encoding
+    # lxml refuses a str that declares its encoding; lxml.html's parser makes HtmlElements (its stubs say _Element)
+    root = cast("lxml.html.HtmlElement", lxml.html.fromstring(re.sub(r"^\s*<\?xml[^>]*>", "", html)))
     total = len(root.text_content())
-    for element in list(root.iter()):
+    for element in cast("list[lxml.html.HtmlElement]", list(root.iter())):
         if not isinstance(element.tag, str) or element.getparent() is None or element.tag in ("html", "body", "main", "article"):
             continue
         if (element.tag in _SKIPPED_TAGS or _is_furniture(element)) and len(element.text_content()) < 0.3 * total:

@@ -644,10 +644,10 @@ def _labelled(blocks: list[Block]) -> list[Block]:
         if parts[0][0] is None:
             out.append(Block(block.kind, block.text, label, role))
             continue
-        for key, text in parts:
-            assert key is not None
+        for part_label, text in parts:
+            assert part_label is not None
             if text:
-                out.append(Block(block.kind, text, key, LABEL_ROLES[key.lower()]))
+                out.append(Block(block.kind, text, part_label, LABEL_ROLES[part_label.lower()]))
             else:  # "How to:" with its text in the next paragraph
                 role, label = LABEL_ROLES[key.lower()], key
     return out

@@ -825,7 +825,7 @@ def _trailing_advice(steps: list[tuple[DraftStep, _Line]]) -> tuple[list[tuple[D
 
 def _breath_pace(exercises: list[DraftExercise]) -> tuple[tuple[float, float] | None, str | None]:
     """Counted breaths ("breathe in for a count of four") set the routine's pace when they agree."""
-    counted = {"inhale": set(), "exhale": set()}
+    counted: dict[str, set[float]] = {"inhale": set(), "exhale": set()}
     phrases = []
     for exercise in exercises:
         for step in exercise.steps:

@@ -127,7 +127,7 @@ def _step_yaml(step: DraftStep) -> list[str]:
         if step.kind == "hold" and step.text:
             out += _field("note", step.text, 8)
         return out
-    comments = "; ".join(filter(None, [step.amount and _amount_comment(step.amount), step.comment]))
+    comments = "; ".join(filter(None, [_amount_comment(step.amount) if step.amount else None, step.comment]))
     return _field(step.kind, step.text, 6, comment=comments or None, item=True)
 
 

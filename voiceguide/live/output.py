@@ -185,6 +185,23 @@ class Player:
         """Whether the writer has something to do: close, play, or a new stream than the one running."""
         return self._closed or self._want[1] is not None or self._want[0] != running
 
+    def _next_chunk(self, cursor: int, first: bool) -> np.ndarray | None:
+        """The stream's next samples, or None if the session is not compiled that far. A stream starts as
+        soon as it has sound: its first write is a long one, so it never runs on the few ms a period gives it."""
+        chunk = self.source(cursor, PREFILL) if first else None
+        return chunk if chunk is not None else self.source(cursor, PERIOD)
+
+    def _note_written(self, running: int, cursor: int, start: int, first: bool) -> None:
+        """Where the stream is, for the session's clock; the first write starts the stream: what it holds is heard from now on."""
+        now = time.monotonic()
+        heard = cursor - self.device.queued()
+        with self._cond:
+            if self._want[0] == running:
+                self._anchor, self._written = (now, heard), cursor
+                if first:
+                    self._started[running] = now - (heard - start) / SAMPLE_RATE
+                    self._cond.notify_all()
+
     def _run(self) -> None:
         running, cursor, start, wrote_first = 0, 0, 0, True
         try:
@@ -203,11 +220,7 @@ class Player:
                     start = wanted
                     cursor = start - quiet
                     wrote_first = False
-                # A stream starts as soon as it has sound: its first write is a long one, so it
-                # never runs on the few milliseconds a single period would give it.
-                chunk = None if wrote_first else self.source(cursor, PREFILL)
-                if chunk is None:
-                    chunk = self.source(cursor, PERIOD)
+                chunk = self._next_chunk(cursor, first=not wrote_first)
                 if chunk is None:  # not compiled that far yet: what is buffered plays meanwhile
                     with self._cond:
                         self._cond.wait(WAIT_FOR_SOURCE)
@@ -217,16 +230,8 @@ class Player:
                 if not self.device.write(chunk):
                     self.dropouts.append(cursor / SAMPLE_RATE)
                 cursor += chunk.size
-                now = time.monotonic()
-                heard = cursor - self.device.queued()
-                with self._cond:
-                    if self._want[0] == running:
-                        self._anchor, self._written = (now, heard), cursor
-                        if not wrote_first:
-                            # The first write starts the stream: what it holds is heard from now on.
-                            self._started[running] = now - (heard - start) / SAMPLE_RATE
-                            wrote_first = True
-                            self._cond.notify_all()
+                self._note_written(running, cursor, start, first=not wrote_first)
+                wrote_first = True  # (a new stream, the next time round, starts over)
         except Exception as exc:  # alsaaudio.ALSAAudioError: the server or device is gone
             self.on_lost(
                 AudioLost(f"lost the sound output while playing: ALSA device '{self.device.name}' failed ({_reason(exc)})")

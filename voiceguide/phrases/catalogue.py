@@ -29,7 +29,7 @@ SIDE_WORDS = (
 TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
-def locale_folder():  # noqa: ANN201 - importlib's Traversable
+def locale_folder():
     return resources.files("voiceguide.phrases").joinpath("locale")
 
 

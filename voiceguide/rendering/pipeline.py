@@ -452,14 +452,16 @@ class _Render:
         self, speech: Speech, sink: _WavSink | _FfmpegSink, compiling: _Compiling, position: int
     ) -> _SecondHalf | None:
         """A second encoder from a silence near where both would finish together, if there is one."""
-        timeline = compiling.compiled
+        timeline, total = compiling.compiled, compiling.total
+        assert total is not None  # asked once the whole timeline is known (_mix_into)
         target = balanced_target(  # the first encoder is about at position - backlog
-            timeline, position - sink.backlog(), sample_at(compiling.total),
+            timeline, position - sink.backlog(), sample_at(total),
             lambda text: not valid_clip(leveled_path(speech, text)),
         )
         cut = find_cut(timeline, earliest=position, target=target)
         if cut is not None:
             fmt, rate, ffmpeg = self.encoding.fmt, self.encoding.rate, self.encoding.ffmpeg
+            assert ffmpeg is not None  # only an MP3 through ffmpeg is split
             part = _FfmpegSink(ffmpeg, fmt, rate, self.staging.scratch_for(self.output), self.output)
             self.second = _SecondHalf(part, timeline, Leveled(Sounds(speech, self.options.cue_dir)), cut)  # Leveled: one thread's
         return self.second

@@ -169,9 +169,11 @@ def _vorbis(audio: FLAC | OggVorbis, tags: Tags) -> None:
     for n, chapter in enumerate(tags.chapters, start=1):
         comments[f"CHAPTER{n:03d}"] = clock(chapter.start, ".")
         comments[f"CHAPTER{n:03d}NAME"] = chapter.title
-    audio.tags.clear()
+    kept = audio.tags
+    assert kept is not None  # added above
+    kept.clear()
     for key, value in comments.items():
-        audio.tags[key] = [value]
+        kept[key] = [value]
     audio.save()
 
 
