@@ -70,3 +70,27 @@ def test_level_brings_a_peaky_sound_to_the_target_with_true_peak_under_the_ceili
     assert 20 * math.log10(true_peak(leveled)) <= CEILING_DBTP + 0.05
     assert abs(leveled[0]) < 1e-3 and abs(leveled[-1]) < 1e-3  # faded: no click where it starts or stops
 
+
+
+def test_overlapping_sounds_dip_under_the_ceiling_alike_in_any_chunking_and_alone_are_untouched() -> None:
+    """Two sounds, each at the per-sound ceiling's level, overlapping (a pace word over a breath tone):
+    their sum is kept under it, smoothly, whatever the chunk size; sounds that do not overlap are exact."""
+    from voiceguide.audio.mixing import SAFETY_CEILING
+
+    voice = (np.sin(np.arange(SAMPLE_RATE) * 0.05) * 0.79).astype(np.float32)
+    tone = (np.sin(np.arange(SAMPLE_RATE) * 0.031) * 0.31).astype(np.float32)
+    sounds = {"voice": voice, "tone": tone}
+    overlapping = [Event(0.5, 1.0, "speech", "voice"), Event(0.9, 1.0, "cue", "tone")]
+    mixes = [np.concatenate(list(stream(overlapping, lambda e: sounds[e.text], chunk=size))) for size in (50, 3001, 4 * SAMPLE_RATE)]
+    assert all(np.array_equal(mixes[0], mix) for mix in mixes[1:])
+    summed = np.zeros(mixes[0].size, dtype=np.float32)
+    for event in overlapping:
+        summed[sample_at(event.start) : sample_at(event.start) + sounds[event.text].size] += sounds[event.text]
+    assert np.abs(summed).max() > 1.0 and np.abs(mixes[0]).max() <= SAFETY_CEILING  # it had to dip, and did
+    assert np.abs(np.diff(mixes[0])).max() <= np.abs(np.diff(summed)).max()  # no step of its own: no click
+    apart = [Event(0.5, 1.0, "speech", "voice"), Event(2.0, 1.0, "cue", "tone")]
+    mix = np.concatenate(list(stream(apart, lambda e: sounds[e.text], chunk=3001)))
+    placed = np.zeros(mix.size, dtype=np.float32)
+    placed[sample_at(0.5) : sample_at(0.5) + voice.size] += voice
+    placed[sample_at(2.0) : sample_at(2.0) + tone.size] += tone
+    assert np.array_equal(mix, placed)

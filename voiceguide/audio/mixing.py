@@ -18,6 +18,12 @@ from voiceguide.timeline import Event
 SoundFn = Callable[[Event], "np.ndarray | None"]
 
 CHUNK = 4 * SAMPLE_RATE  # samples per streamed chunk: big enough that numpy and the pipe dominate Python overhead
+# Each sound is leveled to a true peak of at most CEILING_DBTP (audio/leveling.py); where two overlap
+# (a pace word over a breath tone, the voice over a bed) their sum may pass it. There, and only there,
+# the mix dips smoothly under it: the gain is the lowest needed within SAFETY_WIDTH either side, averaged
+# over as much again, so it turns down before the peak and back up after it without a click.
+SAFETY_CEILING = 10 ** (-2.0 / 20)  # CEILING_DBTP, as a sample level
+SAFETY_WIDTH = int(0.003 * SAMPLE_RATE)
 
 
 def _add(out: np.ndarray, sound: np.ndarray, offset: int) -> None:
@@ -43,6 +49,7 @@ def stream(
     spans: list[tuple[int, int]] = []  # sentences the bed ducks under
     ahead = sample_at(LOOKAHEAD) if bed is not None else 0
     position = end = start
+    safety = _Safety()
     while True:
         stop = position + chunk
         while upcoming is not None and sample_at(upcoming.start) < stop + ahead:
@@ -58,7 +65,7 @@ def stream(
         if upcoming is None:
             stop = min(stop, end)
         if stop <= position:
-            return
+            break
         out = np.zeros(stop - position, dtype=np.float32)
         for at, sound in playing:
             _add(out, sound, at - position)
@@ -67,4 +74,41 @@ def stream(
             spans = [span for span in spans if span[1] + ahead > stop]
         playing = [(at, sound) for at, sound in playing if at + sound.size > stop]
         position = stop
-        yield out
+        yield from safety.feed(out)
+    yield from safety.flush()
+
+
+class _Safety:
+    """The mix's overload guard, a stream of chunks in and the same samples out, two SAFETY_WIDTHs behind:
+    the last samples of each chunk wait for the next one, which may hold a peak their gain must dip for."""
+
+    def __init__(self) -> None:
+        self.held = np.zeros(0, dtype=np.float32)  # mixed, not yet passed on
+        self.before = np.ones(2 * SAFETY_WIDTH, dtype=np.float32)  # the gain needed by the samples passed on last
+
+    def feed(self, out: np.ndarray) -> Iterator[np.ndarray]:
+        both = np.concatenate((self.held, out)) if self.held.size else out
+        keep = min(2 * SAFETY_WIDTH, both.size)  # a sample's gain looks 1.5 widths ahead
+        ready, self.held = both[: both.size - keep], both[both.size - keep :]
+        if ready.size:
+            yield self._limited(ready, self.held)
+
+    def flush(self) -> Iterator[np.ndarray]:
+        if self.held.size:
+            yield self._limited(self.held, np.zeros(0, dtype=np.float32))
+            self.held = np.zeros(0, dtype=np.float32)
+
+    def _limited(self, ready: np.ndarray, after: np.ndarray) -> np.ndarray:
+        peak = max(float(np.max(np.abs(ready))), float(np.max(np.abs(after))) if after.size else 0.0)
+        needed = np.minimum(1.0, SAFETY_CEILING / np.maximum(np.abs(np.concatenate((ready, after))), 1e-9)).astype(np.float32)
+        if peak <= SAFETY_CEILING and float(self.before.min()) >= 1.0:
+            self.before = np.concatenate((self.before, needed[: ready.size]))[-2 * SAFETY_WIDTH :]
+            return ready  # the common case: nothing overlaps loud enough to matter
+        w = SAFETY_WIDTH
+        around = np.concatenate((self.before, needed, np.ones(2 * w, dtype=np.float32)))
+        lowest = np.lib.stride_tricks.sliding_window_view(around, 2 * w + 1).min(axis=1)  # lowest within w either side
+        smooth = np.convolve(lowest, np.full(w, 1 / w, dtype=np.float32), mode="valid")
+        offset = 2 * w - w - (w - 1) // 2  # aligns the windows' centres with `ready`'s samples
+        gain = np.minimum(smooth[offset : offset + ready.size], needed[: ready.size])
+        self.before = np.concatenate((self.before, needed[: ready.size]))[-2 * w :]
+        return ready * gain
