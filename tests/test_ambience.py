@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.conftest import cli
+from tests.conftest import cli, run_cli
 from voiceguide.audio.ambience import DUCK_DB, Bed, duck_envelope, seamless_loop
 from voiceguide.audio.loudness import integrated_loudness, true_peak
 from voiceguide.audio.samples import SAMPLE_RATE
@@ -63,7 +63,9 @@ SLOW_BEDS = [("mp3", 110), ("mp3", 220), ("flac", 110), ("flac", 150), ("flac", 
 )
 def test_background_sits_under_the_voice_and_the_mix_keeps_its_loudness(tmp_path, beds, kind, rate):
     out = tmp_path / "session.mp3"
-    result = cli("render", "quick-neck", "-o", str(out), "--rate", str(rate), "--background", str(beds[kind]), "--timeline", "-q")
+    # A process of its own, as a user renders: espeak's clips depend a little on what it said before in the
+    # same process, and this bound sits near what the MP3 encoder adds over some of them (issue 29).
+    result = run_cli("render", "quick-neck", "-o", str(out), "--rate", str(rate), "--background", str(beds[kind]), "--timeline", "-q")
     assert result.returncode == 0, result.stderr
     mix = decode(out)
     assert abs(integrated_loudness(mix, SAMPLE_RATE) - -16.0) <= 1.0
