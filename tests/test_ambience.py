@@ -55,7 +55,7 @@ def tone_level(samples: np.ndarray, at: float, window: float = 0.2) -> float:
     return 20 * np.log10(max(amplitude, 1e-9))
 
 
-SLOW_BEDS = [("mp3", 110), ("mp3", 220), ("flac", 110), ("flac", 150), ("flac", 220)]
+SLOW_BEDS = [("flac", 110), ("mp3", 220), ("flac", 220)]  # each bed format at both ends of the rates
 
 
 @pytest.mark.parametrize(  # one in the fast tier; the other beds and rates with the slow ones
