@@ -242,8 +242,10 @@ class Speech:
         voice = self.voice
         if voice.engine == "espeak":
             return _espeak()
-        model = piper.read_voice(voice.model)  # type: ignore[arg-type]
-        return _engine(("piper", voice.model), lambda: piper.PiperProcesses(model), piper.WORKERS, "voiceguide-piper")
+        model = voice.model
+        assert model is not None  # a Piper voice has its model
+        # The voice's files are read only when its workers first start, not on every clip asked for.
+        return _engine(("piper", model), lambda: piper.PiperProcesses(piper.read_voice(model)), piper.WORKERS, "voiceguide-piper")
 
     def _synthesize(self, engine: Any, text: str) -> Path:
         samples = trim_silence(engine.synthesize(text, self.voice.id, self.rate))

@@ -234,7 +234,7 @@ class PiperProcesses:
             raise PiperUnavailable(f"the Piper voice {self.voice.name} stopped: its worker process ended (out of memory?)") from None
 
 
-_here: PiperEngine | None = None  # a worker process's own engine
+_here: PiperEngine | PiperUnavailable | None = None  # a worker process's own engine, or why it did not load
 
 
 def _load_in_worker(voice: PiperVoiceFile) -> None:
@@ -245,15 +245,11 @@ def _load_in_worker(voice: PiperVoiceFile) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         _here = PiperEngine(voice)
-    except PiperUnavailable as exc:
-        _here = None
-        _load_error.append(exc)
-
-
-_load_error: list[PiperUnavailable] = []
+    except PiperUnavailable as exc:  # said on the first phrase asked for, in the session's process
+        _here = exc
 
 
 def _synthesize_in_worker(text: str, rate: int) -> np.ndarray:
-    if _here is None:
-        raise _load_error[0] if _load_error else PiperUnavailable("the Piper voice did not load")
+    if not isinstance(_here, PiperEngine):
+        raise _here or PiperUnavailable("the Piper voice did not load")
     return _here.synthesize(text, _here.voice.name, rate)
