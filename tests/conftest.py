@@ -20,7 +20,7 @@ os.environ["VOICEGUIDE_ENGINE"] = "espeak"
 os.environ["XDG_DATA_HOME"] = os.path.join(os.environ["VOICEGUIDE_TEST_RUN"], "data")  # no voices folder but the tests' own
 
 ROOT = Path(__file__).resolve().parent.parent
-HANG_GUARD = 900.0  # seconds: a test's timeout only catches a hang, far above any run's normal time on a busy machine
+HANG_GUARD = 500.0  # seconds: a subprocess timeout only catches a hang; under pyproject's per-test 600
 SEED = ROOT / "tests" / "articles" / "lower-back-spasms.txt"  # the seed article, kept with the fixtures
 
 

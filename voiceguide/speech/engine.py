@@ -36,11 +36,11 @@ from voiceguide.speech import clip_cache, espeak, piper
 from voiceguide.speech.clip_cache import cache_dir
 from voiceguide.speech.voices import DEFAULT_BASE, UnknownVoice, VoiceInfo, Voices
 
-CLIP_FORMAT = 6  # bump when the processing below changes what a cached clip holds
+CLIP_FORMAT = 7  # bump when the processing below changes what a cached clip holds
 SILENCE_THRESHOLD = 200  # |sample| below this counts as silence (of 32767)
 LEAD_KEEP = 0.01  # seconds of silence kept before the first sound
 TAIL_KEEP = 0.05  # and after the last
-ENGINE_MAX_CHARS = 20_000  # espeak's binding crashes (SIGSEGV) on texts near 40,000 characters
+ENGINE_MAX_CHARS = 20_000  # espeak crashes (SIGSEGV) on texts near 40,000 characters
 SpeechUnavailable = espeak.SpeechUnavailable
 
 
@@ -97,7 +97,8 @@ def _engine(key: object, make: Callable[[], Any], count: int, name: str) -> Work
 
 
 def _espeak() -> Workers:
-    return _engine("espeak", espeak.Espeak, 1, "voiceguide-espeak")  # espeak is initialised once, on one thread
+    # Its voices are listed once, on the first thread; each clip is a process of its own, one per core at a time.
+    return _engine("espeak", espeak.Espeak, os.cpu_count() or 1, "voiceguide-espeak")
 
 
 def espeak_voices() -> Voices:
@@ -201,7 +202,7 @@ def _espeak_voice(spec: str) -> Voice:
 
 def session_speech(routine: Routine, options: Options, speech: Speech | None = None) -> Speech:
     """The speech of a session (its voice, or its language's, at its rate; or the one given), already
-    synthesizing every text the session will ask for, on all the engine's threads."""
+    synthesizing every text the session will ask for, on all the engine's workers."""
     speech = speech or Speech(options.voice, options.rate, language=options.language)
     speech.prefetch(texts_to_speak(routine, options))  # with the built-in cues' lengths: a guess either way
     return speech
@@ -274,11 +275,7 @@ class Speech:
             return future
 
     def prefetch(self, texts: Iterable[str]) -> None:
-        """Start synthesizing every text now, so Piper's workers make them all while the caller goes on.
-        Not espeak's: one thread, quick, it makes each clip as the session asks, in the session's order
-        (what espeak says depends a little on what it said before)."""
-        if self.voice.engine == "espeak":
-            return
+        """Start synthesizing every text now, so the engine's workers make them all while the caller goes on."""
         for text in dict.fromkeys(texts):
             self.request(text)
 

@@ -1,113 +1,116 @@
-"""espeak-ng, the formant voice of every language espeak knows, through pyttsx3's binding.
+"""espeak-ng, the formant voice of every language espeak knows: its voices listed through
+pyttsx3's binding, each clip spoken by a process of its own.
 
-pyttsx3 is not thread-safe and espeak can only be initialised once per process, so
-speech/engine.py gives this engine one thread of its own (workers.Workers).
+A clip is synthesized by espeak-ng's command-line program, not in our process:
+- the same text always gives the same clip. In one process espeak's output depends on
+  what it said before (its waveform phase and pitch flutter carry over), so a clip would
+  differ with the order a session, a test run or a cache asked for it;
+- a crash inside libespeak (1.51 has known overflows on hostile text) fails that clip
+  with one line, instead of ending voiceguide;
+- clips can be made on every core at once (pyttsx3's in-process engine is not thread-safe).
+It costs about 10 ms a clip, against the ~20-100 ms espeak takes to speak one.
 """
 
 from __future__ import annotations
 
-import ctypes
 import functools
-import os
 import shutil
+import signal
 import subprocess
-import threading
-from importlib import metadata
 
 import numpy as np
 
 from voiceguide.errors import VoiceguideError
 from voiceguide.speech.voices import VoiceInfo, Voices
 
-SYNTH_TIMEOUT = 30.0  # seconds to wait for espeak's end-of-message event before asking it directly
+SYNTH_TIMEOUT = 60.0  # seconds: a clip of the longest allowed text takes espeak about 2 s
 GENDERS = {1: "male", 2: "female"}
+WAV_HEADER = 44  # espeak-ng --stdout writes the canonical header, then 16-bit mono samples
+ESPEAK_RATE = 22050  # Hz: every espeak-ng voice's rate (mbrola voices, which differ, are not listed)
 
 
 class SpeechUnavailable(VoiceguideError):
     pass
 
 
-@functools.cache  # reading package metadata takes ~0.3 ms, and every clip's cache key needs it
+def _binary() -> str:
+    binary = shutil.which("espeak-ng") or shutil.which("espeak")
+    if binary is None:
+        raise SpeechUnavailable("espeak-ng is not installed: install it with 'sudo apt-get install espeak-ng' (or run scripts/setup.sh)")
+    return binary
+
+
+@functools.cache  # one short run of espeak-ng; every clip's cache key needs it
 def engine_version() -> str:
+    """'espeak-ng 1.51' or so: what makes the clips, part of each clip's cache key."""
     try:
-        return "pyttsx3-" + metadata.version("pyttsx3")
-    except metadata.PackageNotFoundError:
-        return "pyttsx3"
+        said = subprocess.run([_binary(), "--version"], capture_output=True, text=True, timeout=SYNTH_TIMEOUT).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return "espeak-ng"
+    return " ".join(said.split()[:4]) or "espeak-ng"  # "eSpeak NG text-to-speech: 1.51"
 
 
 class Espeak:
-    """pyttsx3's espeak driver, driven synchronously so each clip is captured whole.
-
-    pyttsx3's own save_to_file path loses audio: its synth callback writes the
-    WAV on the "message terminated" event before appending the samples that came
-    with it (short texts come out empty, longer ones lose their ending), and
-    setProperty between saves goes through a command queue whose ordering can
-    end a run before it speaks. So we use the driver for voices and properties
-    and espeak's retrieval callback (through pyttsx3's binding) for the samples.
-    """
+    """espeak-ng's voices (listed once, through pyttsx3) and its clips (a process each)."""
 
     def __init__(self) -> None:
-        if os.name == "posix":
-            binary = shutil.which("espeak-ng") or shutil.which("espeak")
-            if binary is None:
-                raise SpeechUnavailable(
-                    "espeak-ng is not installed: install it with 'sudo apt-get install espeak-ng' (or run scripts/setup.sh)"
-                )
-            _check_espeak_data(binary)
+        self.binary = _binary()
+        _check_espeak_data(self.binary)
         try:
             import pyttsx3
-            from pyttsx3.drivers import _espeak
 
-            self.driver = pyttsx3.init(driverName="espeak").proxy._driver
+            driver = pyttsx3.init(driverName="espeak").proxy._driver
+            from pyttsx3.drivers import _espeak
         except Exception as exc:  # pyttsx3 raises bare RuntimeError/OSError from the driver
             raise SpeechUnavailable(
                 f"cannot start the speech engine ({exc}); install espeak-ng: 'sudo apt-get install espeak-ng'"
             ) from None
-        self._espeak = _espeak
-        self._chunks: list[bytes] = []
-        self._finished = threading.Event()
-        self._current: tuple[str, int] | None = None
-        _espeak.SetSynthCallback(self._on_synth)  # replaces the driver's callback: we never use its playback
         self.voices = Voices(
-            tuple(VoiceInfo(v.id, v.name, tuple(str(lang) for lang in (v.languages or ()))) for v in self.driver.getProperty("voices")),
-            self._variants(),
+            tuple(VoiceInfo(v.id, v.name, tuple(str(lang) for lang in (v.languages or ()))) for v in driver.getProperty("voices")),
+            _variants(_espeak),
         )
-        self.default_voice: str = self.driver.getProperty("voice") or "en"
-
-    def _variants(self) -> tuple[VoiceInfo, ...]:
-        """espeak-ng's voice variants (+f2, +m3, +Annie, ...): ListVoices lists them under the language 'variant'.
-        Only variants get a gender: espeak's language voices all say "male" by default, not because their data does."""
-        spec = self._espeak.VOICE()
-        spec.languages = b"variant"
-        return tuple(
-            VoiceInfo("+" + v.identifier.decode().rsplit("/", 1)[-1], v.name.decode(), (), GENDERS.get(v.gender, ""))
-            for v in self._espeak.ListVoices(spec)
-        )
-
-    def _on_synth(self, wav, numsamples, events) -> int:  # ctypes callback
-        if numsamples > 0:
-            self._chunks.append(ctypes.string_at(wav, numsamples * ctypes.sizeof(ctypes.c_short)))
-        i = 0
-        while events[i].type != self._espeak.EVENT_LIST_TERMINATED:
-            if events[i].type == self._espeak.EVENT_MSG_TERMINATED:  # after this call's samples: the clip is whole
-                self._finished.set()
-            i += 1
-        return 0
+        self.default_voice: str = driver.getProperty("voice") or "en"
 
     def synthesize(self, text: str, voice: str, rate: int) -> np.ndarray:
-        """int16 samples at espeak's 22050 Hz, the session's SAMPLE_RATE."""
-        if self._current != (voice, rate):
-            self.driver.setProperty("voice", voice)
-            self.driver.setProperty("rate", rate)  # words per minute
-            self._current = (voice, rate)
-        self._chunks = []
-        self._finished.clear()
-        self._espeak.Synth(text.encode("utf-8"), flags=self._espeak.ENDPAUSE | self._espeak.CHARS_UTF8)
-        # espeak's Synchronize polls every 20 ms, several times what a short clip takes to
-        # synthesize; its end-of-message event comes as soon as the clip is done.
-        if not self._finished.wait(SYNTH_TIMEOUT):
-            self._espeak.Synchronize()
-        return np.frombuffer(b"".join(self._chunks), dtype="<i2")
+        """int16 samples at espeak's 22050 Hz, the session's SAMPLE_RATE; rate in words per minute."""
+        command = [self.binary, "-b", "1", "-v", voice, "-s", str(rate), "--stdout"]  # -b 1: the text is UTF-8
+        try:  # the text on stdin: one starting with "-" is never read as an option
+            done = subprocess.run(command, input=text.encode("utf-8"), capture_output=True, timeout=SYNTH_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            raise SpeechUnavailable(f"espeak-ng took over {SYNTH_TIMEOUT:.0f} s to speak {_short(text)}") from None
+        except OSError as exc:
+            raise SpeechUnavailable(f"the speech engine does not start ({exc})") from None
+        if done.returncode == -signal.SIGINT:
+            raise KeyboardInterrupt  # the user's Ctrl-C reached espeak too
+        wav = done.stdout
+        if done.returncode != 0 or wav[:4] != b"RIFF" or wav[36:40] != b"data":
+            raise SpeechUnavailable(f"espeak-ng failed to speak {_short(text)}: {_why(done)}")
+        if int.from_bytes(wav[24:28], "little") != ESPEAK_RATE:
+            raise SpeechUnavailable(f"espeak-ng's voice {voice!r} speaks at {int.from_bytes(wav[24:28], 'little')} Hz, not {ESPEAK_RATE}")
+        body = wav[WAV_HEADER:]
+        return np.frombuffer(body[: len(body) // 2 * 2], dtype="<i2")
+
+
+def _variants(binding) -> tuple[VoiceInfo, ...]:  # pyttsx3's espeak binding module
+    """espeak-ng's voice variants (+f2, +m3, +Annie, ...): ListVoices lists them under the language 'variant'.
+    Only variants get a gender: espeak's language voices all say "male" by default, not because their data does."""
+    spec = binding.VOICE()
+    spec.languages = b"variant"
+    return tuple(
+        VoiceInfo("+" + v.identifier.decode().rsplit("/", 1)[-1], v.name.decode(), (), GENDERS.get(v.gender, ""))
+        for v in binding.ListVoices(spec)
+    )
+
+
+def _short(text: str) -> str:
+    return repr(text if len(text) <= 60 else text[:57] + "...")
+
+
+def _why(done: subprocess.CompletedProcess) -> str:
+    if done.returncode < 0:
+        return f"it crashed ({signal.Signals(-done.returncode).name})"
+    said = done.stderr.decode(errors="replace").strip().splitlines()
+    return said[-1] if said else f"exit code {done.returncode}, no sound"
 
 
 def _check_espeak_data(binary: str) -> None:
