@@ -1,5 +1,5 @@
 """espeak-ng, the formant voice of every language espeak knows: its voices listed through
-pyttsx3's binding, each clip spoken by a process of its own.
+pyttsx3 (and the variants by espeak-ng's program), each clip spoken by a process of its own.
 
 A clip is synthesized by espeak-ng's command-line program, not in our process:
 - the same text always gives the same clip. In one process espeak's output depends on
@@ -14,6 +14,7 @@ It costs about 10 ms a clip, against the ~20-100 ms espeak takes to speak one.
 from __future__ import annotations
 
 import functools
+import re
 import shutil
 import signal
 import subprocess
@@ -24,7 +25,8 @@ from voiceguide.errors import VoiceguideError
 from voiceguide.speech.voices import VoiceInfo, Voices
 
 SYNTH_TIMEOUT = 60.0  # seconds: a clip of the longest allowed text takes espeak about 2 s
-GENDERS = {1: "male", 2: "female"}
+GENDERS = {"M": "male", "F": "female"}
+VARIANT_ROW = re.compile(r"\s*\d+\s+variant\s+\S*/([MF-])\s+(.*?)\s+!v/(.+?)(?:\s+\(.*\))?\s*$")  # a row of `espeak-ng --voices=variant`
 WAV_HEADER = 44  # espeak-ng --stdout writes the canonical header, then 16-bit mono samples
 ESPEAK_RATE = 22050  # Hz: every espeak-ng voice's rate (mbrola voices, which differ, are not listed)
 
@@ -51,7 +53,7 @@ def engine_version() -> str:
 
 
 class Espeak:
-    """espeak-ng's voices (listed once, through pyttsx3) and its clips (a process each)."""
+    """espeak-ng's voices (listed once) and its clips (a process each)."""
 
     def __init__(self) -> None:
         self.binary = _binary()
@@ -59,17 +61,18 @@ class Espeak:
         try:
             import pyttsx3
 
-            driver = pyttsx3.init(driverName="espeak").proxy._driver
-            from pyttsx3.drivers import _espeak
+            # Kept for the process's life: a collected pyttsx3 engine clears espeak's synth callback.
+            self._pyttsx3 = pyttsx3.init(driverName="espeak")
         except Exception as exc:  # pyttsx3 raises bare RuntimeError/OSError from the driver
             raise SpeechUnavailable(
                 f"cannot start the speech engine ({exc}); install espeak-ng: 'sudo apt-get install espeak-ng'"
             ) from None
+        languages = self._pyttsx3.getProperty("voices")
         self.voices = Voices(
-            tuple(VoiceInfo(v.id, v.name, tuple(str(lang) for lang in (v.languages or ()))) for v in driver.getProperty("voices")),
-            _variants(_espeak),
+            tuple(VoiceInfo(v.id, v.name, tuple(str(lang) for lang in (v.languages or ()))) for v in languages),
+            _variants(self.binary),
         )
-        self.default_voice: str = driver.getProperty("voice") or "en"
+        self.default_voice: str = self._pyttsx3.getProperty("voice") or "en"
 
     def synthesize(self, text: str, voice: str, rate: int) -> np.ndarray:
         """int16 samples at espeak's 22050 Hz, the session's SAMPLE_RATE; rate in words per minute."""
@@ -91,15 +94,20 @@ class Espeak:
         return np.frombuffer(body[: len(body) // 2 * 2], dtype="<i2")
 
 
-def _variants(binding) -> tuple[VoiceInfo, ...]:  # pyttsx3's espeak binding module
-    """espeak-ng's voice variants (+f2, +m3, +Annie, ...): ListVoices lists them under the language 'variant'.
+def _variants(binary: str) -> tuple[VoiceInfo, ...]:
+    """espeak-ng's voice variants (+f2, +m3, +Annie, ...), as its `--voices=variant` table lists them.
     Only variants get a gender: espeak's language voices all say "male" by default, not because their data does."""
-    spec = binding.VOICE()
-    spec.languages = b"variant"
-    return tuple(
-        VoiceInfo("+" + v.identifier.decode().rsplit("/", 1)[-1], v.name.decode(), (), GENDERS.get(v.gender, ""))
-        for v in binding.ListVoices(spec)
-    )
+    try:
+        table = subprocess.run([binary, "--voices=variant"], capture_output=True, text=True, timeout=SYNTH_TIMEOUT).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return ()
+    variants = []
+    for row in table.splitlines()[1:]:  # Pty, Language, Age/Gender, VoiceName, File: names and files may hold spaces
+        match = VARIANT_ROW.match(row)
+        if match:
+            gender, name, ident = match.groups()
+            variants.append(VoiceInfo("+" + ident, name, (), GENDERS.get(gender, "")))
+    return tuple(variants)
 
 
 def _short(text: str) -> str:
