@@ -24,6 +24,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from voiceguide import threads
 from voiceguide.audio.samples import SAMPLE_RATE
 from voiceguide.errors import VoiceguideError
 
@@ -139,8 +140,7 @@ class Player:
         self._written = 0  # frame the write head is at
         self._quiet = 0  # frames of silence before the next generation's first
         self._closed = False
-        self._thread = threading.Thread(target=self._run, name="voiceguide-player", daemon=True)
-        self._thread.start()
+        self._thread = threads.start(self._run, "voiceguide-player")
 
     def play_from(self, frame: int, quiet: int = 0) -> int:
         """Drop what is buffered and play from `frame`, after `quiet` frames of silence; returns the generation."""

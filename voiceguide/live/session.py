@@ -24,6 +24,7 @@ from typing import Literal
 
 import numpy as np
 
+from voiceguide import threads
 from voiceguide.audio.ambience import LOOKAHEAD, Bed
 from voiceguide.audio.cue_files import session_cue_lengths
 from voiceguide.audio.leveling import Leveled
@@ -247,7 +248,7 @@ class Session:
             if self._state != "ready":
                 return self
             self._state = "paused"
-        threading.Thread(target=self._feed, name="voiceguide-feeder", daemon=True).start()
+        threads.start(self._feed, "voiceguide-feeder")
         try:
             if self.device is None:
                 self.device = Device()  # opened while the first clip is synthesized
@@ -261,7 +262,7 @@ class Session:
         except BaseException:
             self.quit()
             raise
-        threading.Thread(target=self._conduct, name="voiceguide-conductor", daemon=True).start()
+        threads.start(self._conduct, "voiceguide-conductor")
         return self
 
     def wait(self, timeout: float | None = None) -> bool:

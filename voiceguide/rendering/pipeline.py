@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+from voiceguide import threads
 from voiceguide.audio.ambience import Bed
 from voiceguide.audio.balance import voice_boost
 from voiceguide.audio.cue_files import session_cue_lengths
@@ -52,6 +53,7 @@ from voiceguide.timeline import Event, Timeline
 Progress = Callable[[float, "float | None"], None]  # (session seconds done, session length once known)
 
 FFMPEG_HINT = "install it with 'sudo apt-get install ffmpeg' (or run scripts/setup.sh)"
+ABORT_WAIT = 2.0  # seconds a stopped render gives a thread of its own to end before it leaves it (a daemon)
 
 
 @dataclass(frozen=True)
@@ -130,7 +132,7 @@ class _Compiling:
         self.compiled: list[Event] = []  # all of them once total is set
         self._queue: queue.Queue[object] = queue.Queue()
         self._stopped = threading.Event()
-        threading.Thread(target=self._run, args=(options, duration, cue_lengths), name="voiceguide-compile", daemon=True).start()
+        threads.start(self._run, "voiceguide-compile", options, duration, cue_lengths)
 
     def _run(self, options: Options, duration: DurationFn, cue_lengths: Mapping[str, float]) -> None:
         end = 0.0
@@ -220,8 +222,7 @@ class _FfmpegSink:
         )
         self._queue: queue.Queue[np.ndarray | None] = queue.Queue(self.QUEUE_CHUNKS)
         self._broken = threading.Event()
-        self._feeder = threading.Thread(target=self._feed, name="voiceguide-ffmpeg-feed", daemon=True)
-        self._feeder.start()
+        self._feeder = threads.start(self._feed, "voiceguide-ffmpeg-feed")
 
     def _feed(self) -> None:
         stdin = self._process.stdin
@@ -258,11 +259,14 @@ class _FfmpegSink:
         return log
 
     def abort(self) -> None:
+        """Stop ffmpeg and the feeder. Bounded: a Ctrl-C that landed inside the queue's own locking can
+        leave the feeder asleep for good, and an abort must never wait on it (it is a daemon)."""
         self._process.kill()
         self._process.wait()
         self._broken.set()
-        self._queue.put(None)
-        self._feeder.join()
+        with contextlib.suppress(queue.Full):
+            self._queue.put(None, timeout=ABORT_WAIT)
+        self._feeder.join(ABORT_WAIT)
         self._errors.close()
 
     def _failure(self) -> VoiceguideError:
@@ -292,8 +296,7 @@ class _SecondHalf:
         self._error: BaseException | None = None
         self._stopped = threading.Event()
         after = [event for event in events if sample_at(event.start) >= cut.resume]
-        self._thread = threading.Thread(target=self._run, args=(after, sounds), name="voiceguide-second-half", daemon=True)
-        self._thread.start()
+        self._thread = threads.start(self._run, "voiceguide-second-half", after, sounds)
 
     def _run(self, events: list[Event], sounds: Leveled) -> None:
         try:
@@ -318,7 +321,7 @@ class _SecondHalf:
     def abort(self) -> None:
         self._stopped.set()
         self.sink.abort()  # unblocks a write waiting on the full queue
-        self._thread.join()
+        self._thread.join(ABORT_WAIT)  # bounded, as the sink's
 
 
 def _mix_into(

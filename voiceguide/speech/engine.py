@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from voiceguide import threads
 from voiceguide.audio.samples import SAMPLE_RATE, read_clip, valid_clip, write_clip
 from voiceguide.compiler import texts_to_speak
 from voiceguide.errors import VoiceguideError
@@ -52,7 +53,7 @@ class Workers:
         self.engine: Any = None
         self.error: BaseException | None = None
         made = threading.Event()
-        threading.Thread(target=self._first, args=(make, count, name, made), name=name, daemon=True).start()
+        threads.start(self._first, name, make, count, name, made)
         made.wait()
 
     def _first(self, make: Callable[[], Any], count: int, name: str, made: threading.Event) -> None:
@@ -64,7 +65,7 @@ class Workers:
         finally:
             made.set()
         for i in range(1, count):
-            threading.Thread(target=self._serve, name=f"{name}-{i}", daemon=True).start()
+            threads.start(self._serve, f"{name}-{i}")
         self._serve()
 
     def _serve(self) -> None:
@@ -322,7 +323,7 @@ def _evict_once(folder: Path) -> None:
     """Keep the cache under its limit, once per process and folder that synthesizes: beside the work, not before it."""
     if folder not in _evicted:
         _evicted.add(folder)
-        threading.Thread(target=clip_cache.evict, args=(folder,), name="voiceguide-evict", daemon=True).start()
+        threads.start(clip_cache.evict, "voiceguide-evict", folder)
 
 
 def trim_silence(samples: np.ndarray) -> np.ndarray:
