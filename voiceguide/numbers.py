@@ -20,7 +20,7 @@ def number_word(n: int) -> str:
 
 def round_half_up(x: float) -> int:
     """2.5 -> 3 (Python's round() would give 2): how a person rounds a spoken amount."""
-    return int(math.floor(x + 0.5))
+    return math.floor(x + 0.5)
 
 
 def plural(n: int, word: str) -> str:

@@ -499,7 +499,7 @@ class _Reader(_Nodes):
     # -- steps --
 
     def step(self, node: yaml.Node, has_sides: bool) -> Step:
-        keys = self.mapping(node, "step", STEP_KINDS + ("note",))
+        keys = self.mapping(node, "step", (*STEP_KINDS, "note"))
         kind = self.step_kind(node, keys)
         line = node.start_mark.line + 1
         if "note" in keys and kind != "hold":

@@ -90,7 +90,7 @@ def cue_samples(path: Path, name: str) -> np.ndarray:
 
 
 @functools.lru_cache(maxsize=32)
-def _decoded(path: str, mtime_ns: int, size: int, name: str) -> np.ndarray:
+def _decoded(path: str, mtime_ns: int, size: int, name: str) -> np.ndarray:  # noqa: ARG001 - mtime and size key the cache
     from voiceguide.audio.decoding import decode_audio  # numpy: only when a sound is needed
     from voiceguide.audio.samples import read_clip, to_float
 

@@ -50,7 +50,7 @@ class Commands(TyperGroup):
 
     def main(  # click's signature; standalone_mode is always off here: the errors are ours to print
         self, args: Sequence[str] | None = None, prog_name: str | None = None, complete_var: str | None = None,
-        standalone_mode: bool = False, windows_expand_args: bool = True, **extra: Any,
+        standalone_mode: bool = False, windows_expand_args: bool = True, **extra: Any,  # noqa: ARG002 - click's
     ) -> NoReturn:
         try:
             with one_line_errors():
@@ -281,7 +281,7 @@ def optional_page_value(args: list[str]) -> list[str]:
     return result
 
 
-def _exit_on(signum: int, frame: object) -> None:
+def _exit_on(signum: int, _frame: object) -> None:
     raise SystemExit(128 + signum)
 
 

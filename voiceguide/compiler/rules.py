@@ -36,7 +36,7 @@ BREATH_NAMES = {2: ("inhale", "exhale"), 3: ("inhale", "hold", "exhale"), 4: ("i
 
 
 def round_half_up(x: float) -> int:
-    return int(math.floor(x + 0.5))
+    return math.floor(x + 0.5)
 
 
 def breath_cycle(pattern: tuple[float, ...]) -> list[tuple[str, float]]:

@@ -116,7 +116,7 @@ def breath_words(cursor: Cursor, name: str, full: bool, text: str | None = None)
     """What may be said on a breath phase, most wanted first: the step's own words (talk full), the
     phase's full and short words."""
     words = [text] if full and text else []
-    return words + [cursor.words.breath_full[name], cursor.words.breath_short[name]]
+    return [*words, cursor.words.breath_full[name], cursor.words.breath_short[name]]
 
 
 def breathe(cursor: Cursor, cycles: int, count: str = "") -> Iterator[Event]:
@@ -135,7 +135,7 @@ def breathe_words(cursor: Cursor, name: str, cycle: int, cycles: int, opens: boo
     if cycle < SPOKEN_BREATHS or cursor.talk == "full":
         said = [full, short] if cycle == 0 else [short]
     if opens and cycle == cycles - 1 and cycles > SPOKEN_BREATHS:
-        said = [both(cursor.words.last_breath, short)] + said
+        said = [both(cursor.words.last_breath, short), *said]
     if opens and cycle == 0 and count:
         said = [both(count, s) for s in said] + said
     return said

@@ -47,7 +47,7 @@ def article_text(html: str, source: str) -> str:
         document = Document(_without_furniture(html))
         body = lxml.html.fromstring(document.summary(html_partial=True))
         title = re.split(r"\s+[|–—-]\s+", document.short_title().strip())[0]  # "Title | Site name"
-    except Exception as exc:  # lxml and readability raise many kinds on broken pages
+    except Exception as exc:  # noqa: BLE001 - lxml and readability raise many kinds on broken pages
         raise RoutineError(source, None, f"cannot read the web page: {exc}") from None
     lines: list[str] = []
     _walk(body, lines)

@@ -18,7 +18,7 @@ import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, pairwise
 from typing import Literal
 
 from voiceguide.files import decode_text
@@ -278,7 +278,7 @@ def parse_article(text: str) -> Article:
     raw = text.split("\n")
     lines = [clean_line(line) for line in raw]
     for i, line in enumerate(raw):  # underlines and rules are layout, not text
-        if _SETEXT.match(line.strip()) and len(line.strip()) >= 3 or re.fullmatch(r"\s*(?:\*\s*){3,}|\s*_{3,}\s*", line):
+        if (_SETEXT.match(line.strip()) and len(line.strip()) >= 3) or re.fullmatch(r"\s*(?:\*\s*){3,}|\s*_{3,}\s*", line):
             lines[i] = ""
     first_line = next((i for i, line in enumerate(lines) if line), None)
     if first_line is None:
@@ -296,13 +296,13 @@ def parse_article(text: str) -> Article:
             skipped = [Block("caption", line) for line in lines[first_line: start - 1] if line]
         headings = [h for h in headings if h.index >= start]
     width = _wrap_width(lines) or _paragraph_gaps(lines)
-    chosen = _choose(headings, lines, start)
+    chosen = _choose(headings, lines)
     if not chosen:
         return _one_technique(title, lines, start, width, skipped)
     bounds = [(h.index, h) for h in chosen] + [(len(lines), None)]
     preamble = (*skipped, *_blocks(lines, start, bounds[0][0], width, in_section=False))
     sections = []
-    for (index, heading), (end, _) in zip(bounds, bounds[1:], strict=False):
+    for (index, heading), (end, _) in pairwise(bounds):
         assert heading is not None
         body_lines = lines[index + 1: end]
         body = ([Block("text", heading.body)] if heading.body else []) + list(_blocks(lines, index + 1, end, width, in_section=True))
@@ -344,7 +344,7 @@ def _title_below_furniture(lines: list[str], first: int) -> tuple[str, int]:
     return lines[best].lstrip("#").strip(), best + 1
 
 
-def _choose(headings: list[_Heading], lines: list[str], start: int) -> list[_Heading]:
+def _choose(headings: list[_Heading], lines: list[str]) -> list[_Heading]:
     """The headings that divide the page: those of the style whose sections hold the most instructions.
 
     Markdown headings above the chosen level also end sections (they become background); plain
@@ -527,7 +527,7 @@ def _is_label(line: str) -> bool:
 def _wrap_width(lines: list[str]) -> int | None:
     """The hard-wrap width, from lines that break mid-sentence; None when lines are not wrapped."""
     widths = [
-        len(line) for line, after in zip(lines, lines[1:], strict=False)
+        len(line) for line, after in pairwise(lines)
         if line and after[:1].islower() and not line.endswith(_TERMINAL[:3])
     ]
     return max(widths) if len(widths) >= 3 else None

@@ -347,7 +347,7 @@ def _dangling(text: str) -> bool:
 def _take(clause: str, start: int, end: int) -> tuple[str, bool]:
     """The clause without clause[start:end]; unchanged when what is left would not be a sentence."""
     left = (clause[:start] + clause[end:]).strip()
-    if _dangling(clause[:start]) and not _only(_SIDE_WORDS, clause[:start]) or re.match(r"^\s*(?:of|to|for)\b", clause[end:]):
+    if (_dangling(clause[:start]) and not _only(_SIDE_WORDS, clause[:start])) or re.match(r"^\s*(?:of|to|for)\b", clause[end:]):
         return clause, False  # "work your way up to 10 repetitions": said whole, the amount recorded too
     return left, True
 
@@ -798,7 +798,7 @@ def _setup(steps: list[tuple[DraftStep, _Line]]) -> tuple[list[str], list[tuple[
             cut = next(i for i, (_, c) in enumerate(clauses) if "{side}" in c)
             if cut and _POSITION.search(_join(clauses[:cut])):
                 setup.append(_tidy(_join(clauses[:cut])))
-                steps = steps[:taken] + [(DraftStep("say", _tidy(_join(clauses[cut:]))), line)] + steps[taken + 1:]
+                steps = [*steps[:taken], (DraftStep("say", _tidy(_join(clauses[cut:]))), line), *steps[taken + 1:]]
             break
         same_block = line.marked and line.block == first_block.block and first_block.marked
         if taken == 0 or _ADVICE.match(step.text) or _POSITION.search(step.text) or (

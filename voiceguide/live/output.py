@@ -67,7 +67,7 @@ class _AlsaMessages:
         # void handler(const char *file, int line, const char *function, int err, const char *fmt, ...):
         # the fixed arguments are declared; nothing is read.
         kind = ctypes.CFUNCTYPE(None, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p)
-        self._handler = kind(lambda *message: None)
+        self._handler = kind(lambda *_: None)
         ctypes.CDLL(name).snd_lib_error_set_handler(self._handler)
 
 
@@ -92,7 +92,7 @@ class Device:
             )  # fmt: skip
             self.buffer_frames = int(self._pcm.info().get("buffer_size", PERIOD * PERIODS))
             self.name = self._pcm.cardname()
-        except Exception as exc:  # alsaaudio.ALSAAudioError, or the binding missing
+        except Exception as exc:  # noqa: BLE001 - alsaaudio.ALSAAudioError, or the binding missing
             reason = _reason(exc)
             raise AudioUnavailable(
                 f"no audio device to play on ({reason}); 'voiceguide render' writes the session to a file instead"
@@ -232,7 +232,7 @@ class Player:
                 cursor += chunk.size
                 self._note_written(running, cursor, start, first=not wrote_first)
                 wrote_first = True  # (a new stream, the next time round, starts over)
-        except Exception as exc:  # alsaaudio.ALSAAudioError: the server or device is gone
+        except Exception as exc:  # noqa: BLE001 - alsaaudio.ALSAAudioError: the server or device is gone
             self.on_lost(
                 AudioLost(f"lost the sound output while playing: ALSA device '{self.device.name}' failed ({_reason(exc)})")
             )

@@ -167,7 +167,7 @@ class Score:
                 return None  # the bed dips before a sentence: it needs to know what comes next
             lo, hi = bisect.bisect_left(self.starts, since), bisect.bisect_right(self.starts, until)
             for event, sound in self.sounds[lo:hi]:
-                at = int(round(self.timing.to_stream(event.start) * SAMPLE_RATE)) - first
+                at = round(self.timing.to_stream(event.start) * SAMPLE_RATE) - first
                 a, b = max(at, 0), min(at + sound.size, count)
                 if a < b:
                     out[a:b] += sound[a - at : b - at]
@@ -183,9 +183,9 @@ class Score:
         spans = []
         for event, sound in self.sounds[lo:hi]:
             if event.kind == "speech":
-                at = int(round(self.timing.to_stream(event.start) * SAMPLE_RATE))
+                at = round(self.timing.to_stream(event.start) * SAMPLE_RATE)
                 spans.append((at, at + sound.size))
-        end = None if self.end is None else int(round(self.timing.to_stream(self.end) * SAMPLE_RATE))
+        end = None if self.end is None else round(self.timing.to_stream(self.end) * SAMPLE_RATE)
         return self.bed.samples(first, count, spans, end)
 
 
@@ -433,7 +433,7 @@ class Session:
                 self._total = session_total(self._events)
                 self.score.close(self._total)
                 self._cond.notify_all()
-        except BaseException as exc:  # handed to the threads that wait on the session
+        except BaseException as exc:  # noqa: BLE001 - handed to the threads that wait on the session
             with self._cond:
                 self._error = exc
                 self._cond.notify_all()
@@ -475,7 +475,7 @@ class Session:
 
     def _play_from(self, seconds: float, gap: float = 0.0) -> None:
         assert self._player is not None
-        generation = self._player.play_from(int(round(seconds * SAMPLE_RATE)), int(round(gap * SAMPLE_RATE)))
+        generation = self._player.play_from(round(seconds * SAMPLE_RATE), round(gap * SAMPLE_RATE))
         self._state, self._played_from = "playing", seconds
         began = self._player.started(generation, STARTED_WITHIN)
         self._mark(self.timing.to_plan(seconds), "play", began)

@@ -145,7 +145,7 @@ class _Compiling:
                 self._queue.put(event)
             self.total = end
             self._queue.put(self._END)
-        except BaseException as exc:  # handed to the mixing thread
+        except BaseException as exc:  # noqa: BLE001 - handed to the mixing thread
             self._queue.put(exc)
 
     def __iter__(self) -> Iterator[Event]:
@@ -305,7 +305,7 @@ class _SecondHalf:
                     return
                 self.sink.write(chunk)
                 self.written += chunk.size
-        except BaseException as exc:  # raised on the rendering thread by finish()
+        except BaseException as exc:  # noqa: BLE001 - raised on the rendering thread by finish()
             self._error = exc
 
     def finish(self, progress: Callable[[int], None] | None = None) -> str:

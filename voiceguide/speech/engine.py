@@ -59,7 +59,7 @@ class Workers:
     def _first(self, make: Callable[[], Any], count: int, name: str, made: threading.Event) -> None:
         try:
             self.engine = make()
-        except BaseException as exc:  # handed to the caller's thread
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
             self.error = exc
             return
         finally:
@@ -73,7 +73,7 @@ class Workers:
             job, future = self.jobs.get()
             try:
                 future.set_result(job(self.engine))
-            except BaseException as exc:
+            except BaseException as exc:  # noqa: BLE001 - the caller's, through its future
                 future.set_exception(exc)
 
     def submit(self, job: Callable[[Any], Any]) -> Future[Any]:
@@ -131,9 +131,8 @@ def piper_voices() -> list[VoiceInfo]:
 def installed_voices(language: str | None = None) -> list[VoiceInfo]:
     """Every voice a user can name, Piper's first (those for `language` and its regions, if given), then espeak-ng's variants."""
     espeak_known = espeak_voices()
-    return [*(v for v in piper_voices() if language is None or v.speaks(language)), *espeak_known.speaking(language)] + list(
-        espeak_known.variants
-    )
+    piper_known = [v for v in piper_voices() if language is None or v.speaks(language)]
+    return [*piper_known, *espeak_known.speaking(language), *espeak_known.variants]
 
 
 def resolve_voice(spec: str | None = None, language: str | None = None) -> Voice:

@@ -63,7 +63,7 @@ class Espeak:
 
             # Kept for the process's life: a collected pyttsx3 engine clears espeak's synth callback.
             self._pyttsx3 = pyttsx3.init(driverName="espeak")
-        except Exception as exc:  # pyttsx3 raises bare RuntimeError/OSError from the driver
+        except Exception as exc:  # noqa: BLE001 - pyttsx3 raises bare RuntimeError/OSError from the driver
             raise SpeechUnavailable(
                 f"cannot start the speech engine ({exc}); install espeak-ng: 'sudo apt-get install espeak-ng'"
             ) from None

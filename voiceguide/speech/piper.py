@@ -176,14 +176,14 @@ class PiperEngine:
         try:
             config = PiperConfig.from_dict(json.loads(voice.config.read_text(encoding="utf-8")))
             session = onnxruntime.InferenceSession(str(voice.model), sess_options=options, providers=["CPUExecutionProvider"])
-        except Exception as exc:  # onnxruntime raises its own Fail/InvalidGraph types, and piper KeyError on a bad config
+        except Exception as exc:  # noqa: BLE001 - onnxruntime raises its own Fail/InvalidGraph types, and piper KeyError on a bad config
             raise PiperUnavailable(f"cannot load the Piper voice {voice.model}: {exc}") from None
         self.voice = voice
         self._piper = PiperVoice(session=session, config=config)
         self._config = SynthesisConfig
         self._default_scale = float(config.length_scale or 1.0)
 
-    def synthesize(self, text: str, voice: str, rate: int) -> np.ndarray:
+    def synthesize(self, text: str, voice: str, rate: int) -> np.ndarray:  # noqa: ARG002 - espeak's signature; the model is the voice
         """int16 mono samples at SAMPLE_RATE, the sentences joined by a pause that follows the rate (voice: this model's name)."""
         scale = length_scale(rate)
         settings = self._config(length_scale=self._default_scale * scale)
@@ -224,7 +224,7 @@ class PiperProcesses:
             WORKERS, mp_context=multiprocessing.get_context("spawn"), initializer=_load_in_worker, initargs=(voice,), **recycled
         )
 
-    def synthesize(self, text: str, voice: str, rate: int) -> np.ndarray:
+    def synthesize(self, text: str, voice: str, rate: int) -> np.ndarray:  # noqa: ARG002 - espeak's signature; the model is the voice
         """As PiperEngine.synthesize, in a worker process; this thread waits for it."""
         from concurrent.futures.process import BrokenProcessPool
 
