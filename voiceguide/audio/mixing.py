@@ -106,9 +106,22 @@ class _Safety:
             return ready  # the common case: nothing overlaps loud enough to matter
         w = SAFETY_WIDTH
         around = np.concatenate((self.before, needed, np.ones(2 * w, dtype=np.float32)))
-        lowest = np.lib.stride_tricks.sliding_window_view(around, 2 * w + 1).min(axis=1)  # lowest within w either side
+        lowest = running_min(around, 2 * w + 1)  # lowest within w either side
         smooth = np.convolve(lowest, np.full(w, 1 / w, dtype=np.float32), mode="valid")
         offset = 2 * w - w - (w - 1) // 2  # aligns the windows' centres with `ready`'s samples
         gain = np.minimum(smooth[offset : offset + ready.size], needed[: ready.size])
         self.before = np.concatenate((self.before, needed[: ready.size]))[-2 * w :]
         return ready * gain
+
+
+def running_min(values: np.ndarray, width: int) -> np.ndarray:
+    """The minimum of each window of `width` samples (values.size - width + 1 of them), in a few passes
+    whatever the width (van Herk / Gil-Werman): each window is the end of one block and the start of the next."""
+    count = values.size - width + 1
+    blocks = -(-values.size // width)
+    padded = np.full(blocks * width, np.inf, dtype=values.dtype)
+    padded[: values.size] = values
+    rows = padded.reshape(blocks, width)
+    from_start = np.minimum.accumulate(rows, axis=1).ravel()  # min from its block's start up to each sample
+    to_end = np.minimum.accumulate(rows[:, ::-1], axis=1)[:, ::-1].ravel()  # min from each sample to its block's end
+    return np.minimum(to_end[:count], from_start[width - 1 : width - 1 + count])
