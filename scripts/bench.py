@@ -535,7 +535,7 @@ def naive_section(work: Path, pairs: int) -> None:
     memory_line("memory, voiceguide", sampled_runs(lambda i: ours(i, sampled=True)))
 
 
-def live_section(work: Path, pairs: int) -> None:
+def live_section(_work: Path, _pairs: int) -> None:
     """Live play into a PulseAudio null sink (scripts/bench_live.py)."""
     import bench_live  # beside this script
 
@@ -624,7 +624,7 @@ def word_errors(reference: list[str], heard: list[str]) -> int:
     return row[-1]
 
 
-def words_section(work: Path, pairs: int) -> None:
+def words_section(work: Path, _pairs: int) -> None:
     """Intelligibility: each engine's phrases heard by Whisper base (faster-whisper), word error rate against the plan."""
     model = whisper_model(work)
     if model is None:

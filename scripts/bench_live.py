@@ -27,12 +27,9 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-WARM_STARTS = 5  # first sound from a warm cache: a median of this many starts
-ONSET_MATCH = 0.02  # seconds: a planned onset counts as found with a found onset this close
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository, for tests.audio_sink
 
-from tests.audio_sink import (  # noqa: E402
+from tests.audio_sink import (
     CpuLoad,
     NullSink,
     clip_onset,
@@ -42,6 +39,10 @@ from tests.audio_sink import (  # noqa: E402
     onsets,
     quiet_from,
 )
+
+ROOT = Path(__file__).resolve().parent.parent
+WARM_STARTS = 5  # first sound from a warm cache: a median of this many starts
+ONSET_MATCH = 0.02  # seconds: a planned onset counts as found with a found onset this close
 
 ROUTINE = "quick-neck"
 CHOICES = {"brief": True, "hold": "low", "reps": "low", "breath": "2:3", "rest": 2.0}

@@ -279,7 +279,7 @@ def dropouts(samples: np.ndarray, planned: list[tuple[float, np.ndarray]], shift
         if heard - due > SLIP:
             result.append(due)
         shift += heard - due  # later sounds are placed after this one, as the stream now runs
-        first = int(round((heard - onset) * RATE))  # the recording sample of the clip's first
+        first = round((heard - onset) * RATE)  # the recording sample of the clip's first
         loud = _frames_max(np.abs(sound) * 32767, DROP_FRAME) > LOUD
         inner = loud[1:-1] & loud[:-2] & loud[2:]  # loud on both sides too: alignment may be off by a little
         frames = (first + (np.arange(inner.size) + 1) * DROP_FRAME) // DROP_FRAME

@@ -18,7 +18,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from tests.conftest import HANG_GUARD
 
@@ -46,9 +46,9 @@ class Browser:
 
     LEFT, RIGHT = "\ue012", "\ue014"  # WebDriver's codes for the arrow keys
 
-    def __init__(self, driver: str, profile: Path) -> None:
+    def __init__(self, driver: str, profile: Path, log: IO[bytes]) -> None:
         self.port = _free_port()
-        self._log = tempfile.TemporaryFile()  # noqa: SIM115 - open for the browser's life
+        self._log = log  # chromedriver's output, for errors: the caller opens and closes it
         self._driver = subprocess.Popen(
             [driver, f"--port={self.port}"], stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True
         )
@@ -146,7 +146,6 @@ class Browser:
             except subprocess.TimeoutExpired:
                 self._driver.kill()
                 self._driver.wait()
-        self._log.close()
 
 
 @contextlib.contextmanager
@@ -155,8 +154,9 @@ def chromium(profile: Path) -> Iterator[Browser]:
     driver = shutil.which("chromedriver")
     if driver is None or not Path(CHROMIUM).exists():
         raise WebDriverError(f"the page tests need headless Chromium: {SETUP_HINT}")
-    browser = Browser(driver, profile)
-    try:
-        yield browser
-    finally:
-        browser.close()
+    with tempfile.TemporaryFile() as log:
+        browser = Browser(driver, profile, log)
+        try:
+            yield browser
+        finally:
+            browser.close()

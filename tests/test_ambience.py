@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import subprocess
 from pathlib import Path
@@ -75,10 +76,11 @@ def test_background_sits_under_the_voice_and_the_mix_keeps_its_loudness(tmp_path
     during = [tone_level(mix, (a + b) / 2 - 0.1) for a, b in speech if b - a > 1.2 and a > 5]
     between = [
         tone_level(mix, (b + a2) / 2 - 0.1)
-        for (_, b), (a2, _) in zip(speech, speech[1:], strict=False)
+        for (_, b), (a2, _) in itertools.pairwise(speech)
         if a2 - b > 3.0 and b > 5 and a2 < plan["total"] - 6
     ]
-    assert during and between
+    assert during
+    assert between
     assert np.median(between) - np.median(during) >= 8.0  # ducked under every sentence, back up between them
 
 
@@ -89,13 +91,16 @@ def test_ducking_is_smooth_on_a_sustained_tone():
     speech = [(SAMPLE_RATE * 5, SAMPLE_RATE * 7), (int(SAMPLE_RATE * 7.6), SAMPLE_RATE * 9)]
     out = bed.samples(0, SAMPLE_RATE * 20, speech, end=SAMPLE_RATE * 20)
     envelope = duck_envelope(0, out.size, speech)
-    assert envelope[SAMPLE_RATE * 6] == 1.0 and envelope[SAMPLE_RATE * 3] == 0.0
+    assert envelope[SAMPLE_RATE * 6] == 1.0
+    assert envelope[SAMPLE_RATE * 3] == 0.0
     assert envelope[int(SAMPLE_RATE * 7.3)] > 0.5  # a short gap between sentences stays down: no pumping up and down
     assert np.max(np.abs(np.diff(envelope))) < 1e-3  # at most 0.01 dB of duck a sample
     levels = [tone_level(out, t) for t in (3.5, 6.0, 12.0)]
     assert levels[0] - levels[1] == pytest.approx(DUCK_DB, abs=0.5)
     assert abs(levels[2] - levels[0]) < 0.5
-    assert np.max(np.abs(out[:100])) < 1e-3 and np.max(np.abs(out[-100:])) < 1e-3  # faded in and out
+    # faded in and out
+    assert np.max(np.abs(out[:100])) < 1e-3
+    assert np.max(np.abs(out[-100:])) < 1e-3
 
 
 def test_a_loop_repeats_without_a_seam():
@@ -114,17 +119,23 @@ def test_builtin_ambience_renders_and_unknown_names_are_one_line(tmp_path):
     assert cli("render", "quick-neck", "-o", str(plain), "-q").returncode == 0
     assert decode(out).size == decode(plain).size  # the bed never lengthens the session
     bad = cli("plan", "quick-neck", "--background", "builtin:waves")
-    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "builtin:" not in bad.stderr.split(":")[0]
+    assert bad.returncode == 2
+    assert bad.stderr.count("\n") == 1
+    assert "builtin:" not in bad.stderr.split(":")[0]
     assert "rain" in bad.stderr
     loud = cli("render", "quick-neck", "-o", str(out), "--background", "builtin:rain", "--background-level", "-6")
-    assert loud.returncode == 2 and "background level" in loud.stderr and loud.stderr.count("\n") == 1
+    assert loud.returncode == 2
+    assert "background level" in loud.stderr
+    assert loud.stderr.count("\n") == 1
 
 
 def test_unreadable_background_is_one_line(tmp_path):
     junk = tmp_path / "notes.mp3"
     junk.write_text("not audio")
     result = cli("render", "quick-neck", "-o", str(tmp_path / "x.mp3"), "--background", str(junk), "-q")
-    assert result.returncode == 2 and result.stderr.count("\n") == 1 and str(junk) in result.stderr
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert str(junk) in result.stderr
     assert not (tmp_path / "x.mp3").exists()
 
 
@@ -142,7 +153,8 @@ def cue_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_cue_sounds_in_any_format_are_placed_and_heard(tmp_path, cue_dir):
     plan = json.loads(cli("plan", "quick-neck", "--cue-dir", str(cue_dir), "--json").stdout)
     bells = [e for e in plan["events"] if e["kind"] == "cue" and e["text"] == "bell"]
-    assert bells and all(abs(e["duration"] - 0.8) < 0.06 for e in bells)  # the MP3's own length (plus encoder padding)
+    assert bells
+    assert all(abs(e["duration"] - 0.8) < 0.06 for e in bells)  # the MP3's own length (plus encoder padding)
     out = tmp_path / "cues.wav"
     assert cli("render", "quick-neck", "-o", str(out), "--cue-dir", str(cue_dir), "-q").returncode == 0
     mix = decode(out)
@@ -161,5 +173,7 @@ def test_unusable_cue_files_are_one_line_before_any_work(tmp_path, make, says):
     for command in ("plan", "render"):
         result = cli(command, "quick-neck", "--cue-dir", str(tmp_path), "-o" if command == "render" else "--json",
                      *([str(tmp_path / "x.mp3")] if command == "render" else []))
-        assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
-        assert "bell" in result.stderr and says in result.stderr
+        assert result.returncode == 2, result.stderr
+        assert result.stderr.count("\n") == 1, result.stderr
+        assert "bell" in result.stderr
+        assert says in result.stderr

@@ -25,7 +25,7 @@ def test_routines_lists_builtins() -> None:
     result = cli("routines")
     assert result.returncode == 0
     assert re.search(r"^lower-back: Lower back spasm relief \(Supine twist, ", result.stdout, re.M)
-    assert [r.title for r in api.routines()][0] == "Lower back spasm relief"
+    assert api.routines()[0].title == "Lower back spasm relief"
 
 
 
@@ -71,7 +71,8 @@ def test_schema_rejects_what_the_parser_rejects() -> None:
 
 def test_schema_command_prints_the_schema() -> None:
     result = cli("schema")
-    assert result.returncode == 0 and json.loads(result.stdout) == ROUTINE_SCHEMA
+    assert result.returncode == 0
+    assert json.loads(result.stdout) == ROUTINE_SCHEMA
 
 
 def test_readme_commands_are_what_ci_runs() -> None:
@@ -80,7 +81,8 @@ def test_readme_commands_are_what_ci_runs() -> None:
     test_command = re.search(r"^\s+(scripts/setup.sh --test && (.+))$", readme, re.M)
     assert test_command, "README lacks the set-up-and-test command"
     ci_lines = ci.splitlines()
-    assert "scripts/setup.sh --test" in ci_lines and all(step in ci_lines for step in test_command.group(2).split(" && "))
+    assert "scripts/setup.sh --test" in ci_lines
+    assert all(step in ci_lines for step in test_command.group(2).split(" && "))
     assert re.search(r"^\s+scripts/setup.sh && \.venv/bin/voiceguide \w+", readme, re.M)
     assert (ROOT / "scripts" / "setup.sh").stat().st_mode & 0o111
 
@@ -90,18 +92,23 @@ def test_help_is_h_or_help_and_routine_is_written_as_in_the_readme() -> None:
     for command in ("", "plan", "play", "render", "check", "import"):
         args = command.split()
         short, long = cli(*args, "-h"), cli(*args, "--help")
-        assert short.returncode == long.returncode == 0 and short.stdout == long.stdout and "Usage: voiceguide" in short.stdout
+        assert short.returncode == long.returncode == 0
+        assert short.stdout == long.stdout
+        assert "Usage: voiceguide" in short.stdout
         if command in ("plan", "play", "render", "check"):
-            assert "ROUTINE" in short.stdout and f"voiceguide {command} " in readme and "ROUTINE" in readme
+            assert "ROUTINE" in short.stdout
+            assert f"voiceguide {command} " in readme
+            assert "ROUTINE" in readme
 
 
 def test_version_and_the_console_script() -> None:
     installed = Path(sys.executable).parent / "voiceguide"  # the script pip made, as a user runs it
     result = subprocess.run([str(installed), "--version"], capture_output=True, text=True, timeout=HANG_GUARD)
-    assert result.returncode == 0 and result.stdout == f"voiceguide {version('voiceguide')}\n"
+    assert result.returncode == 0
+    assert result.stdout == f"voiceguide {version('voiceguide')}\n"
 
 
-@pytest.mark.parametrize("args, message", [
+@pytest.mark.parametrize(("args", "message"), [
     (["plan", "--rate", "fast"], "voiceguide: invalid value for '--rate': "),
     (["render", "--no-such-option"], "voiceguide: no such option: --no-such-option"),
     (["check"], "voiceguide: missing argument 'ROUTINE'"),
@@ -109,13 +116,17 @@ def test_version_and_the_console_script() -> None:
 ])
 def test_usage_errors_are_one_line_exit_2_like_every_error(args: list[str], message: str) -> None:
     result = cli(*args)
-    assert result.returncode == 2 and result.stdout == ""
-    assert result.stderr.count("\n") == 1 and result.stderr.startswith(message), result.stderr
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith(message), result.stderr
 
 
 def test_running_no_command_shows_the_commands() -> None:
     result = cli()
-    assert result.returncode == 2 and "Usage: voiceguide" in result.stdout and "render" in result.stdout
+    assert result.returncode == 2
+    assert "Usage: voiceguide" in result.stdout
+    assert "render" in result.stdout
 
 
 def test_check_counts_exercises_in_english(tmp_path: Path) -> None:
@@ -132,11 +143,12 @@ def test_readme_architecture_names_the_tree_as_it_is() -> None:
     named = set(re.findall(r"\b([a-z_]+(?:\.py|/))", section))
     package = ROOT / "voiceguide"
     missing = sorted(n for n in named if not (package / n).exists() and not (ROOT / n).exists())  # a package's, or the repo's (docs/)
-    assert named and not missing, missing
+    assert named, missing
+    assert not missing, missing
     features = {p.name + "/" for p in package.iterdir() if (p / "__init__.py").exists() and p.name != "routines"}
     assert features <= named, features - named  # every feature package has its place in the picture
 
 
 def test_a_rate_is_a_whole_number_of_words_a_minute() -> None:
-    with pytest.raises(VoiceguideError, match="rate must be a whole number of words per minute, not 100.5"):
+    with pytest.raises(VoiceguideError, match=r"rate must be a whole number of words per minute, not 100.5"):
         api.plan("quick-neck", rate=100.5)

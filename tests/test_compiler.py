@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from itertools import product
+from itertools import pairwise, product
 
 import pytest
 
@@ -72,7 +72,8 @@ def test_hold_choices(speech) -> None:
     assert child == [240.0]
     fixed = plan(speech, hold="30")
     timed = [e for e in fixed.events if e.kind == "hold" and not e.text.endswith("breaths")]
-    assert timed and {e.duration for e in timed} == {30.0}
+    assert timed
+    assert {e.duration for e in timed} == {30.0}
     breath_holds = [e for e in fixed.events if e.kind == "hold" and e.text.endswith("breaths")]
     assert {e.text for e in breath_holds} == {"3 breaths"}  # 30 s at 10 s a breath
     doubled = plan(speech, hold_scale=2)
@@ -111,7 +112,8 @@ def test_holds_start_when_announced_and_last_exactly(speech) -> None:
         while events[j].kind == "cue":  # the hold-start chime, between announcement and hold
             j -= 1
         announcement = events[j]
-        assert announcement.kind == "speech" and announcement.text.startswith("Hold for")
+        assert announcement.kind == "speech"
+        assert announcement.text.startswith("Hold for")
         assert hold.start == pytest.approx(events[i - 1].end)
         assert all(events[k].start == pytest.approx(events[k - 1].end) for k in range(j + 1, i))
         if not hold.text.endswith("breaths"):
@@ -119,14 +121,15 @@ def test_holds_start_when_announced_and_last_exactly(speech) -> None:
         after = [e for e in events if e.start >= hold.end - 1e-9 and e.kind == "speech"]
         inside = [e for e in events if e.kind == "speech" and hold.start <= e.start < hold.end]
         assert all(e.end <= hold.end + 1e-9 for e in inside)
-        assert after and after[0].start >= hold.end - 1e-9
+        assert after
+        assert after[0].start >= hold.end - 1e-9
 
 
-@pytest.mark.parametrize("routine,hold,brief", list(product(builtin_names(), ("low", "high", "8"), (False, True))))
+@pytest.mark.parametrize(("routine", "hold", "brief"), list(product(builtin_names(), ("low", "high", "8"), (False, True))))
 def test_speech_never_overlaps(speech, routine: str, hold: str, brief: bool) -> None:
     timeline = plan(speech, routine, hold=hold, brief=brief, breath="2:2")
     said = timeline.speech()
-    for before, after in zip(said, said[1:], strict=False):
+    for before, after in pairwise(said):
         assert after.start >= before.end - 1e-9, (before, after)
     starts = [e.start for e in timeline.events]
     assert starts == sorted(starts)
@@ -167,7 +170,8 @@ def test_plan_table_shows_exercises_and_total() -> None:
     assert result.returncode == 0, result.stderr
     for name in ("Supine twist", "Cat-cow stretch", "Child's pose", "Hip lifts", "Shoelace stretch"):
         assert name in result.stdout
-    assert "hold 8 breaths" in result.stdout and "Total " in result.stdout
+    assert "hold 8 breaths" in result.stdout
+    assert "Total " in result.stdout
     assert "Audio saved" not in result.stdout
 
 
@@ -176,7 +180,8 @@ def test_bad_option_is_one_line_exit_2() -> None:
                  ["--breath", "4:4:4:4:4"], ["--talk", "loud"], ["--lead-in", "100"]):
         result = cli("plan", "quick-neck", *args)
         assert result.returncode == 2, args
-        assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr, result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+        assert "Traceback" not in result.stderr, result.stderr
 
 
 def test_a_note_too_long_for_its_hold_is_said_before_it(speech) -> None:
@@ -190,7 +195,8 @@ def test_a_note_too_long_for_its_hold_is_said_before_it(speech) -> None:
         assert said.count(note) == times, talk
     said = spoken(compile_timeline(routine, options_for(routine), speech.duration))
     assert said[said.index(note) + 1] == "Hold for two seconds."
-    assert "Exercise" not in said[1] and said[1] == "Reach. Three times."  # one side is not "each side"
+    assert "Exercise" not in said[1]
+    assert said[1] == "Reach. Three times."  # one side is not "each side"
 
 
 def test_an_unwritable_speech_cache_is_one_line_exit_2(tmp_path) -> None:
@@ -198,7 +204,8 @@ def test_an_unwritable_speech_cache_is_one_line_exit_2(tmp_path) -> None:
     blocker.write_text("")
     result = cli("plan", "quick-neck", env={"XDG_CACHE_HOME": str(blocker / "cache")})
     assert result.returncode == 2
-    assert result.stderr.strip().count("\n") == 0 and "cannot write the speech cache" in result.stderr, result.stderr
+    assert result.stderr.strip().count("\n") == 0, result.stderr
+    assert "cannot write the speech cache" in result.stderr, result.stderr
 
 
 ROUTINE_BODY = """\
@@ -256,12 +263,15 @@ def test_talk_levels_decide_what_is_repeated(speech) -> None:
     said = {talk: spoken(compile_timeline(routine, options_for(routine, talk=talk), speech.duration))
             for talk in ("full", "normal", "minimal")}
     full_text = "Squeeze your glutes, and lift your hips."
-    assert said["full"].count(full_text) == 4 and said["full"].count("Keep breathing.") == 4
+    assert said["full"].count(full_text) == 4
+    assert said["full"].count("Keep breathing.") == 4
     # normal: taught once, then the first clause as the cue
-    assert said["normal"].count(full_text) == 1 and said["normal"].count("Squeeze your glutes.") == 3
+    assert said["normal"].count(full_text) == 1
+    assert said["normal"].count("Squeeze your glutes.") == 3
     assert said["normal"].count("Keep breathing.") == 1
     # minimal: names, counts, short cues; no intro, setup or notes
-    assert full_text not in said["minimal"] and said["minimal"].count("Squeeze your glutes.") == 4
+    assert full_text not in said["minimal"]
+    assert said["minimal"].count("Squeeze your glutes.") == 4
     assert not {"Strengthens your back.", "Lie on your back.", "Keep breathing."} & set(said["minimal"])
     assert said["minimal"] == spoken(compile_timeline(routine, options_for(routine, brief=True), speech.duration))
     lengths = [compile_timeline(routine, options_for(routine, talk=t), speech.duration).total for t in said]
@@ -285,12 +295,15 @@ def test_long_holds_end_with_a_release_and_hip_lifts_keep_their_tempo(speech) ->
     timeline = plan(speech)
     child = next(e for e in timeline.events if e.kind == "hold" and e.exercise == "Child's pose")
     after = next(e for e in timeline.speech() if e.start >= child.end)
-    assert after.role == "release" and after.text.startswith("And release. Slowly walk your hands back")
+    assert after.role == "release"
+    assert after.text.startswith("And release. Slowly walk your hands back")
     hips = [e for e in timeline.events if e.kind == "move" and e.exercise == "Hip lifts"]
-    assert [e.text for e in hips[:3]] == ["up", "hold", "down"] and len(hips) == 27
+    assert [e.text for e in hips[:3]] == ["up", "hold", "down"]
+    assert len(hips) == 27
     assert hips[-1].end - hips[0].start == pytest.approx(9 * 10)
     beats = [e.text for e in timeline.speech() if e.exercise == "Hip lifts" and e.role == "pace"]
-    assert beats[:3] == ["One.", "Hold.", "And back."] and "Last one." in beats
+    assert beats[:3] == ["One.", "Hold.", "And back."]
+    assert "Last one." in beats
     said = spoken(timeline)
     assert not [t for t in said if "as long as you comfortably can" in t]  # no note against the count
     short = parse_routine("title: t\nexercises:\n  - name: a\n    steps:\n      - hold: 29 seconds\n")
@@ -300,7 +313,8 @@ def test_long_holds_end_with_a_release_and_hip_lifts_keep_their_tempo(speech) ->
 def test_quick_neck_breathes_rather_than_holds_its_breath(speech) -> None:
     said = spoken(plan(speech, "quick-neck"))
     assert not [t for t in said if "breaths" in t and t.startswith("Hold")]
-    assert said.count("Breathe in.") >= 1 and "Last breath. In." in said
+    assert said.count("Breathe in.") >= 1
+    assert "Last breath. In." in said
 
 
 def test_sets_rest_between_them_and_exercises_override_rest_and_breath(speech) -> None:
@@ -311,7 +325,8 @@ def test_sets_rest_between_them_and_exercises_override_rest_and_breath(speech) -
     )
     timeline = compile_timeline(routine, options_for(routine), speech.duration)
     waves = [e for e in timeline.events if e.kind == "breath"]
-    assert [e.text for e in waves[:3]] == ["inhale", "hold", "exhale"] and len(waves) == 3 * 2 * 3
+    assert [e.text for e in waves[:3]] == ["inhale", "hold", "exhale"]
+    assert len(waves) == 3 * 2 * 3
     rests = [e for e in timeline.events if e.kind == "rest" and e.role == "rest"]
     timed = [e for e in rests if any(s.text == "Rest." and s.start == e.start for s in timeline.speech())]
     assert [(e.exercise, e.duration) for e in timed] == [("Waves", 12.0), ("Waves", 12.0), ("Rest", 10.0)]
@@ -319,7 +334,9 @@ def test_sets_rest_between_them_and_exercises_override_rest_and_breath(speech) -
     assert [e.duration for e in quiet] == [30.0]  # the exercise's own rest, over the session's 5
     assert set_rests_end_before_next_breath(timeline, timed[:2])
     said = spoken(timeline)
-    assert "Next: set two." in said and "Next: the last set." in said and "Next: Rest." not in said
+    assert "Next: set two." in said
+    assert "Next: the last set." in said
+    assert "Next: Rest." not in said
 
 
 def set_rests_end_before_next_breath(timeline: Timeline, rests: list) -> bool:

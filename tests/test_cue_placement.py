@@ -60,7 +60,7 @@ def test_no_cue_or_speech_overlaps_another_under_any_options(path, speech, lengt
         starts = [e.start for e in t.events]
         assert starts == sorted(starts), where
         sounds = sorted(heard(t), key=lambda e: e.start)
-        for a, b in zip(sounds, sounds[1:], strict=False):
+        for a, b in itertools.pairwise(sounds):
             # Sorted by start, so any overlap shows between neighbours or with a longer earlier one.
             assert b.start >= a.end - EPS, f"{where}: {a} overlaps {b}"
         latest_end = 0.0
@@ -85,9 +85,12 @@ def test_cues_never_change_hold_lengths_and_chimes_frame_each_hold(path, speech,
                 announce, chime = t.events[i - 2], t.events[i - 1]
                 breaths = int(h.text.split()[0]) if h.text.endswith("breaths") else None
                 said = words.stay_for(breaths) if breaths else words.hold_for(h.duration)  # not "hold your breath"
-                assert announce.text == said and chime.text == "chime" and chime.role == "hold-start"
+                assert announce.text == said
+                assert chime.text == "chime"
+                assert chime.role == "hold-start"
                 # The announcement ends, the chime says "go", the hold starts as it ends.
-                assert chime.start == pytest.approx(announce.end) and h.start == pytest.approx(chime.end)
+                assert chime.start == pytest.approx(announce.end)
+                assert h.start == pytest.approx(chime.end)
                 end_chime = next(e for e in t.events[i:] if e.role == "hold-end")
                 assert end_chime.start == pytest.approx(h.end)
             for h, inside in holds_with_contents(t):
@@ -99,12 +102,14 @@ def test_builtin_routine_has_cues_where_a_user_expects_them(speech, lengths):
     cues = [e for e in t.events if e.kind == "cue"]
     # The session opens and closes with a bell.
     assert (t.events[0].text, t.events[0].role) == ("bell", "session-start")
-    assert (t.events[-1].text, t.events[-1].role) == ("bell", "session-end") and t.events[-1].end == t.total
+    assert (t.events[-1].text, t.events[-1].role) == ("bell", "session-end")
+    assert t.events[-1].end == t.total
     # Every exercise opens with a bell before its heading and ends with one (before the rest).
     for index in range(1, len(t.exercises) + 1):
         mine = [e for e in t.events if e.index == index and e.role != "rest"]
         assert (mine[0].text, mine[0].role) == ("bell", "exercise-start")
-        assert mine[1].kind == "speech" and mine[1].text.startswith(f"Exercise {number_word(index)} of")
+        assert mine[1].kind == "speech"
+        assert mine[1].text.startswith(f"Exercise {number_word(index)} of")
         assert (mine[-1].text, mine[-1].role) == ("bell", "exercise-end")
     # A switch sound right before each side switch.
     for i, e in enumerate(t.events):
@@ -123,7 +128,7 @@ def test_builtin_routine_has_cues_where_a_user_expects_them(speech, lengths):
 def test_breath_tones_pace_the_breaths_the_prompts_leave_free(speech, lengths):
     path = BREATH_HOLD  # quick-neck's resting breath is a breathe step now: a breath-counted hold, written out
     t = timeline(path, speech, lengths)
-    h, inside = next((h, inside) for h, inside in holds_with_contents(t) if h.text == "6 breaths")
+    inside = next(inside for h, inside in holds_with_contents(t) if h.text == "6 breaths")
     phases = [e for e in inside if e.kind == "breath"]
     tones = [e for e in inside if e.kind == "cue"]
     spoken = [e for e in inside if e.kind == "speech"]
@@ -135,7 +140,8 @@ def test_breath_tones_pace_the_breaths_the_prompts_leave_free(speech, lengths):
         # Each phase is marked by exactly one of: a prompt or its own tone.
         assert len(tone) + bool(said) == 1, phase
         if tone:
-            assert tone[0].text == phase.text and tone[0].end <= phase.end
+            assert tone[0].text == phase.text
+            assert tone[0].end <= phase.end
     # The first breaths are spoken; later ones are paced by tones.
     assert [e.text for e in spoken[:4]] == ["Breathe in.", "And out.", "Breathe in.", "And out."]
     assert len(tones) >= 6
@@ -161,7 +167,7 @@ def test_other_cue_lengths_move_speech_rather_than_overlap(speech):
     path = ROUTINES[0].with_name("quick-neck.yaml")
     t = timeline(path, speech, long)
     sounds = sorted(heard(t), key=lambda e: e.start)
-    for a, b in zip(sounds, sounds[1:], strict=False):
+    for a, b in itertools.pairwise(sounds):
         assert b.start >= a.end - EPS, f"{a} overlaps {b}"
     assert {e.duration for e in t.events if e.text == "bell"} == {4.5}
     shipped = timeline(path, speech, None)

@@ -44,7 +44,8 @@ def test_cue_is_soft_and_smooth(name):
     assert db(np.max(np.abs(x))) <= -12.0  # speech clips peak near full scale
     # No click at either edge: the sound starts and ends at silence and gets there gradually.
     peak = np.max(np.abs(x))
-    assert x[0] == 0 and x[-1] == 0
+    assert x[0] == 0
+    assert x[-1] == 0
     assert np.max(np.abs(x[: int(0.001 * SAMPLE_RATE)])) < 0.15 * peak
     assert np.max(np.abs(x[-int(0.005 * SAMPLE_RATE) :])) < 0.01 * peak
 
@@ -67,7 +68,7 @@ def own_cues(folder: Path, seconds: float = 0.5) -> Path:
 
 
 @pytest.mark.parametrize(
-    "spoil, message",
+    ("spoil", "message"),
     [
         (lambda p: p.unlink(), "is missing"),
         (lambda p: p.write_bytes(b"not a wav"), "is not an audio file ffmpeg can read"),
@@ -80,7 +81,8 @@ def test_unusable_user_cue_is_named(tmp_path, spoil, message):
     spoil(folder / "chime.wav")
     with pytest.raises(VoiceguideError) as caught:
         cue_lengths(folder)
-    assert str(caught.value).startswith(f"{folder / 'chime.wav'}: cue sound 'chime' ") and message in str(caught.value)
+    assert str(caught.value).startswith(f"{folder / 'chime.wav'}: cue sound 'chime' ")
+    assert message in str(caught.value)
 
 
 def test_only_the_sounds_a_session_plays_are_needed():
@@ -103,7 +105,8 @@ def test_cli_plan_uses_the_users_own_cue_lengths(tmp_path):
     result = cli("plan", "quick-neck", "--cue-dir", str(folder), "--json")
     assert result.returncode == 0, result.stderr
     cues = [e for e in json.loads(result.stdout)["events"] if e["kind"] == "cue"]
-    assert cues and all(e["duration"] == 0.75 for e in cues)
+    assert cues
+    assert all(e["duration"] == 0.75 for e in cues)
     # Only the sounds --cues minimal --no-breath-tones plays must be there.
     for name in ("switch", "tick", "inhale", "exhale"):
         (folder / f"{name}.wav").unlink()
@@ -115,7 +118,9 @@ def test_cli_plan_uses_the_users_own_cue_lengths(tmp_path):
 def test_cli_plan_shows_cues_and_off_removes_them():
     shown = cli("plan", "quick-neck", env={"COLUMNS": "160"})
     assert shown.returncode == 0, shown.stderr
-    assert "[bell]" in shown.stdout and "[chime]" in shown.stdout and "[switch]" in shown.stdout
+    assert "[bell]" in shown.stdout
+    assert "[chime]" in shown.stdout
+    assert "[switch]" in shown.stdout
     assert "[inhale]" in shown.stdout  # the tones of its breathe step, each on its own row
     # A breath-counted hold's row sums up its tones (quick-neck breathes in a breathe step now: lower-back holds)
     assert "breath tones" in cli("plan", "lower-back", env={"COLUMNS": "160"}).stdout
@@ -123,7 +128,8 @@ def test_cli_plan_shows_cues_and_off_removes_them():
     assert off.returncode == 0, off.stderr
     assert {e["kind"] for e in json.loads(off.stdout)["events"]} == {"speech", "breath", "hold", "rest"}
     bad = cli("plan", "--cues", "loud")
-    assert bad.returncode == 2 and bad.stderr.strip() == "voiceguide: cues must be full, minimal or off, not 'loud'"
+    assert bad.returncode == 2
+    assert bad.stderr.strip() == "voiceguide: cues must be full, minimal or off, not 'loud'"
 
 
 def test_every_command_with_timeline_options_has_the_cue_options():

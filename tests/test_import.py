@@ -70,12 +70,15 @@ def test_seed_article_imports_with_the_builtin_routines_numbers():
             assert holds(mine) == holds(theirs), mine.name
         else:  # the built-in paces the article's hold at the top as its tempo's middle phase
             (low, high, unit), = holds(mine)
-            assert unit == "seconds" and low <= theirs.tempo[1] <= high, mine.name
-    twist, catcow, child, hips, shoelace = routine.exercises
+            assert unit == "seconds", mine.name
+            assert low <= theirs.tempo[1] <= high, mine.name
+    twist, catcow, child, _hips, shoelace = routine.exercises
     assert twist.sides == ("left", "right")  # the article rotates the legs left first
     assert any("{side}" in s.text for s in twist.steps if isinstance(s, Say))
-    assert catcow.repeat == Span(7, 10) and phases(catcow) == ["inhale", "exhale"]
-    assert holds(child) == [(120, 240, "seconds")] and holds(shoelace) == [(60, 120, "seconds")]
+    assert catcow.repeat == Span(7, 10)
+    assert phases(catcow) == ["inhale", "exhale"]
+    assert holds(child) == [(120, 240, "seconds")]
+    assert holds(shoelace) == [(60, 120, "seconds")]
     # every value that was inferred says where it came from
     assert '2-4 minutes  # from "at least a few minutes"' in text
     assert '1-2 minutes  # from "at least a minute or two"' in text
@@ -93,7 +96,8 @@ def test_seed_session_is_one_a_user_can_follow():
     ]
     assert "Rotate your legs left towards the floor until you feel a stretch." in said
     assert "Rotate your legs right towards the floor until you feel a stretch." in said
-    assert "Cross your right knee over the other." in said and "Now switch to the left side." in said
+    assert "Cross your right knee over the other." in said
+    assert "Now switch to the left side." in said
     assert not any("{side}" in text for text in said)
     assert [e.text for e in timeline.events if e.kind == "hold" and e.exercise == "Supine Twist"] == ["8 breaths"] * 2
     breaths = [e for e in timeline.events if e.kind == "breath" and e.exercise == "Cat-Cow Stretch" and e.role == "step"]
@@ -122,7 +126,8 @@ def test_seed_plans_with_real_speech(speech, tmp_path):
     target = tmp_path / "lower-back.yaml"
     target.write_text(import_article(seed_text(), "seed.txt"))
     timeline = plan(target, speech=speech)
-    assert len(timeline.exercises) == 5 and len(timeline.chapters()) == 7  # two two-sided exercises
+    assert len(timeline.exercises) == 5
+    assert len(timeline.chapters()) == 7  # two two-sided exercises
     assert {e.side for e in timeline.events if e.exercise == "Shoelace Stretch"} >= {"right", "left"}
     assert all(e.duration > 0 for e in timeline.events if e.kind == "speech")
 
@@ -156,7 +161,7 @@ EXPECTED = {
         "Standing Hamstring Stretch": (("right", "left"), (1, 1), [(5, 10, "seconds")], []),
         "Pigeon Pose": (("right", "left"), (1, 1), [(5, 10, "breaths")], []),
     },
-    "desk.md": {  # Markdown: "### Exercise #1 – ...", "**Step 1:**", one paragraph per line
+    "desk.md": {  # Markdown: "### Exercise #1 \u2013 ...", "**Step 1:**", one paragraph per line
         "Seated Spinal Twist": (("left", "right"), (1, 1), [(15, 15, "seconds")], []),
         "Overhead Reach": ((), (8, 8), [], ["inhale", "exhale"]),
         "Standing Quad Stretch": (("right", "left"), (1, 1), [(30, 30, "seconds")], []),
@@ -220,7 +225,8 @@ def test_a_counted_in_hold_out_breath_becomes_a_breathing_pattern():
     technique = text[text.index("- name: 4-7-8 Breathing"): text.index("- name: Resting Breath")]
     assert 'breath: 4:7:8  # from "a count of four", "a count of seven", "a count of eight"' in technique
     assert '- breathe: 4  # from "four rounds"' in technique
-    assert "- say: Hold your breath." in technique and "hold:" not in technique
+    assert "- say: Hold your breath." in technique
+    assert "hold:" not in technique
 
 
 def test_second_side_words_become_the_other_side():
@@ -263,7 +269,7 @@ def test_the_typed_draft_records_where_values_came_from():
 # --- amounts ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("phrase, value, inferred", [
+@pytest.mark.parametrize(("phrase", "value", "inferred"), [
     ("Hold for 5-10 breaths.", "5-10 breaths", False),
     ("hold for 5 to 10 breaths", "5-10 breaths", False),
     ("Hold for thirty seconds.", "30 seconds", True),
@@ -294,14 +300,15 @@ def test_not_durations(phrase):
     assert find_duration(phrase) is None
 
 
-@pytest.mark.parametrize("phrase, value", [
+@pytest.mark.parametrize(("phrase", "value"), [
     ("Repeat 7-10 times.", "7-10"), ("Do 8 to 12 reps", "8-12"), ("Repeat five times", "5"),
     ("10 times each side", "10"), ("Do this twice", "2"), ("Repeat for ten breaths.", "10"),
     ("Reps: 8-12", "8-12"), ("Do 5 per side.", "5"), ("six on each leg", "6"),
 ])
 def test_repetitions(phrase, value):
     found = find_reps(phrase)
-    assert found is not None and found[2].value() == value
+    assert found is not None
+    assert found[2].value() == value
 
 
 def test_a_daily_habit_or_an_impossible_count_is_not_a_repetition():
@@ -312,7 +319,7 @@ def test_a_daily_habit_or_an_impossible_count_is_not_a_repetition():
 # --- bad input and the command -----------------------------------------------
 
 
-@pytest.mark.parametrize("data, message", [
+@pytest.mark.parametrize(("data", "message"), [
     (b"1. Neck roll\x00\x01\x02", "1: not a text file (it contains NUL bytes)"),
     ("1. Neck roll\nTurn your head.\ncaf\u00e9".encode("latin-1"), "3: not UTF-8 text (bad byte 0xe9)"),
     (b"A blog post\n\nIt is about nothing in particular.\n", "no exercises found"),
@@ -338,7 +345,8 @@ def test_cli_prints_or_writes_a_routine_check_accepts(tmp_path):
     assert cli("import", str(source), "-o", str(fresh)).returncode == 0
     assert fresh.stat().st_mode & 0o777 == target.stat().st_mode & 0o777  # an ordinary file, not a private temp
     checked = cli("check", str(target))
-    assert checked.returncode == 0 and "4 exercises" in checked.stdout
+    assert checked.returncode == 0
+    assert "4 exercises" in checked.stdout
 
 
 def test_cli_error_is_one_line_and_leaves_the_target_alone(tmp_path):
@@ -414,7 +422,7 @@ def routine_values(text: str) -> set[tuple[float, str]]:
 
 def exercise_part(article: str) -> str:
     """The article from its first numbered exercise on."""
-    match = re.search(r"^(?:#+\s*)?(?:Exercise\s+#?)?1(?:[.:)]|\s[-–])\s", article, re.M)
+    match = re.search(r"^(?:#+\s*)?(?:Exercise\s+#?)?1(?:[.:)]|\s[-\u2013])\s", article, re.M)
     assert match, "no first exercise"
     return article[match.start():]
 

@@ -70,7 +70,7 @@ def normal(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", name.lower()).strip()
 
 
-def exercise_facts(exercise: dict, settings: dict) -> dict:
+def exercise_facts(exercise: dict) -> dict:
     steps = exercise.get("steps") or []
     cycles = [s["breathe"] for s in steps if isinstance(s, dict) and "breathe" in s]
     return {
@@ -110,7 +110,7 @@ def score(routine: dict, facts: dict) -> tuple[int, int, list[str]]:
             continue
         matched.add(name)
         right += 1
-        got = exercise_facts(found[name], settings)
+        got = exercise_facts(found[name])
         for key, value in expected.items():
             if got[key] == value:
                 right += 1
@@ -199,7 +199,8 @@ def test_a_page_without_a_heading_is_titled_from_its_title_tag():
     draft = draft_of(page, "wrists.html")
     assert draft.title == "Wrist stretches"
     assert [e.name for e in draft.exercises] == ["Prayer stretch", "Fist to fan"]
-    assert "Home Shop" not in routine_yaml(draft) and "Contact us" not in routine_yaml(draft)
+    assert "Home Shop" not in routine_yaml(draft)
+    assert "Contact us" not in routine_yaml(draft)
 
 
 def test_labels_become_structure_or_comments_never_speech():
@@ -224,7 +225,8 @@ def test_taking_an_amount_out_leaves_a_sentence():
     said = spoken_texts(draft)
     assert "Lie on your back and bring both legs into a bent-knee position." in said
     assert any("work your way up to 10 repetitions" in s for s in said)  # kept whole; the count is also structure
-    assert draft.exercises[0].repeat is not None and draft.exercises[0].repeat.high == 10
+    assert draft.exercises[0].repeat is not None
+    assert draft.exercises[0].repeat.high == 10
     assert not draft.exercises[0].sides  # "both legs" is not "each leg"
     slide = [(s.kind, s.text) for s in draft.exercises[1].steps]
     assert slide == [("hold", ""), ("say", "Glide your arms up the wall.")]
@@ -248,7 +250,8 @@ def test_one_side_named_for_the_second_pass_makes_two_sides():
                "Hold for 15 seconds. Repeat on your left side.\n\n2. Hug\nLie on your back and hug both knees to your chest. "
                "Hold for 20 seconds.\n")
     drop, hug = draft_of(article).exercises
-    assert drop.sides == ("right", "left") and "Repeat on your left side" in (drop.sides_from or "")
+    assert drop.sides == ("right", "left")
+    assert "Repeat on your left side" in (drop.sides_from or "")
     assert hug.sides == ()
 
 
@@ -259,23 +262,26 @@ def test_a_one_technique_page_is_one_exercise_of_its_steps():
                "5. Hold again for a count of four.\n6. Repeat the cycle for 4 rounds.\n")
     draft = draft_of(article)
     (box,) = draft.exercises
-    assert box.name == "Box Breathing" and box.breath == (4, 4, 4, 4)
-    assert [s for s in box.steps if s.kind == "breathe"][0].amount.value() == "4"
+    assert box.name == "Box Breathing"
+    assert box.breath == (4, 4, 4, 4)
+    assert next(s for s in box.steps if s.kind == "breathe").amount.value() == "4"
 
 
-@pytest.mark.parametrize("phrase, sets, reps", [
+@pytest.mark.parametrize(("phrase", "sets", "reps"), [
     ("Do 3 sets of 8-12 reps.", "3", "8-12"), ("2 sets of 10", "2", "10"), ("Sets: 3", "3", None),
     ("3 x 10", "3", "10"), ("Complete 3 sets of each move", "3", None),
 ])
 def test_sets(phrase, sets, reps):
     found = find_sets(phrase)
-    assert found is not None and found[2].value() == sets
+    assert found is not None
+    assert found[2].value() == sets
     assert (found[3].value() if found[3] else None) == reps
 
 
 def test_rest_between_sets_is_not_a_hold():
     found = find_rest_between_sets("Complete 3 sets, resting 60 seconds between sets.")
-    assert found is not None and found[2].value() == "60 seconds"
+    assert found is not None
+    assert found[2].value() == "60 seconds"
     plank = draft_of((FIELD / "plank-workout.txt").read_bytes())
     assert all(e.rest_between_sets is not None and e.rest_between_sets.value() == "60 seconds" for e in plank.exercises)
 
@@ -287,7 +293,7 @@ TWO = ("Tilt your head towards your shoulder. Hold for 10 seconds.", "Pull your 
     "Neck care\n\n# Neck tilt\n\n{0}\n\n# Chin tuck\n\n{1}\n",  # Markdown headings
     "Neck care\n=========\n\nNeck tilt\n---------\n{0}\n\nChin tuck\n---------\n{1}\n",  # underlined
     "Neck care\n\n**Neck tilt**\n\n{0}\n\n**Chin tuck**\n\n{1}\n",  # bold lines
-    "Neck care\n\nExercise 1- Neck tilt\n{0}\n\nExercise 2 – Chin tuck\n{1}\n",  # "Exercise N" with any dash
+    "Neck care\n\nExercise 1- Neck tilt\n{0}\n\nExercise 2 \u2013 Chin tuck\n{1}\n",  # "Exercise N" with any dash
     "Neck care\n\nA) Neck tilt\n{0}\n\nB) Chin tuck\n{1}\n",  # lettered
     "Neck care\n\nNeck tilt\n{0}\n\nChin tuck\n{1}\n",  # plain short lines followed by prose
     "NECK CARE\nDo these slowly.\nNeck tilt\n{0}\nChin tuck\n{1}\n",  # plain, no blank lines at all
@@ -302,7 +308,8 @@ def test_exercises_under_headings_of_every_kind(article):
     assert [e.name for e in draft.exercises] == ["Neck tilt", "Chin tuck"]
     tilt, tuck = draft.exercises
     assert [s.amount.value() for s in tilt.steps if s.kind == "hold"] == ["10 seconds"]
-    assert tuck.repeat is not None and tuck.repeat.value() == "5"
+    assert tuck.repeat is not None
+    assert tuck.repeat.value() == "5"
 
 
 def test_sides_said_once_for_the_page_apply_to_each_one_sided_exercise():
@@ -310,7 +317,8 @@ def test_sides_said_once_for_the_page_apply_to_each_one_sided_exercise():
                "1. Figure four\nLie on your back and cross your right ankle over your left knee.\n\n"
                "2. Happy baby\nLie on your back and hold the outsides of your feet.\n")
     four, baby = draft_of(article).exercises
-    assert four.sides == ("right", "left") and "said once for every exercise" in (four.sides_from or "")
+    assert four.sides == ("right", "left")
+    assert "said once for every exercise" in (four.sides_from or "")
     assert baby.sides == ()  # names no side: both feet at once
     assert [s.amount.value() for s in four.steps if s.kind == "hold"] == ["30 seconds"]
 

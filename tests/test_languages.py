@@ -116,7 +116,8 @@ def test_the_check_finds_english_phrases_in_an_english_session() -> None:
     path = str(ROOT / "voiceguide" / "routines" / "nacken-kurz.yaml")
     result = run_cli("plan", path, "--json", "--language", "en", "--voice", "de")
     wrong = english_left("de", planned_speech(json.loads(result.stdout)), own_texts(path, "de"))
-    assert "Stay here for six breaths." in wrong and "That is the end of the session." in wrong
+    assert "Stay here for six breaths." in wrong
+    assert "That is the end of the session." in wrong
 
 
 @pytest.mark.ffmpeg

@@ -38,8 +38,7 @@ def test_mix_and_stream_agree_and_place_each_sound_at_its_sample():
         Event(0.7, 0.5, "speech", "b"),  # overlaps a: the two add
         Event(9.3331, 2.0, "speech", "c"),
     ]
-    fn = lambda e: sounds.get(e.text)  # noqa: E731
-    whole = np.concatenate(list(stream(events, fn, chunk=3001)))
+    whole = np.concatenate(list(stream(events, lambda e: sounds.get(e.text), chunk=3001)))
     assert whole.size == sample_at(9.3331 + 2.0)
     expected = np.zeros(whole.size, dtype=np.float32)
     for event in events:
@@ -57,7 +56,7 @@ def test_stream_reads_events_only_as_far_as_the_chunk_needs():
             pulled.append(i)
             yield Event(i * 10.0, 1.0, "speech", "x")
 
-    chunks = stream(events(), lambda e: tone_burst(1.0), chunk=SAMPLE_RATE)
+    chunks = stream(events(), lambda _: tone_burst(1.0), chunk=SAMPLE_RATE)
     next(chunks)
     assert pulled == [0, 1]  # the event after the first chunk is known, no further
 
@@ -68,7 +67,9 @@ def test_level_brings_a_peaky_sound_to_the_target_with_true_peak_under_the_ceili
     quiet = np.zeros(int(0.4 * SAMPLE_RATE), dtype=np.float32)
     assert integrated_loudness(np.concatenate((quiet, leveled, quiet)), SAMPLE_RATE) == pytest.approx(SPEECH_LUFS, abs=0.3)
     assert 20 * math.log10(true_peak(leveled)) <= CEILING_DBTP + 0.05
-    assert abs(leveled[0]) < 1e-3 and abs(leveled[-1]) < 1e-3  # faded: no click where it starts or stops
+    # faded: no click where it starts or stops
+    assert abs(leveled[0]) < 1e-3
+    assert abs(leveled[-1]) < 1e-3
 
 
 
@@ -86,7 +87,8 @@ def test_overlapping_sounds_dip_under_the_ceiling_alike_in_any_chunking_and_alon
     summed = np.zeros(mixes[0].size, dtype=np.float32)
     for event in overlapping:
         summed[sample_at(event.start) : sample_at(event.start) + sounds[event.text].size] += sounds[event.text]
-    assert np.abs(summed).max() > 1.0 and np.abs(mixes[0]).max() <= SAFETY_CEILING  # it had to dip, and did
+    assert np.abs(summed).max() > 1.0  # it had to dip,
+    assert np.abs(mixes[0]).max() <= SAFETY_CEILING  # and did
     assert np.abs(np.diff(mixes[0])).max() <= np.abs(np.diff(summed)).max()  # no step of its own: no click
     apart = [Event(0.5, 1.0, "speech", "voice"), Event(2.0, 1.0, "cue", "tone")]
     mix = np.concatenate(list(stream(apart, lambda e: sounds[e.text], chunk=3001)))

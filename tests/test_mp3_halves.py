@@ -117,7 +117,8 @@ def test_players_read_the_length_and_seek_into_the_second_half(session):
             lag(np.concatenate((np.zeros(1000), decoded(file, "-ss", f"{seconds:.3f}", "-t", "1.5"))), reference, 1000)
             for file in (path, session["one_piece"])
         ]
-        assert abs(shifts[0]) <= 10 and abs(shifts[0] - shifts[1]) <= 2, (event, shifts)  # as in a one-piece file
+        assert abs(shifts[0]) <= 10, (event, shifts)
+        assert abs(shifts[0] - shifts[1]) <= 2, (event, shifts)  # as in a one-piece file
 
 
 def test_the_lame_tag_carries_the_joined_files_crcs(session):
@@ -158,7 +159,7 @@ def test_halves_that_do_not_meet_are_refused_and_the_first_left_as_it_was(sessio
 
 
 def test_when_the_halves_cannot_join_the_render_uses_one_encoder(session, tmp_path, monkeypatch):
-    def refuse(*args: object) -> None:  # as an encoder that frames the halves otherwise would be refused
+    def refuse(*_args: object) -> None:  # as an encoder that frames the halves otherwise would be refused
         raise JoinError("the first half has other frames")
 
     monkeypatch.setattr(pipeline, "join", refuse)

@@ -30,8 +30,10 @@ def words_per_minute(speech: Speech) -> float:
     return words / sum(speech.duration(s) for s in SENTENCES) * 60
 
 
-def test_english_speaks_with_the_natural_voice_unless_a_voice_is_named(natural) -> None:
-    assert resolve_voice().engine == "piper" and resolve_voice().id == "en_US-joe-medium"
+@pytest.mark.usefixtures("natural")
+def test_english_speaks_with_the_natural_voice_unless_a_voice_is_named() -> None:
+    assert resolve_voice().engine == "piper"
+    assert resolve_voice().id == "en_US-joe-medium"
     assert resolve_voice(language="en-gb").id == "en_US-joe-medium"  # an English voice, though American
     assert resolve_voice("joe") == resolve_voice("en_US-joe-medium") == resolve_voice()
     assert resolve_voice("en-us").engine == "espeak"  # an espeak voice, named
@@ -39,17 +41,21 @@ def test_english_speaks_with_the_natural_voice_unless_a_voice_is_named(natural) 
     assert resolve_voice("+f2").id.endswith("+f2")  # a variant is espeak's
 
 
-def test_the_packaged_model_is_upstreams(natural) -> None:
+@pytest.mark.usefixtures("natural")
+def test_the_packaged_model_is_upstreams() -> None:
     voice = resolve_voice()
     assert voice.digest == piper.PACKAGED_SHA256["en_US-joe-medium"]
 
 
-def test_a_packaged_model_that_is_not_upstreams_falls_back_to_espeak_with_one_line(natural, monkeypatch, capsys) -> None:
+@pytest.mark.usefixtures("natural")
+def test_a_packaged_model_that_is_not_upstreams_falls_back_to_espeak_with_one_line(monkeypatch, capsys) -> None:
     monkeypatch.setitem(piper.PACKAGED_SHA256, "en_US-joe-medium", "0" * 64)
     voice = resolve_voice()
-    assert voice.engine == "espeak" and voice.language.startswith("en")
+    assert voice.engine == "espeak"
+    assert voice.language.startswith("en")
     said = capsys.readouterr().err
-    assert said.count("\n") == 1 and said.startswith("voiceguide: speaking with espeak-ng: the packaged voice en_US-joe-medium")
+    assert said.count("\n") == 1
+    assert said.startswith("voiceguide: speaking with espeak-ng: the packaged voice en_US-joe-medium")
     with pytest.raises(piper.PiperUnavailable, match="not the upstream model"):
         resolve_voice("joe")  # named, it is refused rather than replaced
 
@@ -62,7 +68,8 @@ def test_a_rate_means_the_same_words_per_minute_on_both_engines(rate: int) -> No
 
 def test_slower_rates_speak_longer_clips() -> None:
     lengths = [Speech("joe", rate).duration(SENTENCES[0]) for rate in (80, 150, 300)]
-    assert lengths[0] > 1.5 * lengths[1] and lengths[1] > 1.5 * lengths[2], lengths
+    assert lengths[0] > 1.5 * lengths[1], lengths
+    assert lengths[1] > 1.5 * lengths[2], lengths
 
 
 def test_a_clip_is_cached_by_engine_voice_model_and_rate(tmp_path: Path) -> None:
@@ -88,11 +95,13 @@ def voice_folder_copy(root: Path, name: str, language: str) -> Path:
     return model
 
 
-def test_a_voice_dropped_in_the_voices_folder_is_listed_and_speaks_its_language(natural, tmp_path, monkeypatch) -> None:
+@pytest.mark.usefixtures("natural")
+def test_a_voice_dropped_in_the_voices_folder_is_listed_and_speaks_its_language(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     model = voice_folder_copy(tmp_path, "de_DE-probe-low", "de_DE")
     listed = {v.id: v for v in api.voices("de")}
-    assert listed["de_DE-probe-low"].engine == "piper" and listed["de_DE-probe-low"].quality == "low"
+    assert listed["de_DE-probe-low"].engine == "piper"
+    assert listed["de_DE-probe-low"].quality == "low"
     assert resolve_voice(language="de").id == "de_DE-probe-low"  # a German routine takes the natural German voice
     assert resolve_voice("probe").id == resolve_voice(str(model)).id == "de_DE-probe-low"
     result = cli("voices", "--language", "de")
@@ -101,10 +110,13 @@ def test_a_voice_dropped_in_the_voices_folder_is_listed_and_speaks_its_language(
 
 def test_a_missing_voice_file_is_one_line(tmp_path) -> None:
     result = run_cli("plan", "quick-neck", "--voice", str(tmp_path / "none.onnx"))
-    assert result.returncode == 2 and result.stderr.count("\n") == 1 and "not a Piper voice" in result.stderr
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert "not a Piper voice" in result.stderr
 
 
-def test_the_main_command_renders_with_the_natural_voice(natural, tmp_path) -> None:
+@pytest.mark.usefixtures("natural")
+def test_the_main_command_renders_with_the_natural_voice(tmp_path) -> None:
     """What a new user runs (on a short routine): the natural voice, at the session's loudness."""
     out = tmp_path / "neck.wav"
     result = run_cli("render", "quick-neck", "--brief", "-o", str(out), "--timeline")
@@ -115,16 +127,19 @@ def test_the_main_command_renders_with_the_natural_voice(natural, tmp_path) -> N
     for text in sorted(said)[:5]:  # the plan's lengths are the natural voice's clips
         assert durations[text] == pytest.approx(Speech(None, 150).duration(text), abs=1e-3)  # the JSON keeps ms
     integrated, peak = loudness(out)
-    assert abs(integrated - SESSION_LUFS) <= 1.0 and peak <= -1.0
+    assert abs(integrated - SESSION_LUFS) <= 1.0
+    assert peak <= -1.0
 
 
 def test_cache_command_shows_and_clears_the_clips(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     Speech("en-us", 150).clip("One clip in the cache.")
     shown = cli("cache")
-    assert shown.returncode == 0 and shown.stdout.startswith(f"{tmp_path / 'voiceguide' / 'clips'}: 1 clips")
+    assert shown.returncode == 0
+    assert shown.stdout.startswith(f"{tmp_path / 'voiceguide' / 'clips'}: 1 clips")
     cleared = cli("cache", "--clear")
-    assert cleared.stdout.startswith("removed 1 clips") and clip_cache.size().files == 0
+    assert cleared.stdout.startswith("removed 1 clips")
+    assert clip_cache.size().files == 0
 
 
 def test_eviction_removes_the_clips_used_longest_ago_past_the_limit(tmp_path) -> None:
@@ -136,7 +151,8 @@ def test_eviction_removes_the_clips_used_longest_ago_past_the_limit(tmp_path) ->
         stamp = os.path.getmtime(folder / name) - age
         os.utime(folder / name, (stamp, stamp))
     removed = clip_cache.evict(tmp_path / "clips", limit=2500)
-    assert removed == 2000 and sorted(p.name for p in folder.iterdir()) == ["mid.wav", "new.wav"]
+    assert removed == 2000
+    assert sorted(p.name for p in folder.iterdir()) == ["mid.wav", "new.wav"]
     assert clip_cache.evict(tmp_path / "clips", limit=0) == 1000  # what was used in the last hour stays
     assert [p.name for p in folder.iterdir()] == ["new.wav"]
 
@@ -145,4 +161,5 @@ def test_natural_clips_are_trimmed_like_espeaks() -> None:
     """A clip's length is the time it is heard: no more than engine.LEAD_KEEP and TAIL_KEEP of silence at its ends."""
     samples = Speech("joe", 150).samples(SENTENCES[2])
     loud = np.flatnonzero(np.abs(samples.astype(np.int32)) > SILENCE_THRESHOLD)
-    assert loud[0] <= LEAD_KEEP * SAMPLE_RATE and samples.size - 1 - loud[-1] <= TAIL_KEEP * SAMPLE_RATE
+    assert loud[0] <= LEAD_KEEP * SAMPLE_RATE
+    assert samples.size - 1 - loud[-1] <= TAIL_KEEP * SAMPLE_RATE

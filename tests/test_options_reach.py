@@ -152,8 +152,10 @@ def own_cues(tmp: Path) -> str:
 
 def speaks_german(default: Session, changed: Session) -> None:
     english, german = Wording("en"), Wording("de")
-    assert default.said("closing") == [english.closing] and english.get_ready in default.said("countdown")
-    assert changed.said("closing") == [german.closing] and german.get_ready in changed.said("countdown")
+    assert default.said("closing") == [english.closing]
+    assert english.get_ready in default.said("countdown")
+    assert changed.said("closing") == [german.closing]
+    assert german.get_ready in changed.said("countdown")
     assert changed.said("announce")[0] == "Übung eins von drei: Turn."  # the exercise's own name stays as written
 
 
@@ -166,7 +168,8 @@ def other_voice(default: Session, changed: Session) -> None:
 
 def faster_speech(default: Session, changed: Session) -> None:
     before, after = default.spoken_lengths(), changed.spoken_lengths()
-    assert before.keys() == after.keys() and all(after[text] < before[text] for text in before)
+    assert before.keys() == after.keys()
+    assert all(after[text] < before[text] for text in before)
 
 
 def holds_of(seconds: float) -> Callable[[Session, Session], None]:
@@ -186,7 +189,8 @@ def reps_of(count: int) -> Callable[[Session, Session], None]:
         def reps(s: Session) -> set[int | None]:
             return {e.reps for e in s.timeline.events if e.exercise == "Roll" and e.rep is not None}
 
-        assert reps(default) != {count} and reps(changed) == {count}
+        assert reps(default) != {count}
+        assert reps(changed) == {count}
         assert len([e for e in changed.events("breath", "step") if e.text == "inhale"]) == count
 
     return check
@@ -204,7 +208,8 @@ def breath_phases(inhale: float, exhale: float) -> Callable[[Session, Session], 
 
 def rests_of(seconds: float) -> Callable[[Session, Session], None]:
     def check(default: Session, changed: Session) -> None:
-        assert default.events("rest", "rest") and {e.duration for e in default.events("rest", "rest")} != {seconds}
+        assert default.events("rest", "rest")
+        assert {e.duration for e in default.events("rest", "rest")} != {seconds}
         assert [e.duration for e in changed.events("rest", "rest")] == pytest.approx([seconds] * len(default.events("rest", "rest")))
 
     return check
@@ -213,7 +218,8 @@ def rests_of(seconds: float) -> Callable[[Session, Session], None]:
 def lasts(seconds: float) -> Callable[[Session, Session], None]:
     def check(default: Session, changed: Session) -> None:
         assert abs(default.timeline.total - seconds) > 0.02 * seconds
-        assert abs(changed.timeline.total - seconds) <= 0.02 * seconds and changed.timeline.fit
+        assert abs(changed.timeline.total - seconds) <= 0.02 * seconds
+        assert changed.timeline.fit
 
     return check
 
@@ -221,7 +227,8 @@ def lasts(seconds: float) -> Callable[[Session, Session], None]:
 def says_less(default: Session, changed: Session) -> None:
     dropped = {"intro", "setup", "note", "prompt"}  # README: minimal has no intros, setup, notes or prompts
     assert len(changed.events("speech")) < len(default.events("speech"))
-    assert dropped & {e.role for e in default.events("speech")} and not dropped & {e.role for e in changed.events("speech")}
+    assert dropped & {e.role for e in default.events("speech")}
+    assert not dropped & {e.role for e in changed.events("speech")}
 
 
 def as_minimal(default: Session, changed: Session) -> None:
@@ -231,12 +238,15 @@ def as_minimal(default: Session, changed: Session) -> None:
 
 def no_lead_in(default: Session, changed: Session) -> None:
     get_ready = Wording("en").get_ready
-    assert default.events("rest", "lead-in") and get_ready in default.said("countdown")
-    assert not changed.events("rest", "lead-in") and get_ready not in changed.said("countdown")
+    assert default.events("rest", "lead-in")
+    assert get_ready in default.said("countdown")
+    assert not changed.events("rest", "lead-in")
+    assert get_ready not in changed.said("countdown")
 
 
 def no_cues(default: Session, changed: Session) -> None:
-    assert default.events("cue") and not changed.events("cue")
+    assert default.events("cue")
+    assert not changed.events("cue")
 
 
 def own_cue_lengths(default: Session, changed: Session) -> None:
@@ -244,17 +254,20 @@ def own_cue_lengths(default: Session, changed: Session) -> None:
         return [(e.text, round(e.duration, 3)) for e in s.events("cue")]
 
     ours = [(e.text, OWN_CUE_LENGTHS[e.text]) for e in changed.events("cue")]
-    assert lengths(changed) == ours and not set(lengths(default)) & set(ours)
+    assert lengths(changed) == ours
+    assert not set(lengths(default)) & set(ours)
 
 
 def bed_under(default: Session, changed: Session) -> None:
     # Silence between exercises by default; the bed at about its level (-30 LUFS) with it.
-    assert quiet_db(default) < -80 and quiet_db(changed) == pytest.approx(-30, abs=4)
+    assert quiet_db(default) < -80
+    assert quiet_db(changed) == pytest.approx(-30, abs=4)
 
 
 def bed_quieter_by(db: float) -> Callable[[Session, Session], None]:
     def check(default: Session, changed: Session) -> None:
-        assert quiet_db(default) > -40 and quiet_db(changed) - quiet_db(default) == pytest.approx(-db, abs=0.5)
+        assert quiet_db(default) > -40
+        assert quiet_db(changed) - quiet_db(default) == pytest.approx(-db, abs=0.5)
 
     return check
 
@@ -263,7 +276,9 @@ def no_breath_tones(default: Session, changed: Session) -> None:
     def tones(s: Session) -> list[str]:
         return [e.text for e in s.events("cue") if e.text in ("inhale", "exhale")]
 
-    assert tones(default) and not tones(changed) and changed.events("cue")
+    assert tones(default)
+    assert not tones(changed)
+    assert changed.events("cue")
 
 
 @dataclass(frozen=True)

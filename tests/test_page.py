@@ -3,7 +3,7 @@
 Each built-in routine is rendered as a user would (the CLI), then the page is opened
 from disk, played muted and sought to planned moments: a hold, a breath phase and a
 side switch. At each, the page must show the planned exercise, side, instruction and
-countdown, at phone (360×740) and desktop (1280×800) sizes. Screenshots are kept in
+countdown, at phone (360x740) and desktop (1280x800) sizes. Screenshots are kept in
 the test's tmp_path. Expectations come from the plan's JSON (`--timeline`), not from
 the page's own script.
 """
@@ -86,7 +86,10 @@ def moments(plan: dict) -> dict[str, float]:
             switch = e
             break
     assert switch is not None, "the routine has no two-sided exercise"
-    end = lambda e: e["start"] + e["duration"]  # noqa: E731
+
+    def end(e: dict) -> float:
+        return e["start"] + e["duration"]
+
     return {
         "hold": end(hold) - (math.floor(hold["duration"] / 2) + 0.5),
         "breath": end(inhale) - 1.5,
@@ -96,7 +99,10 @@ def moments(plan: dict) -> dict[str, float]:
 
 def planned(plan: dict, t: float) -> dict:
     events = [e for e in plan["events"] if e["start"] <= t]
-    here = lambda kind: next((e for e in reversed(events) if e["kind"] == kind and e["start"] + e["duration"] > t), None)  # noqa: E731
+
+    def here(kind: str) -> dict | None:
+        return next((e for e in reversed(events) if e["kind"] == kind and e["start"] + e["duration"] > t), None)
+
     context = events[-1]
     instruction = next(e for e in reversed(events) if e["kind"] == "speech" and e["role"] not in TRANSIENT)
     chapter = [c for c in plan["chapters"] if c["start"] <= t][-1]
@@ -119,23 +125,27 @@ def test_page_shows_the_planned_exercise_side_instruction_and_countdown(browser,
     browser.open(page.as_uri())
     assert browser.run("return document.body.dataset.state") == "ready"
     played = browser.run_async(PLAY)
-    assert isinstance(played, float) and played > 0, f"the audio did not play: {played}"
+    assert isinstance(played, float), f"the audio did not play: {played}"
+    assert played > 0, f"the audio did not play: {played}"
 
     for width, height, mobile in SIZES:
         browser.viewport(width, height, mobile)
         for name, t in moments(plan).items():
             seen = browser.run_async(SEEK, t)
             want = planned(plan, seen["t"])
-            where = f"{page.stem} at {seen['t']:.2f} s ({name}, {width}×{height})"
-            assert seen["state"] == "ready" and seen["error"] is None, where
+            where = f"{page.stem} at {seen['t']:.2f} s ({name}, {width}\u00d7{height})"
+            assert seen["state"] == "ready", where
+            assert seen["error"] is None, where
             assert (seen["exercise"], seen["counter"], seen["side"]) == (want["exercise"], want["counter"], want["side"]), where
             assert seen["instruction"] == want["instruction"], where
             assert seen["chapter"] == want["chapter"], where
             assert not seen["overflow"], f"{where}: the page is wider than the screen"
             if name == "hold":
-                assert want["hold"] and seen["countdown"] == want["hold"], where
+                assert want["hold"], where
+                assert seen["countdown"] == want["hold"], where
             if name == "breath":
-                assert want["breath"] and (seen["phase"], seen["phaseLeft"]) == want["breath"], where
+                assert want["breath"], where
+                assert (seen["phase"], seen["phaseLeft"]) == want["breath"], where
             if name == "side switch":
                 assert want["side"], where
             browser.screenshot(tmp_path / f"{page.stem}-{width}x{height}-{name.replace(' ', '-')}.png")
@@ -157,7 +167,8 @@ def test_keys_jump_between_exercises_and_play(browser, rendered):
         return browser.run_async("const done = arguments[0]; requestAnimationFrame(() => done((() => {" + SNAPSHOT + "})()))")
 
     seen = press(Browser.RIGHT)
-    assert seen["t"] == pytest.approx(chapters[1]["start"], abs=0.05) and seen["chapter"] == chapters[1]["title"]
+    assert seen["t"] == pytest.approx(chapters[1]["start"], abs=0.05)
+    assert seen["chapter"] == chapters[1]["title"]
     seen = press(Browser.RIGHT)
     assert seen["chapter"] == chapters[2]["title"]
     seen = press(Browser.LEFT)  # just arrived: back to the exercise before
@@ -182,7 +193,8 @@ def test_breathing_circle_grows_on_the_inhale_and_keeps_still_for_reduced_motion
 
     early, late = scale(inhale["start"] + 0.3), scale(inhale["start"] + inhale["duration"] - 0.3)
     breathing_out = scale(exhale["start"] + exhale["duration"] - 0.3)
-    assert early < late and breathing_out < late
+    assert early < late
+    assert breathing_out < late
     browser.cdp("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-reduced-motion", "value": "reduce"}]})
     try:
         browser.open(page.as_uri())
@@ -201,7 +213,8 @@ def test_embedded_page_plays_on_its_own(browser, tmp_path):
     browser.requests()
     browser.open(page.as_uri())
     played = browser.run_async(PLAY)
-    assert isinstance(played, float) and played > 0, f"the embedded audio did not play: {played}"
+    assert isinstance(played, float), f"the embedded audio did not play: {played}"
+    assert played > 0, f"the embedded audio did not play: {played}"
     assert [url for url in browser.requests() if not url.startswith("data:")] == [page.as_uri()]
 
 
@@ -225,7 +238,8 @@ def test_page_shows_any_text_as_text(browser, tmp_path):
     page.write_text(page_html(TIMELINE, "odd.mp3", "mp3"), encoding="utf-8")
     browser.open(page.as_uri())
     seen = browser.run(SNAPSHOT)
-    assert seen["state"] == "ready" and seen["error"] is None
+    assert seen["state"] == "ready"
+    assert seen["error"] is None
     assert browser.run("return document.title") == TIMELINE.title
     assert (seen["exercise"], seen["instruction"]) == ("Knee <hug>", "Lie down </script>.")
     # The audio is not beside the page: it says so, and still shows the session.
@@ -263,7 +277,8 @@ def test_a_broken_timeline_shows_an_error_not_a_blank_page(browser, tmp_path, br
     browser.open(page.as_uri())
     seen = browser.run(SNAPSHOT)
     assert seen["state"] == "error"
-    assert seen["error"] and message in seen["error"]
+    assert seen["error"]
+    assert message in seen["error"]
     assert browser.run("return document.getElementById('session').offsetParent") is None
 
 

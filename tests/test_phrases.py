@@ -160,14 +160,17 @@ def test_breath_holds_never_sound_like_holding_the_breath() -> None:
 
 
 def test_a_regional_tag_falls_back_to_its_language_then_english() -> None:
-    assert Phrases("es-419").catalogue == "es" and Phrases("es-419").say("Halfway.") == "Vas por la mitad."
+    assert Phrases("es-419").catalogue == "es"
+    assert Phrases("es-419").say("Halfway.") == "Vas por la mitad."
     assert Phrases("de-AT").say("Get ready.") == "Mach dich bereit."
-    assert Phrases("pt-br").catalogue == "en" and Phrases("pt-br").say("Halfway.") == "Halfway."
+    assert Phrases("pt-br").catalogue == "en"
+    assert Phrases("pt-br").say("Halfway.") == "Halfway."
 
 
 def test_numbers_are_words_to_twenty_then_digits() -> None:
     assert [Phrases("de").count(n) for n in (3, 2, 1)] == ["Drei.", "Zwei.", "Eins."]
-    assert Phrases("es").number(16) == "dieciséis" and Phrases("fr").number(17) == "dix-sept"
+    assert Phrases("es").number(16) == "dieciséis"
+    assert Phrases("fr").number(17) == "dix-sept"
     assert Phrases("de").number(21) == "21"
     assert Phrases("de").say("Exercise {index} of {count}: {name}.", index=1, count=3, name="Kopfdrehen") == (
         "Übung eins von drei: Kopfdrehen."
@@ -182,9 +185,11 @@ def test_sides_are_spoken_in_the_language_and_other_sides_switch_naturally() -> 
     for lang in LANGUAGES:
         phrases = Phrases(lang)
         switch = phrases.switch_side("anticlockwise", 2)
-        assert switch == phrases.say("Now the other way.") and phrases.side_name("anticlockwise") not in switch
+        assert switch == phrases.say("Now the other way.")
+        assert phrases.side_name("anticlockwise") not in switch
     assert Phrases("en").switch_side("up", 3) == "Now up."
-    assert Phrases("fr").side_name("Left") == "gauche" and Phrases("en").side_name("Ostwärts") == "Ostwärts"
+    assert Phrases("fr").side_name("Left") == "gauche"
+    assert Phrases("en").side_name("Ostwärts") == "Ostwärts"
     assert all(Phrases("es").side_name(word) != word for word in SIDE_WORDS)
 
 
@@ -206,7 +211,8 @@ def test_new_language_starts_as_an_empty_copy_of_english_with_its_plural_forms(t
     with made.open("rb") as po:
         fresh = pofile.read_po(po)
     plural = gettext.c2py(fresh.plural_expr)  # as gettext will read it, however Babel spaces the expression
-    assert fresh.num_plurals == 3 and [plural(n) for n in (1, 2, 4, 5, 12, 22, 25)] == [0, 1, 1, 2, 2, 1, 2]
+    assert fresh.num_plurals == 3
+    assert [plural(n) for n in (1, 2, 4, 5, 12, 22, 25)] == [0, 1, 1, 2, 2, 1, 2]
     ids = [m for m in fresh if m.id]
     assert len(ids) == len(entries("en"))
     assert all(m.string == ("", "", "") if m.pluralizable else m.string == "" for m in ids)

@@ -99,7 +99,8 @@ def test_play_command_speaks_every_cue_on_time(sink, speech):
     assert any("rep 2 of 2] Last one." in line for line in lines)
     assert any("[Introduction] Short test routine" in line for line in lines)
     assert any("[Closing] That is the end of the session." in line for line in lines)
-    assert lines[-1].endswith("finished") and "ALSA" not in result.stdout + result.stderr
+    assert lines[-1].endswith("finished")
+    assert "ALSA" not in result.stdout + result.stderr
 
 
 @pytest.mark.espeak
@@ -119,7 +120,8 @@ def test_session_pauses_resumes_and_skips_with_cues_on_time(sink, speech):
         until(heading.start + heading.duration / 2)  # mid-way through "Exercise one of two: Neck turn."
         paused_at = session.pause()
         time.sleep(1.5)
-        assert session.state == "paused" and session.position() == paused_at
+        assert session.state == "paused"
+        assert session.position() == paused_at
         assert session.resume() == pytest.approx(paused_at, abs=0.01)
         until(hold_said.start + hold_said.duration / 2)  # during "Hold for eight seconds."
         assert session.next() == pytest.approx(exercise_starts[1], abs=0.01)
@@ -136,7 +138,8 @@ def test_session_pauses_resumes_and_skips_with_cues_on_time(sink, speech):
     found = onsets(recording.samples)
     heard = planned(speech)
     first = history[0]
-    assert first.action == "play" and first.position == 0
+    assert first.action == "play"
+    assert first.position == 0
     shift = found[0] - heard[0][0]  # recording time of the session's position 0 while the first stream played
 
     def recorded(at: float, position: float, onset: float) -> float:
@@ -212,7 +215,8 @@ def read_until(main: int, pattern: str, seconds: float, seen: list[str]) -> str:
 
 @pytest.mark.espeak
 @pytest.mark.audio_device
-def test_play_in_a_terminal_takes_keys_and_restores_it(sink):
+@pytest.mark.usefixtures("sink")
+def test_play_in_a_terminal_takes_keys_and_restores_it():
     seen: list[str] = []
     with in_terminal("play", *ARGS) as terminal:
         main = terminal.main
@@ -260,8 +264,10 @@ def test_no_audio_device_is_one_line_and_exit_2(tmp_path):
         "play", *ARGS, env={"ALSA_CONFIG_PATH": str(config), "PULSE_SERVER": str(tmp_path / "no-such-server")}
     )
     assert result.returncode == 2
-    assert result.stderr.count("\n") == 1 and "voiceguide render" in result.stderr
-    assert "ALSA" not in result.stderr + result.stdout and "Traceback" not in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert "voiceguide render" in result.stderr
+    assert "ALSA" not in result.stderr + result.stdout
+    assert "Traceback" not in result.stderr
 
 
 def shown(renderable, width: int = 100) -> str:
@@ -279,10 +285,14 @@ def test_compact_display_shows_exercise_rep_cue_countdown_next_and_time_left():
     )  # fmt: skip
     text = shown(render_compact(status))
     assert "Exercise 2 of 5: Cat-cow stretch, left side, rep 3 of 8" in text
-    assert "“Breathe out.”" in text and "Hold 30 seconds: 12 s left" in text and "3. Bridge" in text
+    assert "“Breathe out.”" in text
+    assert "Hold 30 seconds: 12 s left" in text
+    assert "3. Bridge" in text
     assert "2:05 / 10:00 · 7:55 left" in text
     text = shown(render_compact(Status("paused", 0, None, "Lower back", 5, breath="inhale", breath_left=2.5)))
-    assert "PAUSED · space to resume" in text and "Inhale… 3" in text and "0:00 played" in text
+    assert "PAUSED · space to resume" in text
+    assert "Inhale… 3" in text
+    assert "0:00 played" in text
 
 
 def test_big_display_counts_breaths_and_reads_at_40_columns():
@@ -296,12 +306,17 @@ def test_big_display_counts_breaths_and_reads_at_40_columns():
         lines = text.splitlines()
         assert all(len(line) <= width for line in lines)
         assert big("2/6").splitlines()[0].strip() in text  # the breath count in block digits
-        assert "breath 2 of 6 · exhale  4" in text and "PAUSED" in text and "BREATHE OUT SLOWLY." in text
-        assert "Next: 5. Child's pose" in text and "audio dropouts: 2" in text and "1:40 / 10:10" in text
+        assert "breath 2 of 6 · exhale  4" in text
+        assert "PAUSED" in text
+        assert "BREATHE OUT SLOWLY." in text
+        assert "Next: 5. Child's pose" in text
+        assert "audio dropouts: 2" in text
+        assert "1:40 / 10:10" in text
         assert "q quit" in text.replace("\n", " ").replace("│", " ")  # the key hint wraps, it is not cut off
     plank = Status("playing", 20, 60, "T", 1, part="exercise", exercise="Plank", index=1, hold="20 seconds", hold_left=27.3)
     held = shown(render_big(plank))
-    assert big("28").splitlines()[2] in held and "hold 20 seconds: seconds left" in held
+    assert big("28").splitlines()[2] in held
+    assert "hold 20 seconds: seconds left" in held
 
 
 def test_labels_name_the_introduction_and_the_closing():
@@ -328,7 +343,8 @@ def test_keys_keep_escape_sequences_whole():
 
 @pytest.mark.espeak
 @pytest.mark.audio_device
-def test_controls_after_quit_return_at_once(sink, tmp_path):
+@pytest.mark.usefixtures("sink")
+def test_controls_after_quit_return_at_once(tmp_path):
     """'q' then 'n' in one key read must not freeze the player while clips are still being made."""
     cold = Speech(rate=150, cache=tmp_path / "cache")
     session = voiceguide.play(SHORT, wait=False, speech=cold, **CHOICES)
@@ -395,12 +411,14 @@ def test_a_session_on_a_fully_loaded_machine_plays_without_dropouts_or_alsa_text
     found = onsets(recording.samples)
     shift = found[0] - (plan[0][0] + clip_onset(plan[0][1]))
     assert dropouts(recording.samples, plan, shift) == []
-    assert "ALSA" not in screen and "underrun" not in screen
+    assert "ALSA" not in screen
+    assert "underrun" not in screen
     assert "finished" in screen  # the closing line, after the panel's screen is given back
 
 
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="no tmux to resize a terminal with")
-def test_resizing_the_terminal_leaves_exactly_one_panel(sink, tmp_path):
+@pytest.mark.usefixtures("sink")
+def test_resizing_the_terminal_leaves_exactly_one_panel(tmp_path):
     socket = str(tmp_path / "tmux")
     command = " ".join([sys.executable, "-m", "voiceguide", "play", *ARGS])
 
@@ -420,7 +438,8 @@ def test_resizing_the_terminal_leaves_exactly_one_panel(sink, tmp_path):
             time.sleep(0.8)
             screen = tmux("capture-pane", "-p", "-t", "play")
             lines = screen.splitlines()
-            assert sum("╭" in line for line in lines) == 1 and sum("╰" in line for line in lines) == 1, screen
+            assert sum("╭" in line for line in lines) == 1, screen
+            assert sum("╰" in line for line in lines) == 1, screen
             assert screen.count("Short test routine") == 1, screen
             assert all(len(line) <= columns for line in lines), screen
             assert "q quit" in " ".join(line.strip("│ ") for line in lines), screen  # the key hint is whole
@@ -444,7 +463,8 @@ def test_start_at_exercise_3_is_what_is_heard_first(sink, speech):
     found = onsets(recording.samples)
     shift = found[0] - expected[0]
     errors = match([t + shift for t in expected], found)
-    assert len(expected) >= 3 and all(abs(e) <= TOLERANCE for e in errors), [round(e * 1000) for e in errors]
+    assert len(expected) >= 3, [round(e * 1000) for e in errors]
+    assert all(abs(e) <= TOLERANCE for e in errors), [round(e * 1000) for e in errors]
     # Exercise 3's sounds, and nothing else: not the introduction, not exercises 1 and 2.
     spans = [(shift + t - TOLERANCE, shift + t + c.size / RATE) for t, c in plan]
     stray = [t for t in found if t < found[0] + 12 and not any(a <= t <= b for a, b in spans)]
@@ -453,12 +473,15 @@ def test_start_at_exercise_3_is_what_is_heard_first(sink, speech):
 
 def test_start_takes_a_number_or_a_name_and_refuses_others():
     routine = load_routine("quick-neck")
-    assert exercise_number(routine, "3") == 3 and exercise_number(routine, "seated cat-cow") == 2
+    assert exercise_number(routine, "3") == 3
+    assert exercise_number(routine, "seated cat-cow") == 2
     assert exercise_number(routine, "Rest") == 3  # the one name it begins
     with pytest.raises(VoiceguideError, match="1-3, or a name"):
         exercise_number(routine, "9")
     result = run_cli("play", "quick-neck", "--start", "shoulders")
-    assert result.returncode == 2 and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr
 
 
 def test_plus_during_a_20_s_hold_makes_it_30_s(sink, speech):
@@ -478,7 +501,9 @@ def test_plus_during_a_20_s_hold_makes_it_30_s(sink, speech):
         assert status.hold_left == pytest.approx(hold.end - status.position + 10, abs=0.1)
         while not (status := session.status()).resting:  # the rest after exercise 1
             time.sleep(0.02)
-        assert status.next_up == "2. Shoulder roll" and status.part == "exercise" and status.index == 1
+        assert status.next_up == "2. Shoulder roll"
+        assert status.part == "exercise"
+        assert status.index == 1
         session.quit()
     added = next(m for m in session.history if m.action == "extend").position
     assert hold.start + 3 <= added <= hold.end
@@ -510,8 +535,10 @@ def test_losing_the_sound_server_mid_play_stops_with_one_line_and_exit_1(tmp_pat
     # What stays on the terminal once the panel's screen is given back: one line.
     left = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", shown.split("\x1b[?1049l")[-1]).split("\n")
     left = [line.strip() for line in left if line.strip()]
-    assert len(left) == 1 and left[0].startswith("voiceguide: lost the sound output while playing"), shown[-800:]
-    assert "Traceback" not in shown and "ALSA lib" not in shown
+    assert len(left) == 1, shown[-800:]
+    assert left[0].startswith("voiceguide: lost the sound output while playing"), shown[-800:]
+    assert "Traceback" not in shown
+    assert "ALSA lib" not in shown
 
 
 @pytest.mark.espeak
@@ -536,5 +563,6 @@ def test_background_plays_live_and_dips_under_the_voice(sink, speech, tmp_path):
 
     levels = np.array([tone_db(i) for i in range(0, samples.size - window, window // 2)])
     heard = levels[levels > levels.max() - 30]  # the session, not the silence around the recording
-    assert heard.size > 20 and levels.max() > -60  # the bed is there, live
+    assert heard.size > 20
+    assert levels.max() > -60  # the bed is there, live
     assert np.percentile(heard, 95) - np.percentile(heard, 10) >= 8  # and dips under the sentences

@@ -243,7 +243,7 @@ def test_default_output_is_named_after_the_routine_title(tmp_path):
     assert (tmp_path / "quick-neck-release.mp3").stat().st_size > 10_000
 
 
-@pytest.mark.parametrize("suffix, bitrate, accepted", [(".ogg", "8k", "16k and 90k"), (".ogg", "96k", "16k and 90k"),
+@pytest.mark.parametrize(("suffix", "bitrate", "accepted"), [(".ogg", "8k", "16k and 90k"), (".ogg", "96k", "16k and 90k"),
                                                       (".mp3", "192k", "8k and 160k")])
 def test_bitrate_the_encoder_refuses_is_one_line_with_the_accepted_range(tmp_path, suffix, bitrate, accepted):
     """Vorbis at 22050 Hz mono sets up only for 16k-90k; MPEG-2 layer III stops at 160k."""
@@ -251,14 +251,15 @@ def test_bitrate_the_encoder_refuses_is_one_line_with_the_accepted_range(tmp_pat
     target.write_bytes(b"my earlier render")
     result = cli("render", "quick-neck", "-o", str(target), "--bitrate", bitrate)
     assert result.returncode == 2
-    assert result.stderr.count("\n") == 1 and accepted in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert accepted in result.stderr
     assert target.read_bytes() == b"my earlier render"
     assert leftovers(tmp_path) == []
 
 
 @pytest.mark.espeak
 @pytest.mark.ffmpeg
-@pytest.mark.parametrize("suffix, bitrate", [(".ogg", "16k"), (".ogg", "90k"), (".mp3", "8k"), (".mp3", "160k")])
+@pytest.mark.parametrize(("suffix", "bitrate"), [(".ogg", "16k"), (".ogg", "90k"), (".mp3", "8k"), (".mp3", "160k")])
 def test_every_bitrate_in_the_accepted_range_renders(tmp_path, suffix, bitrate):
     result = run_cli("render", "quick-neck", "--brief", "-o", str(tmp_path / f"neck{suffix}"), "--bitrate", bitrate)
     assert result.returncode == 0, result.stderr
@@ -299,14 +300,15 @@ def test_killed_encoder_leaves_no_partial_file_and_the_old_file_untouched(tmp_pa
     def render() -> None:
         try:
             voiceguide.render("lower-back", target, hold_scale=5, reps="high")
-        except BaseException as exc:
+        except BaseException as exc:  # noqa: BLE001 - whatever the thread raised is the test's to judge
             failure.append(exc)
 
     thread = threading.Thread(target=render)
     thread.start()
     os.kill(_wait_for_ffmpeg(os.getpid()), signal.SIGKILL)
     thread.join(60)
-    assert len(failure) == 1 and isinstance(failure[0], VoiceguideError)
+    assert len(failure) == 1
+    assert isinstance(failure[0], VoiceguideError)
     assert "ffmpeg could not encode" in str(failure[0])
     assert target.read_bytes() == b"my earlier render"
     assert leftovers(tmp_path) == []
@@ -314,7 +316,7 @@ def test_killed_encoder_leaves_no_partial_file_and_the_old_file_untouched(tmp_pa
 
 @pytest.mark.espeak
 @pytest.mark.ffmpeg
-@pytest.mark.parametrize("stop,code", [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)])
+@pytest.mark.parametrize(("stop", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)])
 def test_ctrl_c_or_kill_stops_cleanly(tmp_path, stop, code):
     target = tmp_path / "long.mp3"
     target.write_bytes(b"my earlier render")
@@ -326,7 +328,8 @@ def test_ctrl_c_or_kill_stops_cleanly(tmp_path, stop, code):
     process.send_signal(stop)
     out, err = process.communicate(timeout=60)
     assert process.returncode == code
-    assert out == "" and err == ("voiceguide: interrupted" if stop == signal.SIGINT else "voiceguide: stopped") + ", nothing written\n"
+    assert out == ""
+    assert err == ("voiceguide: interrupted" if stop == signal.SIGINT else "voiceguide: stopped") + ", nothing written\n"
     assert target.read_bytes() == b"my earlier render"
     assert leftovers(tmp_path) == []
     assert not Path(f"/proc/{encoder}").exists()  # the encoder was stopped too
@@ -345,7 +348,8 @@ def test_without_ffmpeg_wav_still_renders_and_mp3_says_how_to_install_it(tmp_pat
     path = _path_with(tmp_path, "espeak-ng")
     result = run_cli("render", "quick-neck", "-o", str(tmp_path / "neck.mp3"), env={"PATH": path})
     assert result.returncode == 2
-    assert result.stderr.count("\n") == 1 and "sudo apt-get install ffmpeg" in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert "sudo apt-get install ffmpeg" in result.stderr
     assert not (tmp_path / "neck.mp3").exists()
     result = run_cli("render", "quick-neck", "--brief", "-o", str(tmp_path / "neck.wav"), env={"PATH": path})
     assert result.returncode == 0, result.stderr
@@ -359,13 +363,14 @@ def test_without_espeak_says_how_to_install_it(tmp_path):
         env={"PATH": _path_with(tmp_path, "ffmpeg"), "XDG_CACHE_HOME": str(tmp_path / "empty-cache")},
     )
     assert result.returncode == 2
-    assert result.stderr.count("\n") == 1 and "sudo apt-get install espeak-ng" in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert "sudo apt-get install espeak-ng" in result.stderr
     assert list(tmp_path.glob("neck*")) == []
 
 
 @pytest.mark.espeak
 @pytest.mark.ffmpeg
-@pytest.mark.parametrize("output, message", [
+@pytest.mark.parametrize(("output", "message"), [
     ("missing-folder/neck.mp3", "the folder {tmp}/missing-folder does not exist (create it: mkdir -p {tmp}/missing-folder)"),
     ("a-folder.mp3", "it is a folder; give a file name"),
     ("a-folder", "it is a folder; give a file name"),  # a folder, not a name without an extension
@@ -376,7 +381,8 @@ def test_unusable_output_path_is_one_line_and_exit_2(tmp_path, output, message):
     (tmp_path / "a-folder").mkdir()
     result = cli("render", "quick-neck", "-o", str(tmp_path / output))
     assert result.returncode == 2
-    assert result.stderr.count("\n") == 1 and message.format(tmp=tmp_path) in result.stderr, result.stderr
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert message.format(tmp=tmp_path) in result.stderr, result.stderr
 
 
 def _on_a_terminal(*args: str) -> str:
@@ -406,10 +412,12 @@ def _on_a_terminal(*args: str) -> str:
 @pytest.mark.ffmpeg
 def test_progress_bar_only_on_a_terminal(tmp_path):
     drawn = _on_a_terminal("render", "quick-neck", "-o", str(tmp_path / "a.mp3"))
-    assert "Rendering" in drawn and "session" in drawn
+    assert "Rendering" in drawn
+    assert "session" in drawn
     assert "Rendering" not in _on_a_terminal("render", "quick-neck", "-q", "-o", str(tmp_path / "b.mp3"))
     piped = run_cli("render", "quick-neck", "-o", str(tmp_path / "c.mp3"))
-    assert piped.stderr == "" and piped.stdout == f"wrote {tmp_path / 'c.mp3'}\n"
+    assert piped.stderr == ""
+    assert piped.stdout == f"wrote {tmp_path / 'c.mp3'}\n"
 
 
 @pytest.mark.ffmpeg
@@ -445,6 +453,7 @@ def test_full_disk_leaves_no_partial_file_and_the_old_file_untouched(tmp_path, s
         cwd=ROOT, capture_output=True, text=True, preexec_fn=limit_file_size, timeout=HANG_GUARD,
     )
     assert result.returncode == 2, result.stderr
-    assert result.stderr.count("\n") == 1 and result.stderr.startswith("voiceguide: ")
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith("voiceguide: ")
     assert target.read_bytes() == b"my earlier render"
     assert leftovers(tmp_path) == []

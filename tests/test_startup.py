@@ -53,5 +53,6 @@ def test_a_clip_leveled_once_is_kept_and_read_back_the_same(tmp_path):
     fresh = leveled_speech(speech, text)
     stored = read_clip(leveled_path(speech, text))  # the copy kept for the next session
     again = leveled_speech(Speech(rate=173, cache=tmp_path), text)  # a new session reads it back
-    assert np.array_equal(fresh, stored) and np.array_equal(fresh, again)
+    assert np.array_equal(fresh, stored)
+    assert np.array_equal(fresh, again)
     assert np.array_equal(fresh, leveled_clip(speech.samples(text)))  # exactly what leveling the raw clip gives

@@ -3,6 +3,7 @@ asks, at any speech rate and talk level; speech rides inside the phases (real es
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import numpy as np
@@ -41,12 +42,12 @@ def of(timeline: Timeline, kind: str, exercise: str | None = None) -> list[Event
 
 
 def back_to_back(events: list[Event]) -> bool:
-    return all(b.start == pytest.approx(a.end, abs=EPS) for a, b in zip(events, events[1:], strict=False))
+    return all(b.start == pytest.approx(a.end, abs=EPS) for a, b in itertools.pairwise(events))
 
 
 def no_speech_overlaps(timeline: Timeline) -> None:
     said = sorted(timeline.speech(), key=lambda e: e.start)
-    for a, b in zip(said, said[1:], strict=False):
+    for a, b in itertools.pairwise(said):
         assert b.start >= a.end - EPS, (a, b)
 
 
@@ -65,7 +66,8 @@ def test_box_breathing_is_sixteen_four_second_phases_back_to_back(rate: int, tal
     assert round(phases[-1].end - phases[0].start, 3) == 64.0
     # Each phase's words are heard inside it, from its first moment.
     pace = [e for e in timeline.speech() if e.role == "pace"]
-    assert pace and all(any(p.start == s.start and s.end <= p.end for p in phases) for s in pace)
+    assert pace
+    assert all(any(p.start == s.start and s.end <= p.end for p in phases) for s in pace)
     assert [s.text for s in pace[:4]] == ["Breathe in.", "Hold.", "And out.", "Hold."]
     no_speech_overlaps(timeline)
 
@@ -74,7 +76,8 @@ def test_box_breathing_builtin_opens_with_a_lead_in_and_counts_down_into_the_fir
     timeline = voiceguide.plan("box-breathing", speech=speech)
     lead = next(e for e in timeline.events if e.role == "lead-in")
     first = of(timeline, "breath")[0]
-    assert lead.duration == 5.0 and first.start == pytest.approx(lead.end)
+    assert lead.duration == 5.0
+    assert first.start == pytest.approx(lead.end)
     counted = [e for e in timeline.speech() if e.role == "countdown" and lead.start <= e.start < lead.end]
     assert [e.text for e in counted] == ["Get ready.", "Three.", "Two.", "One."]
     assert [round(lead.end - e.start, 6) for e in counted[1:]] == [3, 2, 1]
@@ -98,12 +101,13 @@ def test_talk_and_lead_in_can_be_routine_settings_and_the_command_line_still_win
     assert [e.text for e in overridden.speech()] == [e.text for e in compiled(BOX, talk="full", lead_in=0).speech()]
 
 
-@pytest.mark.parametrize("setting, says", [("talk: loud", "talk must be full, normal or minimal"),
+@pytest.mark.parametrize(("setting", "says"), [("talk: loud", "talk must be full, normal or minimal"),
                                            ("lead_in: 100", "lead_in (seconds) must be between 0 and 60")])
 def test_a_bad_talk_or_lead_in_setting_is_a_file_line_error(setting, says) -> None:
     with pytest.raises(voiceguide.RoutineError) as caught:
         parse_routine(BOX.replace("  breath: 4:4:4:4\n", f"  breath: 4:4:4:4\n  {setting}\n"))
-    assert caught.value.line == 4 and says in str(caught.value)
+    assert caught.value.line == 4
+    assert says in str(caught.value)
 
 
 def test_four_seven_eight_holds_exactly_seven_seconds(speech) -> None:
@@ -126,12 +130,15 @@ CATCOW = (
 def test_cat_cow_is_eight_ten_second_breaths_after_one_lesson(rate: int, engine: str) -> None:
     timeline = compiled(CATCOW, rate, engine)
     phases = of(timeline, "breath")
-    assert len(phases) == 16 and back_to_back(phases)
+    assert len(phases) == 16
+    assert back_to_back(phases)
     assert round(phases[-1].end - phases[0].start, 3) == 80.0
     taught = [e for e in timeline.speech() if e.role == "teach"]
-    assert len(taught) == 2 and all(e.end <= phases[0].start for e in taught)  # the long sentences, once
+    assert len(taught) == 2
+    assert all(e.end <= phases[0].start for e in taught)  # the long sentences, once
     inside = [e for e in timeline.speech() if phases[0].start <= e.start < phases[-1].end]
-    assert inside and {e.role for e in inside} == {"pace"}
+    assert inside
+    assert {e.role for e in inside} == {"pace"}
     assert max(e.duration for e in inside) < 4  # the short cues, each inside its phase
     no_speech_overlaps(timeline)
 
@@ -146,7 +153,8 @@ def test_the_readme_hiit_is_four_one_minute_rounds(rate: int, engine: str) -> No
     timeline = compiled(HIIT_README.group(1), rate, engine)
     work = [e for e in timeline.events if e.role == "work"]
     rests = [e for e in timeline.events if e.kind == "rest" and e.role == "rest" and e.rep]
-    assert [e.duration for e in work] == [40.0] * 4 and [e.duration for e in rests] == [20.0] * 4
+    assert [e.duration for e in work] == [40.0] * 4
+    assert [e.duration for e in rests] == [20.0] * 4
     rounds = sorted(work + rests, key=lambda e: e.start)
     assert back_to_back(rounds)
     go = [e for e in timeline.speech() if e.text.endswith("Go.")]
@@ -156,7 +164,8 @@ def test_the_readme_hiit_is_four_one_minute_rounds(rate: int, engine: str) -> No
         ones = [e for e in timeline.speech() if e.text == "One." and stretch.start <= e.start < stretch.end]
         assert [round(stretch.end - e.start, 6) for e in ones] == [1.0], stretch
     said = [e.text for e in timeline.speech()]
-    assert "Next: Wall sit." in said and "And stand up slowly." in said
+    assert "Next: Wall sit." in said
+    assert "And stand up slowly." in said
     no_speech_overlaps(timeline)
 
 
@@ -200,18 +209,20 @@ def test_no_phase_is_lengthened_and_no_speech_overlaps(session, rate, talk, lead
     timeline = compiled(text, rate, talk=talk, lead_in=lead_in, cues=cues)
     no_speech_overlaps(timeline)
     heard = sorted((e for e in timeline.events if e.kind in ("speech", "cue")), key=lambda e: e.start)
-    for a, b in zip(heard, heard[1:], strict=False):
+    for a, b in itertools.pairwise(heard):
         assert b.start >= a.end - EPS, (a, b)
     pattern = shape["pattern"]
     breaths = of(timeline, "breath", "Breaths")
-    assert [e.duration for e in breaths] == pattern * shape["cycles"] and back_to_back(breaths)
+    assert [e.duration for e in breaths] == pattern * shape["cycles"]
+    assert back_to_back(breaths)
     waves = of(timeline, "breath", "Waves")
     assert [e.duration for e in waves] == pattern * shape["reps"] * shape["sets"]
     for number in range(1, shape["sets"] + 1):  # each set's breaths back to back; the sets' rest between them
         one_set = waves[(number - 1) * len(pattern) * shape["reps"] : number * len(pattern) * shape["reps"]]
         assert back_to_back(one_set)
     moves = of(timeline, "move", "Squats")
-    assert [e.duration for e in moves] == shape["tempo"] * shape["reps"] and back_to_back(moves)
+    assert [e.duration for e in moves] == shape["tempo"] * shape["reps"]
+    assert back_to_back(moves)
     held = [e for e in timeline.events if e.kind == "breath" and e.exercise == "Stretch" and e.role == "hold"]
     assert [e.duration for e in held] == pattern * shape["cycles"] * 2  # a breath hold on each side
     stepped = [e for e in timeline.events if e.kind == "breath" and e.exercise == "Stretch" and e.role == "step"]

@@ -61,8 +61,10 @@ def test_a_female_variant_is_usable_and_sounds_higher() -> None:
 def test_an_unknown_voice_is_one_line_naming_the_nearest(spec: str, nearest: str) -> None:
     result = run_cli("plan", "quick-neck", "--voice", spec)
     assert result.returncode == 2
-    assert result.stderr.count("\n") == 1 and result.stderr.startswith("voiceguide: unknown voice")
-    assert "(nearest: " in result.stderr and nearest in result.stderr.split("(nearest: ")[1]
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith("voiceguide: unknown voice")
+    assert "(nearest: " in result.stderr
+    assert nearest in result.stderr.split("(nearest: ")[1]
 
 
 def table(stdout: str) -> list[list[str]]:
@@ -78,7 +80,8 @@ def test_voices_prints_a_table_of_voices_and_variants() -> None:
     assert rows[1] == ["en_US-joe-medium", "piper", "en-us", "joe", "medium", "-"]  # natural voices first; no gender in its data
     assert by_id["gmw/en-us"][1:4] == ["espeak", "en-us", "English"]  # English (America)
     assert by_id["gmw/en-us"][-1] == "-"  # espeak's language voices say "male" by default, which is no statement
-    assert by_id["+f2"][2] == "(variant)" and by_id["+f2"][-1] == "female"
+    assert by_id["+f2"][2] == "(variant)"
+    assert by_id["+f2"][-1] == "female"
     assert {v.id.split()[0] for v in api.voices()} == set(by_id)  # ids are whole words, but for one variant
 
 
@@ -86,7 +89,8 @@ def test_voices_for_a_language() -> None:
     result = run_cli("voices", "--language", "de")
     ids = {row[0]: row[2] for row in table(result.stdout)[1:]}
     voices = {i: lang for i, lang in ids.items() if not i.startswith("+")}
-    assert "gmw/de" in voices and all(lang.startswith("de") for lang in voices.values())
+    assert "gmw/de" in voices
+    assert all(lang.startswith("de") for lang in voices.values())
     assert "+m3" in ids  # variants go on any voice
 
 
@@ -140,7 +144,8 @@ def test_sample_is_written_in_the_voice_language_at_the_rate(tmp_path: Path) -> 
 
 def test_rate_and_output_go_with_sample() -> None:
     result = run_cli("voices", "--rate", "200")
-    assert result.returncode == 2 and "--sample" in result.stderr
+    assert result.returncode == 2
+    assert "--sample" in result.stderr
 
 
 @pytest.fixture(scope="module")
