@@ -163,3 +163,13 @@ def test_natural_clips_are_trimmed_like_espeaks() -> None:
     loud = np.flatnonzero(np.abs(samples.astype(np.int32)) > SILENCE_THRESHOLD)
     assert loud[0] <= LEAD_KEEP * SAMPLE_RATE
     assert samples.size - 1 - loud[-1] <= TAIL_KEEP * SAMPLE_RATE
+
+
+def test_a_long_sentence_is_spoken_in_pieces_a_worker_can_hold_with_every_word_in_order() -> None:
+    """Piper's memory grows with what it speaks at once: a run-on sentence is cut at commas, then between words."""
+    sentence = "Breathe slowly and let your shoulders drop, " + "feeling the weight of your arms sink toward the floor " * 6 + "and rest."
+    cut = piper.pieces(f"Lie down. {sentence} Good.")
+    assert all(len(piece) <= piper.MAX_PIECE_CHARS for piece, _ in cut)
+    assert " ".join(piece for piece, _ in cut).split() == f"Lie down. {sentence} Good.".split()
+    assert [ends for _, ends in cut].count(True) == 3  # the three sentences still end where they did
+    assert cut[1] == ("Breathe slowly and let your shoulders drop,", False)  # a comma is the first place to cut

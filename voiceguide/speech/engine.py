@@ -37,7 +37,7 @@ from voiceguide.speech import clip_cache, espeak, piper
 from voiceguide.speech.clip_cache import cache_dir
 from voiceguide.speech.voices import DEFAULT_BASE, UnknownVoice, VoiceInfo, Voices
 
-CLIP_FORMAT = 7  # bump when the processing below changes what a cached clip holds
+CLIP_FORMAT = 8  # bump when the processing below changes what a cached clip holds
 SILENCE_THRESHOLD = 200  # |sample| below this counts as silence (of 32767)
 LEAD_KEEP = 0.01  # seconds of silence kept before the first sound
 TAIL_KEEP = 0.05  # and after the last

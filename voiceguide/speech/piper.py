@@ -14,6 +14,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 import sys
 import threading
 from dataclasses import dataclass
@@ -29,6 +30,10 @@ PACKAGED_SHA256 = {  # the packaged voice's publisher is unknown: its model must
     "en_US-joe-medium": "58afce0321b8d9c46d7cdf9c16500cc55a793b4220212dba6b70fb788b3baf06",
 }
 SENTENCE_PAUSE = 0.3  # seconds between sentences at 150 wpm: Piper speaks each sentence on its own
+CLAUSE_PAUSE = 0.15  # and where a long sentence is cut at a comma (or, failing one, between words)
+# Characters Piper speaks at once. Its working memory grows ~19 MB a second of speech on top of ~170 MB
+# (measured: a 200-character sentence, 11 s, peaks at 357 MB); cut to this, a worker stays near 260 MB.
+MAX_PIECE_CHARS = 100
 WORKERS = 2  # synthesis processes, one a core
 PHRASES_PER_WORKER = 20  # then a fresh process: ONNX runtime's arena grows with every sentence length it has seen
 
@@ -184,15 +189,23 @@ class PiperEngine:
         self._default_scale = float(config.length_scale or 1.0)
 
     def synthesize(self, text: str, voice: str, rate: int) -> np.ndarray:  # noqa: ARG002 - espeak's signature; the model is the voice
-        """int16 mono samples at SAMPLE_RATE, the sentences joined by a pause that follows the rate (voice: this model's name)."""
+        """int16 mono samples at SAMPLE_RATE: the text's pieces (pieces()) one after another, with a pause between
+        sentences and a shorter one where a long sentence was cut, both following the rate."""
         scale = length_scale(rate)
         settings = self._config(length_scale=self._default_scale * scale)
-        pause = np.zeros(round(SENTENCE_PAUSE * 150 / rate * self.voice.sample_rate), dtype=np.float32)
+        pauses = {
+            ends: np.zeros(round(seconds * 150 / rate * self.voice.sample_rate), dtype=np.float32)
+            for ends, seconds in ((True, SENTENCE_PAUSE), (False, CLAUSE_PAUSE))
+        }
         parts: list[np.ndarray] = []
-        for chunk in self._piper.synthesize(text, syn_config=settings):
-            if parts:
-                parts.append(pause)
-            parts.append(chunk.audio_float_array)
+        ended = True
+        for piece, ends_sentence in pieces(text):
+            for chunk in self._piper.synthesize(piece, syn_config=settings):  # a chunk a sentence, as Piper reads them
+                if parts:
+                    parts.append(pauses[ended])
+                parts.append(chunk.audio_float_array)
+                ended = True
+            ended = ends_sentence
         if not parts:
             return np.zeros(0, dtype="<i2")
         sound = np.concatenate(parts)
@@ -201,6 +214,30 @@ class PiperEngine:
 
             sound = soxr.resample(sound, self.voice.sample_rate, SAMPLE_RATE)
         return np.clip(np.rint(sound * 32767), -32768, 32767).astype("<i2")
+
+
+def pieces(text: str, limit: int = MAX_PIECE_CHARS) -> list[tuple[str, bool]]:
+    """The text cut into pieces of at most `limit` characters where it can be (a word longer stays whole),
+    each with whether it ends a sentence: whole sentences, long ones cut at commas and the like, then between words."""
+    result: list[tuple[str, bool]] = []
+    for sentence in re.split(r"(?<=[.!?])\s+", text.strip()):
+        if not sentence:
+            continue
+        cut = _packed(re.split(r"(?<=[,;:–—])\s+", sentence), limit, " ")
+        cut = [part for clause in cut for part in (_packed(clause.split(), limit, " ") if len(clause) > limit else [clause])]
+        result += [(part, i == len(cut) - 1) for i, part in enumerate(cut)]
+    return result
+
+
+def _packed(parts: list[str], limit: int, joiner: str) -> list[str]:
+    """parts joined greedily into as few runs of at most `limit` characters as they allow."""
+    runs: list[str] = []
+    for part in parts:
+        if runs and len(runs[-1]) + len(joiner) + len(part) <= limit:
+            runs[-1] += joiner + part
+        else:
+            runs.append(part)
+    return runs
 
 
 class PiperProcesses:
