@@ -15,7 +15,7 @@ import yaml
 
 from voiceguide import api
 from voiceguide.errors import VoiceguideError
-from voiceguide.routine import builtin_names, parse_routine
+from voiceguide.routine import SETTING_FORMATS, RoutineLoader, builtin_names, parse_routine
 from voiceguide.schema import ROUTINE_SCHEMA
 
 from .conftest import HANG_GUARD, ROOT, cli
@@ -31,13 +31,17 @@ def test_routines_lists_builtins() -> None:
 
 
 def schema_validator() -> jsonschema.Draft202012Validator:
+    """The routine schema, its voiceguide-* formats checked by the parser's own functions (routine.SETTING_FORMATS)."""
     jsonschema.Draft202012Validator.check_schema(ROUTINE_SCHEMA)
-    return jsonschema.Draft202012Validator(ROUTINE_SCHEMA)
+    formats = jsonschema.FormatChecker()
+    for name, read in SETTING_FORMATS.items():
+        formats.checks(name, raises=ValueError)(lambda value, read=read: not isinstance(value, str) or read(value) is not None)
+    return jsonschema.Draft202012Validator(ROUTINE_SCHEMA, format_checker=formats)
 
 
 @pytest.mark.parametrize("name", builtin_names())
 def test_schema_accepts_builtins(name: str) -> None:
-    data = yaml.load((ROOT / "voiceguide" / "routines" / f"{name}.yaml").read_text(), Loader=yaml.SafeLoader)
+    data = yaml.load((ROOT / "voiceguide" / "routines" / f"{name}.yaml").read_text(), Loader=RoutineLoader)
     schema_validator().validate(data)
 
 
@@ -46,7 +50,7 @@ def test_readme_routines_are_valid_for_the_parser_and_the_schema() -> None:
     assert len(blocks) >= 3  # quick-neck, box breathing, the HIIT
     for block in blocks:
         parse_routine(block)
-        schema_validator().validate(yaml.load(block, Loader=yaml.SafeLoader))
+        schema_validator().validate(yaml.load(block, Loader=RoutineLoader))
 
 
 def test_schema_rejects_what_the_parser_rejects() -> None:

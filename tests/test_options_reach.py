@@ -88,7 +88,7 @@ def flag_args(choices: Mapping[str, object]) -> list[str]:
     options = {o.name: o for o in SESSION_OPTIONS}
     args: list[str] = []
     for name, value in choices.items():
-        on, _, off = options[name].flags[0].partition("/")  # --breath-tones/--no-breath-tones
+        on, _, off = options[name].cli_flags[0].partition("/")  # --breath-tones/--no-breath-tones
         args += [on if value else off] if options[name].kind is bool else [on, str(value)]
     return args
 
@@ -314,7 +314,7 @@ OPTIONS_REACH: dict[str, Reach] = {
 def test_every_session_option_has_a_row():
     assert OPTIONS_REACH.keys() == {o.name for o in SESSION_OPTIONS}
     for option in SESSION_OPTIONS:  # each row types one of its own option's flags
-        assert OPTIONS_REACH[option.name].args[0] in option.flags[0].split("/"), option.name
+        assert OPTIONS_REACH[option.name].args[0] in option.cli_flags[0].split("/"), option.name
 
 
 @pytest.mark.parametrize("door", ["library", "cli"])

@@ -102,7 +102,7 @@ def test_talk_and_lead_in_can_be_routine_settings_and_the_command_line_still_win
 
 
 @pytest.mark.parametrize(("setting", "says"), [("talk: loud", "talk must be full, normal or minimal"),
-                                           ("lead_in: 100", "lead_in (seconds) must be between 0 and 60")])
+                                           ("lead_in: 100", "lead_in must be a number from 0 to 60")])
 def test_a_bad_talk_or_lead_in_setting_is_a_file_line_error(setting, says) -> None:
     with pytest.raises(voiceguide.RoutineError) as caught:
         parse_routine(BOX.replace("  breath: 4:4:4:4\n", f"  breath: 4:4:4:4\n  {setting}\n"))

@@ -22,20 +22,18 @@ from voiceguide.errors import RoutineError
 from voiceguide.files import decode_text, read_input
 from voiceguide.limits import (
     BREATH_PHASE_LIMITS,
-    HOLD_SCALE_LIMITS,
     LENGTH_LIMITS,
     MAX_BREATHS,
     MAX_HOLD_SECONDS,
-    MAX_LEAD_IN,
     MAX_REPEAT,
     MAX_REST,
     MAX_SETS,
     MAX_SPOKEN_CHARS,
     MAX_YAML_VALUES,
-    RATE_LIMITS,
     TALK_LEVELS,
     TEMPO_PHASE_LIMITS,
 )
+from voiceguide.option_table import SETTINGS
 from voiceguide.phrases.catalogue import check_language
 from voiceguide.printable import strip_controls
 
@@ -177,11 +175,35 @@ def load_routine(ref: str | Path) -> Routine:
     return parse_routine(read_input(path, "a routine file"), ref_text)
 
 
+class RoutineLoader(yaml.SafeLoader):
+    """YAML as editors read it (YAML 1.2's numbers): `breath: 4:6` and `length: 20:00` are text,
+    not YAML 1.1's base-60 integers 246 and 1200; 017 is seventeen, not octal."""
+
+
+RoutineLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+RoutineLoader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789"))
+RoutineLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
+    list("-+.0123456789"),
+)
+
+
+def _decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    return int(loader.construct_scalar(node))
+
+
+RoutineLoader.add_constructor("tag:yaml.org,2002:int", _decimal)
+
+
 def parse_routine(data: bytes | str, source: str = "<routine>") -> Routine:
     """Parse routine YAML; raises RoutineError naming source and line."""
     text = decode_text(data, source)
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=RoutineLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -281,14 +303,10 @@ class _Nodes:
         """Text as it will be spoken and shown: one line, no control characters, words in it."""
         if not isinstance(node, yaml.ScalarNode) or node.tag == "tag:yaml.org,2002:null":
             raise self.fail(node, f"{what} must be text")
-        value = " ".join(strip_controls(str(node.value)).split())
-        if not value:
-            raise self.fail(node, f"{what} must not be empty")
-        if len(value) > MAX_SPOKEN_CHARS:
-            raise self.fail(node, f"{what} is {len(value):,} characters long; at most {MAX_SPOKEN_CHARS:,} (split it into steps)")
-        if not any(c.isalnum() for c in value):
-            raise self.fail(node, f"{what} has no words to speak: '{value}'")
-        return value
+        try:
+            return spoken_text(str(node.value))
+        except ValueError as exc:
+            raise self.fail(node, f"{what} {exc}") from None
 
     def texts(self, node: yaml.Node, what: str) -> tuple[str, ...]:
         if isinstance(node, yaml.ScalarNode):
@@ -387,31 +405,52 @@ class _Reader(_Nodes):
     # -- settings --
 
     def settings(self, node: yaml.Node) -> Settings:
-        readers = self.setting_readers()
-        keys = self.mapping(node, "settings", tuple(readers))
-        values = {key: read(keys[key]) for key, read in readers.items() if key in keys}  # read in this order
-        return Settings(**values)  # type: ignore[arg-type]
+        """The routine's settings: option_table.SETTINGS's keys, each as its JSON Schema allows (no more, no less)."""
+        keys = self.mapping(node, "settings", tuple(SETTINGS))
+        return Settings(**{key: self.setting(key, value) for key, value in keys.items()})  # type: ignore[arg-type]
 
-    def setting_readers(self) -> dict[str, Callable[[yaml.Node], object]]:
-        """How each setting is read, in the order they are checked."""
-        return {
-            "rate": lambda node: int(self.number(node, "rate (words per minute)", *RATE_LIMITS)),
-            "voice": lambda node: self.text(node, "voice"),
-            "breath": self.breath_pace,
-            "rest": lambda node: self.number(node, "rest (seconds)", 0, MAX_REST),
-            "hold": lambda node: self.pick_or_number(node, "hold (low, mid, high or seconds)", 1, MAX_HOLD_SECONDS),
-            "reps": lambda node: self.pick_or_number(node, "reps (low, mid, high or a count)", 1, MAX_REPEAT),
-            "hold_scale": lambda node: self.number(node, "hold_scale", *HOLD_SCALE_LIMITS),
-            "length": lambda node: self.parsed(node, "length", parse_length),
-            "talk": self.talk,
-            "lead_in": lambda node: self.number(node, "lead_in (seconds)", 0, MAX_LEAD_IN),
-        }
+    def setting(self, key: str, node: yaml.Node) -> object:
+        value = _value(node)
+        if key == "voice":
+            return self.setting_format(node, key, value, "voiceguide-text", "text")
+        if key == "talk":
+            if value not in TALK_LEVELS:
+                raise self.fail(node, f"talk must be full, normal or minimal, not '{node.value}'")
+            return value
+        if key in ("hold", "reps"):  # text picks where in a range; a number fixes the amount
+            if isinstance(value, str):
+                return self.setting_format(node, key, value, "voiceguide-pick", "low, mid, high or a position like 40%")
+            return f"{self.setting_number(node, key, value):g}"
+        if key in ("breath", "length") and isinstance(value, str):
+            return self.setting_format(node, key, value, f"voiceguide-{key}", "text")
+        number = self.setting_number(node, key, value)
+        if key == "breath":
+            return parse_breath_pace(f"{number:g}")
+        if key == "length":
+            return parse_length(f"{number:g}m")
+        return int(number) if key == "rate" else number
 
-    def talk(self, node: yaml.Node) -> str:
-        talk = self.text(node, "talk")
-        if talk not in TALK_LEVELS:
-            raise self.fail(node, f"talk must be full, normal or minimal, not '{talk}'")
-        return talk
+    def setting_number(self, node: yaml.Node, key: str, value: object) -> float:
+        """A setting's number, within its schema's minimum and maximum (and whole where it says integer)."""
+        schema = SETTINGS[key]
+        schema = next((s for s in schema.get("oneOf", [schema]) if s.get("type") in ("number", "integer")), schema)
+        low, high, unit = schema["minimum"], schema["maximum"], schema["description"]
+        whole = schema["type"] == "integer"
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.fail(node, f"{key} must be a {'whole ' if whole else ''}number of {unit}, not '{node.value}'")
+        if not low <= value <= high or (whole and not float(value).is_integer()):
+            kind = "a whole number" if whole else "a number"
+            raise self.fail(node, f"{key} must be {kind} from {low:g} to {high:g} ({unit}), not {value:g}")
+        return float(value)
+
+    def setting_format(self, node: yaml.Node, key: str, value: object, form: str, kind: str) -> object:
+        """A text setting read by its format's function (SETTING_FORMATS), whose ValueError says what is wrong."""
+        if not isinstance(value, str):
+            raise self.fail(node, f"{key} must be {kind}, not '{node.value}'")
+        try:
+            return SETTING_FORMATS[form](value)
+        except ValueError as exc:
+            raise self.fail(node, f"{key}: {exc}") from None
 
     def breath_pace(self, node: yaml.Node) -> tuple[float, ...]:
         return self.parsed(node, "breath", parse_breath_pace)
@@ -633,3 +672,39 @@ def parse_tempo(text: str) -> tuple[float, ...]:
     if not all(low <= v <= high for v in values):
         raise ValueError(f"tempo phases must be between {low:g} and {high:g} seconds, not '{text}'")
     return values
+
+
+def spoken_text(value: str) -> str:
+    """value as it will be spoken and shown: one line, no control characters; ValueError (saying what is wrong,
+    after the field's name) if it is empty, too long or has no words."""
+    text = " ".join(strip_controls(value).split())
+    if not text:
+        raise ValueError("must not be empty")
+    if len(text) > MAX_SPOKEN_CHARS:
+        raise ValueError(f"is {len(text):,} characters long; at most {MAX_SPOKEN_CHARS:,} (split it into steps)")
+    if not any(c.isalnum() for c in text):
+        raise ValueError(f"has no words to speak: '{text}'")
+    return text
+
+
+def checked_pick(value: str) -> str:
+    """low, mid, high or a position from 0% to 100%, as given; ValueError for anything else."""
+    pick_position(value)
+    return value
+
+
+def _value(node: yaml.Node) -> object:
+    """The node's value as yaml.safe_load gives it (what a JSON Schema validator of the routine sees)."""
+    try:
+        return RoutineLoader("").construct_object(node, deep=True)
+    except yaml.YAMLError:
+        return node  # a tag safe_load refuses: no value a setting takes
+
+
+# The formats option_table's JSON Schema names, read by the parser's own functions.
+SETTING_FORMATS: dict[str, Callable[[str], object]] = {
+    "voiceguide-text": spoken_text,
+    "voiceguide-pick": checked_pick,
+    "voiceguide-breath": parse_breath_pace,
+    "voiceguide-length": parse_length,
+}

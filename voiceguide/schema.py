@@ -8,16 +8,12 @@ flag keys as the user types. tests/test_commands.py keeps the two in step.
 from __future__ import annotations
 
 from voiceguide.limits import (
-    HOLD_SCALE_LIMITS,
     MAX_BREATHS,
-    MAX_LEAD_IN,
     MAX_REPEAT,
-    MAX_REST,
     MAX_SETS,
     MAX_SPOKEN_CHARS,
-    RATE_LIMITS,
-    TALK_LEVELS,
 )
+from voiceguide.option_table import SETTINGS
 from voiceguide.phrases.catalogue import TAG
 
 LANGUAGE_TAG = TAG.pattern
@@ -25,14 +21,8 @@ LANGUAGE_TAG = TAG.pattern
 AMOUNT = r"^\s*\d+(\.\d+)?\s*((-|–|to)\s*\d+(\.\d+)?\s*)?"
 HOLD_PATTERN = AMOUNT + r"(s|sec|secs|seconds?|m|min|mins|minutes?|breaths?)?\s*$"
 COUNT_PATTERN = r"^\s*\d+\s*((-|–|to)\s*\d+\s*)?$"
-PICK = {"oneOf": [{"enum": ["low", "mid", "high"]}, {"type": "number", "exclusiveMinimum": 0}]}
 TEXT = {"type": "string", "minLength": 1, "maxLength": MAX_SPOKEN_CHARS}
 NUMBER = r"\d+(\.\d+)?"
-BREATH = {
-    "type": ["string", "number"],
-    "pattern": rf"^\s*{NUMBER}(\s*:\s*{NUMBER}){{0,3}}\s*$",
-    "description": "breath pattern in seconds: IN:OUT (4:6), IN:HOLD:OUT (4:7:8) or IN:HOLD:OUT:HOLD (4:4:4:4)",
-}
 SECONDS = {
     "oneOf": [
         {"type": "number", "exclusiveMinimum": 0},
@@ -63,19 +53,8 @@ ROUTINE_SCHEMA: dict = {
         "settings": {
             "type": "object",
             "additionalProperties": False,
-            "properties": {
-                "rate": {"type": "integer", "minimum": RATE_LIMITS[0], "maximum": RATE_LIMITS[1], "description": "words per minute"},
-                "voice": TEXT,
-                "breath": BREATH,
-                "rest": {"type": "number", "minimum": 0, "maximum": MAX_REST, "description": "seconds between exercises"},
-                "hold": PICK,
-                "reps": PICK,
-                "hold_scale": {"type": "number", "minimum": HOLD_SCALE_LIMITS[0], "maximum": HOLD_SCALE_LIMITS[1]},
-                "length": {"type": "string", "description": "how long the session should last: 15m, 20:00, 1h"},
-                "talk": {"enum": list(TALK_LEVELS), "description": "how much is spoken: full, normal or minimal"},
-                "lead_in": {"type": "number", "minimum": 0, "maximum": MAX_LEAD_IN,
-                            "description": "'get ready' seconds before the first paced phase"},
-            },
+            "properties": SETTINGS,  # voiceguide/option_table.py
+            "description": "the routine's own defaults; command-line options override them",
         },
         "exercises": {
             "type": "array",
@@ -101,7 +80,7 @@ ROUTINE_SCHEMA: dict = {
                     },
                     "sets": {"type": "integer", "minimum": 1, "maximum": MAX_SETS},
                     "rest_between_sets": {**SECONDS, "description": "timed rest between sets (default 30 seconds)"},
-                    "breath": BREATH,
+                    "breath": SETTINGS["breath"],  # as the routine's own
                     "rest": {**SECONDS, "description": "quiet after this exercise, instead of the session's rest"},
                     "release": {**TEXT, "description": "said as holds of 30 seconds or more end (default: And release.)"},
                     "steps": {
