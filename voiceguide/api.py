@@ -10,8 +10,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from voiceguide.audio.cue_files import session_cue_lengths
+from voiceguide.audio.cue_files import cue_path, session_cue_lengths
+from voiceguide.cue_places import CUE_NAMES
 from voiceguide.errors import VoiceguideError
+from voiceguide.files import check_not_input, check_target
 from voiceguide.fitting import fit_length
 from voiceguide.options import Options, options_for
 from voiceguide.rendering.page import PAGE_MODES
@@ -50,12 +52,17 @@ def resolve(
         from voiceguide.audio.ambience import check_background  # numpy: only for sessions with a bed
 
         check_background(options.background)
-    if fit and options.length is not None:
-        from voiceguide.speech.engine import session_speech
+    return loaded, _fitted(loaded, options) if fit else options
 
-        speech = session_speech(loaded, options)
-        options = fit_length(loaded, options, speech.duration, session_cue_lengths(options)).options
-    return loaded, options
+
+def _fitted(loaded: Routine, options: Options) -> Options:
+    """The options fit_length chooses for the session's `length`, if it has one."""
+    if options.length is None:
+        return options
+    from voiceguide.speech.engine import session_speech
+
+    speech = session_speech(loaded, options)
+    return fit_length(loaded, options, speech.duration, session_cue_lengths(options)).options
 
 
 def plan(routine: str | Path | Routine = DEFAULT_ROUTINE, speech: Speech | None = None, **choices: Any) -> Timeline:
@@ -128,6 +135,8 @@ def sample(voice: str | None = None, rate: int | None = None, output: str | Path
         options = Options(voice=voice, rate=150 if rate is None else rate)
     except ValueError as exc:
         raise VoiceguideError(str(exc)) from None
+    if output is not None:
+        check_target(Path(output))  # a folder, a device or a pipe: refused before the voice speaks
     speech = Speech(options.voice, options.rate)
     text = Phrases(speech.voice.language).say(SAMPLE)
     sound = level(to_float(speech.samples(text)), SPEECH_LUFS)
@@ -171,13 +180,37 @@ def render(
     """
     from voiceguide.rendering.pipeline import default_output, render_session
 
-    loaded, options = resolve(routine, **choices)
+    loaded, options = resolve(routine, fit=False, **choices)
     target = Path(output) if output is not None else default_output(loaded.title)
     page_mode = "link" if page is True else page or None
     if page_mode not in (None, *PAGE_MODES):
         raise VoiceguideError(f"the page is 'link' (the audio beside it) or 'embed' (the audio inside it), not {page!r}")
+    companions = [".srt", ".vtt"] * captions + [".json"] * timeline + [".html"] * bool(page_mode)
+    outputs = [target, *(target.with_suffix(suffix) for suffix in companions)]
+    for path in outputs:  # before any work: a folder, a device or a pipe is no file to write
+        check_target(path)
+    check_not_input(outputs, _render_inputs(loaded, options))
+    options = _fitted(loaded, options)
     render_session(
         loaded, options, target, bitrate=bitrate, captions_too=captions, timeline_too=timeline, page=page_mode,
         progress=progress,
     )
     return target
+
+
+def _render_inputs(loaded: Routine, options: Options) -> list[tuple[Path, str]]:
+    """The files a render reads, which none of its outputs may be: the routine file, the article it was
+    imported from (a saved page that --page would replace), the background and the cue sounds in --cue-dir."""
+    from voiceguide.importer.writing import imported_from
+
+    inputs = [(Path(loaded.source), "the routine file")]
+    article = imported_from(Path(loaded.source))
+    if article is not None:
+        inputs.append((article, "the article this routine was imported from"))
+    if options.background:
+        from voiceguide.audio.ambience import source_path  # numpy: only for sessions with a bed
+
+        inputs.append((source_path(options.background), "the background sound"))
+    if options.cue_dir is not None:
+        inputs += [(cue_path(name, options.cue_dir), f"the cue sound '{name}'") for name in CUE_NAMES]
+    return inputs

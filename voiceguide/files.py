@@ -6,6 +6,15 @@ complete, so an interrupted or failed run never leaves a half-written file. Temp
 names carry the writer's process id, so a run killed outright (kill -9, power loss)
 leaves files a later run recognises as stale and removes.
 
+Outputs are regular files (check_target, before any work): a name that is a symlink
+is followed, and the file it points at is replaced atomically by a temp file in that
+file's own folder, so the link stays a link and shows the new content (as `echo > LINK`
+would). A device, FIFO or socket is refused with one line, never written to as a stream
+and never renamed over: `-o /dev/null` run as root would otherwise replace /dev/null
+with a regular file, and a FIFO with no reader would hang a render at its end.
+An output that is the same file as one of the command's inputs (same device and inode,
+links followed) is refused before any work too (check_not_input), so the input stays.
+
 User files are read through read_input: bounded, and only regular files, so no
 input (/dev/zero, a FIFO, a huge file) can make a command read forever.
 """
@@ -13,11 +22,13 @@ input (/dev/zero, a FIFO, a huge file) can make a command read forever.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import stat
 import tempfile
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
 
 from voiceguide.errors import RoutineError, VoiceguideError
@@ -101,14 +112,68 @@ def _new_file_mode(target: Path) -> int:
         return 0o666 & ~umask
 
 
+def _special_kind(mode: int) -> str | None:
+    """What a file that is neither a regular file nor a folder is, in a user's words; None for those two."""
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISFIFO(mode):
+        return "a pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return None
+
+
+def written_path(target: Path) -> Path:
+    """The file writing target replaces: the file a symlink points at (every link followed), else target itself."""
+    return Path(os.path.realpath(target)) if target.is_symlink() else target
+
+
 def check_target(target: Path) -> Path:
-    """The target, if a file can be made there; else an error that says what to do instead."""
-    if target.is_dir():
+    """The target, if a file can be made there; else an error that says what to do instead.
+
+    A symlink is followed (its file is the one replaced); a device, pipe or socket is refused.
+    """
+    try:
+        mode: int | None = os.stat(target).st_mode  # follows symlinks: the file a write would replace
+    except (FileNotFoundError, NotADirectoryError):
+        mode = None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise VoiceguideError(f"cannot write {target}: its symlinks point round in a loop; give a file path") from None
+        raise VoiceguideError(f"cannot write {target}: {exc.strerror or exc}") from None
+    if mode is not None and stat.S_ISDIR(mode):
         raise VoiceguideError(f"cannot write {target}: it is a folder; give a file name, like {target / 'name'}{target.suffix}")
-    folder = target.parent
+    kind = _special_kind(mode) if mode is not None else None
+    if kind is not None:
+        raise VoiceguideError(f"cannot write {target}: it is {kind}, not a file; give a file path")
+    folder = written_path(target).parent
     if not folder.is_dir():
         raise VoiceguideError(f"cannot write {target}: the folder {folder} does not exist (create it: mkdir -p {folder})")
     return target
+
+
+def check_not_input(outputs: Iterable[Path], inputs: Iterable[tuple[Path, str]]) -> None:
+    """Refuse to write any of outputs that is one of the inputs (path, what it is): the same file by device
+    and inode, links followed, so a hard link or a symlink to an input is caught too. An output that does
+    not exist yet is no input."""
+    existing = []
+    for output in outputs:
+        with contextlib.suppress(OSError):  # no such file (yet): nothing to overwrite
+            found = os.stat(output)
+            existing.append((output, (found.st_dev, found.st_ino)))
+    if not existing:
+        return
+    for path, what in inputs:
+        try:
+            found = os.stat(path)
+        except OSError:
+            continue  # not a file on disk (a built-in, standard input): no output can be it
+        for output, identity in existing:
+            if identity == (found.st_dev, found.st_ino):
+                same = "" if os.path.abspath(path) == os.path.abspath(output) else f" ({path})"
+                raise VoiceguideError(
+                    f"cannot write {output}: it is {what}{same}, which this command reads; give another output file"
+                )
 
 
 class Staging:
@@ -124,18 +189,20 @@ class Staging:
         self._scratch: list[Path] = []
 
     def temp_for(self, target: Path) -> Path:
+        """A temp file that commit() renames over target, or over the file target links to (the link stays)."""
         check_target(target)
-        folder = target.parent
+        real = written_path(target)
+        folder = real.parent
         if folder.resolve() not in _swept:
             _swept.add(folder.resolve())
             sweep_stale(folder)
         suffix = f"{TEMP_MARK}{os.getpid()}{TEMP_SUFFIX}"
         try:
-            handle, name = tempfile.mkstemp(dir=folder, prefix=_temp_prefix(target, suffix), suffix=suffix)
+            handle, name = tempfile.mkstemp(dir=folder, prefix=_temp_prefix(real, suffix), suffix=suffix)
         except OSError as exc:
             raise VoiceguideError(f"cannot write {target}: {exc.strerror or exc}") from None
         os.close(handle)
-        self._files.append((Path(name), target))
+        self._files.append((Path(name), real))
         return Path(name)
 
     def scratch_for(self, target: Path) -> Path:

@@ -186,8 +186,10 @@ def import_article(
     ] = None,
 ) -> None:
     """Turn a written exercise article or web page into a routine (check the '# from' comments it adds)."""
-    from voiceguide.importer.writing import import_report, read_source
+    from voiceguide.importer.writing import check_output, import_report, read_source
 
+    if output is not None:
+        check_output(article, output)  # a device, a pipe or the article itself: refused before the import
     text, report = import_report(*read_source(article))
     if output is None:
         typer.echo(text, nl=False)

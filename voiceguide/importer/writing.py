@@ -10,6 +10,9 @@ Vague amounts ("a few minutes") get the defaults documented in voiceguide.import
 from __future__ import annotations
 
 import json
+import os
+import re
+import stat
 import sys
 import textwrap
 from pathlib import Path
@@ -17,13 +20,15 @@ from pathlib import Path
 import yaml
 
 from voiceguide.errors import RoutineError
-from voiceguide.files import read_input, write_atomic
+from voiceguide.files import check_not_input, check_target, read_input, write_atomic
 from voiceguide.importer.amounts import Amount
 from voiceguide.importer.reading import Draft, DraftExercise, DraftStep, read_article
 from voiceguide.limits import MAX_INPUT_BYTES
 from voiceguide.routine import parse_routine
 
 WIDTH = 100
+HEADER = "# Imported by `voiceguide import` from {name}."  # a routine's first line, naming its article
+_HEADER = re.compile(re.escape(HEADER).replace(re.escape("{name}"), "(.+)"))
 
 
 def _scalar(text: str) -> str:
@@ -72,7 +77,7 @@ def routine_yaml(draft: Draft) -> str:
     """The draft as routine YAML in voiceguide's format, commented where values were inferred."""
     name = Path(draft.source).name
     out = [
-        f"# Imported by `voiceguide import` from {name}.",
+        HEADER.format(name=name),
         "# Values marked '# from ...' were inferred from the article's words: check them before use.",
     ]
     if draft.unspoken:
@@ -158,8 +163,31 @@ def read_source(path: str | Path) -> tuple[bytes, str]:
     return read_input(path, "an article"), str(path)
 
 
+def check_output(article: str | Path, output: str | Path) -> None:
+    """Refuse, before reading anything, an output that is no file to write (a folder, a device, a pipe) or is the article."""
+    check_target(Path(output))
+    if str(article) != "-":
+        check_not_input([Path(output)], [(Path(article), "the article")])
+
+
+def imported_from(routine_file: Path) -> Path | None:
+    """The article a routine file says (in its first line) it was imported from, beside it; None if it says nothing."""
+    try:
+        descriptor = os.open(routine_file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None  # a built-in: no file
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return None
+        first = handle.readline(1024)
+    match = _HEADER.fullmatch(first.decode("utf-8", errors="replace").removeprefix("\ufeff").rstrip("\r\n"))
+    return routine_file.parent / match[1] if match else None
+
+
 def import_file(path: str | Path, output: str | Path | None = None) -> str:
     """Import the article at `path` ('-': standard input); with `output`, also write the routine there atomically."""
+    if output is not None:
+        check_output(path, output)
     text, _ = import_report(*read_source(path))
     if output is not None:
         write_atomic(Path(output), text)
