@@ -95,6 +95,17 @@ OPTIONS = (
 SETTINGS = {option.name: option.setting for option in OPTIONS if option.setting is not None}  # a routine's `settings:` keys
 
 
+def number_schema(name: str) -> dict:
+    """The number a setting takes (its schema's number branch): minimum, maximum, type and unit (description)."""
+    schema = SETTINGS[name]
+    return next(branch for branch in schema.get("oneOf", [schema]) if branch.get("type") in ("number", "integer"))
+
+
+def number_range(name: str) -> tuple[float, float]:
+    schema = number_schema(name)
+    return schema["minimum"], schema["maximum"]
+
+
 def markdown_table() -> str:
     """The README's option table."""
     rows = ["| option | meaning | default |", "|---|---|---|"]

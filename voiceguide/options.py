@@ -8,14 +8,9 @@ from pathlib import Path
 from voiceguide.cue_places import CUE_LEVELS
 from voiceguide.limits import (
     BACKGROUND_LEVEL_LIMITS,
-    HOLD_SCALE_LIMITS,
-    MAX_HOLD_SECONDS,
-    MAX_LEAD_IN,
-    MAX_REPEAT,
-    MAX_REST,
-    RATE_LIMITS,
     TALK_LEVELS,
 )
+from voiceguide.option_table import number_range
 from voiceguide.phrases.catalogue import check_language
 from voiceguide.routine import Routine, is_pick, parse_breath_pace, parse_length, pick_position
 
@@ -47,23 +42,23 @@ def check_options(options: Options) -> None:
     """Raise ValueError with a user-facing message for an impossible choice."""
     if options.language is not None:
         check_language(options.language)
-    slowest, fastest = RATE_LIMITS
+    slowest, fastest = number_range("rate")
     if not isinstance(options.rate, int) and not float(options.rate).is_integer():  # espeak takes whole words a minute
         raise ValueError(f"rate must be a whole number of words per minute, not {options.rate:g}")
     if not slowest <= options.rate <= fastest:
         raise ValueError(f"rate must be between {slowest} and {fastest} words per minute, not {options.rate}")
-    _check_pick("hold", options.hold, 1, MAX_HOLD_SECONDS)
-    _check_pick("reps", options.reps, 1, MAX_REPEAT)
-    least, most = HOLD_SCALE_LIMITS
+    _check_pick("hold", options.hold, *number_range("hold"))
+    _check_pick("reps", options.reps, *number_range("reps"))
+    least, most = number_range("hold_scale")
     if not least <= options.hold_scale <= most:
         raise ValueError(f"hold scale must be between {least:g} and {most:g}, not {options.hold_scale:g}")
     parse_breath_pace(":".join(f"{v:g}" for v in options.breath))
     if options.talk not in TALK_LEVELS:
         raise ValueError(f"talk must be full, normal or minimal, not '{options.talk}'")
-    if not 0 <= options.lead_in <= MAX_LEAD_IN:
-        raise ValueError(f"lead-in must be between 0 and {MAX_LEAD_IN:g} seconds, not {options.lead_in:g}")
-    if not 0 <= options.rest <= MAX_REST:
-        raise ValueError(f"rest must be between 0 and {MAX_REST:g} seconds, not {options.rest:g}")
+    for name, value in (("lead_in", options.lead_in), ("rest", options.rest)):
+        low, high = number_range(name)
+        if not low <= value <= high:
+            raise ValueError(f"{name.replace('_', '-')} must be between {low:g} and {high:g} seconds, not {value:g}")
     if options.length is not None:
         parse_length(f"{options.length:g}s")  # within LENGTH_LIMITS
     quietest, loudest = BACKGROUND_LEVEL_LIMITS

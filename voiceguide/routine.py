@@ -33,7 +33,7 @@ from voiceguide.limits import (
     TALK_LEVELS,
     TEMPO_PHASE_LIMITS,
 )
-from voiceguide.option_table import SETTINGS
+from voiceguide.option_table import SETTINGS, number_schema
 from voiceguide.phrases.catalogue import check_language
 from voiceguide.printable import strip_controls
 
@@ -432,8 +432,7 @@ class _Reader(_Nodes):
 
     def setting_number(self, node: yaml.Node, key: str, value: object) -> float:
         """A setting's number, within its schema's minimum and maximum (and whole where it says integer)."""
-        schema = SETTINGS[key]
-        schema = next((s for s in schema.get("oneOf", [schema]) if s.get("type") in ("number", "integer")), schema)
+        schema = number_schema(key)
         low, high, unit = schema["minimum"], schema["maximum"], schema["description"]
         whole = schema["type"] == "integer"
         if isinstance(value, bool) or not isinstance(value, (int, float)):
