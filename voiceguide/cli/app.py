@@ -4,31 +4,58 @@ Each command imports what only it needs (rich, the render pipeline, the
 importer) inside its function: `--help`, `check` and `schema` load neither
 numpy, mutagen, rich's renderers nor the importer. Help is click's plain text
 (rich_markup_mode=None): typer's rich help costs ~60 ms per start.
+
+What it prints passes through voiceguide.printable's filter in two places: `say`
+(every line of output: titles, paths, an imported routine, the table of voices) and
+`report` (every error line); the plan table and the live panel filter their texts
+where they build them. No routine, article, path or tool output reaches the terminal
+with an escape sequence, a control character or a bidi override in it.
 """
 
 from __future__ import annotations
 
-import contextlib
-import gc
-import json
-import signal
 import sys
-from collections.abc import Iterator, Sequence
-from importlib.metadata import version
-from pathlib import Path
-from typing import Annotated, Any, NoReturn
 
-import typer
-from typer.core import TyperGroup
+try:  # Ctrl-C while Python loads what the command needs: one line and 130, not a traceback from an import
+    import contextlib
+    import gc
+    import io
+    import json
+    import os
+    import signal
+    from collections.abc import Iterator, Sequence
+    from importlib.metadata import version
+    from pathlib import Path
+    from typing import Annotated, Any, NoReturn
 
-from voiceguide import api
-from voiceguide.cli.options import session_options
-from voiceguide.clock import clock
-from voiceguide.errors import Interrupted, VoiceguideError
-from voiceguide.files import write_atomic
-from voiceguide.numbers import plural
-from voiceguide.rendering.page import PAGE_MODES
-from voiceguide.schema import ROUTINE_SCHEMA
+    import typer
+    from typer.core import TyperGroup
+
+    from voiceguide import api
+    from voiceguide.cli.options import session_options
+    from voiceguide.clock import clock
+    from voiceguide.errors import Interrupted, VoiceguideError
+    from voiceguide.files import write_atomic
+    from voiceguide.numbers import plural
+    from voiceguide.printable import for_terminal, json_for_terminal, one_line
+    from voiceguide.rendering.page import PAGE_MODES
+    from voiceguide.schema import ROUTINE_SCHEMA
+except KeyboardInterrupt:
+    sys.stderr.write("voiceguide: interrupted\n")
+    raise SystemExit(130) from None
+
+INTERNAL_ERROR_CODE = 1  # a bug of ours, not the user's input (2) nor a stop (130)
+
+
+def say(text: str, *, err: bool = False, lines: bool = False, nl: bool = True) -> None:
+    """Print output: someone else's text in it (a title, a path, an imported routine) shown without
+    escape sequences, control characters or bidi controls; lines=True keeps its line breaks."""
+    typer.echo(for_terminal(text, lines=lines), err=err, nl=nl)
+
+
+def report(message: str) -> None:
+    """Print an error as one line on standard error, its controls shown as visible escapes."""
+    print(one_line(message), file=sys.stderr)
 
 
 @contextlib.contextmanager
@@ -37,8 +64,13 @@ def one_line_errors() -> Iterator[None]:
     try:
         yield
     except VoiceguideError as exc:
-        print(str(exc) if getattr(exc, "source", None) else f"voiceguide: {exc}", file=sys.stderr)
+        report(str(exc) if getattr(exc, "source", None) else f"voiceguide: {exc}")
         sys.exit(exc.exit_code)
+    except OSError as exc:  # one the layers below did not word themselves (a file name too long for the system)
+        named = f"{exc.filename}: " if exc.filename is not None else ""
+        reason = exc.strerror or str(exc) or type(exc).__name__
+        report(f"voiceguide: {named}{reason[:1].lower()}{reason[1:]}")
+        sys.exit(VoiceguideError.exit_code)
 
 
 class Commands(TyperGroup):
@@ -59,11 +91,17 @@ class Commands(TyperGroup):
             message = exc.format_message().rstrip(".")
             context = getattr(exc, "ctx", None)
             hint = f" (see '{context.command_path} -h')" if context is not None else ""
-            print(f"voiceguide: {message[:1].lower()}{message[1:]}{hint}", file=sys.stderr)
+            report(f"voiceguide: {message[:1].lower()}{message[1:]}{hint}")
             sys.exit(exc.exit_code)
         except typer.Abort:
-            print("voiceguide: interrupted", file=sys.stderr)
+            report("voiceguide: interrupted")
             sys.exit(130)
+        except Exception as exc:  # a bug of ours: still one line, never a traceback
+            if os.environ.get("VOICEGUIDE_DEBUG"):
+                raise
+            what = one_line(f"{type(exc).__name__}: {exc}")
+            report(f"voiceguide: internal error ({what[:300]}); please report it (VOICEGUIDE_DEBUG=1 shows where)")
+            sys.exit(INTERNAL_ERROR_CODE)
         sys.exit(result if isinstance(result, int) else 0)  # typer returns 130 for Ctrl-C
 
 
@@ -79,7 +117,7 @@ app = typer.Typer(
 
 def _show_version(wanted: bool) -> None:
     if wanted:
-        typer.echo(f"voiceguide {version('voiceguide')}")
+        say(f"voiceguide {version('voiceguide')}")
         raise typer.Exit()
 
 
@@ -110,7 +148,7 @@ def plan(
     """Show the session's timeline: when each thing is said or heard, and the total length."""
     timeline = api.plan(routine, **choices)
     if as_json:
-        typer.echo(timeline.to_json())
+        say(json_for_terminal(timeline.to_json()), lines=True)  # bidi controls and C1 as \\uXXXX: the same JSON
     else:
         from rich.console import Console
 
@@ -123,7 +161,7 @@ def plan(
 def check(routine: RoutineArg) -> None:
     """Validate a routine without synthesizing speech."""
     loaded = api.check(routine)
-    typer.echo(f"{routine}: ok: {loaded.title}, {plural(len(loaded.exercises), 'exercise')}")
+    say(f"{routine}: ok: {loaded.title}, {plural(len(loaded.exercises), 'exercise')}")
 
 
 @app.command()
@@ -131,7 +169,7 @@ def routines() -> None:
     """List the built-in routines, with each one's length at the default options."""
     for name, routine in zip(api.builtin_order(), api.routines(), strict=True):
         names = ", ".join(e.name for e in routine.exercises)
-        typer.echo(f"{name}: {routine.title} ({names}), {clock(api.plan(routine).total)}")
+        say(f"{name}: {routine.title} ({names}), {clock(api.plan(routine).total)}")
 
 
 @app.command()
@@ -147,12 +185,15 @@ def voices(
     if sample is not None:
         api.sample(sample, rate, output)
         if output is not None:
-            typer.echo(f"wrote {output}")
+            say(f"wrote {output}")
         return
     if output is not None or rate is not None:
         raise VoiceguideError("-o and --rate go with --sample VOICE")
-    rows = [(v.id, v.engine, v.language or "(variant)", v.name, v.quality or "-", v.gender or "-") for v in api.voices(language)]
-    typer.echo(columns([("ID", "ENGINE", "LANGUAGE", "NAME", "QUALITY", "GENDER"), *rows]), nl=False)
+    rows = [  # filtered before they are measured: a voice's name comes from its files
+        tuple(for_terminal(cell) for cell in (v.id, v.engine, v.language or "(variant)", v.name, v.quality or "-", v.gender or "-"))
+        for v in api.voices(language)
+    ]
+    say(columns([("ID", "ENGINE", "LANGUAGE", "NAME", "QUALITY", "GENDER"), *rows]), lines=True, nl=False)
 
 
 def columns(rows: list[tuple[str, ...]]) -> str:
@@ -167,15 +208,15 @@ def cache(clear: Annotated[bool, typer.Option("--clear", help="Remove every cach
     found = api.clear_cache() if clear else api.cache_size()
     mib = found.bytes / (1024 * 1024)
     if clear:
-        typer.echo(f"removed {found.files} clips ({mib:.1f} MiB) from {found.folder}")
+        say(f"removed {found.files} clips ({mib:.1f} MiB) from {found.folder}")
     else:
-        typer.echo(f"{found.folder}: {found.files} clips, {mib:.1f} MiB (limit {found.limit / (1024 * 1024):.0f} MiB)")
+        say(f"{found.folder}: {found.files} clips, {mib:.1f} MiB (limit {found.limit / (1024 * 1024):.0f} MiB)")
 
 
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of the routine format, for editors."""
-    typer.echo(json.dumps(ROUTINE_SCHEMA, indent=2, ensure_ascii=False))
+    say(json_for_terminal(json.dumps(ROUTINE_SCHEMA, indent=2, ensure_ascii=False)), lines=True)
 
 
 @app.command("import")
@@ -190,16 +231,19 @@ def import_article(
 
     if output is not None:
         check_output(article, output)  # a device, a pipe or the article itself: refused before the import
-    text, report = import_report(*read_source(article))
+    text, summary = import_report(*read_source(article))
+    # The article's controls (a U+202E override, an escape) go here, so the routine shown and the one written agree.
+    text = for_terminal(text, lines=True)
     if output is None:
-        typer.echo(text, nl=False)
+        say(text, lines=True, nl=False)
     else:
         write_atomic(Path(output), text)
-        report += f"; written to {output}"
-    typer.echo(f"{'standard input' if article == '-' else article}: {report}", err=True)
+        summary += f"; written to {output}"
+    say(f"{'standard input' if article == '-' else article}: {summary}", err=True)
 
 
 DISPLAYS = ("big", "compact", "lines")
+MAX_NUMBER_DIGITS = 9  # an exercise number or a bitrate longer than this is out of any range
 
 
 @app.command()
@@ -219,6 +263,9 @@ def play(
 
     if display not in DISPLAYS:
         raise VoiceguideError(f"--display {display}: choose one of {', '.join(DISPLAYS)}")
+    if start is not None and start.strip().isdigit() and len(start.strip().lstrip("0")) > MAX_NUMBER_DIGITS:
+        # Python refuses int() of a number this long; no routine has so many exercises.
+        raise VoiceguideError(f"--start {start.strip()}: no such exercise (give its number or its name)")
     session = api.play(routine, wait=False, start=start, **choices)
     play_in_terminal(session, display=display)
 
@@ -248,6 +295,10 @@ def render(
 
     from voiceguide.cli.progress import render_progress
 
+    digits = (bitrate or "").strip().lower().removesuffix("k")
+    if digits.isdigit() and len(digits.lstrip("0")) > MAX_NUMBER_DIGITS:
+        # Python refuses int() of a number this long: refused here, before the encoder's range check
+        raise VoiceguideError(f"--bitrate {digits}k: far too high; MP3 and OGG take kilobits per second like 64k")
     console = Console(stderr=True)
     try:
         with render_progress(console, enabled=not quiet and console.is_terminal) as progress:
@@ -263,7 +314,7 @@ def render(
         extras = [path.with_suffix(s) for s in (".srt", ".vtt")] if captions else []
         extras += [path.with_suffix(".json")] if timeline else []
         extras += [path.with_suffix(".html")] if page else []
-        typer.echo(f"wrote {', '.join(str(p) for p in [path, *extras])}")
+        say(f"wrote {', '.join(str(p) for p in [path, *extras])}")
 
 
 def optional_page_value(args: list[str]) -> list[str]:
@@ -287,13 +338,25 @@ def _exit_on(signum: int, _frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
+def tolerant_streams() -> None:
+    """Standard output and error that print any text: what their encoding cannot show (PYTHONIOENCODING=ascii,
+    a C locale) comes out as an escape (\\u00e9) instead of ending the command with UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            stream.reconfigure(errors="backslashreplace")
+
+
 def main() -> None:
     """Entry point: errors as one line with their exit code (Commands), Ctrl-C as exit 130, never a traceback."""
-    # A kill or a closed terminal unwinds like Ctrl-C, so temp files and ffmpeg are cleaned up.
-    for stop in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(stop, _exit_on)
     try:
+        tolerant_streams()
+        # A kill or a closed terminal unwinds like Ctrl-C, so temp files and ffmpeg are cleaned up.
+        for stop in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(stop, _exit_on)
         app(args=optional_page_value(sys.argv[1:]), prog_name="voiceguide")
+    except KeyboardInterrupt:  # Ctrl-C before the command began (typer turns a later one into exit 130)
+        report("voiceguide: interrupted")
+        sys.exit(130)
     finally:
         # At exit Python collects garbage over every object it made (a render's last
         # step); frozen, they are skipped: the process is ending.

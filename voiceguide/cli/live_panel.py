@@ -5,11 +5,16 @@ instruction, what is next), "compact" (a small panel), and "lines" (one line per
 cue, also used when the output is not a terminal). The panels take the terminal's
 alternate screen and redraw all of it every frame, so a resize leaves nothing stale;
 when play ends the screen is given back and one line says how it ended.
+
+Each status passes through the terminal filter once (`filtered`) before any display reads
+it: the routine's title, exercise names and cues show no escape, control or bidi override.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
+from typing import Any
 
 from rich.align import Align
 from rich.console import Console, Group, RenderableType
@@ -22,6 +27,7 @@ from rich.text import Text
 from voiceguide.cli.keys import HELP, KeyReader, apply
 from voiceguide.clock import clock
 from voiceguide.live.session import Session, Status
+from voiceguide.printable import for_terminal
 
 FRAME_SECONDS = 0.1  # display refresh; keys are acted on as soon as they arrive
 
@@ -117,7 +123,7 @@ def _frame(status: Status, body: list[RenderableType]) -> Panel:
     state = {"paused": " · PAUSED", "finished": " · finished", "stopped": " · stopped"}.get(status.state, "")
     return Panel(
         Group(*body, *_footer(status)),
-        title=f"[bold]{status.title}[/]{state}",
+        title=Text.assemble((status.title, "bold"), state),  # Text, not markup: a title's "[/]" is words
         border_style="yellow" if status.state == "paused" else "blue",
     )
 
@@ -165,6 +171,16 @@ def render_compact(status: Status) -> Panel:
 RENDERERS = {"big": render_big, "compact": render_compact}
 
 
+def filtered(status: Status) -> Status:
+    """The status with every text in it (title, exercise, cue, hold, breath, next up) filtered for the terminal."""
+    texts: dict[str, Any] = {
+        field.name: for_terminal(value)
+        for field in dataclasses.fields(status)
+        if isinstance(value := getattr(status, field.name), str) and for_terminal(value) != value
+    }
+    return dataclasses.replace(status, **texts) if texts else status
+
+
 def frame_key(status: Status) -> tuple:
     """What the panels show of a status: times as the whole seconds they are shown in."""
     return tuple(math.ceil(v - 1e-6) if isinstance(v, float) else v for v in status.__dict__.values())
@@ -196,7 +212,7 @@ def play_in_terminal(session: Session, console: Console | None = None, display: 
     try:
         with keys:
             if console.is_terminal and renderer is not None:
-                with Live(renderer(session.status()), console=console, auto_refresh=False, screen=True) as live:
+                with Live(renderer(filtered(session.status())), console=console, auto_refresh=False, screen=True) as live:
                     shown: list[tuple] = [()]
 
                     def show(status: Status) -> None:
@@ -206,9 +222,9 @@ def play_in_terminal(session: Session, console: Console | None = None, display: 
                             live.update(renderer(status), refresh=True)
 
                     _loop(session, keys, show)
-                last = session.status()
+                last = filtered(session.status())
                 dropouts = f" ({last.dropouts} audio dropouts)" if last.dropouts else ""
-                console.print(f"{last.title}: {last.state} at {progress(last)}{dropouts}", highlight=False)
+                console.print(f"{last.title}: {last.state} at {progress(last)}{dropouts}", highlight=False, markup=False)
             else:
                 _loop(session, keys, Lines(console).show)
     finally:
@@ -217,7 +233,7 @@ def play_in_terminal(session: Session, console: Console | None = None, display: 
 
 def _loop(session: Session, keys: KeyReader, show) -> None:
     while True:
-        show(session.status())
+        show(filtered(session.status()))
         if session.wait(0):
             return
         for key in keys.read(FRAME_SECONDS):

@@ -1,4 +1,8 @@
-"""The timeline as a table a person reads: `voiceguide plan`."""
+"""The timeline as a table a person reads: `voiceguide plan`.
+
+Every cell is a rich Text, never markup, and the routine's words pass through the terminal
+filter: a "[/b]" in a name prints as written, an escape or a bidi override not at all.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from rich.text import Text
 
 from voiceguide.clock import clock
 from voiceguide.numbers import plural
+from voiceguide.printable import for_terminal
 from voiceguide.timeline import Event, Timeline
 
 
@@ -55,7 +60,7 @@ def tones_in_holds(timeline: Timeline) -> dict[Event, list[Event]]:
 
 def plan_table(timeline: Timeline) -> Table:
     caption = f"Total {clock(timeline.total, tenths=True)} ({timeline.total:.1f} s)" + (f"; {timeline.fit}" if timeline.fit else "")
-    table = Table(title=timeline.title, caption=caption)
+    table = Table(title=shown_text(timeline.title), caption=shown_text(caption))
     table.add_column("start", justify="right", no_wrap=True)
     table.add_column("length", justify="right", no_wrap=True)
     table.add_column("exercise")
@@ -64,5 +69,10 @@ def plan_table(timeline: Timeline) -> Table:
     for event in shown(timeline):
         said = describe(event) + (f", {plural(len(tones[event]), 'breath tone')}" if event in tones else "")
         # Text, not markup: a cue's "[bell]" (or brackets in a routine's words) must print as written.
-        table.add_row(clock(event.start, tenths=True), f"{event.duration:.1f}", where(event), Text(said))
+        table.add_row(clock(event.start, tenths=True), f"{event.duration:.1f}", shown_text(where(event)), shown_text(said))
     return table
+
+
+def shown_text(text: str) -> Text:
+    """Someone else's words as a table cell: filtered for the terminal, and not read as markup."""
+    return Text(for_terminal(text))
