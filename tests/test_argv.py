@@ -18,7 +18,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from voiceguide.errors import VoiceguideError
+from voiceguide.live.session import exercise_number
 from voiceguide.printable import BIDI_CONTROLS
+from voiceguide.routine import load_routine
 
 from .conftest import HANG_GUARD, ROOT, cli, run_cli
 
@@ -45,6 +48,11 @@ def test_a_5000_digit_bitrate_is_one_line(tmp_path, bitrate):
 def test_a_5000_digit_start_is_one_line():
     line = one_error_line(run_cli("play", "quick-neck", "--start", HUGE))
     assert "no such exercise" in line
+
+
+def test_a_5000_digit_start_is_no_exercise_for_the_library_too():
+    with pytest.raises(VoiceguideError, match="no such exercise"):
+        exercise_number(load_routine("quick-neck"), HUGE)
 
 
 def routine_file(folder: Path) -> Path:

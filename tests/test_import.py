@@ -439,3 +439,11 @@ def assert_every_sentence_kept(article: str, routine_text: str) -> None:
     for sentence in re.split(r"(?<=[.!?])\s+|\n", exercise_part(article)):
         missing = [w for w in re.findall(r"[a-z']+", sentence.lower()) if len(w) >= 4 and w not in _IGNORED and w not in kept]
         assert not missing, f"{missing} of {sentence!r} are not in the routine"
+
+
+def test_a_label_whose_text_follows_later_imports_without_an_error(tmp_path):
+    """"say:" with nothing after it on its line (here in a YAML file imported as an article) crashed the reader."""
+    article = tmp_path / "n.yaml"
+    article.write_text("title: Café\nexercises:\n  - name: Naïve\n    steps:\n      - say: “Tilt.”\n", encoding="utf-8")
+    imported = routine_yaml(read_article(article.read_bytes(), article.name))
+    assert parse_routine(imported).exercises

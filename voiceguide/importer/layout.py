@@ -649,7 +649,7 @@ def _labelled(blocks: list[Block]) -> list[Block]:
             if text:
                 out.append(Block(block.kind, text, part_label, LABEL_ROLES[part_label.lower()]))
             else:  # "How to:" with its text in the next paragraph
-                role, label = LABEL_ROLES[key.lower()], key
+                role, label = LABEL_ROLES[part_label.lower()], part_label
     return out
 
 

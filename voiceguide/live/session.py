@@ -193,7 +193,7 @@ def exercise_number(routine: Routine, wanted: str | int) -> int:
     """`--start`'s exercise, by number (1-based) or name (exact, else the one name it begins)."""
     names = [e.name for e in routine.exercises]
     text = str(wanted).strip()
-    if text.isdigit() and 1 <= int(text) <= len(names):
+    if text.isdigit() and len(text.lstrip("0")) <= 9 and 1 <= int(text) <= len(names):  # 5,000 digits: no int()
         return int(text)
     lowered = [n.casefold() for n in names]
     if text.casefold() in lowered:
