@@ -342,6 +342,16 @@ def start_section(work: Path, pairs: int) -> None:
         walls = [r.wall for r in timed.a]
         mark = f"   {verdict(walls, target)}" if target else ""
         print(f"  {timed.name_a:<46} {spread(walls)}   CPU median {statistics.median(r.cpu for r in timed.a):.3f} s{mark}")
+    from voiceguide.limits import MAX_ROUTINE_EXERCISES  # the largest routine accepted (issue 26): checked in <= 2 s
+
+    largest = work / "largest.yaml"
+    largest.write_text("title: Largest\nexercises:\n" + "".join(
+        f"  - name: Exercise {i}\n    steps: [say: Lift the arm.]\n" for i in range(MAX_ROUTINE_EXERCISES)
+    ))
+    checks = [voiceguide("check", str(largest), cache=cache) for _ in range(pairs)]
+    walls = [r.wall for r in checks]
+    print(f"  {f'voiceguide check, {MAX_ROUTINE_EXERCISES:,} exercises':<46} {spread(walls)}   "
+          f"CPU median {statistics.median(r.cpu for r in checks):.3f} s   {verdict(walls, 2.0)}")
     line("python -c pass", bare)
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from voiceguide.audio.cue_files import cue_path, session_cue_lengths
 from voiceguide.cue_places import CUE_NAMES
-from voiceguide.errors import VoiceguideError
+from voiceguide.errors import RoutineError, VoiceguideError
 from voiceguide.files import check_not_input, check_target
 from voiceguide.fitting import fit_length
 from voiceguide.options import Options, options_for
@@ -80,8 +80,19 @@ def plan(routine: str | Path | Routine = DEFAULT_ROUTINE, speech: Speech | None 
 
 
 def check(routine: str | Path) -> Routine:
-    """Validate a routine without synthesizing speech; raises RoutineError (FILE:LINE: ...)."""
-    loaded, _ = resolve(routine)  # its settings must make valid options too
+    """Validate a routine without synthesizing speech; raises RoutineError (FILE:LINE: ...).
+
+    A voice the routine names is resolved as render resolves it, so a voice render would refuse is
+    refused here too (the speech engine is loaded only then: a routine without a voice checks in a blink)."""
+    loaded, options = resolve(routine, fit=False)  # its settings must make valid options too
+    if options.voice is not None:
+        from voiceguide.speech.engine import resolve_voice
+
+        try:
+            resolve_voice(options.voice, options.language)
+        except VoiceguideError as exc:
+            raise RoutineError(loaded.source, None, f"voice: {exc}") from None
+    _fitted(loaded, options)  # a length must fit too
     return loaded
 
 

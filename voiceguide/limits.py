@@ -4,6 +4,7 @@ parser, the option checks, the importer and the JSON Schema alike."""
 from __future__ import annotations
 
 MAX_HOLD_SECONDS = 3600.0
+MIN_HOLD_SECONDS = 1.0  # holds count whole seconds: a shorter one would be rounded up, not held as written
 MAX_BREATHS = 200
 MAX_REPEAT = 100
 RATE_LIMITS = (60, 450)  # words per minute
@@ -22,7 +23,10 @@ BACKGROUND_LEVEL_LIMITS = (-50.0, -18.0)  # LUFS; louder than this competes with
 # Bounds on the work one input can cause: past these a file is not a routine or an
 # article but a mistake (or an attack), refused before it costs memory or time.
 MAX_INPUT_BYTES = 2**20  # a routine or article file: real ones are a few KB, a long web article ~100 KB
-MAX_YAML_VALUES = 100_000  # values in a routine once aliases are expanded ("billion laughs")
+MAX_YAML_VALUES = 100_000  # values in a routine, as written (counted before composing) and once aliases are expanded
+# The largest routine accepted: 10,000 exercises (one step each is about 80,000 values and 560 KB), which
+# `check` reads in about a second and `plan` compiles in time linear in its size (scripts/bench.py times it).
+MAX_ROUTINE_EXERCISES = 10_000
 MAX_SPOKEN_CHARS = 2_000  # one spoken text (about two minutes of speech); espeak crashes near 40,000
 MAX_SESSION_STEPS = 20_000  # steps said or held in a session, counting repeats, sides and sets
 MAX_SESSION_HOURS = 24.0  # holds and timed steps in a session as written, counting repeats, sides and sets

@@ -3,13 +3,18 @@
 The parser walks PyYAML's node tree rather than loaded Python objects so that
 every error can name the line of the offending node, and so that YAML 1.1
 surprises (``4:6`` read as the base-60 integer 246) never reach us: scalars
-are read from their raw text.
+are read from their raw text. The tree is composed by libyaml (PyYAML's C
+parser) where PyYAML has it, after a first pass over its events has bounded
+the routine's size, so the largest routine accepted is read in about a second
+and a larger one is refused before any node is built.
 """
 
 from __future__ import annotations
 
 import difflib
+import gc
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
@@ -25,11 +30,14 @@ from voiceguide.limits import (
     LENGTH_LIMITS,
     MAX_BREATHS,
     MAX_HOLD_SECONDS,
+    MAX_INPUT_BYTES,
     MAX_REPEAT,
     MAX_REST,
+    MAX_ROUTINE_EXERCISES,
     MAX_SETS,
     MAX_SPOKEN_CHARS,
     MAX_YAML_VALUES,
+    MIN_HOLD_SECONDS,
     TALK_LEVELS,
     TEMPO_PHASE_LIMITS,
 )
@@ -199,19 +207,48 @@ def _decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
 RoutineLoader.add_constructor("tag:yaml.org,2002:int", _decimal)
 
 
+if yaml.__with_libyaml__:
+
+    class FastRoutineLoader(yaml.CSafeLoader):
+        """RoutineLoader's YAML 1.2 numbers on libyaml's parser (C, as PyYAML ships it): a routine of 10,000
+        exercises composes in a fraction of a second instead of seconds, with each node's line kept in its mark."""
+
+    FastRoutineLoader.yaml_implicit_resolvers = {
+        first: list(resolvers) for first, resolvers in RoutineLoader.yaml_implicit_resolvers.items()
+    }
+    FastRoutineLoader.add_constructor("tag:yaml.org,2002:int", _decimal)
+    COMPOSER: type = FastRoutineLoader
+else:  # a PyYAML built without libyaml: the same routines, read in pure Python (slower, same bounds)
+    COMPOSER = RoutineLoader
+
+
 def parse_routine(data: bytes | str, source: str = "<routine>") -> Routine:
-    """Parse routine YAML; raises RoutineError naming source and line."""
-    text = decode_text(data, source)
+    """Parse routine YAML; raises RoutineError naming source and line.
+
+    Bounded before any node is built: at most MAX_INPUT_BYTES of text and MAX_YAML_VALUES values
+    (counted on libyaml's event stream, stopping at the limit), so an oversized routine is refused
+    in well under a second, naming its size; aliases are counted once expanded after composing."""
+    text = routine_text(data, source)
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_INPUT_BYTES:
+        raise RoutineError(
+            source, None, f"is {size / 2**20:.1f} MiB, larger than {MAX_INPUT_BYTES // 2**20} MiB, the limit for a routine"
+        )
     try:
-        root = yaml.compose(text, Loader=RoutineLoader)
+        _count_values(text, source)
+        gc_was_on = gc.isenabled()
+        gc.disable()  # a node tree has no cycles to find: collecting while it grows only costs time
+        try:
+            root = yaml.compose(text, Loader=COMPOSER)
+        finally:
+            if gc_was_on:
+                gc.enable()
+    except yaml.reader.ReaderError:
+        raise _reader_error(text, source) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         raise RoutineError(source, line, f"YAML syntax error: {exc.problem or exc.context}") from None
-    except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, exc.position) + 1
-        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
-        raise RoutineError(source, line, f"character U+{code:04X} is not allowed in YAML") from None
     except yaml.YAMLError as exc:
         raise RoutineError(source, None, "YAML error: " + " ".join(str(exc).split())) from None
     except RecursionError:
@@ -222,12 +259,56 @@ def parse_routine(data: bytes | str, source: str = "<routine>") -> Routine:
     return _Reader(source).routine(root)
 
 
+def routine_text(data: bytes | str, source: str) -> str:
+    """The routine's text as files.decode_text reads it, but composed (NFC), not compatibility-folded (NFKC):
+    the routine's words are spoken as written, so "5²" stays five squared, not "52", and "½" stays a half."""
+    try:
+        raw = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+    except UnicodeDecodeError:
+        raw = None
+    if raw is None or "\x00" in raw:
+        decode_text(data, source)  # raises the error naming the line: not UTF-8, or NUL bytes
+        raise RoutineError(source, None, "not UTF-8 text")
+    return unicodedata.normalize("NFC", raw).replace("\r\n", "\n").replace("\r", "\n")
+
+
+_VALUE_EVENTS = (yaml.ScalarEvent, yaml.AliasEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)
+
+
+def _count_values(text: str, source: str) -> None:
+    """Refuse a routine of more than MAX_YAML_VALUES values as written, reading only libyaml's events
+    (no nodes) and stopping at the limit: the work of refusing is bounded by the limit, not the file."""
+    count = 0
+    for event in yaml.parse(text, Loader=COMPOSER):
+        if isinstance(event, _VALUE_EVENTS):
+            count += 1
+            if count > MAX_YAML_VALUES:
+                raise RoutineError(
+                    source, event.start_mark.line + 1 if event.start_mark else None,
+                    f"more than {MAX_YAML_VALUES:,} values by this line: too large for a routine "
+                    f"(the largest accepted has {MAX_ROUTINE_EXERCISES:,} one-step exercises)",
+                )
+
+
+def _reader_error(text: str, source: str) -> RoutineError:
+    """The first character YAML refuses, by line: libyaml reports a byte offset and no character, so the
+    pure-Python reader (a regular expression over the text) finds it again."""
+    try:
+        yaml.reader.Reader(text)
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        return RoutineError(source, line, f"character U+{code:04X} is not allowed in YAML")
+    return RoutineError(source, None, "a character is not allowed in YAML")
+
+
 def _check_expanded_size(root: yaml.Node, source: str) -> None:
     """Refuse a routine whose aliases expand past MAX_YAML_VALUES values.
 
     PyYAML composes an alias as a second reference to the same node, so a few KB of
     nested aliases ("billion laughs") compose at once but would expand into millions
     of steps. Counting each reference as a value costs at most MAX_YAML_VALUES visits.
+    (_count_values has already refused a routine with that many values as written.)
     """
     count, stack = 0, [root]
     while stack:
@@ -393,9 +474,14 @@ class _Reader(_Nodes):
             raise self.fail(exercises_node, "exercises must be a list")
         if not exercises_node.value:
             raise self.fail(exercises_node, "exercises is empty: a routine needs at least one exercise")
+        if len(exercises_node.value) > MAX_ROUTINE_EXERCISES:
+            raise self.fail(
+                exercises_node.value[MAX_ROUTINE_EXERCISES],
+                f"{len(exercises_node.value):,} exercises; a routine has at most {MAX_ROUTINE_EXERCISES:,}",
+            )
         return Routine(
-            title=self.text(keys["title"], "title"),
-            description=self.text(keys["description"], "description") if "description" in keys else None,
+            title=self.before_sides(keys["title"], "title"),
+            description=self.before_sides(keys["description"], "description") if "description" in keys else None,
             settings=self.settings(keys["settings"]) if "settings" in keys else Settings(),
             exercises=tuple(self.exercise(item) for item in exercises_node.value),
             source=self.source,
@@ -458,7 +544,7 @@ class _Reader(_Nodes):
 
     def exercise(self, node: yaml.Node) -> Exercise:
         keys = self.mapping(node, "exercise", EXERCISE_KEYS, ("name", "steps"))
-        name = self.text(keys["name"], "name")
+        name = self.before_sides(keys["name"], "name")
         steps_node = keys["steps"]
         if not isinstance(steps_node, yaml.SequenceNode) or not steps_node.value:
             raise self.fail(steps_node, f"steps of '{name}' must be a non-empty list")
@@ -476,8 +562,8 @@ class _Reader(_Nodes):
         return Exercise(
             name=name,
             steps=steps,
-            about=self.text(keys["about"], "about") if "about" in keys else None,
-            setup=self.texts(keys["setup"], "setup") if "setup" in keys else (),
+            about=self.before_sides(keys["about"], "about") if "about" in keys else None,
+            setup=self.setup(keys["setup"]) if "setup" in keys else (),
             sides=sides,
             repeat=repeat,
             rounds="rounds" in keys,
@@ -525,6 +611,24 @@ class _Reader(_Nodes):
         for item, step in zip(steps_node.value, steps, strict=True):
             if not isinstance(step, Say):
                 raise self.fail(item, "with a tempo, the steps teach the movement: say steps only")
+
+    def before_sides(self, node: yaml.Node, what: str) -> str:
+        """Text said before any side is named (a title, a name, an exercise's about and setup): no placeholder
+        can be filled there, so braces would be spoken literally ("open brace side close brace")."""
+        text = self.text(node, what)
+        for found in re.findall(r"\{[^{}]*\}", text):
+            if found == "{side}":
+                raise self.fail(node, f"{{side}} cannot be used in {what}: it is said before any side (use it in the steps)")
+            raise self.fail(node, f"unknown placeholder {found} in {what} (braces would be spoken)")
+        return text
+
+    def setup(self, node: yaml.Node) -> tuple[str, ...]:
+        items = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        texts = self.texts(node, "setup")
+        for item in items:
+            if isinstance(item, yaml.Node):
+                self.before_sides(item, "setup")
+        return texts
 
     def placeholders(self, node: yaml.Node, text: str, has_sides: bool) -> None:
         """{side} is the only placeholder; anything else in braces would be spoken literally."""
@@ -576,6 +680,12 @@ class _Reader(_Nodes):
                 raise self.fail(keys["hold"], f"hold must be at most {MAX_BREATHS} breaths")
         elif span.high > MAX_HOLD_SECONDS:
             raise self.fail(keys["hold"], f"hold must be at most {MAX_HOLD_SECONDS / 60:g} minutes")
+        elif span.low < MIN_HOLD_SECONDS:  # holds are counted in whole seconds: less would be rounded, not held
+            raise self.fail(
+                keys["hold"], f"hold must be at least {MIN_HOLD_SECONDS:g} second{'' if MIN_HOLD_SECONDS == 1 else 's'} "
+                f"(a hold counts whole seconds), "
+                f"not '{keys['hold'].value}'",
+            )
         note = self.text(keys["note"], "note") if "note" in keys else None
         return Hold(span, unit, note, line)  # type: ignore[arg-type]
 
@@ -676,7 +786,8 @@ def parse_tempo(text: str) -> tuple[float, ...]:
 def spoken_text(value: str) -> str:
     """value as it will be spoken and shown: one line, no control characters; ValueError (saying what is wrong,
     after the field's name) if it is empty, too long or has no words."""
-    text = " ".join(strip_controls(value).split())
+    plain = value.isascii() and value.isprintable()  # the common case: no control, escape or bidi character
+    text = " ".join((value if plain else strip_controls(value)).split())
     if not text:
         raise ValueError("must not be empty")
     if len(text) > MAX_SPOKEN_CHARS:
