@@ -531,6 +531,9 @@ def natural_length(work: Path, label: str, routine: Path) -> float:
 
 def naive_section(work: Path, pairs: int) -> None:
     """The naive pyttsx3 + pydub peer and voiceguide, interleaved: same session, same bitrate, both cold."""
+    if importlib.util.find_spec("pyttsx3") is None:  # the bench extra: requirements-bench.lock
+        print("  skipped: pyttsx3 is not installed (.venv/bin/pip install --require-hashes --no-deps -r requirements-bench.lock)")
+        return
     warm = work / "warm-cache"
     plan = work / "plan.json"
     plan.write_text(subprocess.run(

@@ -139,11 +139,6 @@ class ListeningSoundServer:
         self.server.close()
 
 
-@pytest.mark.xfail(
-    reason="espeak-ng 1.51's command line opens the sound server even with --stdout: speech/espeak.py runs it "
-    "for every clip (issue 26, left to the speech engine's owner)",
-    strict=True,
-)
 def test_plan_never_connects_to_the_sound_server(tmp_path: Path) -> None:
     server = ListeningSoundServer(tmp_path / "pulse")
     try:

@@ -18,7 +18,7 @@ from voiceguide.speech.engine import Speech
 
 from .conftest import ROOT
 
-HEAVY = ("numpy", "pydantic", "mutagen", "rich.console", "voiceguide.importer", "pyttsx3")
+HEAVY = ("numpy", "pydantic", "mutagen", "rich.console", "voiceguide.importer")
 
 LOADED = """
 import runpy, sys

@@ -1,5 +1,5 @@
-"""espeak-ng, the formant voice of every language espeak knows: its voices listed through
-pyttsx3 (and the variants by espeak-ng's program), each clip spoken by a process of its own.
+"""espeak-ng, the formant voice of every language espeak knows, through its own program: its
+voices and variants listed once, each clip spoken by a process of its own.
 
 A clip is synthesized by espeak-ng's command-line program, not in our process:
 - the same text always gives the same clip. In one process espeak's output depends on
@@ -7,17 +7,20 @@ A clip is synthesized by espeak-ng's command-line program, not in our process:
   differ with the order a session, a test run or a cache asked for it;
 - a crash inside libespeak (1.51 has known overflows on hostile text) fails that clip
   with one line, instead of ending voiceguide;
-- clips can be made on every core at once (pyttsx3's in-process engine is not thread-safe).
-It costs about 10 ms a clip, against the ~20-100 ms espeak takes to speak one.
+- clips can be made on every core at once (libespeak in our process is not thread-safe).
+It costs about 10 ms a clip, against the ~20-100 ms espeak takes to speak one. Not pyttsx3:
+its engine starts libespeak in our process, which also opens the sound server.
 """
 
 from __future__ import annotations
 
 import functools
+import os
 import re
 import shutil
 import signal
 import subprocess
+from typing import Any
 
 import numpy as np
 
@@ -26,6 +29,7 @@ from voiceguide.speech.voices import VoiceInfo, Voices
 
 SYNTH_TIMEOUT = 60.0  # seconds: a clip of the longest allowed text takes espeak about 2 s
 GENDERS = {"M": "male", "F": "female"}
+LANGUAGE_ROW = re.compile(r"\s*\d+\s+(\S+)\s+\S*/[MF-]\s+(\S+)\s+(\S+)(?:\s+\(.*\))?\s*$")  # a row of `espeak-ng --voices`
 VARIANT_ROW = re.compile(r"\s*\d+\s+variant\s+\S*/([MF-])\s+(.*?)\s+!v/(.+?)(?:\s+\(.*\))?\s*$")  # a row of `espeak-ng --voices=variant`
 WAV_HEADER = 44  # espeak-ng --stdout writes the canonical header, then 16-bit mono samples
 ESPEAK_RATE = 22050  # Hz: every espeak-ng voice's rate (mbrola voices, which differ, are not listed)
@@ -46,7 +50,7 @@ def _binary() -> str:
 def engine_version() -> str:
     """'espeak-ng 1.51' or so: what makes the clips, part of each clip's cache key."""
     try:
-        said = subprocess.run([_binary(), "--version"], capture_output=True, text=True, timeout=SYNTH_TIMEOUT).stdout
+        said = _run([_binary(), "--version"], text=True).stdout
     except (OSError, subprocess.TimeoutExpired):
         return "espeak-ng"
     return " ".join(said.split()[:4]) or "espeak-ng"  # "eSpeak NG text-to-speech: 1.51"
@@ -58,27 +62,15 @@ class Espeak:
     def __init__(self) -> None:
         self.binary = _binary()
         _check_espeak_data(self.binary)
-        try:
-            import pyttsx3
-
-            # Kept for the process's life: a collected pyttsx3 engine clears espeak's synth callback.
-            self._pyttsx3 = pyttsx3.init(driverName="espeak")
-        except Exception as exc:  # noqa: BLE001 - pyttsx3 raises bare RuntimeError/OSError from the driver
-            raise SpeechUnavailable(
-                f"cannot start the speech engine ({exc}); install espeak-ng: 'sudo apt-get install espeak-ng'"
-            ) from None
-        languages = self._pyttsx3.getProperty("voices")
-        self.voices = Voices(
-            tuple(VoiceInfo(v.id, v.name, tuple(str(lang) for lang in (v.languages or ()))) for v in languages),
-            _variants(self.binary),
-        )
-        self.default_voice: str = self._pyttsx3.getProperty("voice") or "en"
+        self.voices = Voices(_languages(self.binary), _variants(self.binary))
+        if not self.voices.voices:
+            raise SpeechUnavailable("espeak-ng lists no voices: reinstall it with 'sudo apt-get install --reinstall espeak-ng-data'")
 
     def synthesize(self, text: str, voice: str, rate: int) -> np.ndarray:
         """int16 samples at espeak's 22050 Hz, the session's SAMPLE_RATE; rate in words per minute."""
         command = [self.binary, "-b", "1", "-v", voice, "-s", str(rate), "--stdout"]  # -b 1: the text is UTF-8
         try:  # the text on stdin: one starting with "-" is never read as an option
-            done = subprocess.run(command, input=text.encode("utf-8"), capture_output=True, timeout=SYNTH_TIMEOUT)
+            done = _run(command, input=text.encode("utf-8"))
         except subprocess.TimeoutExpired:
             raise SpeechUnavailable(f"espeak-ng took over {SYNTH_TIMEOUT:.0f} s to speak {_short(text)}") from None
         except OSError as exc:
@@ -94,11 +86,17 @@ class Espeak:
         return np.frombuffer(body[: len(body) // 2 * 2], dtype="<i2")
 
 
+def _languages(binary: str) -> tuple[VoiceInfo, ...]:
+    """espeak-ng's language voices, as its `--voices` table lists them (names there have _ for spaces)."""
+    rows = (LANGUAGE_ROW.match(row) for row in _run([binary, "--voices"], text=True).stdout.splitlines()[1:])
+    return tuple(VoiceInfo(ident.lower(), name.replace("_", " "), (language,)) for language, name, ident in (r.groups() for r in rows if r))
+
+
 def _variants(binary: str) -> tuple[VoiceInfo, ...]:
     """espeak-ng's voice variants (+f2, +m3, +Annie, ...), as its `--voices=variant` table lists them.
     Only variants get a gender: espeak's language voices all say "male" by default, not because their data does."""
     try:
-        table = subprocess.run([binary, "--voices=variant"], capture_output=True, text=True, timeout=SYNTH_TIMEOUT).stdout
+        table = _run([binary, "--voices=variant"], text=True).stdout
     except (OSError, subprocess.TimeoutExpired):
         return ()
     variants = []
@@ -108,6 +106,14 @@ def _variants(binary: str) -> tuple[VoiceInfo, ...]:
             gender, name, ident = match.groups()
             variants.append(VoiceInfo("+" + ident, name, (), GENDERS.get(gender, "")))
     return tuple(variants)
+
+
+def _run(command: list[str], **how: Any) -> subprocess.CompletedProcess:
+    """espeak-ng's program, bounded, its output kept. It opens the sound server at start even when it writes
+    to stdout (libpcaudio), so a clip would reach for PulseAudio (79 connections in one plan) and wait on one
+    that hangs: an explicit server that cannot exist fails at once, and nothing is spawned in its place."""
+    environment = {**os.environ, "PULSE_SERVER": "unix:/nonexistent/voiceguide-no-sound-server"}
+    return subprocess.run(command, capture_output=True, timeout=SYNTH_TIMEOUT, env=environment, check=False, **how)
 
 
 def _short(text: str) -> str:
@@ -130,7 +136,7 @@ def _check_espeak_data(binary: str) -> None:
     environment, tells us first (~40 ms, only when a clip is not cached).
     """
     try:
-        probe = subprocess.run([binary, "-q", "x"], capture_output=True, stdin=subprocess.DEVNULL, timeout=SYNTH_TIMEOUT)
+        probe = _run([binary, "-q", "x"], stdin=subprocess.DEVNULL)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise SpeechUnavailable(f"the speech engine does not start ({exc})") from None
     if probe.returncode != 0:
