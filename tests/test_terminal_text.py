@@ -144,3 +144,11 @@ def test_the_live_lines_show_no_controls() -> None:
     Lines(Console(file=out, width=200, color_system=None, force_terminal=False)).show(filtered(HOSTILE_STATUS))
     assert raw_controls(out.getvalue()) == []
     assert "HOLD IT" in out.getvalue().upper()
+
+
+def test_the_fast_search_finds_exactly_the_control_characters():
+    """for_terminal looks for controls with one regular expression: it must find what is_control names, no more."""
+    from voiceguide.printable import _CONTROLS, is_control
+
+    assert [c for c in map(chr, range(0x3000)) if _CONTROLS.match(c)] == [c for c in map(chr, range(0x3000)) if is_control(c)]
+    assert not any(_CONTROLS.match(chr(i)) for i in range(0x3000, 0x110000, 7))

@@ -28,6 +28,9 @@ _ESCAPE = re.compile(
 # (U+202A-U+202E), the isolates (U+2066-U+2069) and the marks (LRM, RLM, ALM).
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 _LINE_BREAKS = "\n\t\r"
+_BIDI = "\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c"
+_CONTROLS = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}]")  # is_control's characters (Cc is C0, DEL and C1), found at C speed
+_OTHER_CONTROLS = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI}]")  # all but \n, \t and \r
 
 
 def is_control(char: str) -> bool:
@@ -42,12 +45,11 @@ def for_terminal(text: str, *, lines: bool = False) -> str:
     "\\r" becoming "\\n"): for text of many lines (an imported routine, a table of voices).
     """
     text = _ESCAPE.sub("", text)
-    if not any(is_control(c) for c in text):
+    if not _CONTROLS.search(text):
         return text  # the common case, without building a new string
     if lines:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-        return "".join(c for c in text if c in "\n\t" or not is_control(c))
-    return "".join(" " if c in _LINE_BREAKS else c for c in text if c in _LINE_BREAKS or not is_control(c))
+        return _OTHER_CONTROLS.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return _OTHER_CONTROLS.sub("", text.replace("\n", " ").replace("\t", " ").replace("\r", " "))
 
 
 strip_controls = for_terminal  # its first name, used where routine text is read
@@ -66,10 +68,4 @@ def one_line(text: str) -> str:
 def json_for_terminal(text: str) -> str:
     """JSON text with the controls json.dumps leaves raw (DEL, C1, bidi controls) written as \\uXXXX
     escapes: the same JSON to a parser, nothing for a terminal to act on. They only occur inside strings."""
-    if not any(_raw_in_json(c) for c in text):
-        return text
-    return "".join(f"\\u{ord(c):04x}" if _raw_in_json(c) else c for c in text)
-
-
-def _raw_in_json(char: str) -> bool:
-    return is_control(char) and char not in _LINE_BREAKS  # line breaks and tabs are the JSON's own layout
+    return _OTHER_CONTROLS.sub(lambda raw: f"\\u{ord(raw.group()):04x}", text)  # line breaks and tabs: the JSON's own layout
