@@ -447,3 +447,11 @@ def test_a_label_whose_text_follows_later_imports_without_an_error(tmp_path):
     article.write_text("title: Café\nexercises:\n  - name: Naïve\n    steps:\n      - say: “Tilt.”\n", encoding="utf-8")
     imported = routine_yaml(read_article(article.read_bytes(), article.name))
     assert parse_routine(imported).exercises
+
+
+def test_an_articles_superscripts_and_fractions_are_kept_as_written(tmp_path):
+    """Compatibility folding (NFKC) once turned "5²" into "52" and "½" into "1", a fraction slash and "2"."""
+    article = tmp_path / "a.md"
+    article.write_text("# Neck\n\n## Chin tuck\n\nTuck your chin 5² times, ½ as far as it goes.\n", encoding="utf-8")
+    imported = routine_yaml(read_article(article.read_bytes(), article.name))
+    assert "5² times, ½ as far" in imported

@@ -259,7 +259,8 @@ def write_atomic(target: Path, data: str | bytes, durable: bool = True) -> None:
 
 def decode_text(data: bytes | str, source: str) -> str:
     """A user's text file (routine or article) as str: UTF-8 (a BOM allowed), no NUL bytes,
-    Unicode-normalized (NFKC) with plain line ends. Anything else is a RoutineError naming the line."""
+    composed (NFC: not compatibility-folded, so "5²" stays five squared and "½" a half) with plain
+    line ends. Anything else is a RoutineError naming the line."""
     if isinstance(data, bytes):
         if b"\x00" in data:  # binary: say so before any decoding complaint
             line = data.count(b"\n", 0, data.index(b"\x00")) + 1
@@ -273,4 +274,4 @@ def decode_text(data: bytes | str, source: str) -> str:
         text = data
     if "\x00" in text:
         raise RoutineError(source, text.count("\n", 0, text.index("\x00")) + 1, "not a text file (it contains NUL bytes)")
-    return unicodedata.normalize("NFKC", text).replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")

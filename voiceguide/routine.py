@@ -14,7 +14,6 @@ from __future__ import annotations
 import difflib
 import gc
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
@@ -228,7 +227,7 @@ def parse_routine(data: bytes | str, source: str = "<routine>") -> Routine:
     Bounded before any node is built: at most MAX_INPUT_BYTES of text and MAX_YAML_VALUES values
     (counted on libyaml's event stream, stopping at the limit), so an oversized routine is refused
     in well under a second, naming its size; aliases are counted once expanded after composing."""
-    text = routine_text(data, source)
+    text = decode_text(data, source)
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > MAX_INPUT_BYTES:
         raise RoutineError(
@@ -257,19 +256,6 @@ def parse_routine(data: bytes | str, source: str = "<routine>") -> Routine:
         raise RoutineError(source, 1, "empty file: a routine needs a title and exercises")
     _check_expanded_size(root, source)
     return _Reader(source).routine(root)
-
-
-def routine_text(data: bytes | str, source: str) -> str:
-    """The routine's text as files.decode_text reads it, but composed (NFC), not compatibility-folded (NFKC):
-    the routine's words are spoken as written, so "5²" stays five squared, not "52", and "½" stays a half."""
-    try:
-        raw = data.decode("utf-8-sig") if isinstance(data, bytes) else data
-    except UnicodeDecodeError:
-        raw = None
-    if raw is None or "\x00" in raw:
-        decode_text(data, source)  # raises the error naming the line: not UTF-8, or NUL bytes
-        raise RoutineError(source, None, "not UTF-8 text")
-    return unicodedata.normalize("NFC", raw).replace("\r\n", "\n").replace("\r", "\n")
 
 
 _VALUE_EVENTS = (yaml.ScalarEvent, yaml.AliasEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)
