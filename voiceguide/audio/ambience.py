@@ -9,15 +9,17 @@ same samples for the same session position.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 
-from voiceguide.audio.decoding import decode_audio
-from voiceguide.audio.loudness import integrated_loudness, true_peak
+from voiceguide.audio.decoding import SAMPLE_BYTES, decode_to_file
+from voiceguide.audio.loudness import HOP, gated_loudness, k_weighted, peak_envelope, powers_from_hops
 from voiceguide.audio.samples import SAMPLE_RATE, sample_at
 from voiceguide.errors import VoiceguideError
 from voiceguide.timeline import Event
@@ -33,6 +35,9 @@ FADE_OUT = 4.0
 LOOP_CROSSFADE = 1.5  # seconds the loop's end overlaps its start (less for short sources)
 MIN_SECONDS = 1.0  # a shorter source would loop audibly
 BED_PEAK = 10 ** (-10 / 20)  # a spiky source keeps its true peak 10 dB under full scale
+MAX_SECONDS = 4 * 3600.0  # a longer source is not a loop; it would fill the disk its decoded samples wait on
+MEASURE_HOPS = 100  # loudness and peak are measured this many gating hops (10 s) at a time: memory stays flat
+WARM_UP = int(0.5 * SAMPLE_RATE)  # samples before a stretch that settle the K-weighting filter (its tail is shorter)
 
 Span = tuple[int, int]  # a sentence's first and last sample
 
@@ -64,15 +69,89 @@ def check_background(ref: str | Path) -> Path:
     return path
 
 
+def loop_overlap(size: int) -> int:
+    """Samples the loop's end overlaps its start, for a source of `size` samples."""
+    return min(int(LOOP_CROSSFADE * SAMPLE_RATE), size // 4)
+
+
+def crossfade(head: np.ndarray, tail: np.ndarray) -> np.ndarray:
+    """The source's first samples with its last ones faded (equal power) into them: where the loop restarts."""
+    t = np.linspace(0.0, math.pi / 2, head.size, dtype=np.float32)
+    return head * np.sin(t) + tail * np.cos(t)
+
+
 def seamless_loop(source: np.ndarray) -> np.ndarray:
     """The source with its end crossfaded (equal power) into its start, so it repeats without a seam."""
-    overlap = min(int(LOOP_CROSSFADE * SAMPLE_RATE), source.size // 4)
+    overlap = loop_overlap(source.size)
     if overlap == 0:
         return source
-    t = np.linspace(0.0, math.pi / 2, overlap, dtype=np.float32)
     body = source[: source.size - overlap].copy()
-    body[:overlap] = source[:overlap] * np.sin(t) + source[source.size - overlap :] * np.cos(t)
+    body[:overlap] = crossfade(source[:overlap], source[source.size - overlap :])
     return body
+
+
+class LoopFile:
+    """A seamless loop (as seamless_loop makes) of a source decoded to a file of 16-bit samples.
+
+    Read a stretch at a time with os.pread (no shared position, so any thread may read), never mapped:
+    memory holds the stretch asked for and the crossfaded start, however long the source.
+    """
+
+    def __init__(self, file: IO[bytes], frames: int) -> None:
+        self.file = file  # nameless (decoding.decode_to_file): it goes when this does
+        self._fd = file.fileno()
+        overlap = loop_overlap(frames)
+        self.size = frames - overlap
+        self._head = crossfade(self._source(0, overlap), self._source(self.size, overlap))
+
+    def _source(self, first: int, count: int) -> np.ndarray:
+        data = os.pread(self._fd, count * SAMPLE_BYTES, first * SAMPLE_BYTES)
+        return np.frombuffer(data, dtype="<i2").astype(np.float32) / np.float32(32768)
+
+    def read(self, first: int, count: int) -> np.ndarray:
+        """The loop's samples first .. first + count (within one pass of it)."""
+        head = self._head.size
+        if first >= head:
+            return self._source(first, count)
+        if first + count <= head:
+            return self._head[first : first + count].copy()
+        return np.concatenate([self._head[first:], self._source(head, first + count - head)])
+
+
+def _stretch(loop: np.ndarray | LoopFile, first: int, count: int) -> np.ndarray:
+    return loop.read(first, count) if isinstance(loop, LoopFile) else loop[first : first + count]
+
+
+def looped(loop: np.ndarray | LoopFile, start: int, count: int) -> np.ndarray:
+    """`count` samples of the loop repeated for ever, from sample `start` on."""
+    size = loop.size
+    first = start % size
+    if first + count <= size:
+        return np.array(_stretch(loop, first, count), dtype=np.float32)
+    pieces, left = [], count
+    while left > 0:
+        take = min(left, size - first)
+        pieces.append(_stretch(loop, first, take))
+        left, first = left - take, 0
+    return np.concatenate(pieces).astype(np.float32, copy=False)
+
+
+def measure(loop: np.ndarray | LoopFile) -> tuple[float, float]:
+    """The loop's integrated loudness (LUFS) and true peak (linear), as loudness.integrated_loudness
+    and true_peak measure it whole, but a stretch at a time: memory does not grow with its length."""
+    hop = int(HOP * SAMPLE_RATE)
+    step = MEASURE_HOPS * hop
+    energies, peak = [], 0.0
+    for first in range(0, loop.size, step):
+        count = min(step, loop.size - first)
+        lead, after = min(first, WARM_UP), min(WARM_UP, loop.size - first - count)
+        piece = _stretch(loop, first - lead, lead + count + after).astype(np.float32, copy=False)
+        weighted = k_weighted(piece[: lead + count], SAMPLE_RATE)[lead:]  # the filter warmed up on what came before
+        whole = weighted[: count // hop * hop]  # whole hops: a stretch is, but the last
+        energies.append(np.square(whole, dtype=np.float32).reshape(-1, hop).sum(axis=1, dtype=np.float64))
+        peak = max(peak, float(peak_envelope(piece)[lead : lead + count].max(initial=0.0)))
+    hops = np.concatenate(energies)
+    return gated_loudness(powers_from_hops(hops, SAMPLE_RATE)), peak
 
 
 def _ramp(x: np.ndarray) -> np.ndarray:
@@ -98,8 +177,9 @@ def duck_envelope(start: int, count: int, spans: Sequence[Span]) -> np.ndarray:
 class Bed:
     """The looped ambience at its level; `samples` gives any stretch of the session's bed."""
 
-    loop: np.ndarray
-    peak: float = 0.0  # its true peak, linear
+    loop: np.ndarray | LoopFile  # in memory, or (a user's background, of any length) on disk
+    peak: float = 0.0  # its true peak at its level, linear
+    gain: float = 1.0  # from the loop's samples to the bed's level
 
     def under_voice(self) -> float:
         """The most the bed adds to a peak of the voice's: its true peak, ducked."""
@@ -108,25 +188,27 @@ class Bed:
     @classmethod
     def load(cls, ref: str | Path, level: float = DEFAULT_LEVEL) -> Bed:
         path = check_background(ref)
-        source = decode_audio(path, "background sound")
-        if source.size < MIN_SECONDS * SAMPLE_RATE:
+        file, frames = decode_to_file(path, "background sound", MAX_SECONDS)
+        if frames < MIN_SECONDS * SAMPLE_RATE:
+            file.close()
             raise VoiceguideError(f"{path}: background sound is shorter than {MIN_SECONDS:g} s; it would loop audibly")
-        loop = seamless_loop(source)
-        loudness = integrated_loudness(loop, SAMPLE_RATE)
+        loop = LoopFile(file, frames)
+        loudness, source_peak = measure(loop)
         if not math.isfinite(loudness):
+            file.close()
             raise VoiceguideError(f"{path}: background sound is silent")
         gain = 10 ** ((level - loudness) / 20)
-        peak = true_peak(loop) * gain
+        peak = source_peak * gain
         if peak > BED_PEAK:  # a spiky source: keep its peaks under the voice's rather than its loudness
             gain *= BED_PEAK / peak
-        return cls((loop * np.float32(gain)).astype(np.float32), float(min(peak, BED_PEAK)))
+        return cls(loop, float(min(peak, BED_PEAK)), gain)
 
     def samples(self, start: int, count: int, spans: Sequence[Span], end: int | None) -> np.ndarray:
         """The bed from sample `start` for `count` samples: looped, ducked under `spans`, faded in
         at the session's start and out before `end` (its last sample, once known)."""
         if count <= 0:
             return np.zeros(0, dtype=np.float32)
-        out = self.loop[np.arange(start, start + count) % self.loop.size]
+        out = looped(self.loop, start, count) * np.float32(self.gain)
         gain = np.power(np.float32(10), -DUCK_DB * duck_envelope(start, count, spans) / 20, dtype=np.float32)
         at = np.arange(start, start + count, dtype=np.float64)
         gain *= _ramp(at / (FADE_IN * SAMPLE_RATE)).astype(np.float32)

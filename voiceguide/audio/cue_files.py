@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from voiceguide.options import Options
 
 MAX_CUE_SECONDS = 5.0  # a longer "cue" would hold up the session
+MAX_DECODED_SECONDS = 60.0  # a file longer than this is refused having read only this much of it
 MIN_CUE_SECONDS = 0.02  # a shorter one is a click: too short to hear, or to level
 SILENT = 10 ** (-60 / 20)  # a peak under -60 dBFS is no sound at all
 CUE_PACKAGE = "voiceguide.audio_cues"
@@ -44,19 +45,23 @@ def _in_sample_format(clip: wave.Wave_read) -> bool:
 
 
 def _plain_wav(path: Path) -> tuple[int, int, bool] | None:
-    """(frames, peak, complete) of a WAV already in the sample format, read without numpy; else None."""
+    """(frames, peak, complete) of a WAV already in the sample format, read without numpy; else None.
+
+    A WAV its header says is longer than a cue may be is read no further than that: its length says enough.
+    """
     try:
         with wave.open(str(path), "rb") as clip:
             if not _in_sample_format(clip):
                 return None
             frames = clip.getnframes()
-            data = clip.readframes(frames)
+            wanted = min(frames, int(MAX_CUE_SECONDS * SAMPLE_RATE) + 1)
+            data = clip.readframes(wanted)
     except (OSError, EOFError, wave.Error):
         return None  # not a WAV we can read ourselves: ffmpeg may
     samples = array("h", data[: len(data) // 2 * 2])
     if sys.byteorder == "big":
         samples.byteswap()
-    return frames, max(map(abs, samples), default=0), len(data) == frames * 2
+    return frames, max(map(abs, samples), default=0), len(data) == wanted * 2
 
 
 def cue_length(path: Path, name: str) -> float:
@@ -99,7 +104,9 @@ def _decoded(path: str, mtime_ns: int, size: int, name: str) -> np.ndarray:  # n
             plain = _in_sample_format(clip)  # the header is enough: cue_length has checked the rest
     except (OSError, EOFError, wave.Error):
         plain = False
-    return to_float(read_clip(Path(path))) if plain else decode_audio(Path(path), f"cue sound '{name}'")
+    if plain:
+        return to_float(read_clip(Path(path)))
+    return decode_audio(Path(path), f"cue sound '{name}'", MAX_DECODED_SECONDS, f"; at most {MAX_CUE_SECONDS:g} s")
 
 
 def cue_lengths(cue_dir: Path | None, names: tuple[str, ...] = CUE_NAMES) -> dict[str, float]:

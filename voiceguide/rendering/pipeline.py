@@ -56,6 +56,23 @@ FFMPEG_HINT = "install it with 'sudo apt-get install ffmpeg' (or run scripts/set
 ABORT_WAIT = 2.0  # seconds a stopped render gives a thread of its own to end before it leaves it (a daemon)
 
 
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Ctrl-C, kill and hang-up wait (pending, not lost) until the block ends, then stop the render as ever.
+
+    Around making a temp file and starting the encoder that writes it, and recording both where
+    close() finds them: a stop in between once left an encoder no one stopped, writing a `.part`
+    file after the clean-up had removed it (a third of the runs a signal reached there). Held,
+    the signal lands once both are recorded, and close() stops the one and removes the other.
+    The encoder inherits the mask; it is stopped with SIGKILL, which no mask holds.
+    """
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, threads.STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 @dataclass(frozen=True)
 class Format:
     kind: str  # mp3 | ogg | flac | wav: also ffmpeg's name for the container
@@ -415,9 +432,10 @@ class _Render:
 
     def run(self, split: bool) -> None:
         """Mix and encode the session, write its companions, and put them all in place."""
-        temp = self.staging.temp_for(self.output)
-        self.sink = sink = self.encoding.open(temp, self.output)  # ffmpeg loads meanwhile
-        extras = {suffix: self.staging.temp_for(self.output.with_suffix(suffix)) for suffix in self.outputs.companions()}
+        with _signals_held():  # each temp file and the encoder writing it are recorded before a stop can land
+            temp = self.staging.temp_for(self.output)
+            self.sink = sink = self.encoding.open(temp, self.output)  # ffmpeg loads meanwhile
+            extras = {suffix: self.staging.temp_for(self.output.with_suffix(suffix)) for suffix in self.outputs.companions()}
         speech = session_speech(self.routine, self.options)
         compiling, events, sounds, bed = self._start(speech)
         # MP3 only (its frames join exactly); a background bed is never silent, so there is no place to cut.
@@ -465,8 +483,10 @@ class _Render:
         if cut is not None:
             fmt, rate, ffmpeg = self.encoding.fmt, self.encoding.rate, self.encoding.ffmpeg
             assert ffmpeg is not None  # only an MP3 through ffmpeg is split
-            part = _FfmpegSink(ffmpeg, fmt, rate, self.staging.scratch_for(self.output), self.output)
-            self.second = _SecondHalf(part, timeline, Leveled(Sounds(speech, self.options.cue_dir)), cut)  # Leveled: one thread's
+            sounds = Leveled(Sounds(speech, self.options.cue_dir))  # one thread's
+            with _signals_held():  # the scratch file and its encoder are recorded (self.second) before a stop lands
+                part = _FfmpegSink(ffmpeg, fmt, rate, self.staging.scratch_for(self.output), self.output)
+                self.second = _SecondHalf(part, timeline, sounds, cut)
         return self.second
 
     def _finish_encoding(self, sink: _WavSink | _FfmpegSink, temp: Path, total: float | None) -> str:
@@ -500,14 +520,16 @@ class _Render:
             path.write_text(texts[suffix](timeline), encoding="utf-8")
 
     def close(self) -> None:
-        """Stop whatever still runs and remove the temp files: after a commit there is nothing left to discard."""
-        if self.sink is not None:
-            self.sink.abort()
-        if self.second is not None:
-            self.second.abort()
-        if self.compiling is not None:
-            self.compiling.stop()
-        self.staging.discard()
+        """Stop whatever still runs and remove the temp files: after a commit there is nothing left to discard.
+        A second Ctrl-C or kill waits for it (bounded: see the aborts), so it cannot cut the clean-up short."""
+        with _signals_held():
+            if self.sink is not None:
+                self.sink.abort()
+            if self.second is not None:
+                self.second.abort()
+            if self.compiling is not None:
+                self.compiling.stop()
+            self.staging.discard()
 
 
 def write_sound(sound: np.ndarray, output: Path, *, bitrate: str | None = None) -> None:
@@ -518,8 +540,9 @@ def write_sound(sound: np.ndarray, output: Path, *, bitrate: str | None = None) 
     staging = Staging()
     sink: _WavSink | _FfmpegSink | None = None
     try:
-        temp = staging.temp_for(output)
-        sink = open_sink(fmt, rate, ffmpeg, temp, output)
+        with _signals_held():  # the temp file and its encoder are both recorded before a stop can land
+            temp = staging.temp_for(output)
+            sink = open_sink(fmt, rate, ffmpeg, temp, output)
         sink.write(sound)
         sink.finish()
         sink = None
@@ -527,6 +550,7 @@ def write_sound(sound: np.ndarray, output: Path, *, bitrate: str | None = None) 
     except OSError as exc:
         raise VoiceguideError(f"cannot write {exc.filename or output}: {exc.strerror or exc}") from None
     finally:
-        if sink is not None:
-            sink.abort()
-        staging.discard()
+        with _signals_held():
+            if sink is not None:
+                sink.abort()
+            staging.discard()
