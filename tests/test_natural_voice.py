@@ -173,3 +173,29 @@ def test_a_long_sentence_is_spoken_in_pieces_a_worker_can_hold_with_every_word_i
     assert " ".join(piece for piece, _ in cut).split() == f"Lie down. {sentence} Good.".split()
     assert [ends for _, ends in cut].count(True) == 3  # the three sentences still end where they did
     assert cut[1] == ("Breathe slowly and let your shoulders drop,", False)  # a comma is the first place to cut
+
+
+@pytest.mark.usefixtures("natural")
+def test_a_stopped_plan_drops_the_clips_it_queued_and_its_workers(tmp_path) -> None:
+    """A kill stops synthesis: the exit no longer waits for every queued phrase (a cold plan queues all of them)."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import HANG_GUARD, ROOT
+
+    cache = tmp_path / "cache"
+    command = [sys.executable, "-m", "voiceguide", "plan", "lower-back"]
+    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, "XDG_CACHE_HOME": str(cache)},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    deadline = time.monotonic() + HANG_GUARD
+    while not list(cache.rglob("*.wav")) and time.monotonic() < deadline:  # the workers are speaking
+        time.sleep(0.05)
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=HANG_GUARD)
+    assert process.returncode == 128 + signal.SIGTERM, err
+    made = len([p for p in cache.rglob("*.wav") if "leveled" not in p.name])
+    assert made < 30, f"{made} clips made after the kill"  # the session has 73 distinct phrases
+    workers = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True, text=True).stdout.split()
+    assert workers == []

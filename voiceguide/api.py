@@ -225,3 +225,13 @@ def _render_inputs(loaded: Routine, options: Options) -> list[tuple[Path, str]]:
     if options.cue_dir is not None:
         inputs += [(cue_path(name, options.cue_dir), f"the cue sound '{name}'") for name in CUE_NAMES]
     return inputs
+
+
+def stop() -> None:
+    """End what a stopped command left running (the voice's worker processes and their queued clips) at once."""
+    import sys
+
+    if "voiceguide.speech.engine" in sys.modules:  # nothing to stop where no speech was asked for
+        from voiceguide.speech.engine import stop_workers
+
+        stop_workers()

@@ -357,6 +357,10 @@ def main() -> None:
     except KeyboardInterrupt:  # Ctrl-C before the command began (typer turns a later one into exit 130)
         report("voiceguide: interrupted")
         sys.exit(130)
+    except SystemExit as end:
+        if end.code not in (None, 0, 1, 2):  # stopped (Ctrl-C, a kill): don't wait on the voice's queued clips
+            api.stop()
+        raise
     finally:
         # At exit Python collects garbage over every object it made (a render's last
         # step); frozen, they are skipped: the process is ending.

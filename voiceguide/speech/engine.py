@@ -97,6 +97,16 @@ def _engine(key: object, make: Callable[[], Any], count: int, name: str) -> Work
         return workers
 
 
+def stop_workers() -> None:
+    """Stop synthesizing at once (Ctrl-C, a kill): clips still queued are dropped and worker processes end,
+    instead of the process's exit waiting for every clip asked for (a cold plan queues hundreds)."""
+    with _workers_lock:
+        for workers in _workers.values():
+            stop = getattr(workers.engine, "stop", None)
+            if stop is not None:
+                stop()
+
+
 def _espeak() -> Workers:
     # Its voices are listed once, on the first thread; each clip is a process of its own, one per core at a time.
     return _engine("espeak", espeak.Espeak, os.cpu_count() or 1, "voiceguide-espeak")

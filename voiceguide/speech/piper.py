@@ -271,6 +271,15 @@ class PiperProcesses:
             raise PiperUnavailable(f"the Piper voice {self.voice.name} stopped: its worker process ended (out of memory?)") from None
 
 
+    def stop(self) -> None:
+        """Drop the phrases not yet started and end the workers (they would finish theirs first: ~1 s)."""
+        import multiprocessing
+
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        for child in multiprocessing.active_children():  # this process's: the pool's workers
+            child.kill()  # not terminate(): a worker started from one of our threads may block SIGTERM
+
+
 _here: PiperEngine | PiperUnavailable | None = None  # a worker process's own engine, or why it did not load
 
 
@@ -279,6 +288,7 @@ def _load_in_worker(voice: PiperVoiceFile) -> None:
     import signal
 
     global _here
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGHUP})  # inherited blocked from threads.start
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         _here = PiperEngine(voice)
