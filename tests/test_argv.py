@@ -100,7 +100,7 @@ def test_ffprobe_printing_nothing_is_no_traceback(tmp_path, output):
         check=True, timeout=60,
     )
     env = fake_tool(tmp_path / "bin", "ffprobe", "exit 0")
-    result = run_cli("render", "quick-neck", "--brief", "--background", str(background), "-o", str(tmp_path / output), env=env)
+    result = run_cli("render", str(routine_file(tmp_path)), "--background", str(background), "-o", str(tmp_path / output), env=env)
     assert "Traceback" not in result.stderr
     if result.returncode != 0:
         one_error_line(result)

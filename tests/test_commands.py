@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import subprocess
@@ -30,6 +31,7 @@ def test_routines_lists_builtins() -> None:
 
 
 
+@functools.cache  # one validator for the run: property tests ask for it hundreds of times
 def schema_validator() -> jsonschema.Draft202012Validator:
     """The routine schema, its voiceguide-* formats checked by the parser's own functions (routine.SETTING_FORMATS)."""
     jsonschema.Draft202012Validator.check_schema(ROUTINE_SCHEMA)

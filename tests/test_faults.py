@@ -92,7 +92,7 @@ def full_sizes(full_renders) -> dict[str, int]:
 
 
 @pytest.mark.parametrize("suffix", FORMATS)
-@pytest.mark.parametrize("kept", [0.5, 0.9, 0.995])
+@pytest.mark.parametrize("kept", [0.5, *(pytest.param(k, marks=pytest.mark.slow) for k in (0.9, 0.995))])  # the rest: slow tier
 def test_a_file_cut_short_is_caught_by_verification(tmp_path, full_renders, suffix, kept):
     """What a full disk can leave while the encoder exits 0: headers promising the whole session, data cut."""
     from voiceguide.rendering.verify import RenderFailed, verify_render
@@ -118,7 +118,7 @@ def test_encoder_errors_fail_the_render_even_when_it_exits_0(full_renders):
 
 
 @pytest.mark.parametrize("suffix", FORMATS)
-@pytest.mark.parametrize("fill", [0.1, 0.5, 0.9, 0.99])
+@pytest.mark.parametrize("fill", [0.5, *(pytest.param(f, marks=pytest.mark.slow) for f in (0.1, 0.9, 0.99))])  # the rest: slow tier
 def test_disk_filling_at_any_point_keeps_the_old_file_byte_identical(tmp_path, full_sizes, suffix, fill):
     """The disk holds the old file and `fill` of the new one (FLAC used to exit 0 with a truncated file)."""
     size = max(8192, int(full_sizes[suffix] * fill) // 4096 * 4096 + 4096)  # tmpfs counts whole pages; one is the old file's

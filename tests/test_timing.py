@@ -126,7 +126,7 @@ CATCOW = (
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-@pytest.mark.parametrize("rate", [80, 150, 300])
+@pytest.mark.parametrize("rate", [150, *(pytest.param(r, marks=pytest.mark.slow) for r in (80, 300))])  # 80, 300: slow tier
 def test_cat_cow_is_eight_ten_second_breaths_after_one_lesson(rate: int, engine: str) -> None:
     timeline = compiled(CATCOW, rate, engine)
     phases = of(timeline, "breath")
