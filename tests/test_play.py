@@ -519,6 +519,7 @@ def test_plus_during_a_20_s_hold_makes_it_30_s(sink, speech):
 
 
 @pytest.mark.slow
+@pytest.mark.realtime  # a sound server of its own, playing in real time
 def test_losing_the_sound_server_mid_play_stops_with_one_line_and_exit_1(tmp_path):
     if missing_tools():
         pytest.skip("no PulseAudio")
