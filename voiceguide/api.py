@@ -6,7 +6,7 @@ functions that use them, so `check` and `routines` start in a few milliseconds.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -235,3 +235,26 @@ def stop() -> None:
         from voiceguide.speech.engine import stop_workers
 
         stop_workers()
+
+
+@dataclass(frozen=True)
+class Imported:
+    text: str  # the routine's YAML, as it is written and shown (no terminal controls from the article)
+    summary: str  # what was found: "3 exercises, 1 two-sided, ..."
+
+
+def import_routine(article: str, output: str | Path | None = None) -> Imported:
+    """An article (a text, Markdown or saved HTML file, or "-" for standard input) as a routine; written
+    whole to output if given (a device, a pipe or the article itself is refused before any work)."""
+    from voiceguide.files import write_atomic
+    from voiceguide.importer.writing import check_output, import_report, read_source
+    from voiceguide.printable import for_terminal
+
+    if output is not None:
+        check_output(article, output)
+    text, summary = import_report(*read_source(article))
+    text = for_terminal(text, lines=True)  # so the routine shown and the one written agree
+    if output is not None:
+        write_atomic(Path(output), text)
+        summary += f"; written to {output}"
+    return Imported(text, summary)

@@ -35,10 +35,8 @@ try:  # Ctrl-C while Python loads what the command needs: one line and 130, not 
     from voiceguide.cli.options import session_options
     from voiceguide.clock import clock
     from voiceguide.errors import Interrupted, VoiceguideError
-    from voiceguide.files import write_atomic
     from voiceguide.numbers import plural
     from voiceguide.printable import for_terminal, json_for_terminal, one_line
-    from voiceguide.rendering.page import PAGE_MODES
     from voiceguide.schema import ROUTINE_SCHEMA
 except KeyboardInterrupt:
     sys.stderr.write("voiceguide: interrupted\n")
@@ -227,19 +225,10 @@ def import_article(
     ] = None,
 ) -> None:
     """Turn a written exercise article or web page into a routine (check the '# from' comments it adds)."""
-    from voiceguide.importer.writing import check_output, import_report, read_source
-
-    if output is not None:
-        check_output(article, output)  # a device, a pipe or the article itself: refused before the import
-    text, summary = import_report(*read_source(article))
-    # The article's controls (a U+202E override, an escape) go here, so the routine shown and the one written agree.
-    text = for_terminal(text, lines=True)
+    imported = api.import_routine(article, output)
     if output is None:
-        say(text, lines=True, nl=False)
-    else:
-        write_atomic(Path(output), text)
-        summary += f"; written to {output}"
-    say(f"{'standard input' if article == '-' else article}: {summary}", err=True)
+        say(imported.text, lines=True, nl=False)
+    say(f"{'standard input' if article == '-' else article}: {imported.summary}", err=True)
 
 
 DISPLAYS = ("big", "compact", "lines")
@@ -328,8 +317,8 @@ def optional_page_value(args: list[str]) -> list[str]:
             result.append(arg)
             continue
         value = next(rest, None)
-        result.append(f"--page={value if value in PAGE_MODES else 'link'}")
-        if value is not None and value not in PAGE_MODES:
+        result.append(f"--page={value if value in api.PAGE_MODES else 'link'}")
+        if value is not None and value not in api.PAGE_MODES:
             result.append(value)
     return result
 

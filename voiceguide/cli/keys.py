@@ -8,9 +8,10 @@ import select
 import sys
 import termios
 import tty
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from voiceguide.live.session import Session
+if TYPE_CHECKING:  # types only: the CLI reaches live play through api
+    from voiceguide.live.session import Session
 
 # Key -> Session method. Arrow keys arrive as escape sequences.
 CONTROLS = {

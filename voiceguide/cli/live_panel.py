@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.align import Align
 from rich.console import Console, Group, RenderableType
@@ -26,8 +26,10 @@ from rich.text import Text
 
 from voiceguide.cli.keys import HELP, KeyReader, apply
 from voiceguide.clock import clock
-from voiceguide.live.session import Session, Status
 from voiceguide.printable import for_terminal
+
+if TYPE_CHECKING:  # types only: the CLI reaches live play through api
+    from voiceguide.live.session import Session, Status
 
 FRAME_SECONDS = 0.1  # display refresh; keys are acted on as soon as they arrive
 
