@@ -33,22 +33,20 @@ if TYPE_CHECKING:  # types only: the CLI reaches live play through api
 
 FRAME_SECONDS = 0.1  # display refresh; keys are acted on as soon as they arrive
 
-# Block digits, five rows high, for the countdown.
+# Block digits, five rows high, for the countdown: each character of _GLYPH_NAMES drawn three
+# columns wide, one column apart, as it reads on the screen.
+_GLYPH_NAMES = "0123456789:/ "
+_GLYPH_ROWS = """
+███  █  ███ ███ █ █ ███ ███ ███ ███ ███       █    
+█ █ ██    █   █ █ █ █   █     █ █ █ █ █  █    █    
+█ █  █  ███ ███ ███ ███ ███   █ ███ ███      █     
+█ █  █  █     █   █   █ █ █   █ █ █   █  █  █      
+███ ███ ███ ███   █ ███ ███   █ ███ ███     █      
+"""
 GLYPHS = {
-    "0": ("███", "█ █", "█ █", "█ █", "███"),
-    "1": (" █ ", "██ ", " █ ", " █ ", "███"),
-    "2": ("███", "  █", "███", "█  ", "███"),
-    "3": ("███", "  █", "███", "  █", "███"),
-    "4": ("█ █", "█ █", "███", "  █", "  █"),
-    "5": ("███", "█  ", "███", "  █", "███"),
-    "6": ("███", "█  ", "███", "█ █", "███"),
-    "7": ("███", "  █", "  █", "  █", "  █"),
-    "8": ("███", "█ █", "███", "█ █", "███"),
-    "9": ("███", "█ █", "███", "  █", "███"),
-    ":": ("   ", " █ ", "   ", " █ ", "   "),
-    "/": ("  █", "  █", " █ ", "█  ", "█  "),
-    " ": ("   ",) * 5,
-}
+    name: tuple(row.ljust(4 * len(_GLYPH_NAMES))[4 * i : 4 * i + 3] for row in _GLYPH_ROWS.strip("\n").split("\n"))
+    for i, name in enumerate(_GLYPH_NAMES)
+}  # ljust: an editor that trims trailing spaces leaves the space glyph whole
 
 
 def big(text: str) -> str:
