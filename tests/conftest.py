@@ -75,6 +75,15 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None, timeou
     )
 
 
+def heard_seconds(path: Path) -> float:
+    """An audio file's length as ffprobe reads it (what a player shows)."""
+    result = subprocess.run(
+        ["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", str(path)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return float(result.stdout)
+
+
 def timing_keys_supported() -> bool:
     """Does the routine format know the timing issue's keys (sets, rests, breath patterns, `breathe:`)?"""
     from voiceguide.errors import RoutineError

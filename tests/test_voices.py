@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 import wave
 from pathlib import Path
 
@@ -10,7 +9,7 @@ import numpy as np
 import pytest
 
 from tests.audio_sink import RATE, loud_frames, missing_tools, playing_into_sink
-from tests.conftest import HANG_GUARD, run_cli
+from tests.conftest import HANG_GUARD, heard_seconds, run_cli
 from voiceguide import api
 from voiceguide.errors import RoutineError, VoiceguideError
 from voiceguide.phrases import Phrases
@@ -115,14 +114,6 @@ def test_a_bad_language_is_refused_with_its_line() -> None:
         parse_routine("title: X\nlanguage: German!\nexercises:\n  - name: A\n    steps:\n      - say: B\n")
     with pytest.raises(VoiceguideError, match="language must be a language tag"):
         api.resolve("quick-neck", language="de_DE")
-
-
-def heard_seconds(path: Path) -> float:
-    result = subprocess.run(
-        ["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", str(path)],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    return float(result.stdout)
 
 
 def test_sample_is_written_in_the_voice_language_at_the_rate(tmp_path: Path) -> None:
