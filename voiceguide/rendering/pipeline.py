@@ -58,19 +58,28 @@ ABORT_WAIT = 2.0  # seconds a stopped render gives a thread of its own to end be
 
 @contextlib.contextmanager
 def _signals_held() -> Iterator[None]:
-    """Ctrl-C, kill and hang-up wait (pending, not lost) until the block ends, then stop the render as ever.
+    """Ctrl-C, kill and hang-up wait (recorded, not lost) until the block ends, then stop the render as ever.
 
     Around making a temp file and starting the encoder that writes it, and recording both where
     close() finds them: a stop in between once left an encoder no one stopped, writing a `.part`
-    file after the clean-up had removed it (a third of the runs a signal reached there). Held,
-    the signal lands once both are recorded, and close() stops the one and removes the other.
-    The encoder inherits the mask; it is stopped with SIGKILL, which no mask holds.
+    file after the clean-up had removed it. Held, the signal lands once both are recorded, and
+    close() stops the one and removes the other. Held by swapping the handlers, not by a signal
+    mask: the kernel may hand a signal to any thread that does not block it (numpy's and ONNX
+    runtime's own threads among them), and Python then runs the handler on the main thread
+    whatever that thread's mask (a .part was still left in 2 of 3 CI runs with a mask).
     """
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, threads.STOP_SIGNALS)
+    if threading.current_thread() is not threading.main_thread():  # handlers belong to the main thread
+        yield
+        return
+    caught: list[int] = []
+    previous = {stop: signal.signal(stop, lambda signum, _frame: caught.append(signum)) for stop in threads.STOP_SIGNALS}
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for stop, handler in previous.items():
+            signal.signal(stop, handler)
+        if caught:
+            signal.raise_signal(caught[0])  # now, to the handler it was meant for
 
 
 @dataclass(frozen=True)
