@@ -133,6 +133,9 @@ def test_running_no_command_shows_the_commands() -> None:
     assert result.returncode == 2
     assert "Usage: voiceguide" in result.stdout
     assert "render" in result.stdout
+    assert result.stdout.endswith("\n")  # the shell's prompt after it on a line of its own
+    assert not result.stdout.endswith("\n\n")
+    assert result.stdout == cli("--help").stdout
 
 
 def test_check_counts_exercises_in_english(tmp_path: Path) -> None:

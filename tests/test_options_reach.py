@@ -9,11 +9,13 @@ test_every_session_option_has_a_row.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
+import os
 import tempfile
 import wave
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -99,25 +101,52 @@ def read_wav(path: Path) -> np.ndarray:
         return np.frombuffer(sound.readframes(sound.getnframes()), np.int16) / 32768
 
 
+@contextlib.contextmanager
+def config_home(folder: Path, choices: Mapping[str, object]) -> Iterator[None]:
+    """XDG_CONFIG_HOME at `folder`, whose voiceguide/config.toml sets the choices (none: no file), for the block."""
+    if choices:
+        config = folder / "voiceguide" / "config.toml"
+        config.parent.mkdir(parents=True)
+        config.write_text("".join(f"{name} = {json.dumps(value)}\n" for name, value in choices.items()))  # JSON's are TOML's
+    before = os.environ.get("XDG_CONFIG_HOME")
+    os.environ["XDG_CONFIG_HOME"] = str(folder)
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["XDG_CONFIG_HOME"]
+        else:
+            os.environ["XDG_CONFIG_HOME"] = before
+
+
+@pytest.fixture(autouse=True)
+def no_user_config(tmp_path: Path) -> Iterator[None]:
+    """No test reads the config file of whoever runs it."""
+    with config_home(tmp_path / "no-config", {}):
+        yield
+
+
 @functools.cache  # a session is asked for by several rows (every default): make it once per door
 def session(door: str, heard: bool, choices: tuple[tuple[str, object], ...], args: tuple[str, ...]) -> Session:
-    """Plan (or render, when heard) a routine with the library's choices or the command line's args."""
+    """Plan (or render, when heard) a routine with the library's choices, the command line's args or, through the
+    "config" door, the choices written in the user's config file."""
 
     def again(**more: object) -> Session:
         return session(door, heard, (*choices, *more.items()), (*args, *flag_args(more)))
 
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, config_home(Path(tmp, "config"), dict(choices) if door == "config" else {}):
         routine = Path(tmp, "routine.yaml")
         routine.write_text(HEARD if heard else PLANNED)
-        if not heard and door == "library":
-            return Session(api.plan(routine, **dict(choices)), again)
+        library = dict(choices) if door == "library" else {}
+        if not heard and door != "cli":
+            return Session(api.plan(routine, **library), again)
         if not heard:
             result = cli("plan", str(routine), "--json", *args)
             assert result.returncode == 0, result.stderr
             return Session(timeline_from_json(json.loads(result.stdout)), again)
         out = Path(tmp, "session.wav")
-        if door == "library":
-            api.render(routine, out, timeline=True, **dict(choices))
+        if door != "cli":
+            api.render(routine, out, timeline=True, **library)
         else:
             result = cli("render", str(routine), "-o", str(out), "--timeline", "-q", *args)
             assert result.returncode == 0, result.stderr
@@ -328,3 +357,9 @@ def test_option_reaches_the_session(option: SessionOption, door: str, tmp_path: 
     default = session(door, reach.heard, base, args)
     changed = session(door, reach.heard, (*base, (option.name, value)), (*args, *(a.format(value=value) for a in reach.args)))
     reach.check(default, changed)
+
+
+@pytest.mark.parametrize("option", [o for o in SESSION_OPTIONS if o.config], ids=lambda o: o.name)
+def test_personal_default_reaches_the_session(option: SessionOption, tmp_path: Path):
+    """The option, set in the user's config file (option_table marks it `config`), changes the session as it would given."""
+    test_option_reaches_the_session(option, "config", tmp_path)

@@ -19,6 +19,7 @@ from voiceguide.options import Options, options_for
 from voiceguide.rendering.page import PAGE_MODES
 from voiceguide.routine import Routine, builtin_names, load_routine
 from voiceguide.session_size import check_session_size
+from voiceguide.user_config import UserConfig, load_config
 
 if TYPE_CHECKING:
     from voiceguide.live.session import Session
@@ -32,18 +33,20 @@ DEFAULT_ROUTINE = "lower-back"
 
 
 def resolve(
-    routine: str | Path | Routine = DEFAULT_ROUTINE, *, fit: bool = True, **choices: object
+    routine: str | Path | Routine = DEFAULT_ROUTINE, *, fit: bool = True, config: bool = True, **choices: object
 ) -> tuple[Routine, Options]:
     """The routine (a built-in name, a path or a Routine) and the options for it.
 
-    `choices` are Options fields; None means "not given", so the routine's settings apply.
+    `choices` are Options fields; None means "not given", so the routine's settings apply, then the
+    user's config file (config=False: the built-in defaults instead; see user_config.py).
     Checks the session's size and the cue sounds the options use up front, so a runaway
     routine or a bad --cue-dir fails before any work.
     With a `length` (and fit), the options are those fit_length chose: every command plays the fitted session.
     """
     loaded = routine if isinstance(routine, Routine) else load_routine(routine)
+    personal = load_config().values if config else None
     try:
-        options = options_for(loaded, **choices)
+        options = options_for(loaded, personal, **choices)
     except ValueError as exc:
         raise VoiceguideError(str(exc)) from None
     check_session_size(loaded, options)
@@ -66,7 +69,9 @@ def _fitted(loaded: Routine, options: Options) -> Options:
 
 
 def plan(routine: str | Path | Routine = DEFAULT_ROUTINE, speech: Speech | None = None, **choices: Any) -> Timeline:
-    """Compile the routine into its timeline, with speech lengths from the real engine (cached)."""
+    """Compile the routine into its timeline, with speech lengths from the real engine (cached).
+
+    `choices` are as for resolve(): Options fields (None: not given) and config=False to leave the user's config file out."""
     from voiceguide.compiler import compile_timeline
     from voiceguide.speech.engine import session_speech
 
@@ -84,7 +89,7 @@ def check(routine: str | Path) -> Routine:
 
     A voice the routine names is resolved as render resolves it, so a voice render would refuse is
     refused here too (the speech engine is loaded only then: a routine without a voice checks in a blink)."""
-    loaded, options = resolve(routine, fit=False)  # its settings must make valid options too
+    loaded, options = resolve(routine, fit=False, config=False)  # its settings must make valid options too
     if options.voice is not None:
         from voiceguide.speech.engine import resolve_voice
 
@@ -94,6 +99,11 @@ def check(routine: str | Path) -> Routine:
             raise RoutineError(loaded.source, None, f"voice: {exc}") from None
     _fitted(loaded, options)  # a length must fit too
     return loaded
+
+
+def user_config() -> UserConfig:
+    """The user's config file (where it is, whether it exists) and the defaults it sets; raises ConfigError (FILE:LINE: ...)."""
+    return load_config()
 
 
 def builtin_order() -> list[str]:

@@ -1,5 +1,6 @@
 """Every session option, declared once: the command-line flags, the library's keyword arguments,
-the routine `settings:` keys, their JSON Schema and the README's option table all come from here.
+the routine `settings:` keys, their JSON Schema, the user config file's keys and the README's option
+table all come from here.
 
 A row's `setting` is the JSON Schema of its routine setting (None: command line only). Where a
 value is text with a grammar of its own (a breath pattern, a length, a pick), the schema names a
@@ -46,6 +47,14 @@ class OptionSpec:
     default: str  # as shown
     setting: dict | None = None  # the routine setting's JSON Schema; None: command line only
     flags: tuple[str, ...] = ()  # () is --name-with-dashes
+    config: bool = True  # a personal default the user's config file may set (user_config.py); False: only per session
+
+    @property
+    def takes_number(self) -> bool:
+        """Its setting may be a number (hold: 20 fixes holds), though the command line reads it as text (`--hold 20`)."""
+        return self.setting is not None and any(
+            branch.get("type") in ("number", "integer") for branch in self.setting.get("oneOf", [self.setting])
+        )
 
     @property
     def cli_flags(self) -> tuple[str, ...]:
@@ -74,11 +83,11 @@ OPTIONS = (
     OptionSpec("rest", "SECONDS", float, "quiet between exercises", "5", _number(0, MAX_REST, "seconds between exercises")),
     OptionSpec("length", "15m", str, "fit the session to a length: `15m`, `90s`, `1h`, `20:00` (ranges first, then holds)", "as written",
                {"oneOf": [{"type": "string", "format": "voiceguide-length"},
-                          _number(LENGTH_LIMITS[0] / 60, LENGTH_LIMITS[1] / 60, "minutes")]}),
+                          _number(LENGTH_LIMITS[0] / 60, LENGTH_LIMITS[1] / 60, "minutes")]}, config=False),
     OptionSpec("talk", "full|normal|minimal", str, "how much is said: `full` every instruction on every rep; `normal` teaches "
                "each movement once, then short cues; `minimal` only names, counts, phase words and countdowns (no intros, setup, "
                "notes or prompts)", "normal", {"enum": list(TALK_LEVELS)}),
-    OptionSpec("brief", "", bool, "short for `--talk minimal`", "off"),
+    OptionSpec("brief", "", bool, "short for `--talk minimal`", "off", config=False),
     OptionSpec("lead_in", "SECONDS", float, '"Get ready." and a 3-2-1 before the session\'s first paced phase (0: none)', "5",
                _number(0, MAX_LEAD_IN, "seconds of 'get ready'")),
     OptionSpec("cues", "full|minimal|off", str, "cue sounds: `minimal` keeps only exercise bells and hold chimes (see Cue sounds)",
@@ -93,6 +102,7 @@ OPTIONS = (
 )  # fmt: skip
 
 SETTINGS = {option.name: option.setting for option in OPTIONS if option.setting is not None}  # a routine's `settings:` keys
+CONFIG_KEYS = {option.name: option for option in OPTIONS if option.config}  # the user config file's keys
 
 
 def number_schema(name: str) -> dict:

@@ -1,7 +1,8 @@
-"""Choices a user makes about a session: built-in defaults < routine settings < command line."""
+"""Choices a user makes about a session: built-in defaults < the user's config file < routine settings < command line."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
@@ -80,31 +81,38 @@ def _check_pick(name: str, value: str, low: float, high: float) -> None:
         raise ValueError(f"{name} must be between {low:g} and {high:g}, not {value}")
 
 
-def options_for(routine: Routine, **overrides: object) -> Options:
-    """Options for this routine: its settings over the defaults, non-None overrides over both.
+def options_for(routine: Routine, config: Mapping[str, object] | None = None, **overrides: object) -> Options:
+    """Options for this routine: each from the first layer that sets it, of the non-None overrides (the command
+    line), the routine's settings (and its `language:`), the user's `config` (user_config.py) and the defaults.
 
-    `breath` may be given as "IN:OUT" text, `length` as "15m" or "20:00", `cue_dir` as a path string; `brief=True` is short for
-    talk="minimal" (an explicit talk wins). Raises ValueError for impossible values.
+    Values are as the command line gives them: `breath` may be "IN:OUT" text, `length` "15m" or "20:00", `cue_dir` a
+    path string; `brief=True` is short for talk="minimal" (an explicit talk wins). Raises ValueError for impossible values.
     """
     if overrides.pop("brief", None) and overrides.get("talk") is None:
         overrides["talk"] = "minimal"
-    values: dict[str, object] = {}
     names = {f.name for f in fields(Options)}
-    settings = routine.settings
-    for name in names:
-        if getattr(settings, name, None) is not None:
-            values[name] = getattr(settings, name)
+    unknown = sorted(set(overrides) - names)
+    if unknown:
+        raise TypeError(f"unknown option {unknown[0]!r}")
+    settings = {name: getattr(routine.settings, name) for name in names if getattr(routine.settings, name, None) is not None}
     if routine.language is not None:
-        values["language"] = routine.language
-    for name, value in overrides.items():
-        if name not in names:
-            raise TypeError(f"unknown option {name!r}")
-        if value is not None:
-            values[name] = value
-    if isinstance(values.get("breath"), str):
-        values["breath"] = parse_breath_pace(values["breath"])  # type: ignore[arg-type]
-    if isinstance(values.get("cue_dir"), str):
-        values["cue_dir"] = Path(values["cue_dir"]).expanduser()  # type: ignore[arg-type]
-    if isinstance(values.get("length"), str):
-        values["length"] = parse_length(values["length"])  # type: ignore[arg-type]
-    return replace(Options(), **values)  # type: ignore[arg-type]
+        settings["language"] = routine.language
+    given = {name: value for name, value in overrides.items() if value is not None}
+    return options_from({**(config or {}), **settings, **given})
+
+
+def options_from(values: Mapping[str, object]) -> Options:
+    """These choices (as the command line gives them) over the defaults; ValueError for an impossible one."""
+    return replace(Options(), **_typed(dict(values)))  # type: ignore[arg-type]
+
+
+def _typed(values: dict[str, object]) -> dict[str, object]:
+    """The command line's text for breath, length and cue_dir as Options holds them."""
+    typed = dict(values)
+    if isinstance(typed.get("breath"), str):
+        typed["breath"] = parse_breath_pace(typed["breath"])  # type: ignore[arg-type]
+    if isinstance(typed.get("cue_dir"), str):
+        typed["cue_dir"] = Path(typed["cue_dir"]).expanduser()  # type: ignore[arg-type]
+    if isinstance(typed.get("length"), str):
+        typed["length"] = parse_length(typed["length"])  # type: ignore[arg-type]
+    return typed

@@ -36,6 +36,7 @@ try:  # Ctrl-C while Python loads what the command needs: one line and 130, not 
     from voiceguide.clock import clock
     from voiceguide.errors import Interrupted, VoiceguideError
     from voiceguide.numbers import plural
+    from voiceguide.option_table import CONFIG_KEYS
     from voiceguide.printable import for_terminal, json_for_terminal, one_line
     from voiceguide.schema import ROUTINE_SCHEMA
 except KeyboardInterrupt:
@@ -127,7 +128,7 @@ def _commands(
     ] = False,
 ) -> None:
     if context.invoked_subcommand is None:  # no command: what there is to do
-        typer.echo(context.get_help(), nl=False)  # typer's rich help prints itself and returns ""
+        typer.echo(context.get_help())
         raise typer.Exit(2)
 
 
@@ -209,6 +210,20 @@ def cache(clear: Annotated[bool, typer.Option("--clear", help="Remove every cach
         say(f"removed {found.files} clips ({mib:.1f} MiB) from {found.folder}")
     else:
         say(f"{found.folder}: {found.files} clips, {mib:.1f} MiB (limit {found.limit / (1024 * 1024):.0f} MiB)")
+
+
+@app.command()
+def config() -> None:
+    """Show your config file of personal defaults (voice, rate, ...): where it is and what it sets, as TOML."""
+    found = api.user_config()
+    if not found.exists:
+        say(f"# {found.path}: no such file, so the built-in defaults apply")
+        say(f"# it may set: {', '.join(CONFIG_KEYS)} (as TOML: rate = 160)")
+    else:
+        say(f"# {found.path}" + ("" if found.values else ": sets nothing"))
+        for line in found.shown():
+            say(line)
+    say("# a command-line option, then a routine's own setting, win over it")
 
 
 @app.command()
