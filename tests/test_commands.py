@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 import subprocess
 import sys
+import time
 from importlib.metadata import version
 from pathlib import Path
 
 import jsonschema
+import numpy as np
 import pytest
 import yaml
 
@@ -19,7 +22,8 @@ from voiceguide.errors import VoiceguideError
 from voiceguide.routine import SETTING_FORMATS, RoutineLoader, builtin_names, parse_routine
 from voiceguide.schema import ROUTINE_SCHEMA
 
-from .conftest import HANG_GUARD, ROOT, cli
+from .audio_sink import RATE, loud_frames, missing_tools, onsets, playing_into_sink
+from .conftest import HANG_GUARD, ROOT, cli, run_cli
 
 
 def test_routines_lists_builtins() -> None:
@@ -161,3 +165,50 @@ def test_readme_architecture_names_the_tree_as_it_is() -> None:
 def test_a_rate_is_a_whole_number_of_words_a_minute() -> None:
     with pytest.raises(VoiceguideError, match=r"rate must be a whole number of words per minute, not 100.5"):
         api.plan("quick-neck", rate=100.5)
+
+
+@pytest.fixture(scope="module")
+def sink(tmp_path_factory):
+    """A private PulseAudio server with a null sink, ALSA's default output (tests/audio_sink.py)."""
+    missing = missing_tools()
+    if missing:
+        pytest.skip(f"no PulseAudio to play into: missing {', '.join(missing)}")
+    with playing_into_sink(tmp_path_factory.mktemp("pulse")) as sink:
+        yield sink
+
+
+def test_an_unknown_play_device_is_one_line_naming_the_outputs() -> None:
+    result = cli("play", "quick-neck", "--device", "no-such-output")
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith("voiceguide: --device no-such-output: ALSA cannot open it"), result.stderr
+    assert re.search(r"its outputs: default, .*\bnull\b", result.stderr), result.stderr
+
+
+@pytest.mark.espeak
+@pytest.mark.audio_device
+def test_play_device_plays_on_that_output_and_not_the_default(sink, tmp_path: Path) -> None:
+    """Headphones: a second sink on the sound server, named as ALSA's pulse plugin takes it."""
+    env = {**os.environ, **sink.env, "HOME": str(sink.root / "home")}
+    subprocess.run(["pactl", "load-module", "module-null-sink", "sink_name=phones"], env=env, check=True, capture_output=True)
+    routine = tmp_path / "hello.yaml"
+    routine.write_text("title: Hello\nexercises:\n  - name: One\n    steps: [say: Hello there.]\n")
+    phones = tmp_path / "phones.raw"
+    with sink.record("room") as room, phones.open("wb") as out:
+        recorder = subprocess.Popen(
+            ["parec", "-d", "phones.monitor", "--format=s16le", f"--rate={RATE}", "--channels=1", "--raw"],
+            env=env, stdout=out, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            deadline = time.monotonic() + 60  # a hang guard: recording has begun once bytes arrive
+            while phones.stat().st_size < 2000 and time.monotonic() < deadline:
+                time.sleep(0.01)
+            result = run_cli("play", str(routine), "--lead-in", "0", "--brief", "--cues", "off", "--device", "pulse:DEVICE=phones")
+        finally:
+            recorder.terminate()
+            recorder.wait(5)
+    assert result.returncode == 0, result.stderr
+    data = phones.read_bytes()
+    assert onsets(np.frombuffer(data[: len(data) // 2 * 2], dtype="<i2")).size >= 2, "the headphones heard nothing"
+    assert room.samples.size > RATE
+    assert not loud_frames(room.samples).any(), "the default output played too"

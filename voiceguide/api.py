@@ -176,13 +176,24 @@ def play(
     wait: bool = True,
     speech: Speech | None = None,
     start: str | int | None = None,
+    device: str | None = None,
     **choices: Any,
 ) -> Session:
-    """Play a routine live (from exercise `start`, a number or name). wait=False returns the running Session at once."""
+    """Play a routine live (from exercise `start`, a number or name). wait=False returns the running Session at once.
+
+    `device` is the ALSA output to play on, as `aplay -L` names it (headphones through PulseAudio:
+    pulse:DEVICE=SINK); opened before any work, so a wrong name fails at once. None: ALSA's default."""
+    from voiceguide.live.output import Device
     from voiceguide.live.session import Session
 
     loaded, options = resolve(routine, **choices)
-    session = Session(loaded, options, speech=speech, start_at=start)
+    output = Device(device) if device is not None else None
+    try:
+        session = Session(loaded, options, speech=speech, device=output, start_at=start)
+    except BaseException:
+        if output is not None:
+            output.close()
+        raise
     return session.run() if wait else session.start()
 
 

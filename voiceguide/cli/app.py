@@ -260,6 +260,10 @@ def play(
     display: Annotated[
         str, typer.Option("--display", help="big: readable from the mat; compact: a small panel; lines: one line per cue.")
     ] = "big",
+    device: Annotated[str | None, typer.Option(
+        "--device", metavar="NAME", help="The ALSA output to play on, as 'aplay -L' names it: headphones through PulseAudio are "
+        "pulse:DEVICE=SINK ('pactl list short sinks'). Default: ALSA's default.",
+    )] = None,
     *, choices: dict,
 ) -> None:
     """Play the session live. Keys: Space pause/resume, n or → next exercise, p or ← back, + 10 s more of this hold, q quit."""
@@ -270,7 +274,7 @@ def play(
     if start is not None and start.strip().isdigit() and len(start.strip().lstrip("0")) > MAX_NUMBER_DIGITS:
         # Python refuses int() of a number this long; no routine has so many exercises.
         raise VoiceguideError(f"--start {start.strip()}: no such exercise (give its number or its name)")
-    session = api.play(routine, wait=False, start=start, **choices)
+    session = api.play(routine, wait=False, start=start, device=device, **choices)
     play_in_terminal(session, display=display)
 
 

@@ -78,22 +78,33 @@ def _reason(exc: BaseException) -> str:
     return str(exc).split(" [")[0].strip() or type(exc).__name__
 
 
-class Device:
-    """The default ALSA playback device, mono int16 at the clips' rate."""
+def outputs() -> list[str]:
+    """The ALSA outputs a user may name (--device): the default, the PCMs ALSA lists and each card's own."""
+    import alsaaudio
 
-    def __init__(self) -> None:
+    cards = (f"default:CARD={card}" for card in alsaaudio.cards())
+    return list(dict.fromkeys(["default", *alsaaudio.pcms(alsaaudio.PCM_PLAYBACK), *cards]))
+
+
+class Device:
+    """An ALSA playback device (`name` as `aplay -L` lists it; the default one unless named), mono int16 at the clips' rate."""
+
+    def __init__(self, name: str = "default") -> None:
         alsa_messages.install()
         try:
             import alsaaudio
 
             self._pcm = alsaaudio.PCM(
                 alsaaudio.PCM_PLAYBACK, rate=SAMPLE_RATE, channels=1, format=alsaaudio.PCM_FORMAT_S16_LE,
-                periodsize=PERIOD, periods=PERIODS, device="default",
+                periodsize=PERIOD, periods=PERIODS, device=name,
             )  # fmt: skip
             self.buffer_frames = int(self._pcm.info().get("buffer_size", PERIOD * PERIODS))
             self.name = self._pcm.cardname()
         except Exception as exc:  # noqa: BLE001 - alsaaudio.ALSAAudioError, or the binding missing
             reason = _reason(exc)
+            if name != "default":
+                known = ", ".join(outputs())
+                raise AudioUnavailable(f"--device {name}: ALSA cannot open it ({reason[:1].lower()}{reason[1:]}); its outputs: {known}") from None
             raise AudioUnavailable(
                 f"no audio device to play on ({reason}); 'voiceguide render' writes the session to a file instead"
             ) from None
