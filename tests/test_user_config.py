@@ -81,6 +81,18 @@ def test_a_routines_own_setting_beats_the_config(home: Path, routine: Path, tmp_
     assert planned(english) == built_in
 
 
+def test_the_configs_voice_speaks_its_language_and_a_routine_in_another_its_own(home: Path, routine: Path, tmp_path: Path) -> None:
+    german = tmp_path / "german.yaml"
+    german.write_text("language: de\n" + ROUTINE)
+    own_voice, in_french = planned(german), planned(german, "--voice", "fr")
+    assert own_voice != in_french
+    write_config(home, 'voice = "fr"\n')  # for English, as the config sets no language
+    assert planned(german) == own_voice
+    assert planned(routine) == planned(routine, "--voice", "fr")
+    write_config(home, 'voice = "fr"\nlanguage = "de"\n')
+    assert planned(german) == in_french
+
+
 @pytest.mark.parametrize(("text", "line", "message"), [
     ('voice = "de"\nrate = 900\n', 2, "rate must be between 60 and 450 words per minute, not 900"),
     ('rate = "fast"\n', 1, 'rate must be a whole number, not "fast"'),

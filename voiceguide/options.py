@@ -12,7 +12,7 @@ from voiceguide.limits import (
     TALK_LEVELS,
 )
 from voiceguide.option_table import number_range
-from voiceguide.phrases.catalogue import check_language
+from voiceguide.phrases.catalogue import SOURCE_LANGUAGE, check_language
 from voiceguide.routine import Routine, is_pick, parse_breath_pace, parse_length, pick_position
 
 
@@ -98,7 +98,20 @@ def options_for(routine: Routine, config: Mapping[str, object] | None = None, **
     if routine.language is not None:
         settings["language"] = routine.language
     given = {name: value for name, value in overrides.items() if value is not None}
-    return options_from({**(config or {}), **settings, **given})
+    return options_from({**_personal(config or {}, routine), **settings, **given})
+
+
+def _personal(config: Mapping[str, object], routine: Routine) -> Mapping[str, object]:
+    """The config's choices for this routine: its voice speaks its language (English if it sets none), so a
+    routine in another language speaks with that language's own voice, as its `language:` promises."""
+    spoken = str(config.get("language") or SOURCE_LANGUAGE)
+    if "voice" in config and routine.language is not None and _base(routine.language) != _base(spoken):
+        return {name: value for name, value in config.items() if name != "voice"}
+    return config
+
+
+def _base(tag: str) -> str:
+    return tag.split("-")[0].lower()
 
 
 def options_from(values: Mapping[str, object]) -> Options:

@@ -8,7 +8,8 @@ Its keys are the session options the option table marks `config` (option_table.C
 routine's settings are (`lead_in`), each value of the option's kind and checked as the command line's would
 be; a voice, a background or a cue folder is looked up at once. A session takes each option from the first
 layer that sets it: the command line, the routine's own settings, this file, the built-in defaults
-(options.options_for). Anything wrong is one FILE:LINE error, exit 2.
+(options.options_for); this file's voice speaks its language (English if it sets none), so a routine
+whose `language:` is another speaks with that language's voice. Anything wrong is one FILE:LINE error, exit 2.
 """
 
 from __future__ import annotations
