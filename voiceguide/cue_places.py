@@ -36,6 +36,8 @@ PLACES = {
     "hold-end": Place("chime", "hold-end", _BOTH),
     "side": Place("switch", "side", ("full",)),
     "countdown": Place("tick", "countdown", ("full",)),
+    # A rep's count where no form of it fits its beat (a short beat at a slow rate): never a silent set.
+    "beat": Place("tick", "beat", ("full",)),
     "inhale": Place("inhale", "breath", _BOTH, breath_tone=True),
     "exhale": Place("exhale", "breath", _BOTH, breath_tone=True),
 }

@@ -26,9 +26,12 @@ class Wording:
         # Breath phases: the full form where it fits the phase, else the short one.
         self.breath_full = {"inhale": p.say("Breathe in."), "hold": p.say("Hold."), "exhale": p.say("And out.")}
         self.breath_short = {"inhale": p.say("In."), "hold": p.say("Hold."), "exhale": p.say("Out.")}
-        # What a tempo's beats after the first are called (the first is the rep's count).
+        # What a tempo's beats after the first are called (the first is the rep's count), longest first:
+        # a short beat at a slow rate takes the shorter word.
         self.tempo_words = {
-            "hold": p.say_in("tempo", "Hold."), "down": p.say_in("tempo", "And back."), "pause": p.say_in("tempo", "Pause."),
+            "hold": [p.say_in("tempo", "Hold.")],
+            "down": [p.say_in("tempo", "And back."), p.say_in("tempo", "Back.")],
+            "pause": [p.say_in("tempo", "Pause.")],
         }
         self.closing = p.say("That is the end of the session. Well done.")
         self.get_ready = p.say("Get ready.")
@@ -84,18 +87,21 @@ class Wording:
         """A countdown's number: 'Three.'"""
         return self.phrases.count(n)
 
-    def rep_count(self, rep: int, reps: int, after_countdown: bool = False) -> str:
-        """'Two.', or 'Two of eight.' right after a countdown, where a bare number would sound like its next step."""
+    def rep_count(self, rep: int, reps: int, after_countdown: bool = False) -> list[str]:
+        """A rep's count, most wanted first, each shorter: 'Two.'; 'Last one.', then 'Eight.'; right after a
+        countdown, where a bare number would sound like its next step, 'Two of eight.' (and 'Go.' for the first),
+        then 'Two.'. Where no form fits a short beat the compiler ticks instead."""
         p = self.phrases
         if rep == reps:
-            return p.say("Last one.")
+            return [p.say("Last one."), p.count(rep)]
         if after_countdown:
-            return p.say("{n} of {count}.", n=rep, count=reps)
-        return p.count(rep)
+            return [p.say("{n} of {count}.", n=rep, count=reps), self.go if rep == 1 else p.count(rep)]
+        return [p.count(rep)]
 
-    def round_count(self, rep: int, reps: int) -> str:
+    def round_count(self, rep: int, reps: int) -> list[str]:
+        """A round's count, most wanted first: 'Round two.' or 'Last round.', then the number alone."""
         p = self.phrases
-        return p.say("Last round.") if rep == reps else p.say("Round {n}.", n=rep)
+        return [p.say("Last round.") if rep == reps else p.say("Round {n}.", n=rep), p.count(rep)]
 
     def set_count(self, number: int, sets: int) -> str:
         p = self.phrases

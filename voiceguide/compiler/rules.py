@@ -51,9 +51,9 @@ def breath_step_phases(phase: str, pattern: tuple[float, ...]) -> list[tuple[str
     return cycle[:split] if phase == "inhale" else cycle[split:]
 
 
-def tone_of(phase: str) -> str | None:
-    """The breath tone that may mark a breath phase: the inhale and the exhale have one, a held breath none."""
-    return phase if phase != "hold" else None
+def tone_marks(phase: str) -> tuple[str, ...]:
+    """The breath tone that may mark a breath phase (a Phase's marks): the inhale and the exhale have one, a held breath none."""
+    return (phase,) if phase != "hold" else ()
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 
 from voiceguide.compiler.cursor import Context, Cursor
 from voiceguide.compiler.rules import SET_REST, SETTLE, rep_count, step_texts
-from voiceguide.compiler.steps import counted_rep, lesson, paced_rep
+from voiceguide.compiler.steps import counted_rep, lesson, paced_rep, telling
 from voiceguide.compiler.timed import timed_rest
 from voiceguide.routine import Exercise, Hold, Routine, Say
 from voiceguide.timeline import Event
@@ -83,9 +83,9 @@ def exercise_events(cursor: Cursor, walk: Walk, count: int) -> Iterator[Event]:
         cursor.context = replace(walk.base, side=side)
         if side is not None:
             yield from announce_side(cursor, walk, side_number, side)
-        teach = cursor.talk != "minimal" and (side_number == 0 or walk.names_side)
+        teaches = side_number == 0 or walk.names_side  # the side's words are new to the user
         for set_number in range(1, walk.exercise.sets + 1):
-            yield from set_events(cursor, walk, side_number, set_number, teach)
+            yield from set_events(cursor, walk, side_number, set_number, teaches)
         cursor.context = replace(walk.base, side=side)  # the bell ends no one rep
     yield from cursor.cue("exercise-end")
 
@@ -114,14 +114,14 @@ def announce_side(cursor: Cursor, walk: Walk, side_number: int, side: str) -> It
         yield from cursor.quiet(SETTLE, "settle")
 
 
-def set_events(cursor: Cursor, walk: Walk, side_number: int, set_number: int, teach: bool) -> Iterator[Event]:
+def set_events(cursor: Cursor, walk: Walk, side_number: int, set_number: int, teaches: bool) -> Iterator[Event]:
     """One set on one side: the rest before it (after the first), the lesson of a paced exercise, its reps.
-    teach: this side teaches (full instructions on its first rep)."""
+    teaches: this side's words are new (taught on its first rep, or in its lesson, unless talk is minimal)."""
     exercise, side = walk.exercise, walk.sides[side_number]
     cursor.context = replace(walk.base, side=side)
     if set_number > 1:
         yield from between_sets(cursor, walk, set_number)
-    if walk.paced and teach and set_number == 1:
+    if walk.paced and teaches and set_number == 1 and cursor.talk != "minimal":
         for text in lesson(cursor, exercise, side):
             yield from cursor.speak(text, "teach")
     for rep in range(1, walk.reps + 1):
@@ -130,8 +130,8 @@ def set_events(cursor: Cursor, walk: Walk, side_number: int, set_number: int, te
         if walk.paced:
             yield from paced_rep(cursor, exercise, side, rep, walk.reps, last)
         else:
-            first = teach and set_number == 1 and rep == 1
-            yield from counted_rep(cursor, exercise, side, rep, walk.reps, first, last)
+            told = telling(cursor.talk, teaches, set_number, rep)
+            yield from counted_rep(cursor, exercise, side, rep, walk.reps, told, last)
 
 
 def between_sets(cursor: Cursor, walk: Walk, set_number: int) -> Iterator[Event]:

@@ -24,14 +24,15 @@ Prompts = Callable[[float, float], list[Group]]  # (start, end) -> groups of pro
 @dataclass(frozen=True)
 class Phase:
     """A timed phase from now, exactly `length` long: the first of `said` that fits inside is spoken at
-    its start (else its breath tone, if one fits); then whichever groups of `prompts(start, end)` fit."""
+    its start (else the first of `marks` that plays and fits: its breath tone, a counted beat's tick);
+    then whichever groups of `prompts(start, end)` fit."""
 
     kind: Kind
     text: str
     role: str
     length: float
     said: Sequence[str]
-    tone: str | None = None
+    marks: Sequence[str] = ()  # cue places
     prompts: Prompts | None = None
     said_role: str = "pace"
 
@@ -40,9 +41,9 @@ def timed_phase(cursor: Cursor, phase: Phase) -> Iterator[Event]:
     yield from lead_in(cursor)
     stretch = Stretch(cursor, phase.length)
     spoken = any(stretch.place([(stretch.start, words, phase.said_role)], margin=PACE_CLEARANCE) for words in phase.said)
-    if not spoken and phase.tone and cursor.plays(phase.tone):  # a breath tone marks the phase no word marks, if it fits
-        tone = PLACES[phase.tone]
-        stretch.place([(stretch.start, tone.sound, tone.role)], kind="cue")
+    if not spoken:  # a sound marks the phase no word marks, if one fits
+        marks = (PLACES[place] for place in phase.marks if cursor.plays(place))
+        any(stretch.place([(stretch.start, mark.sound, mark.role)], kind="cue") for mark in marks)
     for group in phase.prompts(stretch.start, stretch.end) if phase.prompts else ():
         stretch.place(group)
     stretch.ticks()

@@ -165,8 +165,9 @@ class Phrases:
 
 
 def sentence(text: str) -> str:
-    """Its first letter in capitals ('¿' and the like stay in front)."""
+    """Its first letter in capitals ('¿' and the like stay in front); one that starts with a number stays as
+    it is ('21 times.', not '21 Times.')."""
     for i, char in enumerate(text):
-        if char.isalpha():
+        if char.isalnum():
             return text[:i] + char.upper() + text[i + 1 :]
     return text
