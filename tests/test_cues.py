@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -71,6 +72,8 @@ def own_cues(folder: Path, seconds: float = 0.5) -> Path:
     ("spoil", "message"),
     [
         (lambda p: p.unlink(), "is missing"),
+        (lambda p: (p.unlink(), p.mkdir()), "is a folder, not a sound file"),
+        (lambda p: (p.unlink(), os.mkfifo(p)), "is a pipe (FIFO), not a sound file"),
         (lambda p: p.write_bytes(b"not a wav"), "is not an audio file ffmpeg can read"),
         (lambda p: write_wav(p, 0.001), "lasts 1 ms; at least 20 ms"),
         (lambda p: write_wav(p, 6.0), "at most 5 s"),

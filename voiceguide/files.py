@@ -123,6 +123,22 @@ def _special_kind(mode: int) -> str | None:
     return None
 
 
+def require_file(path: Path, what: str) -> None:
+    """A one-line error unless path is a regular file (links followed): says what it is instead.
+    what names the input ("cue sound 'bell'")."""
+    try:
+        mode = os.stat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        raise VoiceguideError(f"{path}: {what} is missing") from None
+    except OSError as exc:
+        raise VoiceguideError(f"{path}: {what} cannot be read: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(mode):
+        raise VoiceguideError(f"{path}: {what} is a folder, not a sound file")
+    kind = _special_kind(mode)
+    if kind is not None:
+        raise VoiceguideError(f"{path}: {what} is {kind}, not a sound file")
+
+
 def written_path(target: Path) -> Path:
     """The file writing target replaces: the file a symlink points at (every link followed), else target itself."""
     return Path(os.path.realpath(target)) if target.is_symlink() else target
@@ -211,6 +227,14 @@ class Staging:
         self._files.pop()
         self._scratch.append(path)
         return path
+
+    def target_of(self, name: str | os.PathLike[str]) -> Path:
+        """The file a user asked for that the temp file `name` becomes (name itself if it is no temp file):
+        errors name what the user knows, never our temp files."""
+        for temp, target in self._files:
+            if Path(name) == temp:
+                return target
+        return Path(name)
 
     def commit(self) -> None:
         for temp, target in self._files:

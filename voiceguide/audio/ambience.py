@@ -22,6 +22,7 @@ from voiceguide.audio.decoding import SAMPLE_BYTES, decode_to_file
 from voiceguide.audio.loudness import HOP, gated_loudness, k_weighted, peak_envelope, powers_from_hops
 from voiceguide.audio.samples import SAMPLE_RATE, sample_at
 from voiceguide.errors import VoiceguideError
+from voiceguide.files import require_file
 from voiceguide.timeline import Event
 
 AMBIENCE_PACKAGE = "voiceguide.ambience"
@@ -64,8 +65,7 @@ def source_path(ref: str | Path) -> Path:
 def check_background(ref: str | Path) -> Path:
     """The background's file, if there is one (a cheap check before any work; decoding comes later)."""
     path = source_path(ref)
-    if not path.is_file():
-        raise VoiceguideError(f"{path}: background sound is missing")
+    require_file(path, "background sound")
     return path
 
 

@@ -19,6 +19,7 @@ from voiceguide.audio import SAMPLE_RATE
 from voiceguide.audio.decoding import AUDIO_SUFFIXES
 from voiceguide.cue_places import CUE_NAMES, cues_used
 from voiceguide.errors import VoiceguideError
+from voiceguide.files import require_file
 
 if TYPE_CHECKING:
     import numpy as np
@@ -67,8 +68,7 @@ def _plain_wav(path: Path) -> tuple[int, int, bool] | None:
 def cue_length(path: Path, name: str) -> float:
     """Seconds the sound lasts; a VoiceguideError naming the file if players could not use it."""
     what = f"cue sound '{name}'"
-    if not path.is_file():
-        raise VoiceguideError(f"{path}: {what} is missing")
+    require_file(path, what)
     plain = _plain_wav(path)
     if plain is not None:
         frames, peak, complete = plain

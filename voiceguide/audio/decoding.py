@@ -20,8 +20,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
+from voiceguide import stalls
 from voiceguide.audio import SAMPLE_RATE
 from voiceguide.errors import VoiceguideError
+from voiceguide.files import require_file
 
 if TYPE_CHECKING:
     import numpy as np
@@ -47,29 +49,36 @@ def _decode(path: Path, what: str, max_seconds: float, take: Callable[[bytes], o
 
     Returns the samples decoded: at most a second more than max_seconds' worth.
     """
-    if not path.is_file():
-        raise VoiceguideError(f"{path}: {what} is missing")
+    require_file(path, what)
     ffmpeg = shutil.which("ffmpeg")
     if ffmpeg is None:
         raise VoiceguideError(f"{path}: reading the {what} needs ffmpeg, which is not installed: {FFMPEG_HINT}")
     # Its own session: Ctrl-C reaches us alone, and we stop the decoder; it writes no file, so it leaves nothing.
     process = subprocess.Popen(
         _command(ffmpeg, path, max_seconds), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL, start_new_session=True,
+        stderr=subprocess.DEVNULL, start_new_session=True, bufsize=0,
     )  # fmt: skip
     stdout = process.stdout
     assert stdout is not None
+    watchdog = stalls.Watchdog(process, "ffmpeg")
     size = 0
     try:
-        while piece := stdout.read(PIPE_READ):
+        while True:
+            with watchdog.waiting():
+                piece = stdout.read(PIPE_READ)  # unbuffered: what there is, so every piece is progress
+            if not piece:
+                break
             take(piece)
             size += len(piece)
-        code = process.wait()
+        code = watchdog.wait()
     finally:
+        watchdog.close()
         if process.poll() is None:  # an error or a signal while we read: the decoder goes too
             process.kill()
             process.wait()
         stdout.close()
+    if watchdog.stalled:
+        raise VoiceguideError(f"{path}: reading the {what} failed: {stalls.stopped('ffmpeg')}")
     if code != 0:
         raise VoiceguideError(f"{path}: {what} is not an audio file ffmpeg can read")
     return size // SAMPLE_BYTES

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from voiceguide import threads
+from voiceguide import stalls, threads
 from voiceguide.audio.ambience import Bed
 from voiceguide.audio.balance import voice_boost
 from voiceguide.audio.cue_files import session_cue_lengths
@@ -202,12 +202,19 @@ class _WavSink:
         self._wav.setsampwidth(2)
         self._wav.setframerate(SAMPLE_RATE)
 
+    def expect(self, seconds: float) -> None:
+        """Told the session's length as soon as it is known: one too long for a WAV is refused then, not at its end."""
+        self._check(int(seconds * SAMPLE_RATE) * 2)
+
     def write(self, chunk: np.ndarray) -> None:
         self._written += chunk.size * 2
-        if self._written > WAV_MAX_BYTES:  # the header could not say how long it is
+        self._check(self._written)
+        self._wav.writeframesraw(to_int16(chunk).tobytes())
+
+    def _check(self, size: int) -> None:
+        if size > WAV_MAX_BYTES:  # the header could not say how long it is
             hours = WAV_MAX_BYTES / 2 / SAMPLE_RATE / 3600
             raise VoiceguideError(f"cannot write {self.target}: a WAV file holds at most {hours:.0f} hours; render to .flac")
-        self._wav.writeframesraw(to_int16(chunk).tobytes())
 
     def finish(self) -> str:
         self._wav.close()  # writes the final sizes into the header
@@ -246,6 +253,7 @@ class _FfmpegSink:
         self._process = subprocess.Popen(
             command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._errors, start_new_session=True
         )
+        self._watchdog = stalls.Watchdog(self._process, "ffmpeg")
         self._queue: queue.Queue[np.ndarray | None] = queue.Queue(self.QUEUE_CHUNKS)
         self._broken = threading.Event()
         self._feeder = threads.start(self._feed, "voiceguide-ffmpeg-feed")
@@ -256,13 +264,18 @@ class _FfmpegSink:
         while (chunk := self._queue.get()) is not None:
             if not self._broken.is_set():
                 try:
-                    stdin.write(chunk.data)
+                    with self._watchdog.waiting():
+                        stdin.write(chunk.data)
                 except OSError:  # ffmpeg is gone; keep taking chunks so the mixer never blocks on a full queue
                     self._broken.set()
         try:
-            stdin.close()
+            with self._watchdog.waiting():
+                stdin.close()  # flushes
         except OSError:
             self._broken.set()
+
+    def expect(self, seconds: float) -> None:
+        """ffmpeg's formats hold any session voiceguide makes."""
 
     def write(self, chunk: np.ndarray) -> None:
         if self._broken.is_set():
@@ -277,7 +290,9 @@ class _FfmpegSink:
         """Wait for ffmpeg; return what it said (it can fail to write the file yet exit 0)."""
         self._queue.put(None)
         self._feeder.join()
-        if self._process.wait() != 0 or self._broken.is_set():
+        code = self._watchdog.wait()
+        self._watchdog.close()
+        if code != 0 or self._broken.is_set():
             raise self._failure()
         self._errors.seek(0)
         log = self._errors.read().decode(errors="replace")
@@ -287,6 +302,7 @@ class _FfmpegSink:
     def abort(self) -> None:
         """Stop ffmpeg and the feeder. Bounded: a Ctrl-C that landed inside the queue's own locking can
         leave the feeder asleep for good, and an abort must never wait on it (it is a daemon)."""
+        self._watchdog.close()
         self._process.kill()
         self._process.wait()
         self._broken.set()
@@ -296,7 +312,9 @@ class _FfmpegSink:
         self._errors.close()
 
     def _failure(self) -> VoiceguideError:
-        code = self._process.wait()
+        code = self._watchdog.wait()
+        if self._watchdog.stalled:
+            return VoiceguideError(f"could not encode {self.target}: {stalls.stopped('ffmpeg')}")
         self._errors.seek(0)
         lines = [line for line in self._errors.read().decode(errors="replace").splitlines() if line.strip()]
         if lines:
@@ -356,8 +374,11 @@ def _mix_into(
 ) -> None:
     """Mix the session into sink. With split, once the whole timeline is known, ask it once (with the samples
     mixed so far) for a second encoder to take the session from a cut on, and stop this one at the cut."""
-    position, second = 0, None
+    position, second, told = 0, None, False
     for chunk in stream(events, sounds, bed=bed):
+        if not told and compiling.total is not None:
+            sink.expect(compiling.total)
+            told = True
         if split is not None and compiling.total is not None:
             second, split = split(position), None
         if second is not None and position + chunk.size >= second.cut.cut:
@@ -421,7 +442,8 @@ def _render(
     try:
         job.run(split)
     except OSError as exc:  # the output's folder, a full disk
-        raise VoiceguideError(f"cannot write {exc.filename or output}: {exc.strerror or exc}") from None
+        where = job.staging.target_of(exc.filename) if exc.filename else output
+        raise VoiceguideError(f"cannot write {where}: {exc.strerror or exc}") from None
     finally:
         job.close()
 
@@ -526,7 +548,10 @@ class _Render:
             audio = temp.read_bytes() if page == "embed" else None
             texts[".html"] = lambda t: page_html(t, self.output.name, self.encoding.fmt.kind, audio)
         for suffix, path in extras.items():
-            path.write_text(texts[suffix](timeline), encoding="utf-8")
+            try:
+                path.write_text(texts[suffix](timeline), encoding="utf-8")
+            except OSError as exc:  # a full disk: named as the page or captions it was, not the audio
+                raise OSError(exc.errno, exc.strerror, str(path)) from None
 
     def close(self) -> None:
         """Stop whatever still runs and remove the temp files: after a commit there is nothing left to discard.

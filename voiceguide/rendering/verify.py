@@ -17,6 +17,7 @@ import subprocess
 import wave
 from pathlib import Path
 
+from voiceguide import stalls
 from voiceguide.audio.samples import SAMPLE_RATE
 from voiceguide.errors import VoiceguideError
 from voiceguide.rendering.mp3_join import xing_info
@@ -43,11 +44,14 @@ def verify_render(path: Path, kind: str, seconds: float, target: Path, title: st
             _tool("ffmpeg"), "-nostdin", "-v", "error", "-sseof", f"-{tail_seconds:.3f}", "-i", str(path),
             "-f", "s16le", "-ac", "1", "-ar", str(SAMPLE_RATE), "pipe:1",
         ])  # fmt: skip
-        length = _encoded_length(path, target)
+        try:
+            length = _encoded_length(path, target)
+        except RenderFailed:
+            _stop(tail)
+            raise
     if abs(length - seconds) > TOLERANCE:
         if tail is not None:
-            tail.kill()
-            tail.communicate()
+            _stop(tail)
         raise RenderFailed(
             f"{target} was not replaced: the written file lasts {length:.1f} s, the session {seconds:.1f} s ({DISK_HINT})"
         )
@@ -73,13 +77,21 @@ def _start(command: list[str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
-def _run(command: list[str]) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(command, capture_output=True, stdin=subprocess.DEVNULL, check=False)
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.kill()
+    process.communicate()
+
+
+def _run(command: list[str], target: Path) -> subprocess.CompletedProcess[bytes]:
+    try:
+        return subprocess.run(command, capture_output=True, stdin=subprocess.DEVNULL, timeout=stalls.STALL_SECONDS, check=False)
+    except subprocess.TimeoutExpired:  # run() has killed it
+        raise RenderFailed(f"{target} was not replaced: {stalls.stopped(Path(command[0]).name)}") from None
 
 
 def _encoded_length(path: Path, target: Path) -> float:
     """The duration ffprobe reads from the file's headers and pages."""
-    result = _run([_tool("ffprobe"), "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", str(path)])
+    result = _run([_tool("ffprobe"), "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", str(path)], target)
     try:
         return float(result.stdout.decode().strip())
     except ValueError:
@@ -89,7 +101,11 @@ def _encoded_length(path: Path, target: Path) -> float:
 
 def _check_tail(decoding: subprocess.Popen[bytes], seconds: float, target: Path) -> None:
     """The file's last seconds decoded: headers can promise a length the data never reached."""
-    out, err = decoding.communicate()
+    try:
+        out, err = decoding.communicate(timeout=stalls.STALL_SECONDS)
+    except subprocess.TimeoutExpired:
+        _stop(decoding)
+        raise RenderFailed(f"{target} was not replaced: checking its end, {stalls.stopped('ffmpeg')}") from None
     decoded = len(out) / 2 / SAMPLE_RATE
     errors = err.decode(errors="replace").strip().splitlines()
     if decoding.returncode != 0 or errors or decoded < seconds - TOLERANCE:

@@ -1,0 +1,46 @@
+"""An error names the file the user asked for and the real cause: never the audio when the page or
+captions beside it failed, never one of our temp files (issue 26, point 7)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import ROOT, cli
+from tests.test_faults import OLD, leftovers, small_disk
+
+pytestmark = [pytest.mark.espeak, pytest.mark.ffmpeg]
+
+SHORT = ROOT / "tests" / "routines" / "short.yaml"
+
+
+def test_a_full_disk_while_writing_the_page_names_the_page_and_keeps_the_old_files(tmp_path):
+    """The MP3 fits, the page that holds it (base64, a third larger) does not."""
+    sample = tmp_path / "sample.mp3"
+    made = cli("render", "quick-neck", "--brief", "-q", "-o", str(sample))
+    assert made.returncode == 0, made.stderr
+    size = int(sample.stat().st_size * 1.6) // 4096 * 4096
+    with small_disk(tmp_path / "disk", size) as disk:
+        target = disk / "neck.mp3"
+        target.write_bytes(OLD)
+        result = cli("render", "quick-neck", "--brief", "-q", "-o", str(target), "--page", "embed")
+        assert result.returncode == 2
+        assert result.stderr.strip() == f"voiceguide: cannot write {disk / 'neck.html'}: No space left on device"
+        assert target.read_bytes() == OLD
+        assert leftovers(disk) == []
+
+
+
+def test_a_session_too_long_for_a_wav_is_refused_as_soon_as_its_length_is_known(tmp_path, monkeypatch):
+    """Not after hours of rendering: with the WAV limit lowered to 60 s, the 85 s routine is refused at its start."""
+    from voiceguide import api
+    from voiceguide.errors import VoiceguideError
+    from voiceguide.rendering import pipeline
+
+    api.plan(SHORT)  # its clips made: the length is known at once, as for any session whose voice is cached
+    monkeypatch.setattr(pipeline, "WAV_MAX_BYTES", 60 * pipeline.SAMPLE_RATE * 2)
+    done: list[float] = []
+    target = tmp_path / "short.wav"
+    with pytest.raises(VoiceguideError, match=r"short\.wav: a WAV file holds at most 0 hours; render to \.flac"):
+        api.render(SHORT, target, progress=lambda seconds, _total: done.append(seconds))
+    assert max(done, default=0.0) < 20  # refused at the limit, it had mixed 56 s
+    assert not target.exists()
