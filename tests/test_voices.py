@@ -14,7 +14,8 @@ from voiceguide import api
 from voiceguide.errors import RoutineError, VoiceguideError
 from voiceguide.phrases import Phrases
 from voiceguide.routine import parse_routine
-from voiceguide.speech.engine import Speech, espeak_voices
+from voiceguide.speech.engine import Speech, espeak_voices, piper_voices
+from voiceguide.speech.voices import UnknownVoice
 
 TEXT = "Turn your head slowly to the right."
 
@@ -64,6 +65,35 @@ def test_an_unknown_voice_is_one_line_naming_the_nearest(spec: str, nearest: str
     assert result.stderr.startswith("voiceguide: unknown voice")
     assert "(nearest: " in result.stderr
     assert nearest in result.stderr.split("(nearest: ")[1]
+
+
+def nearest(spec: str) -> list[str]:
+    """The voices suggested for an unknown one, the installed natural voices among them."""
+    with pytest.raises(UnknownVoice) as unknown:
+        espeak_voices().resolve(spec, natural=piper_voices())
+    message = str(unknown.value)
+    return message.split("(nearest: ")[1].split(")")[0].split(", ") if "(nearest: " in message else []
+
+
+@pytest.mark.parametrize(
+    ("spec", "suggested"),
+    [
+        ("jo", ["en_US-joe-medium"]),  # the natural voice it nearly names, not Lojban's jbo
+        ("germn", ["de"]),  # German's voice, not Georgian's (ka) as well
+        ("de_DE-thorsten", ["de"]),  # a Piper voice not installed: the voices of its language
+        ("engish", ["en_US-joe-medium", "en", "en-us"]),  # the language's natural voice first, then its plainest
+        ("spansh", ["es", "es-419"]),
+        ("+f9", ["+f2", "+f3", "+f4"]),  # a variant's nearest variants
+    ],
+)
+def test_an_unknown_voice_suggests_the_nearest_voices_of_one_language(spec: str, suggested: list[str]) -> None:
+    assert nearest(spec) == suggested
+
+
+def test_a_voice_name_for_piper_is_not_taken_for_an_espeak_language() -> None:
+    voices = espeak_voices()
+    assert [voices.resolve(spec) for spec in ("en_GB", "de_AT", "en-uk")] == ["gmw/en", "gmw/de", "gmw/en"]  # tags as Piper writes them
+    assert nearest("en_US-joe-hihg")[0] == "en_US-joe-medium"  # a misspelt natural voice is unknown, not espeak's en-us
 
 
 def table(stdout: str) -> list[list[str]]:

@@ -8,10 +8,14 @@ Pure: the engines list the installed voices and variants, this module matches na
 from __future__ import annotations
 
 import difflib
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 DEFAULT_BASE = "en"  # a variant alone ("+f2") goes on espeak's default English voice
 NEAREST = 3  # suggestions for an unknown voice
+PIPER_LOCALE = re.compile(r"[a-z]{2,3}_[a-z]{2}")  # en_GB: a language and region as Piper's voices write them
+LEADING_LANGUAGE = re.compile(r"([a-z]{2,3})(?:[-_]|$)")  # the language a name starts with: de_DE-thorsten
 
 
 @dataclass(frozen=True)
@@ -59,39 +63,42 @@ class Voices:
     voices: tuple[VoiceInfo, ...]
     variants: tuple[VoiceInfo, ...]
 
-    def resolve(self, spec: str) -> str:
+    def resolve(self, spec: str, natural: Sequence[VoiceInfo] = ()) -> str:
         """The id espeak takes for what the user wrote: 'English_(America)+F2' -> 'gmw/en-us+f2'.
 
-        Raises UnknownVoice with a user-facing message naming the nearest voices.
+        Raises UnknownVoice with a user-facing message naming the nearest voices (natural: the installed
+        Piper voices, suggested with espeak's).
         """
         base, _, variant = spec.strip().partition("+")
         voice = self.voice(base or DEFAULT_BASE)
         if voice is None:
-            raise UnknownVoice(f"unknown voice '{spec}'{self.suggest(base, self.voices)}: 'voiceguide voices' lists them all")
+            raise UnknownVoice(f"unknown voice '{spec}'{suggest(base, [*natural, *self.voices])}: 'voiceguide voices' lists them all")
         if not variant:
             return voice.id
         found = next((v for v in self.variants if variant.lower() in (v.id[1:].lower(), plain(v.name))), None)
         if found is None:
             raise UnknownVoice(
-                f"unknown voice variant '+{variant}'{self.suggest(variant, self.variants)}: 'voiceguide voices' lists them all"
+                f"unknown voice variant '+{variant}'{suggest(variant, self.variants)}: 'voiceguide voices' lists them all"
             )
         return voice.id + found.id
 
     def voice(self, spec: str) -> VoiceInfo | None:
-        """The voice for an id, language or name; a regional tag falls back to its language (de-at -> de)."""
+        """The voice for an id, language or name; a regional tag falls back to its language (de-at -> de);
+        a tag may be written as Piper writes it (en_GB)."""
         wanted = plain(spec)
+        tag = wanted.replace("_", "-") if PIPER_LOCALE.fullmatch(wanted) else wanted
         matchers = (  # the most exact kind of match wins: id, its last part, a language, the name
             lambda v: v.id.lower() == wanted,
-            lambda v: v.tail == wanted,
-            lambda v: wanted in (lang.lower() for lang in v.languages),
+            lambda v: v.tail in (wanted, tag),
+            lambda v: tag in (lang.lower() for lang in v.languages),
             lambda v: plain(v.name) == wanted,
         )
         for matches in matchers:
             found = next((v for v in self.voices if matches(v)), None)
             if found is not None:
                 return found
-        if "-" in wanted:
-            return self.voice(wanted.rsplit("-", 1)[0])
+        if "-" in tag and "_" not in tag:  # not a Piper voice's name (de_DE-thorsten): that is no German espeak
+            return self.voice(tag.rsplit("-", 1)[0])
         return None
 
     def speaking(self, tag: str | None) -> list[VoiceInfo]:
@@ -102,15 +109,43 @@ class Voices:
         voice = self.voice(voice_id.partition("+")[0])
         return voice.language if voice else DEFAULT_BASE
 
-    @staticmethod
-    def suggest(wanted: str, among: tuple[VoiceInfo, ...]) -> str:
-        names: dict[str, str] = {}
-        for voice in among:
-            shown = voice.id if voice.id.startswith("+") else voice.tail
-            stem = plain(voice.name).split("_(")[0]  # 'english' for English_(America): what a misspelling is near
-            for spelling in [*voice.spellings(), stem]:
-                names.setdefault(spelling.lstrip("+"), shown)
-        cutoff = 0.5 if len(wanted) <= 3 else 0.6  # "f9" is as near "f5" as two letters can be
-        close = difflib.get_close_matches(plain(wanted), list(names), n=NEAREST * 3, cutoff=cutoff)
-        nearest = list(dict.fromkeys(names[c] for c in close))[:NEAREST]
-        return f" (nearest: {', '.join(nearest)})" if nearest else ""
+
+
+def suggest(wanted: str, among: Sequence[VoiceInfo]) -> str:
+    """' (nearest: a, b, c)' for a voice nobody has, or '' when nothing is near: voices of one language, the
+    one the name starts with ('de_DE-thorsten': German) or else the nearest name's ('germn': German, not
+    Georgian); its natural (Piper) voices first, then the names nearest what was written."""
+    typed = plain(wanted).lstrip("+")
+    near = {voice: nearness(typed, voice) for voice in among}
+    code = LEADING_LANGUAGE.match(typed)
+    family = code.group(1) if code and any(v.speaks(code.group(1)) for v in among) else None
+    if family is None:
+        cutoff = 0.5 if len(typed) <= 3 else 0.6  # "f9" is as near "f5" as two letters can be
+        close = [v for v in among if near[v] >= cutoff]
+        if not close:
+            return ""
+        family = base_language(max(close, key=lambda v: near[v]))  # the first of the nearest: a natural voice on a tie
+        pool = [v for v in among if v in close or (family and v.engine == "piper" and v.speaks(family))]
+        if family:
+            pool = [v for v in pool if v.speaks(family)]
+    else:
+        pool = [v for v in among if v.speaks(family)]
+    ranked = sorted(pool, key=lambda v: (v.engine != "piper", -near[v], len(shown(v))))
+    names = list(dict.fromkeys(shown(v) for v in ranked))[:NEAREST]
+    return f" (nearest: {', '.join(names)})" if names else ""
+
+
+def nearness(typed: str, voice: VoiceInfo) -> float:
+    """How near what was typed is to the nearest way of writing the voice (1: the same)."""
+    stem = plain(voice.name).split("_(")[0]  # 'english' for English_(America): what a misspelt language is near
+    return max(difflib.SequenceMatcher(None, typed, spelling.lstrip("+")).ratio() for spelling in [*voice.spellings(), stem])
+
+
+def base_language(voice: VoiceInfo) -> str:
+    """'en' for en-gb-scotland; '' for a variant, which speaks no language of its own."""
+    return (voice.language or ("" if voice.id.startswith("+") else voice.tail)).split("-")[0]
+
+
+def shown(voice: VoiceInfo) -> str:
+    """A voice as the suggestions write it: what a user would type for it."""
+    return voice.id if voice.engine == "piper" or voice.id.startswith("+") else voice.tail
