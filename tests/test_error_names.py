@@ -44,3 +44,32 @@ def test_a_session_too_long_for_a_wav_is_refused_as_soon_as_its_length_is_known(
         api.render(SHORT, target, progress=lambda seconds, _total: done.append(seconds))
     assert max(done, default=0.0) < 20  # refused at the limit, it had mixed 56 s
     assert not target.exists()
+
+
+def test_ctrl_c_during_the_final_renames_cannot_leave_half_the_outputs(tmp_path, monkeypatch):
+    """A Ctrl-C between renaming the audio and its page into place: both land, and the render is done.
+    It once stopped there, with the MP3 replaced, no page, and "interrupted, nothing written" said."""
+    import os
+    import signal
+
+    from voiceguide import api, files
+
+    real_replace = os.replace
+    renamed: list[str] = []
+
+    def replace_then_interrupt(source, target):
+        real_replace(source, target)
+        if os.path.dirname(target) == str(tmp_path):  # an output, not a clip of the cache
+            renamed.append(os.path.basename(target))
+            if len(renamed) == 1:
+                os.kill(os.getpid(), signal.SIGINT)
+
+    monkeypatch.setattr(files.os, "replace", replace_then_interrupt)
+    target = tmp_path / "short.mp3"
+    try:
+        api.render(SHORT, target, page=True)
+    except KeyboardInterrupt:
+        pytest.fail(f"the render stopped with {renamed} renamed into place")
+    assert sorted(renamed) == ["short.html", "short.mp3"]
+    assert target.exists()
+    assert target.with_suffix(".html").exists()

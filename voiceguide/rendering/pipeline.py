@@ -57,7 +57,7 @@ ABORT_WAIT = 2.0  # seconds a stopped render gives a thread of its own to end be
 
 
 @contextlib.contextmanager
-def _signals_held() -> Iterator[None]:
+def _signals_held(done_wins: bool = False) -> Iterator[None]:
     """Ctrl-C, kill and hang-up wait (recorded, not lost) until the block ends, then stop the render as ever.
 
     Around making a temp file and starting the encoder that writes it, and recording both where
@@ -67,18 +67,22 @@ def _signals_held() -> Iterator[None]:
     mask: the kernel may hand a signal to any thread that does not block it (numpy's and ONNX
     runtime's own threads among them), and Python then runs the handler on the main thread
     whatever that thread's mask (a .part was still left in 2 of 3 CI runs with a mask).
+    done_wins: a stop that lands while the block runs to its end is dropped: around the final renames,
+    where it would cut the set of outputs in two, or say "nothing written" of files already in place.
     """
     if threading.current_thread() is not threading.main_thread():  # handlers belong to the main thread
         yield
         return
     caught: list[int] = []
     previous = {stop: signal.signal(stop, lambda signum, _frame: caught.append(signum)) for stop in threads.STOP_SIGNALS}
+    finished = False
     try:
         yield
+        finished = True
     finally:
         for stop, handler in previous.items():
             signal.signal(stop, handler)
-        if caught:
+        if caught and not (done_wins and finished):
             signal.raise_signal(caught[0])  # now, to the handler it was meant for
 
 
@@ -479,7 +483,8 @@ class _Render:
         write_tags(temp, self.encoding.fmt.kind, tags)
         verify_render(temp, self.encoding.fmt.kind, timeline.total, self.output, timeline.title, encoder_log)
         self._write_companions(extras, timeline, temp)
-        self.staging.commit()
+        with _signals_held(done_wins=True):  # every output in place, or none
+            self.staging.commit()
 
     def _start(self, speech: Speech) -> tuple[_Compiling, Iterable[Event], Leveled, Bed | None]:
         """Start compiling the timeline; return it, the events to mix, the sounds they play and the bed under them."""
