@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -10,6 +11,7 @@ from tests.conftest import cli
 from voiceguide import api
 from voiceguide.errors import VoiceguideError
 from voiceguide.fitting import SCALE_LIMITS, fit_length
+from voiceguide.numbers import round_half_up
 from voiceguide.options import options_for
 from voiceguide.routine import parse_length, parse_routine
 
@@ -48,6 +50,21 @@ def test_too_long_and_too_short_say_what_can_be_reached():
     assert result.stderr.count("\n") == 1
     assert "at least" in result.stderr
     assert "nothing is left out" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("routine", "asked", "bound"),
+    [("lower-back", "5m", "at least"), ("box-breathing", "1h", "at most"), ("quick-neck", "30m", "at most")],
+)
+def test_the_length_a_refusal_reports_is_exactly_reachable(routine, asked, bound):
+    """The reported bound is the shortest (longest) session to the second: asking for it gives a session
+    that long, not one a second off (a 9:28.9 session was reported 'at least 9:28')."""
+    with pytest.raises(VoiceguideError) as refused:
+        api.plan(routine, length=asked)
+    reported = re.search(rf"{bound} (\d+:\d\d)", str(refused.value)).group(1)
+    reached = api.plan(routine, length=reported)
+    assert round_half_up(reached.total) == parse_length(reported), (reported, reached.total)
+    assert reached.fit.startswith(f"fitted to {reported}: {reported},")
 
 
 def test_a_fit_is_deterministic_and_pure(speech):

@@ -15,6 +15,7 @@ from voiceguide.clock import clock
 from voiceguide.compiler import DurationFn, compile_timeline
 from voiceguide.errors import VoiceguideError
 from voiceguide.limits import HOLD_SCALE_LIMITS, MAX_REST
+from voiceguide.numbers import round_half_up
 from voiceguide.options import Options
 from voiceguide.routine import Routine, is_pick
 
@@ -35,7 +36,7 @@ class Fit:
 
     def describe(self) -> str:
         return (
-            f"fitted to {clock(self.target)}: {clock(self.total)}, ranges at {self.position:.0%} of the way up, "
+            f"fitted to {clock(self.target)}: {seconds(self.total)}, ranges at {self.position:.0%} of the way up, "
             f"holds and rests x{self.scale:.2f}"
         )
 
@@ -77,17 +78,23 @@ def fit_length(
         longest = fit(1.0, SCALE_LIMITS[1])
         if longest.total < target * (1 - TOLERANCE):
             raise VoiceguideError(
-                f"cannot fill {clock(target)}: at most {clock(longest.total)} (every range is at its top, "
+                f"cannot fill {clock(target)}: at most {seconds(longest.total)} (every range is at its top, "
                 f"and holds and rests are at {SCALE_LIMITS[1]:g}x their written length)"
             )
         return _bisect(lambda s: fit(1.0, s), 1.0, SCALE_LIMITS[1], target)
     shortest = fit(0.0, SCALE_LIMITS[0])
     if shortest.total > target * (1 + TOLERANCE):
         raise VoiceguideError(
-            f"cannot fit into {clock(target)}: at least {clock(shortest.total)} (every range is at its bottom, "
+            f"cannot fit into {clock(target)}: at least {seconds(shortest.total)} (every range is at its bottom, "
             f"and holds and rests are at {SCALE_LIMITS[0]:g}x their written length; nothing is left out)"
         )
     return _bisect(lambda s: fit(0.0, s), SCALE_LIMITS[0], 1.0, target)
+
+
+def seconds(total: float) -> str:
+    """A session's length to the nearest second, as --length takes it: what asking for it gives (clock() cuts
+    the fraction off, which made a 9:28.9 session 'at least 9:28', a second short of what it can be)."""
+    return clock(round_half_up(total))
 
 
 def _bisect(make: Callable[[float], Fit], low: float, high: float, target: float) -> Fit:
