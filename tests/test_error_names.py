@@ -73,3 +73,12 @@ def test_ctrl_c_during_the_final_renames_cannot_leave_half_the_outputs(tmp_path,
     assert sorted(renamed) == ["short.html", "short.mp3"]
     assert target.exists()
     assert target.with_suffix(".html").exists()
+
+
+@pytest.mark.parametrize("option", ["--hold", "--reps"])
+def test_a_position_past_100_percent_names_its_option(option):
+    result = cli("plan", "quick-neck", option, "101%")
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        f"voiceguide: {option[2:]}: a pick must be low, mid, high or a position from 0% to 100%, not '101%'"
+    )

@@ -71,7 +71,10 @@ def check_options(options: Options) -> None:
 
 def _check_pick(name: str, value: str, low: float, high: float) -> None:
     if is_pick(value):
-        pick_position(value)  # a position past 100% is refused here
+        try:
+            pick_position(value)  # a position past 100% is refused here
+        except ValueError as exc:
+            raise ValueError(f"{name}: {exc}") from None
         return
     try:
         number = float(value)
