@@ -82,7 +82,8 @@ def test_every_phrase_the_code_says_is_in_the_catalogue() -> None:
     found = {
         (context, msgid if isinstance(msgid, str) else msgid[0])
         for _, _, msgid, _, context in extract.extract_from_dir(
-            str(ROOT / "voiceguide"), method_map=[("**.py", "python")], keywords=keywords
+            # The CLI writes to the terminal and speaks nothing: its own say() is no phrase.
+            str(ROOT / "voiceguide"), method_map=[("cli/**.py", "ignore"), ("**.py", "python")], keywords=keywords
         )
     }
     assert len(found) > 10  # the extraction sees the code's phrases
