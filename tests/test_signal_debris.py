@@ -2,7 +2,8 @@
 
 A `.part` file once stayed behind in about a third of the runs a signal reached between starting
 the encoder and recording its temp file: the clean-up removed the file, then the encoder no one
-had stopped wrote it again.
+had stopped wrote it again. Holding the signals by a mask still left one in 2 of 3 CI runs (a
+signal the kernel gave another thread); holding them by swapping the handlers leaves none.
 """
 
 from __future__ import annotations
@@ -66,11 +67,6 @@ def interpreter_starting(code: int, err: bytes) -> bool:
     return code == 1 and err.startswith(b"Fatal Python error: init_import_site")
 
 
-@pytest.mark.xfail(
-    reason="issue 26, open: one clean-clone CI run found a .part left by a SIGHUP 0.48 s into a 1.17 s render "
-    "(1 of ~70 signalled renders under load); the window is not found yet",
-    strict=False,
-)
 def test_a_signal_at_any_moment_of_a_render_leaves_no_temp_file_and_the_old_output(tmp_path):
     reference = tmp_path / "reference" / "neck.mp3"
     reference.parent.mkdir()
