@@ -84,9 +84,11 @@ OPTIONS = (
     OptionSpec("length", "15m", str, "fit the session to a length: `15m`, `90s`, `1h`, `20:00` (ranges first, then holds)", "as written",
                {"oneOf": [{"type": "string", "format": "voiceguide-length"},
                           _number(LENGTH_LIMITS[0] / 60, LENGTH_LIMITS[1] / 60, "minutes")]}, config=False),
-    OptionSpec("talk", "full|normal|minimal", str, "how much is said: `full` every instruction on every rep; `normal` teaches "
-               "each movement once, then short cues; `minimal` only names, counts, phase words and countdowns (no intros, setup, "
-               "notes or prompts)", "normal", {"enum": list(TALK_LEVELS)}),
+    OptionSpec("talk", "full|normal|minimal", str, "how much is said: `full` teaches each movement, then says it again "
+               "every third rep and after each rest or side switch; `normal` teaches each movement once, then counts the reps "
+               "(its first clause again only after a rest or a side switch); `minimal` only names, counts, phase words and "
+               "countdowns, each instruction's first clause once (no intros, setup, notes or prompts)", "normal",
+               {"enum": list(TALK_LEVELS)}),
     OptionSpec("brief", "", bool, "short for `--talk minimal`", "off", config=False),
     OptionSpec("lead_in", "SECONDS", float, '"Get ready." and a 3-2-1 before the session\'s first paced phase (0: none)', "5",
                _number(0, MAX_LEAD_IN, "seconds of 'get ready'")),

@@ -24,7 +24,7 @@ class Event:
 
     text: speech -> the words; breath -> one phase of the breath pattern, "inhale",
     "hold" or "exhale"; move -> a phase of a rep on a tempo, "rep" or "up", "hold",
-    "down", "pause"; cue -> the sound's name; hold -> its length as said ("30 seconds",
+    "down", "pause", or a said step done again without words ("rep", in the time its teaching took); cue -> the sound's name; hold -> its length as said ("30 seconds",
     "6 breaths"); rest -> "".
     role: why the event is there. Speech, teaching or pacing: "title", "intro",
     "setup", "announce" (headings, "Hold for ..."), "side", "teach" (a movement's full
@@ -33,7 +33,8 @@ class Event:
     "Go.", "Rest.", a count on the beat), "prompt" ("Halfway.", "Next: ..."),
     "countdown", "release", "closing". Holds: "hold", or "work" for a work interval.
     Rests: "rest", "settle", "lead-in". Breath phases: "step", "hold" or "breathe"
-    (of a breath step, a hold, a breathe step). Move: "tempo". Cues: their place.
+    (of a breath step, a hold, a breathe step). Move: "tempo". Cues: their place ("beat": a tick
+    for a rep on a tempo whose count does not fit its beat).
     Timed phases (breath, move, work holds, timed rests) last exactly their length,
     and their "pace" cue lies inside them.
     """
