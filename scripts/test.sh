@@ -2,9 +2,9 @@
 # Run voiceguide's checks as CI does: ruff, the layers, the types, then the two test tiers.
 #
 #   scripts/test.sh    ruff; lint-imports (docs/architecture.md's layers); mypy; the fast tier
-#                      (pytest -q, on every core); then the slow tier: its long fault, property and
-#                      whole-session tests on every core, then its realtime ones (live play, the
-#                      browser) one at a time
+#                      (pytest -q, on every core); then the slow tier: its long fault, property,
+#                      browser and whole-session tests on every core, then its realtime ones (live
+#                      play into the sound server, recorded) one at a time
 #
 # Realtime tests run alone, after everything else: they measure onsets in a recording, and a
 # machine busy with renders makes their hang guards the verdict.

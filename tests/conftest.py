@@ -22,17 +22,23 @@ os.environ["XDG_DATA_HOME"] = os.path.join(os.environ["VOICEGUIDE_TEST_RUN"], "d
 ROOT = Path(__file__).resolve().parent.parent
 HANG_GUARD = 500.0  # seconds: a subprocess timeout only catches a hang; under pyproject's per-test 600
 SEED = ROOT / "tests" / "articles" / "lower-back-spasms.txt"  # the seed article, kept with the fixtures
+SHORT = ROOT / "tests" / "routines" / "short.yaml"  # a minute of session: for tests that need some render, not a long one
 
 
-# A test is slow (run with `pytest -m slow`) when it needs a real-time sound server or a browser, by the fixtures
-# that start them; long fault and whole-session tests say so themselves with @pytest.mark.slow.
+# A test is slow (run with `pytest -m slow`) when it needs the sound server or a browser, by the fixtures that
+# start them; long fault and whole-session tests say so themselves with @pytest.mark.slow. Only the sound server's
+# are realtime (run alone): they measure onsets in a recording. The browser's seek a muted page and read it, which
+# a busy machine only slows, so they share the cores with the rest of the slow tier.
 SLOW_FIXTURES = {"sink", "browser"}
+REALTIME_FIXTURES = {"sink"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if SLOW_FIXTURES & fixtures:
             item.add_marker(pytest.mark.slow)
+        if REALTIME_FIXTURES & fixtures:
             item.add_marker(pytest.mark.realtime)
 
 

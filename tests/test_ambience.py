@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.conftest import cli, run_cli
+from tests.conftest import SHORT, cli, run_cli
 from voiceguide.audio.ambience import DUCK_DB, Bed, duck_envelope, seamless_loop
 from voiceguide.audio.loudness import integrated_loudness, true_peak
 from voiceguide.audio.samples import SAMPLE_RATE
@@ -114,9 +114,9 @@ def test_a_loop_repeats_without_a_seam():
 
 def test_builtin_ambience_renders_and_unknown_names_are_one_line(tmp_path):
     out = tmp_path / "rain.wav"
-    assert cli("render", "quick-neck", "-o", str(out), "--background", "builtin:rain", "-q").returncode == 0
+    assert cli("render", str(SHORT), "-o", str(out), "--background", "builtin:rain", "-q").returncode == 0
     plain = tmp_path / "plain.wav"
-    assert cli("render", "quick-neck", "-o", str(plain), "-q").returncode == 0
+    assert cli("render", str(SHORT), "-o", str(plain), "-q").returncode == 0
     assert decode(out).size == decode(plain).size  # the bed never lengthens the session
     bad = cli("plan", "quick-neck", "--background", "builtin:waves")
     assert bad.returncode == 2

@@ -27,7 +27,7 @@ from voiceguide.errors import VoiceguideError
 from voiceguide.speech.engine import Speech
 from voiceguide.timeline import Chapter
 
-from .conftest import HANG_GUARD, ROOT, cli, run_cli
+from .conftest import HANG_GUARD, ROOT, SHORT, cli, run_cli
 
 MPEG2_FRAME = 576  # samples in one MP3 frame at 22050 Hz
 LONG = ["--hold-scale", "5", "--reps", "high"]  # about an hour: time to interrupt it
@@ -261,7 +261,7 @@ def test_bitrate_the_encoder_refuses_is_one_line_with_the_accepted_range(tmp_pat
 @pytest.mark.ffmpeg
 @pytest.mark.parametrize(("suffix", "bitrate"), [(".ogg", "16k"), (".ogg", "90k"), (".mp3", "8k"), (".mp3", "160k")])
 def test_every_bitrate_in_the_accepted_range_renders(tmp_path, suffix, bitrate):
-    result = run_cli("render", "quick-neck", "--brief", "-o", str(tmp_path / f"neck{suffix}"), "--bitrate", bitrate)
+    result = run_cli("render", str(SHORT), "-o", str(tmp_path / f"neck{suffix}"), "--bitrate", bitrate)
     assert result.returncode == 0, result.stderr
 
 
@@ -411,11 +411,11 @@ def _on_a_terminal(*args: str) -> str:
 @pytest.mark.espeak
 @pytest.mark.ffmpeg
 def test_progress_bar_only_on_a_terminal(tmp_path):
-    drawn = _on_a_terminal("render", "quick-neck", "-o", str(tmp_path / "a.mp3"))
+    drawn = _on_a_terminal("render", str(SHORT), "-o", str(tmp_path / "a.mp3"))
     assert "Rendering" in drawn
     assert "session" in drawn
-    assert "Rendering" not in _on_a_terminal("render", "quick-neck", "-q", "-o", str(tmp_path / "b.mp3"))
-    piped = run_cli("render", "quick-neck", "-o", str(tmp_path / "c.mp3"))
+    assert "Rendering" not in _on_a_terminal("render", str(SHORT), "-q", "-o", str(tmp_path / "b.mp3"))
+    piped = run_cli("render", str(SHORT), "-o", str(tmp_path / "c.mp3"))
     assert piped.stderr == ""
     assert piped.stdout == f"wrote {tmp_path / 'c.mp3'}\n"
 
