@@ -26,10 +26,11 @@ from voiceguide.rendering.tags import TOC_ENTRIES, Tags, write_tags
 from voiceguide.speech.engine import Speech
 from voiceguide.timeline import Chapter
 
-from .conftest import HANG_GUARD, ROOT, run_cli
+from .conftest import HANG_GUARD, ROOT, SHORT, run_cli
 
 OLD = b"my earlier render"
 FORMATS = (".mp3", ".ogg", ".flac", ".wav")
+ROUTINE, TITLE = str(SHORT), "Short test routine"  # a minute of session: renders in every format are quick
 MEMORY_CAP = 500 * 2**20  # the issue's bound: no input makes a command use more than this
 
 
@@ -78,10 +79,10 @@ def small_disk(folder: Path, size: int):
 
 @pytest.fixture(scope="module")
 def full_renders(tmp_path_factory) -> dict[str, Path]:
-    """quick-neck --brief in each format, rendered normally (which also fills the clip cache)."""
+    """The short routine in each format, rendered normally (which also fills the clip cache)."""
     folder = tmp_path_factory.mktemp("renders")
     for suffix in FORMATS:
-        result = run_cli("render", "quick-neck", "--brief", "-o", str(folder / f"neck{suffix}"))
+        result = run_cli("render", ROUTINE, "-o", str(folder / f"neck{suffix}"))
         assert result.returncode == 0, result.stderr
     return {suffix: folder / f"neck{suffix}" for suffix in FORMATS}
 
@@ -97,13 +98,13 @@ def test_a_file_cut_short_is_caught_by_verification(tmp_path, full_renders, suff
     """What a full disk can leave while the encoder exits 0: headers promising the whole session, data cut."""
     from voiceguide.rendering.verify import RenderFailed, verify_render
 
-    total = api.plan("quick-neck", brief=True).total
+    total = api.plan(ROUTINE).total
     good = full_renders[suffix]
-    verify_render(good, suffix[1:], total, good, "Quick neck release")  # the whole file passes
+    verify_render(good, suffix[1:], total, good, TITLE)  # the whole file passes
     cut = tmp_path / good.name
     cut.write_bytes(good.read_bytes()[: int(good.stat().st_size * kept)])
     with pytest.raises(RenderFailed) as caught:
-        verify_render(cut, suffix[1:], total, good, "Quick neck release")
+        verify_render(cut, suffix[1:], total, good, TITLE)
     assert "\n" not in str(caught.value)
     assert str(good) in str(caught.value)
 
@@ -114,7 +115,7 @@ def test_encoder_errors_fail_the_render_even_when_it_exits_0(full_renders):
     flac = full_renders[".flac"]
     log = "[out#0/flac @ 0x5581] Error writing trailer: No space left on device\n"
     with pytest.raises(RenderFailed, match="Error writing trailer"):
-        verify_render(flac, "flac", api.plan("quick-neck", brief=True).total, flac, "Quick neck release", log)
+        verify_render(flac, "flac", api.plan(ROUTINE).total, flac, TITLE, log)
 
 
 @pytest.mark.parametrize("suffix", FORMATS)
@@ -125,7 +126,7 @@ def test_disk_filling_at_any_point_keeps_the_old_file_byte_identical(tmp_path, f
     with small_disk(tmp_path / "disk", size) as disk:
         target = disk / f"neck{suffix}"
         target.write_bytes(OLD)
-        result = run_cli("render", "quick-neck", "--brief", "-o", str(target))
+        result = run_cli("render", ROUTINE, "-o", str(target))
         assert result.returncode == 2, result.stderr
         assert one_printable_line(result.stderr)
         assert "Traceback" not in result.stderr
@@ -144,7 +145,7 @@ def test_a_file_size_limit_stops_the_render_with_the_old_file_kept(tmp_path, ful
         resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
 
     result = subprocess.run(
-        [sys.executable, "-m", "voiceguide", "render", "quick-neck", "--brief", "-o", str(target)],
+        [sys.executable, "-m", "voiceguide", "render", ROUTINE, "-o", str(target)],
         cwd=ROOT, capture_output=True, text=True, preexec_fn=limit, timeout=HANG_GUARD,
     )
     assert result.returncode == 2, result.stderr
@@ -189,7 +190,7 @@ def test_kill_9_mid_render_leaves_temp_files_the_next_run_removes(tmp_path):
     assert stale
     assert all(f".voiceguide-{process.pid}.part" in name for name in stale)  # recognisable, with the pid
     assert target.read_bytes() == OLD
-    result = run_cli("render", "quick-neck", "--brief", "-o", str(tmp_path / "next.wav"))
+    result = run_cli("render", ROUTINE, "-o", str(tmp_path / "next.wav"))
     assert result.returncode == 0, result.stderr
     assert leftovers(tmp_path) == []
     assert target.read_bytes() == OLD
@@ -212,7 +213,7 @@ def test_stale_clip_cache_temp_files_are_removed_and_live_ones_kept(tmp_path):
 
 def test_a_name_of_250_characters_renders_although_its_temp_name_is_longer(tmp_path):
     target = tmp_path / ("n" * 246 + ".wav")
-    result = run_cli("render", "quick-neck", "--brief", "-o", str(target))
+    result = run_cli("render", ROUTINE, "-o", str(target))
     assert result.returncode == 0, result.stderr
     assert target.stat().st_size > 100_000
     assert leftovers(tmp_path) == []
@@ -220,8 +221,8 @@ def test_a_name_of_250_characters_renders_although_its_temp_name_is_longer(tmp_p
 
 def test_encoded_render_leaves_no_unclosed_file(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-X", "dev", "-W", "always::ResourceWarning", "-m", "voiceguide", "render", "quick-neck",
-         "--brief", "-o", str(tmp_path / "neck.ogg")],
+        [sys.executable, "-X", "dev", "-W", "always::ResourceWarning", "-m", "voiceguide", "render", ROUTINE,
+         "-o", str(tmp_path / "neck.ogg")],
         cwd=ROOT, capture_output=True, text=True, timeout=HANG_GUARD,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
