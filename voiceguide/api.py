@@ -6,6 +6,9 @@ functions that use them, so `check` and `routines` start in a few milliseconds.
 
 from __future__ import annotations
 
+import datetime
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,7 +18,12 @@ from voiceguide.cue_places import CUE_NAMES
 from voiceguide.errors import RoutineError, VoiceguideError
 from voiceguide.files import check_not_input, check_target
 from voiceguide.fitting import fit_length
+from voiceguide.numbers import plural
 from voiceguide.options import Options, options_for
+from voiceguide.program import Program, single_session
+from voiceguide.program import Session as ProgramSession
+from voiceguide.program import is_program as is_program_file
+from voiceguide.program import load_program as load_program_file
 from voiceguide.rendering.page import PAGE_MODES
 from voiceguide.routine import Routine, builtin_names, load_routine
 from voiceguide.session_size import check_session_size
@@ -23,6 +31,8 @@ from voiceguide.user_config import UserConfig, load_config
 
 if TYPE_CHECKING:
     from voiceguide.live.session import Session
+    from voiceguide.publishing.folder import Published
+    from voiceguide.publishing.server import FeedServer
     from voiceguide.rendering.pipeline import Progress
     from voiceguide.speech.clip_cache import CacheSize
     from voiceguide.speech.engine import Speech
@@ -279,3 +289,110 @@ def import_routine(article: str, output: str | Path | None = None) -> Imported:
         write_atomic(Path(output), text)
         summary += f"; written to {output}"
     return Imported(text, summary)
+
+
+def is_program(source: str | Path) -> bool:
+    """Whether source is a programme file (its top level has `program:`) rather than a routine."""
+    return is_program_file(source)
+
+
+def load_program(source: str | Path) -> Program:
+    """A programme file, or a routine (a built-in name or a file) as a programme of one session; raises RoutineError (FILE:LINE: ...)."""
+    if is_program_file(source):
+        return load_program_file(source)
+    loaded = load_routine(source)
+    return single_session(str(source), loaded.title, loaded.description)
+
+
+@dataclass(frozen=True)
+class PlannedSession:
+    date: datetime.date
+    session: ProgramSession
+    routine: Routine
+    choices: dict[str, Any]  # the session's options over the command line's: api keyword arguments
+
+
+def program_sessions(program: Program, start: datetime.date | None = None, **choices: Any) -> list[PlannedSession]:
+    """The programme's sessions in the order they fall (week one from start, the programme's or today),
+    each with its routine and options: the programme's settings and progressions under the command line's `choices`."""
+    first = start or program.start or datetime.date.today()
+    given = {name: value for name, value in choices.items() if value is not None and name != "config"}
+    if given.get("brief") and given.get("talk") is None:
+        given["talk"] = "minimal"  # --brief beats the programme's talk, as the command line does
+    planned = []
+    for day, session in program.dated(first):
+        session_choices = {**dict(session.choices), **given}
+        if "config" in choices:
+            session_choices["config"] = choices["config"]
+        planned.append(PlannedSession(day, session, load_routine(session.routine), session_choices))
+    return planned
+
+
+def publish(
+    source: str | Path, folder: str | Path, *, bitrate: str | None = None, report: Callable[[str], None] | None = None,
+    **choices: Any,
+) -> Published:
+    """Publish a programme (or a routine, as one episode) to folder as a podcast feed: feed.xml, cover.png and, for each
+    session, its MP3 (ID3 chapters), captions (.vtt is the transcript), JSON chapters and session page.
+
+    A session whose render key (routine, options, voice, files read, version) has files in the folder is not
+    rendered again, nor one identical to another; report gets a line per session saying which it was."""
+    from voiceguide.publishing.cache import render_key
+    from voiceguide.publishing.feed import Channel
+    from voiceguide.publishing.folder import Planned, memory, publish_folder
+
+    target = Path(folder)
+    if target.exists() and not target.is_dir():
+        raise VoiceguideError(f"{target}: not a folder (publish writes a feed and its episodes into a folder)")
+    program = load_program(source)
+    start = program.start or (memory(target).start if target.is_dir() else None) or datetime.date.today()
+    planned, languages = [], []
+    for number, session in enumerate(program_sessions(program, start, **choices), 1):
+        loaded, options = resolve(session.routine, fit=False, **session.choices)
+        languages.append(options.language or "en")
+        inputs = [path for path, _ in _render_inputs(loaded, options)[1:]]  # the routine itself is in the key as parsed
+        many = len(program.sessions) > 1
+        planned.append(Planned(
+            slot=session.session.slot, key=render_key(loaded, options, inputs, bitrate),
+            title=f"Week {session.session.week}, {session.session.day_name}: {loaded.title}" if many else loaded.title,
+            description=_episode_description(loaded, session), season=session.session.week, number=number,
+            published=datetime.datetime.combine(session.date, datetime.time(6), datetime.timezone.utc),
+            render=functools.partial(_render_episode, loaded, bitrate, session.choices),
+        ))
+    channel = Channel(program.title, program.description or _program_description(program), languages[0] if languages else "en")
+    target.mkdir(parents=True, exist_ok=True)
+    return publish_folder(target, channel, planned, start, report)
+
+
+def _render_episode(loaded: Routine, bitrate: str | None, choices: dict, target: Path) -> None:
+    render(loaded, target, bitrate=bitrate, captions=True, timeline=True, page=True, **choices)
+
+
+def _episode_description(loaded: Routine, session: PlannedSession) -> str:
+    """What a podcast app shows under the episode: the routine's description, its exercises, what progressed this week."""
+    parts = [loaded.description] if loaded.description else []
+    parts.append("Exercises: " + ", ".join(exercise.name for exercise in loaded.exercises) + ".")
+    changed = dict(session.session.choices)
+    if session.session.progressed:
+        parts.append("This week: " + ", ".join(f"{name.replace('_', ' ')} {changed[name]}" for name in session.session.progressed) + ".")
+    return " ".join(parts)
+
+
+def _program_description(program: Program) -> str:
+    return f"{program.title}: {plural(len(program.sessions), 'session')} over {plural(program.weeks, 'week')}."
+
+
+def serve(folder: str | Path, host: str | None = None, port: int | None = None, log: Callable[[str], None] = print) -> FeedServer:
+    """A server for a published folder (not yet serving: call serve_forever, and close): on this machine's
+    address on the local network (host: another; 127.0.0.1 keeps it to this machine), under the folder's secret."""
+    from voiceguide.publishing.feed import FEED_NAME
+    from voiceguide.publishing.folder import MANIFEST, memory
+    from voiceguide.publishing.server import DEFAULT_PORT, FeedServer, local_address
+
+    where = Path(folder)
+    if not (where / FEED_NAME).is_file() or not (where / MANIFEST).is_file():
+        raise VoiceguideError(f"{where}: no feed published here (voiceguide publish PROGRAM -o {where})")
+    try:
+        return FeedServer(where, memory(where).secret, host or local_address(), DEFAULT_PORT if port is None else port, log)
+    except OSError as exc:
+        raise VoiceguideError(f"cannot serve on {host or local_address()}:{port}: {exc.strerror or exc}") from None

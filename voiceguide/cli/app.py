@@ -144,7 +144,10 @@ def plan(
     as_json: Annotated[bool, typer.Option("--json", help="Print the timeline as JSON.")] = False,
     *, choices: dict,
 ) -> None:
-    """Show the session's timeline: when each thing is said or heard, and the total length."""
+    """Show the session's timeline: when each thing is said or heard, and the total length (a programme: its sessions)."""
+    if api.is_program(routine):
+        plan_program(routine, as_json, choices)
+        return
     timeline = api.plan(routine, **choices)
     if as_json:
         say(json_for_terminal(timeline.to_json()), lines=True)  # bidi controls and C1 as \\uXXXX: the same JSON
@@ -156,9 +159,48 @@ def plan(
         Console().print(plan_table(timeline))
 
 
+def plan_program(source: str, as_json: bool, choices: dict) -> None:
+    """The programme as a table: each session's week, day, date, routine, options and length."""
+    program = api.load_program(source)
+    rows = [(planned, api.plan(planned.routine, **planned.choices)) for planned in api.program_sessions(program, **choices)]
+    if as_json:
+        sessions = [
+            {"week": p.session.week, "day": p.session.day_name, "date": p.date.isoformat(), "routine": p.session.routine,
+             "title": timeline.title, "options": {k: v for k, v in p.choices.items() if k != "config"},
+             "progressed": list(p.session.progressed), "total": round(timeline.total, 3)}
+            for p, timeline in rows
+        ]  # fmt: skip
+        say(json_for_terminal(json.dumps({"program": program.title, "sessions": sessions}, indent=2, ensure_ascii=False)), lines=True)
+        return
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    starts = "" if program.start else " (no start: dates from today)"
+    table = Table(title=Text(for_terminal(program.title)), caption=f"{plural(len(rows), 'session')}{starts}")
+    for heading in ("week", "day", "date", "session", "options", "length"):
+        table.add_column(heading, justify="right" if heading == "length" else "left")
+    for planned, timeline in rows:
+        marked = planned.session.progressed
+        shown = [f"{k.replace('_', '-')} {v}" + "*" * (k in marked) for k, v in planned.choices.items() if k != "config"]
+        table.add_row(
+            str(planned.session.week), planned.session.day_name, planned.date.isoformat(), Text(for_terminal(timeline.title)),
+            Text(for_terminal(", ".join(shown))), clock(timeline.total),
+        )
+    Console().print(table)
+    if any(planned.session.progressed for planned, _ in rows):
+        say("* changed by the programme's progress this week")
+
+
 @app.command()
 def check(routine: RoutineArg) -> None:
-    """Validate a routine without synthesizing speech."""
+    """Validate a routine (or a programme and its routines) without synthesizing speech."""
+    if api.is_program(routine):
+        program = api.load_program(routine)
+        for planned in api.program_sessions(program):
+            api.check(planned.session.routine)
+        say(f"{routine}: ok: {program.title}, {plural(len(program.sessions), 'session')} over {plural(program.weeks, 'week')}")
+        return
     loaded = api.check(routine)
     say(f"{routine}: ok: {loaded.title}, {plural(len(loaded.exercises), 'exercise')}")
 
@@ -323,6 +365,52 @@ def render(
         extras += [path.with_suffix(".json")] if timeline else []
         extras += [path.with_suffix(".html")] if page else []
         say(f"wrote {', '.join(str(p) for p in [path, *extras])}")
+
+
+@app.command()
+@session_options
+def publish(
+    source: Annotated[str, typer.Argument(
+        metavar="PROGRAM", help="A programme YAML file, or a routine (built-in or file) to publish as one episode.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="The folder to write the feed and its episodes to.")],
+    bitrate: Annotated[str | None, typer.Option("--bitrate", help="MP3 bitrate (default: 64k).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No line per session.")] = False,
+    *, choices: dict,
+) -> None:
+    """Render every session (those unchanged since the last time are kept) and write a podcast feed: feed.xml,
+    with chapters, transcripts and cover art; 'voiceguide serve FOLDER' puts it on your phone."""
+    try:
+        published = api.publish(source, output, bitrate=bitrate, report=None if quiet else lambda line: say(line, err=True), **choices)
+    except KeyboardInterrupt:  # each file is renamed into place only when whole; the feed is written last
+        raise Interrupted("interrupted; the feed is as it was (episodes rendered so far are kept for the next run)") from None
+    except SystemExit as stop:
+        raise Interrupted("stopped; the feed is as it was", stop.code) from None
+    if not quiet:
+        removed = f", {published.removed} old removed" if published.removed else ""
+        say(f"wrote {published.feed}: {plural(published.episodes, 'episode')} ({published.rendered} rendered, "
+            f"{published.kept} kept{removed})")
+
+
+@app.command()
+def serve(
+    folder: Annotated[Path, typer.Argument(help="A folder 'voiceguide publish' wrote.")],
+    host: Annotated[str | None, typer.Option(
+        "--host", help="The address to serve on (default: this machine's on the local network; 127.0.0.1: this machine only).")] = None,
+    port: Annotated[int | None, typer.Option("--port", help="The port (default: 8770, the same each time; 0: any free one).")] = None,
+) -> None:
+    """Serve a published feed on the local network (read-only, that folder only, under a secret path) until Ctrl-C:
+    subscribe from your phone's podcast app to the address it prints, or scan its QR code."""
+    server = api.serve(folder, host, port, log=lambda line: say(line))
+    try:
+        say(f"serving {folder} at {server.address}", nl=True)
+        typer.echo(server.qr_code())  # block characters only (segno's compact drawing)
+        say("subscribe to that address in your podcast app (Add by URL) or scan the code; Ctrl-C stops", nl=True)
+        sys.stdout.flush()
+        server.serve_forever()
+    except KeyboardInterrupt:
+        say("stopped")
+    finally:
+        server.close()
 
 
 def optional_page_value(args: list[str]) -> list[str]:
