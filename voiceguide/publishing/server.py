@@ -105,7 +105,8 @@ def _handler(log: Callable[[str], None], secret: str) -> type[WSGIRequestHandler
             path = getattr(self, "path", "?").replace(secret, "…")
             asked = self.headers.get("Range") if getattr(self, "headers", None) else None
             when = datetime.datetime.now().strftime("%H:%M:%S")
-            line = f"{when} {self.client_address[0]} {getattr(self, 'command', '?')} {path} {code} {size}"
+            line = f"{when} {self.client_address[0]} {getattr(self, 'command', '?')} {path} {code}"
+            line += f" {size} bytes" if size != "-" else ""
             log(one_line(line + (f" ({asked})" if asked else "")))
 
     return Handler
