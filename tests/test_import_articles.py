@@ -39,16 +39,27 @@ def facts_of(path: Path) -> dict:
     return yaml.safe_load(path.with_name(path.name.split(".")[0] + ".facts.yaml").read_text())
 
 
+VAGUE = "vague"  # a facts file's amount the page leaves vague ("hold briefly"): right when the import used its default
+_DEFAULTED = re.compile(r"^(\s*- hold: )[^#\n]*(#[^\n]*\bdefault\b)", re.M)
+
+
+def routine_data(text: str) -> dict:
+    """Routine YAML as plain data, a hold the importer commented as its default read as VAGUE."""
+    # BaseLoader: every value as written ("4:7:8" is not YAML 1.1's sexagesimal 14828)
+    return yaml.load(_DEFAULTED.sub(rf"\g<1>{VAGUE}  \g<2>", text), Loader=yaml.BaseLoader)
+
+
 def draft_routine(path: Path) -> dict:
     """The imported routine as plain YAML data (read without `check`, which the timing keys need)."""
-    # BaseLoader: every value as written ("4:7:8" is not YAML 1.1's sexagesimal 14828)
-    return yaml.load(routine_yaml(read_article(path.read_bytes(), path.name)), Loader=yaml.BaseLoader)
+    return routine_data(routine_yaml(read_article(path.read_bytes(), path.name)))
 
 
 def amount(value) -> tuple[float, float, str] | None:
-    """'30 seconds', '1-2 minutes', '5 breaths', 45 -> (low, high, unit) in seconds or breaths."""
+    """'30 seconds', '1-2 minutes', '5 breaths', 45 -> (low, high, unit) in seconds or breaths; VAGUE stays VAGUE."""
     if value is None:
         return None
+    if str(value).strip() == VAGUE:
+        return 0, 0, VAGUE
     match = re.fullmatch(r"(\d+(?:\.\d+)?)(?:-(\d+(?:\.\d+)?))?\s*(seconds|minutes|breaths)?", str(value).strip())
     assert match, f"not an amount: {value!r}"
     low = float(match.group(1))
@@ -70,16 +81,30 @@ def normal(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", name.lower()).strip()
 
 
+# Facts scored only where the facts file states them or the import wrote them (an invented one is wrong):
+# most pages have no intervals, and a fact nobody states would only pad the score.
+OPTIONAL = ("work", "rest", "rounds", "rest_between_sets")
+
+
+def _first_step(steps: list, kind: str):
+    values = [s[kind] for s in steps if isinstance(s, dict) and kind in s]
+    return values[0] if values else None
+
+
 def exercise_facts(exercise: dict) -> dict:
     steps = exercise.get("steps") or []
-    cycles = [s["breathe"] for s in steps if isinstance(s, dict) and "breathe" in s]
+    cycles = _first_step(steps, "breathe")
     return {
         "holds": [amount(s["hold"]) for s in steps if isinstance(s, dict) and "hold" in s],
         "reps": count(exercise.get("repeat")),
         "sets": count(exercise.get("sets")),
         "sides": bool(exercise.get("sides")),
-        "cycles": count(cycles[0]) if cycles else None,
+        "cycles": count(str(cycles).split()[0]) if cycles else None,
         "breath": str(exercise.get("breath") or "") or None,
+        "work": amount(_first_step(steps, "work")),
+        "rest": amount(_first_step(steps, "rest")),
+        "rounds": count(exercise.get("rounds")),
+        "rest_between_sets": amount(exercise.get("rest_between_sets")),
     }
 
 
@@ -91,7 +116,15 @@ def expected_facts(exercise: dict) -> dict:
         "sides": bool(exercise.get("sides", False)),
         "cycles": count(exercise.get("cycles")),
         "breath": exercise.get("breath"),
+        **{key: (count if key == "rounds" else amount)(exercise.get(key)) for key in OPTIONAL},
     }
+
+
+def fact_right(key: str, got, want) -> bool:
+    """One fact; a page's range of cycles ("3-4 times") is met by any whole count in it, the one a routine can hold."""
+    if key == "cycles" and got is not None and want is not None and got[0] == got[1]:
+        return want[0] <= got[0] <= want[1]
+    return got == want
 
 
 def score(routine: dict, facts: dict) -> tuple[int, int, list[str]]:
@@ -104,15 +137,17 @@ def score(routine: dict, facts: dict) -> tuple[int, int, list[str]]:
         want = normal(str(exercise["name"]))
         name = next((n for n in found if n not in matched and (n == want or want in n or n in want)), None)
         expected = expected_facts(exercise)
-        total += 1 + len(expected)
+        got = exercise_facts(found[name]) if name is not None else {}
+        scored = [k for k in expected if k not in OPTIONAL or expected[k] is not None or got.get(k) is not None]
+        total += 1 + len(scored)
         if name is None:
             wrong.append(f"{exercise['name']}: not found among {list(found)}")
             continue
         matched.add(name)
         right += 1
-        got = exercise_facts(found[name])
-        for key, value in expected.items():
-            if got[key] == value:
+        for key in scored:
+            value = expected[key]
+            if fact_right(key, got[key], value):
                 right += 1
             else:
                 wrong.append(f"{exercise['name']}: {key} {got[key]} (expected {value})")
