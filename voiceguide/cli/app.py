@@ -406,11 +406,12 @@ def serve(
         typer.echo(server.qr_code())  # block characters only (segno's compact drawing)
         say("subscribe to that address in your podcast app (Add by URL) or scan the code; Ctrl-C stops", nl=True)
         sys.stdout.flush()
-        server.serve_forever()
-    except KeyboardInterrupt:
-        say("stopped")
+        server.serve_forever()  # werkzeug's returns on Ctrl-C
+    except KeyboardInterrupt:  # one that came before it began
+        pass
     finally:
         server.close()
+    say("stopped")
 
 
 def optional_page_value(args: list[str]) -> list[str]:

@@ -80,9 +80,10 @@ class FeedServer:
             return Response("not found\n", 404, mimetype="text/plain")
         if path.name == FEED_NAME:
             base = f"{request.host_url}{self.secret}/"
-            response = Response(absolute(path.read_bytes(), base), mimetype=TYPES[".xml"])
+            feed = absolute(path.read_bytes(), base)
+            response = Response(feed, mimetype=TYPES[".xml"])
             response.add_etag()
-            return response.make_conditional(request)
+            return response.make_conditional(request, accept_ranges=True, complete_length=len(feed))
         return send_file(path, request.environ, mimetype=TYPES[path.suffix], conditional=True, max_age=0)
 
     def file(self, url_path: str) -> Path | None:
