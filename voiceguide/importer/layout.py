@@ -17,7 +17,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import accumulate, pairwise
 from typing import Literal
 
@@ -98,7 +98,7 @@ IMPERATIVES = frozenset(
 # --- headings ------------------------------------------------------------------
 
 _NUMBERED = re.compile(
-    r"^(?:(exercise|stretch|pose|move|movement|part|position|technique)\s+)?#?(\d{1,3})\s*(?:[.):]|[-–—](?=\s|[A-Za-z]))\s*(\S.*)$",
+    r"^(?:(exercise|stretch|pose|move|movement|part|position|technique)\s+)?#?(\d{1,3})\s*(?:[.):]|[-–—](?=\s|[A-Za-z])|(?=[A-Z][a-z]))\s*(\S.*)$",
     re.I,
 )
 _STEP_MARK = re.compile(r"^(?:step\s+\d{1,2}\s*[.:)-]?|\d{1,2}\s*[.)]|[-*•–])\s+(?=\S)", re.I)
@@ -229,6 +229,8 @@ def _styled_heading(i: int, style: str, content: str) -> _Heading | None:
 def _unstyled_heading(lines: list[str], i: int, spaced: bool) -> _Heading | None:
     """A plain line that heads an exercise: numbered, lettered, a list item, or a short title over prose."""
     line = lines[i]
+    if _STEP_LABEL.match(line):
+        return None  # "Step 2", "Step 2: Turn & hold": a step of the exercise above
     numbered = _numbered(line)
     lettered = _LETTERED.match(line)
     if numbered:
@@ -239,12 +241,33 @@ def _unstyled_heading(lines: list[str], i: int, spaced: bool) -> _Heading | None
         return _Heading(i, "letter", name, ord(lettered.group(1)) - ord("A") + 1, amount, body, line)
     if (item := _list_item(line)) is not None:
         return _Heading(i, "item", *item, line)
-    after = next((lines[j] for j in range(i + 1, len(lines)) if lines[j]), "")
+    after = next((lines[j] for j in range(i + 1, len(lines)) if lines[j] and not _STEP_LABEL.match(lines[j])), "")
     before = lines[i - 1] if i else ""
     if _is_short_title(line) and after and _is_prose(after) and (not before or (not spaced and before.endswith(_TERMINAL))):
         name, amount, body = _split_name(line)
         return _Heading(i, "plain", name, None, amount, body, line)
+    if _is_named_label(line) and after and not _is_named_label(after):
+        return _Heading(i, "colon", line[:-1].strip(), None, None, None, line)
     return None
+
+
+# "Step 3", "Step 3:", "Step 3: Rotate & hold": a step's label, over the step's sentences.
+_STEP_LABEL = re.compile(r"^step\s+\d{1,2}\s*(?:[.:)-]\s*(?:[A-Z][^.!?]{0,40})?)?$", re.I)
+# Words that start a colon-ended line introducing what follows, not naming an exercise.
+_LEAD_IN = frozenset(["to", "here", "here's", "how", "this", "these", "the", "for", "in", "when", "if", "you", "your", "it", "follow",
+                      "try", "do", "what", "why", "see", "our", "my", "a", "an", "as", "note", "first", "then", "next", "below"])
+
+
+def _is_named_label(line: str) -> bool:
+    """'Heel lift:', 'Towel Stretch:': a short name ending in a colon, heading the lines below it."""
+    if not line.endswith(":") or line.endswith("::"):
+        return False
+    name = line[:-1].strip()
+    words = name.split()
+    return (
+        1 <= len(words) <= 5 and name[:1].isupper() and words[0].lower() not in _LEAD_IN and _looks_like_name(name)
+        and name.lower() not in LABEL_ROLES and not NOT_EXERCISES.match(name) and not _is_caption_text(name)
+    )
 
 
 def _list_item(line: str) -> tuple[str, None, str | None, str | None] | None:
@@ -382,6 +405,13 @@ def _choose(headings: list[_Heading], lines: list[str]) -> list[_Heading]:
     return best if best_score[0] > 0 else []
 
 
+def _renumbered(candidates: list[_Heading]) -> list[_Heading]:
+    """Items that all carry one number ('1. Heel Lifts', '1. Toe Lifts': a list copied without its numbering) count 1, 2, 3."""
+    if len(candidates) < 2 or len({(h.style, h.number) for h in candidates}) != 1:
+        return candidates
+    return [replace(h, number=k) for k, h in enumerate(candidates, start=1)]
+
+
 def _numbered_run(headings: list[_Heading], lines: list[str]) -> list[_Heading]:
     """The run of headings numbered 1, 2, 3... whose sections hold the most instructions.
 
@@ -390,7 +420,7 @@ def _numbered_run(headings: list[_Heading], lines: list[str]) -> list[_Heading]:
     Linear in the page (bar a log): each next number is found by bisection, and whether a
     stretch of lines instructs is a difference of running sums.
     """
-    candidates = [h for h in headings if h.style in ("num", "letter")]
+    candidates = _renumbered([h for h in headings if h.style in ("num", "letter")])
     at: dict[tuple[str, int | None], list[int]] = {}
     for k, cand in enumerate(candidates):
         at.setdefault((cand.style, cand.number), []).append(k)
