@@ -3,7 +3,8 @@
 `Wording(language)` asks the language's `Phrases` catalogue for each one, so compiler.py holds
 no words at all: it decides when something is said, this module what. Each phrase is a literal
 msgid in a `say`/`plural` call, which tests/test_phrases.py extracts and checks against the
-catalogues. Event labels (a hold's "30 seconds" in a plan) are not spoken and stay English.
+catalogues. Event labels (a hold's "30 seconds", a breath's "inhale") are the timeline's English keys;
+the page, panel and plan show them in the session's language (phrases/labels.py).
 """
 
 from __future__ import annotations
@@ -151,8 +152,21 @@ def both(*parts: str) -> str:
     return " ".join(p for p in parts if p)
 
 
+# Where a clause ends: , ; : . ! ? after a word, French's no-break space allowed before it, a space after.
+CLAUSE_END = re.compile(r"(?<=[^\W_A-Z])[\u00a0\u202f ]?[,;:.!?](?=\s)|[.!?]$")
+OPENERS = {"¡": "!", "¿": "?"}  # Spanish opens what it exclaims or asks: a cut keeps the pair whole
+
+
 def short_form(text: str) -> str:
-    """An instruction's short cue: its first clause ('Tighten your glutes, and lift' -> 'Tighten your glutes.')."""
-    clause = re.split(r"(?<=[^\W_A-Z])[,;:.!?]\s|[.!?]$", text.strip(), maxsplit=1)[0].strip()
-    clause = clause.rstrip(",;:.!? ")
-    return f"{clause}." if clause else text
+    """An instruction's short cue: its first clause ('Tighten your glutes, and lift' -> 'Tighten your glutes.').
+    A Spanish '¡' or '¿' opened in the clause is closed ('¡Arriba, y baja!' -> '¡Arriba!'); French spacing is
+    kept (the clause ends before the no-break space)."""
+    stripped = text.strip()
+    if len(CLAUSE_END.split(stripped, maxsplit=1)[0]) == len(stripped) - 1 and stripped[-1] in ".!?":
+        return stripped  # one sentence already: 'Allez !' stays as it is written
+    clause = CLAUSE_END.split(stripped, maxsplit=1)[0].rstrip(",;:.!?\u00a0\u202f \t")
+    if not clause:
+        return text
+    opened = [OPENERS[c] for c in clause if c in OPENERS]
+    closed = sum(clause.count(c) for c in OPENERS.values())
+    return clause + (opened[-1] if len(opened) > closed else ".")

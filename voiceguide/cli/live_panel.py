@@ -6,6 +6,7 @@ cue, also used when the output is not a terminal). The panels take the terminal'
 alternate screen and redraw all of it every frame, so a resize leaves nothing stale;
 when play ends the screen is given back and one line says how it ended.
 
+Every word the panels show around the routine's own is in the session's language (`Labels`).
 Each status passes through the terminal filter once (`filtered`) before any display reads
 it: the routine's title, exercise names and cues show no escape, control or bidi override.
 """
@@ -24,14 +25,17 @@ from rich.progress_bar import ProgressBar
 from rich.table import Table
 from rich.text import Text
 
-from voiceguide.cli.keys import HELP, KeyReader, apply
+from voiceguide.cli.keys import KeyReader, apply
 from voiceguide.clock import clock
+from voiceguide.phrases import Labels
+from voiceguide.phrases.labels import capital
 from voiceguide.printable import for_terminal
 
 if TYPE_CHECKING:  # types only: the CLI reaches live play through api
     from voiceguide.live.session import Session, Status
 
 FRAME_SECONDS = 0.1  # display refresh; keys are acted on as soon as they arrive
+ENGLISH = Labels()
 
 # Block digits, five rows high, for the countdown: each character of _GLYPH_NAMES drawn three
 # columns wide, one column apart, as it reads on the screen.
@@ -54,15 +58,15 @@ def big(text: str) -> str:
     return "\n".join(" ".join(GLYPHS[c][row] for c in text if c in GLYPHS) for row in range(5))
 
 
-def where(status: Status) -> str:
+def where(status: Status, labels: Labels = ENGLISH) -> str:
     """'Exercise 2 of 5: Cat-cow stretch, left side, rep 3 of 8'."""
     if status.part != "exercise" or status.exercise is None:
-        return "Closing" if status.part == "closing" else "Introduction"
-    text = f"Exercise {status.index} of {status.exercises}: {status.exercise}"
+        return labels("Closing") if status.part == "closing" else labels("Introduction")
+    text = labels("Exercise {index} of {count}: {name}", index=status.index, count=status.exercises, name=status.exercise)
     if status.side:
-        text += f", {status.side} side"
+        text += f", {labels.side(status.side)}"
     if status.rep and status.reps and status.reps > 1:
-        text += f", rep {status.rep} of {status.reps}"
+        text += ", " + labels("rep {rep} of {reps}", rep=status.rep, reps=status.reps)
     return text
 
 
@@ -71,101 +75,110 @@ def seconds(left: float) -> str:
     return clock(whole) if whole >= 100 else str(whole)
 
 
-def countdown(status: Status) -> tuple[str, str] | None:
+def breath_number(status: Status, labels: Labels) -> str:
+    """'breath 3 of 6', or 'breath 3' while the hold's breaths are not yet known."""
+    if status.breaths:
+        return labels("breath {number} of {count}", number=status.breath_number, count=status.breaths)
+    return labels("breath {number}", number=status.breath_number)
+
+
+def countdown(status: Status, labels: Labels = ENGLISH) -> tuple[str, str] | None:
     """The number to show big, and what it counts: breaths of a counted hold, else the hold's or breath's seconds."""
+    breath = labels.breath(status.breath) if status.breath else ""
     if status.breath_number is not None:
-        of = f" of {status.breaths}" if status.breaths else ""
         count = f"{status.breath_number}/{status.breaths}" if status.breaths else str(status.breath_number)
-        phase = f"{status.breath}  {seconds(status.breath_left or 0)}" if status.breath else ""
-        return count, f"breath {status.breath_number}{of} · {phase}".strip(" ·")
+        phase = f"{breath}  {seconds(status.breath_left or 0)}" if breath else ""
+        return count, f"{breath_number(status, labels)} · {phase}".strip(" ·")
     if status.hold and status.hold_left is not None:
-        label = f"{status.breath}  ·  " if status.breath else ""
-        return seconds(status.hold_left), f"{label}hold {status.hold}: seconds left"
-    if status.breath and status.breath_left is not None:
-        return seconds(status.breath_left), status.breath
+        label = f"{breath}  ·  " if breath else ""
+        return seconds(status.hold_left), label + labels("hold {hold}: seconds left", hold=labels.hold(status.hold))
+    if breath and status.breath_left is not None:
+        return seconds(status.breath_left), breath
     return None
 
 
-def timing_line(status: Status) -> str | None:
+def timing_line(status: Status, labels: Labels = ENGLISH) -> str | None:
     """The countdown as one line, for the compact panel."""
     parts = []
     if status.breath and status.breath_left is not None:
-        parts.append(f"{status.breath.capitalize()}… {seconds(status.breath_left)}")
+        parts.append(f"{capital(labels.breath(status.breath))}… {seconds(status.breath_left)}")
     if status.breath_number is not None:
-        parts.append(f"breath {status.breath_number}" + (f" of {status.breaths}" if status.breaths else ""))
+        parts.append(breath_number(status, labels))
     elif status.hold and status.hold_left is not None:
-        parts.append(f"Hold {status.hold}: {seconds(status.hold_left)} s left")
+        parts.append(labels("Hold {hold}: {seconds} s left", hold=labels.hold(status.hold), seconds=seconds(status.hold_left)))
     return "   ·   ".join(parts) or None
 
 
-def progress(status: Status) -> str:
+def progress(status: Status, labels: Labels = ENGLISH) -> str:
     played = status.position if status.clock is None else status.clock
     length = status.total if status.length is None else status.length
     if length is None:
-        return f"{clock(played)} played"
-    return f"{clock(played)} / {clock(length)} · {clock(max(0.0, length - played))} left"
+        return labels("{played} played", played=clock(played))
+    return labels("{played} / {length} · {left} left", played=clock(played), length=clock(length), left=clock(max(0.0, length - played)))
 
 
-def _footer(status: Status) -> list[RenderableType]:
+def _footer(status: Status, labels: Labels) -> list[RenderableType]:
     length = status.total if status.length is None else status.length
     played = status.position if status.clock is None else status.clock
     bar = Table.grid(expand=True)  # a row of its own: a bare ProgressBar ends without a line break
     bar.add_row(ProgressBar(total=length or 1.0, completed=played if length else 0.0))
-    rows: list[RenderableType] = [Text(progress(status), overflow="fold"), bar]
+    rows: list[RenderableType] = [Text(progress(status, labels), overflow="fold"), bar]
     if status.dropouts:
-        rows.append(Text(f"audio dropouts: {status.dropouts}", style="dim"))
+        rows.append(Text(labels("audio dropouts: {n}", n=status.dropouts), style="dim"))
     if status.state in ("playing", "paused"):
-        rows.append(Text(HELP, style="dim", overflow="fold"))
+        keys = labels("space pause/resume · n/→ next · p/← previous · + 10 s longer · q quit")  # keys.HELP's keys
+        rows.append(Text(keys, style="dim", overflow="fold"))
     return rows
 
 
-def _frame(status: Status, body: list[RenderableType]) -> Panel:
-    state = {"paused": " · PAUSED", "finished": " · finished", "stopped": " · stopped"}.get(status.state, "")
+def _frame(status: Status, body: list[RenderableType], labels: Labels) -> Panel:
+    shown = {"paused": labels("PAUSED"), "finished": labels.state("finished"), "stopped": labels.state("stopped")}
+    state = f" · {shown[status.state]}" if status.state in shown else ""
     return Panel(
-        Group(*body, *_footer(status)),
+        Group(*body, *_footer(status, labels)),
         title=Text.assemble((status.title, "bold"), state),  # Text, not markup: a title's "[/]" is words
         border_style="yellow" if status.state == "paused" else "blue",
     )
 
 
-def _paused_banner() -> Text:
-    return Text("  PAUSED · space to resume  ", style="bold black on yellow", justify="center")
+def _paused_banner(labels: Labels) -> Text:
+    return Text(f"  {labels('PAUSED · space to resume')}  ", style="bold black on yellow", justify="center")
 
 
-def render_big(status: Status) -> Panel:
-    body: list[RenderableType] = [Text(where(status), style="bold", overflow="fold")]
+def render_big(status: Status, labels: Labels = ENGLISH) -> Panel:
+    body: list[RenderableType] = [Text(where(status, labels), style="bold", overflow="fold")]
     if status.state == "paused":
-        body += [Text(""), _paused_banner()]
+        body += [Text(""), _paused_banner(labels)]
     body.append(Text(""))
-    shown = countdown(status)
+    shown = countdown(status, labels)
     if shown is not None:
         number, label = shown
         digits = Align.center(Text(big(number), style="bold green", no_wrap=True, overflow="crop"))
         body += [digits, Text(label, style="green", justify="center")]
     elif status.resting:
-        body += [Text("rest", style="bold green", justify="center")]
+        body += [Text(labels("rest"), style="bold green", justify="center")]
     body.append(Text(""))
     if status.speaking:
         body.append(Text(status.speaking.upper(), style="bold", justify="center", overflow="fold"))
     if status.next_up:
-        body.append(Text(f"Next: {status.next_up}", style="bold yellow", justify="center", overflow="fold"))
+        body.append(Text(labels("Next: {name}", name=status.next_up), style="bold yellow", justify="center", overflow="fold"))
     body.append(Text(""))
-    return _frame(status, body)
+    return _frame(status, body, labels)
 
 
-def render_compact(status: Status) -> Panel:
+def render_compact(status: Status, labels: Labels = ENGLISH) -> Panel:
     grid = Table.grid(padding=(0, 1))
     grid.add_column(style="bold cyan", no_wrap=True)
     grid.add_column(overflow="fold")
-    grid.add_row("Now", Text(where(status), style="bold"))
-    grid.add_row("Saying", Text(f"“{status.speaking}”" if status.speaking else "", style="italic"))
-    grid.add_row("Timing", Text(timing_line(status) or "", style="bold green"))
+    grid.add_row(labels("Now"), Text(where(status, labels), style="bold"))
+    grid.add_row(labels("Saying"), Text(f"“{status.speaking}”" if status.speaking else "", style="italic"))
+    grid.add_row(labels("Timing"), Text(timing_line(status, labels) or "", style="bold green"))
     if status.next_up:
-        grid.add_row("Next", Text(status.next_up, style="bold yellow"))
+        grid.add_row(labels("Next"), Text(status.next_up, style="bold yellow"))
     body: list[RenderableType] = [grid]
     if status.state == "paused":
-        body.append(_paused_banner())
-    return _frame(status, body)
+        body.append(_paused_banner(labels))
+    return _frame(status, body, labels)
 
 
 RENDERERS = {"big": render_big, "compact": render_compact}
@@ -189,44 +202,47 @@ def frame_key(status: Status) -> tuple:
 class Lines:
     """Plain lines for a log or a pipe: one per cue spoken, and one per change of state."""
 
-    def __init__(self, console: Console) -> None:
-        self.console = console
+    def __init__(self, console: Console, labels: Labels = ENGLISH) -> None:
+        self.console, self.labels = console, labels
         self.cue: tuple[str, float] | None = None
         self.state: str | None = None
 
     def show(self, status: Status) -> None:
         if status.state != self.state:
             if self.state is not None or status.state != "playing":
-                self.console.print(f"{clock(status.position)} {status.state}", highlight=False)
+                self.console.print(f"{clock(status.position)} {self.labels.state(status.state)}", highlight=False)
             self.state = status.state
         if status.speaking and status.speaking_at is not None and (status.speaking, status.speaking_at) != self.cue:
             self.cue = (status.speaking, status.speaking_at)
-            self.console.print(f"{clock(status.position)} [{where(status)}] {status.speaking}", highlight=False, markup=False)
+            self.console.print(f"{clock(status.position)} [{where(status, self.labels)}] {status.speaking}", highlight=False, markup=False)
 
 
 def play_in_terminal(session: Session, console: Console | None = None, display: str = "big") -> None:
     """Show the running session and act on keys until it finishes or is quit; Ctrl-C stops the sound first."""
     console = console or Console()
     keys = KeyReader()
+    labels = Labels(session.options.language)
     renderer = RENDERERS.get(display)
     try:
         with keys:
             if console.is_terminal and renderer is not None:
-                with Live(renderer(filtered(session.status())), console=console, auto_refresh=False, screen=True) as live:
+                with Live(renderer(filtered(session.status()), labels), console=console, auto_refresh=False, screen=True) as live:
                     shown: list[tuple] = [()]
 
                     def show(status: Status) -> None:
                         key = (frame_key(status), console.size)
                         if key != shown[0]:  # the screen is redrawn whole: only when something on it changed
                             shown[0] = key
-                            live.update(renderer(status), refresh=True)
+                            live.update(renderer(status, labels), refresh=True)
 
                     _loop(session, keys, show)
                 last = filtered(session.status())
-                dropouts = f" ({last.dropouts} audio dropouts)" if last.dropouts else ""
-                console.print(f"{last.title}: {last.state} at {progress(last)}{dropouts}", highlight=False, markup=False)
+                dropouts = " " + labels("({n} audio dropouts)", n=last.dropouts) if last.dropouts else ""
+                state, at = labels.state(last.state), progress(last, labels)
+                ended = labels("{title}: {state} at {progress}", title=last.title, state=state, progress=at)
+                console.print(ended + dropouts, highlight=False, markup=False)
             else:
-                _loop(session, keys, Lines(console).show)
+                _loop(session, keys, Lines(console, labels).show)
     finally:
         session.quit()
 

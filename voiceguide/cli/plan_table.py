@@ -1,4 +1,4 @@
-"""The timeline as a table a person reads: `voiceguide plan`.
+"""The timeline as a table a person reads: `voiceguide plan`, its headers and labels in the session's language.
 
 Every cell is a rich Text, never markup, and the routine's words pass through the terminal
 filter: a "[/b]" in a name prints as written, an escape or a bidi override not at all.
@@ -10,33 +10,33 @@ from rich.table import Table
 from rich.text import Text
 
 from voiceguide.clock import clock
-from voiceguide.numbers import plural
+from voiceguide.phrases import Labels
 from voiceguide.printable import for_terminal
 from voiceguide.timeline import Event, Timeline
 
 
-def describe(event: Event) -> str:
+def describe(event: Event, labels: Labels) -> str:
     if event.kind == "speech":
         return f'"{event.text}"'
     if event.kind == "hold":
-        return f"hold {event.text}"
+        return labels("hold {hold}", hold=labels.hold(event.text))
     if event.kind == "breath":
-        return event.text
+        return labels.breath(event.text)
     if event.kind == "move":
-        return f"{event.text} (tempo)"
+        return labels("{move} (tempo)", move=labels.tempo_beat(event.text))
     if event.kind == "cue":
-        return f"[{event.text}]"
-    return f"quiet ({event.role})" if event.role else "quiet"
+        return f"[{labels.cue(event.text)}]"
+    return labels("quiet ({why})", why=labels.silence(event.role)) if event.role else labels("quiet")
 
 
-def where(event: Event) -> str:
+def where(event: Event, labels: Labels) -> str:
     if event.exercise is None:
         return ""
     parts = [f"{event.index}. {event.exercise}"]
     if event.side:
-        parts.append(event.side)
+        parts.append(labels.phrases.side_name(event.side))
     if event.reps and event.reps > 1:
-        parts.append(f"rep {event.rep}/{event.reps}")
+        parts.append(labels("rep {rep}/{reps}", rep=event.rep, reps=event.reps))
     return ", ".join(parts)
 
 
@@ -58,18 +58,22 @@ def tones_in_holds(timeline: Timeline) -> dict[Event, list[Event]]:
     return tones
 
 
-def plan_table(timeline: Timeline) -> Table:
-    caption = f"Total {clock(timeline.total, tenths=True)} ({timeline.total:.1f} s)" + (f"; {timeline.fit}" if timeline.fit else "")
+def plan_table(timeline: Timeline, language: str | None = None) -> Table:
+    """The timeline as a table, its headers and labels in the session's language (None: English)."""
+    labels = Labels(language)
+    total = labels("Total {clock} ({seconds} s)", clock=clock(timeline.total, tenths=True), seconds=f"{timeline.total:.1f}")
+    caption = total + (f"; {timeline.fit}" if timeline.fit else "")
     table = Table(title=shown_text(timeline.title), caption=shown_text(caption))
-    table.add_column("start", justify="right", no_wrap=True)
-    table.add_column("length", justify="right", no_wrap=True)
-    table.add_column("exercise")
-    table.add_column("said or heard")
+    table.add_column(labels("start"), justify="right", no_wrap=True)
+    table.add_column(labels("length"), justify="right", no_wrap=True)
+    table.add_column(labels("exercise"))
+    table.add_column(labels("said or heard"))
     tones = tones_in_holds(timeline)
     for event in shown(timeline):
-        said = describe(event) + (f", {plural(len(tones[event]), 'breath tone')}" if event in tones else "")
+        heard = labels.phrases.label_plural("{n} breath tone", "{n} breath tones", len(tones[event])) if event in tones else ""
+        said = describe(event, labels) + (f", {heard}" if heard else "")
         # Text, not markup: a cue's "[bell]" (or brackets in a routine's words) must print as written.
-        table.add_row(clock(event.start, tenths=True), f"{event.duration:.1f}", shown_text(where(event)), shown_text(said))
+        table.add_row(clock(event.start, tenths=True), f"{event.duration:.1f}", shown_text(where(event, labels)), shown_text(said))
     return table
 
 

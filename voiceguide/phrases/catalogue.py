@@ -1,23 +1,26 @@
-"""`Phrases`: one language's catalogue, with plural forms, spoken numbers, lengths and side names.
+"""`Phrases`: one language's catalogue, with plural forms, spoken numbers, lengths, side names and labels.
 
 Language tags are BCP 47 ("en", "de", "es-419"), looked up most specific first and then
 English: es-419 reads locale/es_419, then locale/es, then locale/en, so a regional catalogue
-only needs the phrases that differ. Every phrase comes back as text ready to speak: numbers up
-to twenty as words (digits after a German number read as an ordinal: "3." is "dritte"), larger
-ones as digits, which espeak reads in its voice's language.
+only needs the phrases that differ; a language's name ("Deutsch", "French") stands for its tag.
+Every phrase comes back as text ready to speak: numbers as words in the form the words around
+them need ("{n:f} veces": veintiuna veces; numbers.py), where numbers.py has no table the
+catalogue's words up to twenty, then digits, which espeak reads in its voice's language.
+Labels (msgctxt "label") are the words shown around a session: its page, panel, plan and chapters.
 """
 
 from __future__ import annotations
 
+import functools
 import gettext
 import re
 from importlib import resources
 
-from voiceguide.numbers import round_half_up
+from voiceguide.numbers import round_half_up, spelled
 
 DOMAIN = "voiceguide"
 SOURCE_LANGUAGE = "en"  # the msgids' language: the end of every fallback chain
-WORDS_UP_TO = 20  # numbers spoken as words from the catalogue; larger ones stay digits
+WORDS_UP_TO = 20  # the catalogue's own number words, for a language numbers.py has no table for
 HALVES_UP_TO = 20  # "two and a half minutes" up to this many minutes, then "21 minutes and 30 seconds"
 
 BODY_SIDES = ("left", "right")  # sides of the body: "Left side." / "Now switch to the left side."
@@ -27,6 +30,16 @@ SIDE_WORDS = (
     "up", "down", "front", "back", "inward", "outward",
 )  # fmt: skip
 TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+# Languages by name, in English and in their own words: `language: Deutsch`. Lower case, accents kept and not.
+LANGUAGE_NAMES = {
+    "english": "en", "german": "de", "deutsch": "de", "spanish": "es", "español": "es", "espanol": "es",
+    "castellano": "es", "french": "fr", "français": "fr", "francais": "fr", "italian": "it", "italiano": "it",
+    "portuguese": "pt", "português": "pt", "portugues": "pt", "dutch": "nl", "nederlands": "nl",
+    "polish": "pl", "polski": "pl", "swedish": "sv", "svenska": "sv", "danish": "da", "dansk": "da",
+    "norwegian": "nb", "norsk": "nb", "finnish": "fi", "suomi": "fi", "czech": "cs", "čeština": "cs",
+    "russian": "ru", "русский": "ru", "turkish": "tr", "türkçe": "tr", "greek": "el", "ελληνικά": "el",
+    "japanese": "ja", "日本語": "ja", "chinese": "zh", "中文": "zh",
+}  # fmt: skip
 
 
 def locale_folder():
@@ -39,9 +52,13 @@ def catalogue_languages() -> list[str]:
 
 
 def check_language(tag: str) -> str:
-    """The tag if it is BCP 47 in form ("de", "es-419"); ValueError with a user-facing message if not."""
+    """The BCP 47 tag for a tag ("de", "es-419") or a language's name ("Deutsch", "French"); ValueError with a
+    user-facing message if it is neither."""
+    named = LANGUAGE_NAMES.get(tag.strip().lower())
+    if named:
+        return named
     if not TAG.match(tag):
-        raise ValueError(f"language must be a language tag like en, de or es-419, not '{tag}'")
+        raise ValueError(f"language must be a language tag like en, de or es-419 (or a name: Deutsch), not '{tag}'")
     return tag
 
 
@@ -52,22 +69,110 @@ def language_chain(tag: str) -> list[str]:
     return chain + ([SOURCE_LANGUAGE] if SOURCE_LANGUAGE not in chain else [])
 
 
+def untranslated(language: str) -> str | None:
+    """One line saying what of a session in `language` will be English, or None when its catalogue says it all:
+    no catalogue at all, or one missing some phrases (each then falls back to English, phrase by phrase)."""
+    tag = LANGUAGE_NAMES.get(language.strip().lower(), language)
+    phrases = Phrases(tag)
+    if phrases.catalogue == SOURCE_LANGUAGE:
+        if tag.lower().split("-")[0] == SOURCE_LANGUAGE:
+            return None
+        return (
+            f"language {tag}: voiceguide has no phrases in it yet: what it adds (counts, sides, 'Halfway.', the page's "
+            f"labels) will be English; the routine's own words are read as written"
+        )
+    missing = phrases.missing()
+    if not missing:
+        return None
+    shown = ", ".join(f"'{m}'" for m in missing[:3]) + (f" and {len(missing) - 3} more" if len(missing) > 3 else "")
+    return f"language {tag}: {len(missing)} phrases have no translation in the {phrases.catalogue} catalogue and will be English: {shown}"
+
+
+@functools.cache
+def _single(folder_name: str) -> gettext.GNUTranslations:
+    """One catalogue alone, to see what it holds."""
+    with locale_folder().joinpath(folder_name, "LC_MESSAGES", f"{DOMAIN}.mo").open("rb") as mo:
+        return gettext.GNUTranslations(mo)
+
+
+@functools.cache
+def _translations(folder_names: tuple[str, ...]) -> gettext.NullTranslations:
+    """The catalogues of a fallback chain, most specific first, each falling back to the next."""
+    shipped = {p.name.lower(): p for p in locale_folder().iterdir()}
+    translations: gettext.NullTranslations = gettext.NullTranslations()
+    for name in reversed(folder_names):  # build the chain from English up: each falls back to the one before
+        with shipped[name].joinpath("LC_MESSAGES", f"{DOMAIN}.mo").open("rb") as mo:
+            more = gettext.GNUTranslations(mo)
+        more.add_fallback(translations)
+        translations = more
+    return translations
+
+
+def _shipped(language: str) -> tuple[str, ...]:
+    shipped = {p.name.lower() for p in locale_folder().iterdir() if p.joinpath("LC_MESSAGES").is_dir()}
+    return tuple(name for name in language_chain(language) if name in shipped)
+
+
+def _plain(text: str) -> str:
+    """A side as written, for comparing: lower case, single spaces."""
+    return " ".join(text.lower().replace("\u00a0", " ").split())
+
+
+@functools.cache
+def side_forms() -> dict[str, str]:
+    """Every way any catalogue writes a side, plain (_plain) -> its English key: 'linke seite' -> 'left'.
+    Every catalogue's, whatever the session's language: a German routine may write its sides in English."""
+    forms: dict[str, str] = {}
+    for language in catalogue_languages():
+        t = _translations(_shipped(language))
+        for key in SIDE_WORDS:
+            forms[_plain(t.pgettext("side", key))] = key
+        for key in BODY_SIDES:
+            for form in t.pgettext("side forms", f"{key}, the {key} side, {key} side, on the {key}").split(","):
+                if form.strip():
+                    forms[_plain(form)] = key
+    for key in SIDE_WORDS:
+        forms[key] = key
+    return forms
+
+
+@functools.cache
+def body_side_words() -> frozenset[str]:
+    """The words that say left or right in some language ('linke', 'izquierdo', 'gauche'), and no others."""
+    words = {word for form, key in side_forms().items() if key in BODY_SIDES for word in form.split()}
+    return frozenset(words - {word for form, key in side_forms().items() if key not in BODY_SIDES for word in form.split()}
+                     - {"side", "the", "on", "seite", "die", "der", "lado", "el", "la", "côté", "le", "à", "de", "du", "al", "a"})
+
+
+class _Number:
+    """A number in a catalogue's placeholder: {n} is said alone, {n:m} / {n:f} before a masculine / feminine noun."""
+
+    def __init__(self, phrases: Phrases, n: int) -> None:
+        self.phrases, self.n = phrases, n
+
+    def __format__(self, form: str) -> str:
+        return self.phrases.number(self.n, form)
+
+
 class Phrases:
     """The phrases of one language. say()/plural() give sentences, starting with a capital."""
 
     def __init__(self, language: str = SOURCE_LANGUAGE) -> None:
-        self.language = language
-        shipped = {p.name.lower(): p for p in locale_folder().iterdir()}
-        folders = [shipped[name] for name in language_chain(language) if name in shipped]
-        self.catalogue = folders[0].name.replace("_", "-") if folders else SOURCE_LANGUAGE  # the one actually used
-        translations: gettext.NullTranslations = gettext.NullTranslations()
-        for folder in reversed(folders):  # build the chain from English up: each falls back to the one before
-            with folder.joinpath("LC_MESSAGES", f"{DOMAIN}.mo").open("rb") as mo:
-                more = gettext.GNUTranslations(mo)
-            more.add_fallback(translations)
-            translations = more
-        self._t = translations
-        self._sides = {self._t.pgettext("side", word).lower(): word for word in SIDE_WORDS}
+        self.language = language = LANGUAGE_NAMES.get(language.strip().lower(), language)
+        folders = _shipped(language)
+        self.catalogue = folders[0].replace("_", "-") if folders else SOURCE_LANGUAGE  # the one actually used
+        self._t = _translations(folders or (SOURCE_LANGUAGE,))
+        self._numbers_in = self.catalogue.split("-")[0]  # a number is said in the catalogue's language, as its words are
+
+    def missing(self) -> list[str]:
+        """The English msgids this language's own catalogues leave untranslated (English says them)."""
+        own = [_single(name)._catalog for name in _shipped(self.language) if name != SOURCE_LANGUAGE]  # type: ignore[attr-defined]
+        found = []
+        for key in _single(SOURCE_LANGUAGE)._catalog:  # type: ignore[attr-defined]
+            msgid = key[0] if isinstance(key, tuple) else key
+            if msgid and not (isinstance(key, tuple) and key[1] != 0) and not any(key in catalog for catalog in own):
+                found.append(msgid.split("\x04")[-1])
+        return found
 
     # -- sentences --
 
@@ -87,9 +192,28 @@ class Phrases:
         """A number said alone, as a rep count or a countdown: 'Three.'"""
         return self.say("{n}.", n=n)
 
+    # -- labels: the words shown, not said --
+
+    def label(self, msgid: str, **values: object) -> str:
+        """A label shown around the session (msgctxt "label"), numbers as digits: 'Exercise 2 of 5'. Without
+        values, the template itself: the page's script and the tags fill it."""
+        template = self._t.pgettext("label", msgid)
+        return template.format(**values) if values else template
+
+    def label_plural(self, singular: str, plural: str, n: int, **values: object) -> str:
+        return self._t.npgettext("label", singular, plural, n).format(n=n, **values)
+
+    def translated(self, context: str, word: str) -> str:
+        """A name the timeline keeps in English (a cue's, a tempo beat's), in the language: 'bell' -> 'Glocke'."""
+        return self._t.pgettext(context, word)
+
     # -- parts of sentences --
 
-    def number(self, n: int) -> str:
+    def number(self, n: int, form: str = "") -> str:
+        """n as said in the catalogue's language, in `form` (numbers.FORMS)."""
+        words = spelled(n, self._numbers_in, form)
+        if words is not None:
+            return words
         return self._t.pgettext("number", str(n)) if 0 <= n <= WORDS_UP_TO else str(n)
 
     def duration(self, seconds: float) -> str:
@@ -113,9 +237,14 @@ class Phrases:
     # -- sides --
 
     def side_key(self, side: str) -> str | None:
-        """The English side word a routine's side stands for ('links' in German -> 'left'), if any."""
-        word = side.lower()
-        return word if word in SIDE_WORDS else self._sides.get(word)
+        """The English side word a routine's side stands for, in any catalogue's words and inflection
+        ('links', 'linke Seite', 'lado izquierdo', 'côté gauche' -> 'left'), if any."""
+        return side_forms().get(_plain(side))
+
+    def unplaced_side(self, side: str) -> bool:
+        """Whether a side names left or right in a form voiceguide cannot place ('linker Arm'): it would be
+        announced as any other side, and the user's left and right never said."""
+        return self.side_key(side) is None and any(word in body_side_words() for word in _plain(side).split())
 
     def side_name(self, side: str) -> str:
         """How the side is spoken, for {side} in a routine's text: 'left' -> 'links' in German."""
@@ -161,7 +290,7 @@ class Phrases:
     # --
 
     def fill(self, template: str, values: dict[str, object]) -> str:
-        return template.format(**{k: self.number(v) if isinstance(v, int) and not isinstance(v, bool) else v for k, v in values.items()})
+        return template.format(**{k: _Number(self, v) if isinstance(v, int) and not isinstance(v, bool) else v for k, v in values.items()})
 
 
 def sentence(text: str) -> str:

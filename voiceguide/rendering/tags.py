@@ -1,4 +1,4 @@
-"""Metadata for rendered files: title, artist, album, and a chapter per exercise and side.
+"""Metadata for rendered files: title, artist, album, and a chapter per exercise and side, in the session's language.
 
 MP3 gets ID3v2.3 (the version every player reads) with CHAP frames and a CTOC;
 OGG and FLAC get Vorbis comments with the CHAPTERnnn convention; WAV gets a RIFF
@@ -12,12 +12,13 @@ rewriting are too fiddly to hand-write.
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from voiceguide.clock import clock
 from voiceguide.errors import VoiceguideError
+from voiceguide.phrases import Labels
 from voiceguide.routine import Routine
 from voiceguide.timeline import Chapter, Timeline
 
@@ -29,6 +30,8 @@ ARTIST = "voiceguide"
 GENRE = "Speech"
 TOC_ENTRIES = 255  # an ID3 CTOC frame counts its entries in one byte
 VORBIS_CHAPTERS = 999  # CHAPTERnnn: three digits
+# ID3's COMM frame names its language in ISO 639-2; a language not here is marked "und" (undetermined).
+ID3_LANGUAGES = {"en": "eng", "de": "deu", "es": "spa", "fr": "fra", "it": "ita", "pt": "por", "nl": "nld", "pl": "pol"}
 
 
 @dataclass(frozen=True)
@@ -37,12 +40,22 @@ class Tags:
     album: str
     artist: str
     comment: str
-    chapters: tuple[Chapter, ...]
+    chapters: tuple[Chapter, ...]  # titled in the session's language: 'Nackendrehen (rechts)'
     total: float
+    language: str = "eng"  # ISO 639-2, for ID3's comment
+    grouped: str = "{first} to {last}"  # a sub-table's title in a long MP3's table of contents
 
 
-def tags_for(timeline: Timeline, description: str | None) -> Tags:
-    return Tags(timeline.title, timeline.title, ARTIST, description or "", tuple(timeline.chapters()), timeline.total)
+def tags_for(timeline: Timeline, description: str | None, language: str | None = None) -> Tags:
+    """The file's tags; chapter titles in the session's language (None: English)."""
+    labels = Labels(language)
+    chapters = tuple(
+        replace(chapter, title=title) for chapter, title in zip(timeline.chapters(), labels.chapter_titles(timeline), strict=True)
+    )
+    return Tags(
+        timeline.title, timeline.title, ARTIST, description or "", chapters, timeline.total,
+        ID3_LANGUAGES.get(labels.language.lower().split("-")[0], "und"), labels("{first} to {last}"),
+    )  # fmt: skip
 
 
 def check_chapter_count(routine: Routine, kind: str) -> None:
@@ -108,7 +121,7 @@ def _id3(path: Path, tags: Tags) -> None:
     id3.add(TLEN(encoding=3, text=[str(_ms(tags.total))]))
     id3.add(TSSE(encoding=3, text=[ARTIST]))
     if tags.comment:
-        id3.add(COMM(encoding=3, lang="eng", desc="", text=[tags.comment]))
+        id3.add(COMM(encoding=3, lang=tags.language, desc="", text=[tags.comment]))
     ids = [f"chp{n}" for n in range(1, len(tags.chapters) + 1)]
     if len(ids) <= TOC_ENTRIES:
         top = ids
@@ -119,7 +132,7 @@ def _id3(path: Path, tags: Tags) -> None:
             first, last = tags.chapters[int(group[0][3:]) - 1], tags.chapters[int(group[-1][3:]) - 1]
             id3.add(CTOC(
                 element_id=element_id, flags=CTOCFlags.ORDERED, child_element_ids=group,
-                sub_frames=[TIT2(encoding=3, text=[f"{first.title} to {last.title}"])],
+                sub_frames=[TIT2(encoding=3, text=[tags.grouped.format(first=first.title, last=last.title)])],
             ))
     id3.add(CTOC(
         element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=top,
