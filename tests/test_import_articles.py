@@ -40,7 +40,7 @@ def facts_of(path: Path) -> dict:
 
 
 VAGUE = "vague"  # a facts file's amount the page leaves vague ("hold briefly"): right when the import used its default
-_DEFAULTED = re.compile(r"^(\s*- hold: )[^#\n]*(#[^\n]*\bdefault\b)", re.M)
+_DEFAULTED = re.compile(r"^(\s*- (?:hold|breathe): )[^#\n]*(#[^\n]*\bdefault\b)", re.M)
 
 
 def routine_data(text: str) -> dict:
@@ -60,11 +60,11 @@ def amount(value) -> tuple[float, float, str] | None:
         return None
     if str(value).strip() == VAGUE:
         return 0, 0, VAGUE
-    match = re.fullmatch(r"(\d+(?:\.\d+)?)(?:-(\d+(?:\.\d+)?))?\s*(seconds|minutes|breaths)?", str(value).strip())
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)(?:-(\d+(?:\.\d+)?))?\s*(second|minute|breath)?s?", str(value).strip())
     assert match, f"not an amount: {value!r}"
     low = float(match.group(1))
     high = float(match.group(2) or low)
-    unit = match.group(3) or "seconds"
+    unit = (match.group(3) or "second") + "s"
     if unit == "minutes":
         return low * 60, high * 60, "seconds"
     return low, high, unit
@@ -73,6 +73,8 @@ def amount(value) -> tuple[float, float, str] | None:
 def count(value) -> tuple[float, float] | None:
     if value is None:
         return None
+    if str(value).strip() == VAGUE:
+        return 0, 0
     low, _, high = str(value).partition("-")
     return float(low), float(high or low)
 

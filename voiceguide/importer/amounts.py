@@ -16,14 +16,14 @@ from voiceguide.numbers import ONES, TENS
 
 Unit = Literal["seconds", "minutes", "breaths", "times"]
 
-# Defaults for vague amounts, as (low, high) in the phrase's own unit.
-A_FEW = (2.0, 4.0)  # "a few minutes" -> 2-4 minutes, "a few breaths" -> 2-4 breaths
-A_COUPLE = (2.0, 3.0)  # "a couple of minutes" -> 2-3 minutes
-SEVERAL = (3.0, 5.0)  # "several breaths" -> 3-5 breaths
-ONE_OR_TWO = (1.0, 2.0)  # "a minute or two", "a minute or so" -> 1-2 minutes
-AS_LONG_AS_YOU_CAN = (5.0, 10.0)  # seconds: "hold as long as you can"
-AT_LEAST_FACTOR = 2.0  # "at least N" -> N to 2N
-UP_TO_FACTOR = 0.5  # "up to N" -> N/2 to N
+# Defaults for vague amounts: one value each, never a range the article did not give. Every one is
+# marked in the routine's comment ('default for "a few seconds"') and in the import's report.
+A_FEW = 3.0  # "a few seconds", "a few breaths", "several minutes" -> 3 of them
+A_COUPLE = 2.0  # "a couple of minutes" -> 2 minutes
+UNSTATED_HOLD = 5.0  # seconds: a hold whose length is not given ("hold briefly", "for a moment", "as long as you can")
+ONE_OR_TWO = (1.0, 2.0)  # "a minute or two": the article's own range, 1-2 minutes
+DEFAULT_NOTE = "default: the article gives no number"
+# "up to N" and "at least N" are N: the one figure the article gives.
 # A spoken count ("for a count of four") is taken as one second.
 
 _ONES, _TENS = ONES, TENS
@@ -71,7 +71,8 @@ class Amount:
     def value(self) -> str:
         """The amount as the routine format writes it: '5-10 breaths', '1-2 minutes', '7-10' (times)."""
         count = f"{self.low:g}" if self.low == self.high else f"{self.low:g}-{self.high:g}"
-        return count if self.unit == "times" else f"{count} {self.unit}"
+        unit = self.unit[:-1] if count == "1" else self.unit  # "1 minute", "1 breath"
+        return count if self.unit == "times" else f"{count} {unit}"
 
 
 def number(text: str) -> float:
@@ -97,22 +98,22 @@ def _in_seconds_or_minutes(low: float, high: float, unit: str) -> tuple[float, f
 
 
 def _qualified(low: float, high: float, qualifier: str | None) -> tuple[float, float, bool]:
-    """Apply 'at least' / 'up to' to a single figure; returns (low, high, changed)."""
-    if qualifier in ("at least", "a minimum of") and low == high:
-        return low, low * AT_LEAST_FACTOR, True
-    if qualifier in ("up to", "a maximum of") and low == high:
-        return high * UP_TO_FACTOR, high, True
-    return low, high, qualifier is not None  # "about 30 seconds" is read as 30, and says so
+    """'at least 4', 'up to 10', 'about 30' are the figure given; returns (low, high, qualified), which the comment says."""
+    return low, high, qualifier is not None
 
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("as_long", re.compile(
-        rf"{_FOR}as long as (?:you (?:comfortably |possibly )?can|(?:is |feels )?comfortable|possible)", re.I)),
+        rf"{_FOR}as long as (?:you (?:comfortably |possibly )?can|(?:is |feels )?comfortable|possible)"
+        rf"|(?<=\bhold\b)(?:\s+(?:the|this|that|it|your)(?:\s+\w+){{0,2}})?\s+(?:briefly|momentarily)\b"
+        rf"|\bbriefly\s+hold\b|{_FOR}(?:a\s+(?:few\s+)?moments?|a\s+(?:short\s+)?while)\b", re.I)),
     ("or_two", re.compile(rf"{_FOR}{_QUALIFIER}(?:a|one)\s+(minute|breath)\s+or\s+(?:two|so)\b", re.I)),
     ("vague", re.compile(
         rf"{_FOR}{_QUALIFIER}(a few|a couple of|a couple|several)\s+{_ADJ}(minutes|seconds|breaths)\b", re.I)),
+    ("one_breath", re.compile(rf"\bfor\s+(?:a|one)\s+{_ADJ}breath\b(?!\s+(?:in|out)\b)", re.I)),  # "hold for a breath"
     ("count", re.compile(
-        rf"(?:(?:\bfor|\bto)\s+)?(?:a\s+)?(?:slow\s+)?count\s+of\s+({NUM})\b|{_FOR}\b({NUM})\s+(?:slow\s+)?counts?\b", re.I)),
+        rf"(?:(?:\bfor|\bto)\s+)?(?:a\s+)?(?:slow\s+)?count\s+of\s+({NUM})\b|{_FOR}\b({NUM})\s+(?:slow\s+)?counts?\b"
+        rf"|\bcount(?:ing)?\s+(?:slowly\s+)?to\s+({NUM})\b", re.I)),
     ("mixed", re.compile(rf"{_FOR}\b({NUM})\s+({_UNIT}){_TO}({NUM})\s+({_UNIT})", re.I)),
     ("half", re.compile(rf"{_FOR}(?:a\s+)?half(?: a|-a)? minute\b", re.I)),
     ("span", re.compile(
@@ -120,7 +121,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
-_NOT_A_HOLD = re.compile(r"\b(?:after|within|every|than|until|over the next|in the first|once a|twice a)\s+(?:about\s+|around\s+)?$", re.I)
+_NOT_A_HOLD = re.compile(
+    r"\b(?:after|within|every|than|until|over the next|in the first|once a|twice a|the last|the first|the final)\s+(?:about\s+|around\s+)?$",
+    re.I,
+)
 
 
 def find_duration(text: str) -> tuple[int, int, Amount] | None:
@@ -143,14 +147,16 @@ def find_duration(text: str) -> tuple[int, int, Amount] | None:
 def _duration(kind: str, m: re.Match[str]) -> Amount | None:
     phrase = m.group(0).strip()
     if kind == "as_long":
-        return Amount(*AS_LONG_AS_YOU_CAN, "seconds", phrase, True)
+        return Amount(UNSTATED_HOLD, UNSTATED_HOLD, "seconds", phrase, True, DEFAULT_NOTE)
     if kind == "or_two":
         return Amount(*ONE_OR_TWO, _UNIT_WORDS[m.group(2).lower()], phrase, True)  # type: ignore[arg-type]
     if kind == "vague":
-        low, high = {"a few": A_FEW, "several": SEVERAL}.get(m.group(2).lower(), A_COUPLE)
-        return Amount(low, high, _UNIT_WORDS[m.group(3).lower()], phrase, True)  # type: ignore[arg-type]
+        value = A_COUPLE if m.group(2).lower().startswith("a couple") else A_FEW
+        return Amount(value, value, _UNIT_WORDS[m.group(3).lower()], phrase, True, DEFAULT_NOTE)  # type: ignore[arg-type]
+    if kind == "one_breath":
+        return Amount(1, 1, "breaths", phrase, False)
     if kind == "count":
-        figure = m.group(1) or m.group(2)
+        figure = m.group(1) or m.group(2) or m.group(3)
         return Amount(number(figure), number(figure), "seconds", phrase, True)
     if kind == "half":
         return Amount(30, 30, "seconds", phrase, True)
@@ -317,3 +323,24 @@ def find_rest_between_sets(text: str) -> tuple[int, int, Amount] | None:
         return None
     amount = found[2]
     return m.start(), m.end(), Amount(amount.low, amount.high, amount.unit, m.group(0).strip(" ,"), amount.inferred)
+
+
+_ANOTHER_SET = re.compile(
+    rf"\b(?:rest|resting|recover|recovering|take a break|pause)\s+(?:for\s+)?(?:about\s+)?((?:{NUM}|a)(?:{_TO}{NUM})?\s*{_UNIT}|a minute)"
+    rf"[,;]?\s*(?:and\s+)?(?:then\s+)?(?:do|perform|complete|repeat|start)\s+(?:another|a second|one more)\s+set\b(?:\s+of\s+{NUM}\b)?",
+    re.I,
+)
+
+
+def find_another_set(text: str) -> tuple[int, int, Amount, Amount] | None:
+    """'Rest for a minute, and then do another set' -> (start, end, two sets, the rest between them)."""
+    m = _ANOTHER_SET.search(text)
+    if not m:
+        return None
+    found = find_duration("for " + m.group(1))
+    if found is None or found[2].unit == "breaths":
+        return None
+    phrase = m.group(0).strip()
+    rest = found[2]
+    return m.start(), m.end(), Amount(2, 2, "times", phrase, True, "another set: two in all"), Amount(
+        rest.low, rest.high, rest.unit, phrase, rest.inferred)

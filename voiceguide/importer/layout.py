@@ -161,7 +161,17 @@ def _looks_like_name(name: str) -> bool:
     if find_duration(name) or find_reps(name):
         return False  # "Hold for 10 seconds and relax" is a step
     lowered = [w.lower().strip(",") for w in words]
+    if " ".join(lowered) in _PHASE_NAMES:
+        return False  # "1. Inhale: breathe in for 4": a phase of one technique, not an exercise
+    small = {"a", "an", "and", "the", "of", "to", "for", "in", "on", "with", "or", "at", "by", "your"}
+    if len(words) >= 2 and all(w[0].isupper() for w in words if w.lower() not in small):
+        return True  # "Sit to Stand", "Lie Down and Hug": a title, not a sentence
     return not (lowered[0] in IMPERATIVES and any(w in ("your", "the", "you", "a", "to", "one", "both") for w in lowered[1:]))
+
+
+# A breath's phases and a pause name steps of one technique, never an exercise.
+_PHASE_NAMES = frozenset(["inhale", "exhale", "hold", "breathe in", "breathe out", "breath in", "breath out", "rest", "relax",
+                          "repeat", "pause", "release", "hold your breath"])
 
 
 def _numbered(line: str) -> tuple[int, str, str | None, str | None] | None:
@@ -451,8 +461,15 @@ def _numbered_run(headings: list[_Heading], lines: list[str]) -> list[_Heading]:
 
 
 def technique_name(text: str) -> str:
-    """'How to Do 4-7-8 Breathing' -> '4-7-8 Breathing'; 'Box Breathing: How to Do It' -> 'Box Breathing'."""
-    name = re.split(r"\s*[:|]\s*|\s+[-–—]\s+", text.strip())[0]
+    """'How to Do 4-7-8 Breathing' -> '4-7-8 Breathing'; 'Box Breathing: How to Do It' -> 'Box Breathing';
+    'Knee Rehabilitation: Straight Leg Raises' -> 'Straight Leg Raises' (the subject, then the exercise)."""
+    parts = [p for p in re.split(r"\s*[|]\s*|\s+[-–—]\s+", text.strip()) if p]
+    name = parts[0] if parts else text.strip()
+    topic, colon, named = name.partition(":")
+    if colon:
+        named = named.strip()
+        name = named if named and not _HOW_TO.match(named) and _looks_like_name(named) and named[:1].isupper() else topic
+    name = re.sub(r",\s*(?:in\s+)?\d+\s*(?:minutes?|mins?|seconds?|secs?)$", "", name.strip(), flags=re.I)  # ", 2 Minutes"
     name = _HOW_TO.sub("", name).strip()
     name = re.sub(r"^(?:the|a|an)\s+", "", name, flags=re.I)
     return (name[0].upper() + name[1:]) if name else text.strip()

@@ -17,6 +17,7 @@ from voiceguide.errors import RoutineError
 from voiceguide.importer.amounts import (
     NUM,
     Amount,
+    find_another_set,
     find_duration,
     find_reps,
     find_rest_between_sets,
@@ -40,7 +41,7 @@ RETURN_STEP = "Slowly release, and come back to where you started."
 
 @dataclass(frozen=True)
 class DraftStep:
-    kind: Literal["say", "hold", "inhale", "exhale", "breathe"]
+    kind: Literal["say", "hold", "inhale", "exhale", "breathe", "work"]
     text: str  # what is said; for a hold, its note ("" = none)
     amount: Amount | None = None  # a hold's length, the count of a breath phase, or breathe's cycles
     comment: str | None = None  # why the step is there when the article did not write it
@@ -225,8 +226,14 @@ _SIDE_SWITCH = re.compile(
 )
 _SEPARATOR = re.compile(r"(,\s*(?:and then|and|then|or|but)?\s*|;\s*|\s+(?:and then|then|and)\s+)", re.I)
 _INHALE = re.compile(r"(?<!the )(?<!next )(?<!each )(?<!every )(?<!your )(?<!an )\b(?:inhale|inhaling|breathe in|breathing in|breath in|in-breath)\b", re.I)
-_EXHALE = re.compile(r"(?<!the )(?<!next )(?<!each )(?<!every )(?<!your )(?<!an )\b(?:exhale|exhaling|breathe out|breathing out|breath out|out-breath)\b", re.I)
-_BOTH_PHASES = re.compile(r"\b(?:breath(?:e|ing)? in and out|inhale and exhale|inhaling and exhaling)\b", re.I)
+_EXHALE = re.compile(
+    r"(?<!the )(?<!next )(?<!each )(?<!every )(?<!your )(?<!an )\b(?:exhale|exhaling|breathe out|breathing out|breath out|out-breath"
+    r"|(?:let|letting|push|pushing|blow|blowing)\s+(?:all\s+)?(?:of\s+)?(?:the\s+)?(?:air|breath)\s+out"
+    r"|(?:let|letting|push|pushing|blow|blowing)\s+out\s+(?:all\s+)?(?:of\s+)?(?:the\s+)?(?:air|breath))\b",
+    re.I,
+)
+_BOTH_PHASES = re.compile(
+    r"\b(?:breath(?:e|ing)? in (?:and|or) out|inhale (?:and|or) exhale|inhaling (?:and|or) exhaling)\b", re.I)
 _SIDE_WORD = re.compile(r"(?<!\ball )(?<!\bjust )\b(left|right)\b(?!\s+(?:away|now|angle|there|here|after|before)\b)", re.I)
 _ONE_LIMB = re.compile(
     r"\b(cross|place|put|bring|lift|raise|extend|bend|step|swing|hook)\s+one\s+(knee|leg|foot|arm|hand|ankle|elbow)\b", re.I
@@ -370,10 +377,19 @@ def _switches_inside(clause: str, switch: re.Match[str]) -> bool:
 _DEPENDENT = re.compile(r"(?:or\b|until\b|unless\b|as long as\b|if (?:you|needed|possible)\b)", re.I)
 
 
+def _another_set(sentence: str, shape: _Shape) -> tuple[str, bool]:
+    """'Rest for a minute, and then do another set': two sets and their rest, taken out of the sentence."""
+    another = find_another_set(sentence)
+    if another is None or shape.sets is not None:
+        return sentence, False
+    shape.sets, shape.rest_between_sets = another[2], shape.rest_between_sets or another[3]
+    return (sentence[: another[0]] + sentence[another[1]:]).strip(" ,;"), True
+
+
 def _strip_shape(sentence: str, shape: _Shape) -> str:
     """Take repetition, set, rest and side phrases out of a sentence, recording them in `shape`."""
     kept: list[tuple[str, str]] = []
-    changed_any = False
+    sentence, changed_any = _another_set(sentence, shape)  # nothing left: no clause, nothing said
     for sep, clause in _clauses(sentence):
         changed = False
         rest = find_rest_between_sets(clause)
@@ -472,14 +488,23 @@ def _steps_of(sentence: str) -> list[DraftStep]:
     steps = _SentenceSteps()
     for sep, clause in _clauses(sentence):
         phase = _phase(clause) if phases else None
-        duration = find_duration(clause)
-        if phase and (duration is None or (duration[2].unit == "seconds" and duration[2].high <= BREATH_PHASE_LIMITS[1])):
+        duration = None if _TREATMENT.search(sentence) else find_duration(clause)
+        timed = _TIMED.search(clause) if duration is not None and duration[2].unit != "breaths" else None
+        if timed and phase is None and duration is not None:
+            steps.work(sep, clause, duration)  # "Repeat these movements for about 5 minutes": moving, not holding
+        elif phase and (duration is None or (duration[2].unit == "seconds" and duration[2].high <= BREATH_PHASE_LIMITS[1])):
             steps.breath(phase, sep, clause, duration[2] if duration else None)
         elif duration is not None:
             steps.hold(clause, duration)
         else:
             steps.plain(sep, clause)
     return steps.finish()
+
+
+# Ice, heat and the like are treatments: their minutes are no hold ("Ice for 15 to 20 minutes").
+_TREATMENT = re.compile(r"\b(?:ice|icing|iced|ice pack|cold pack|heat pack|heating pad|hot water bottle|warm compress|heat)\b", re.I)
+# A movement kept up for a time: "Repeat these movements for 5 minutes", "Continue for 30 seconds".
+_TIMED = re.compile(r"^\s*(?:\w+ly\s+)?(?:repeat|continue|keep going|keep repeating|carry on)\b", re.I)
 
 
 def _phase(clause: str) -> Literal["inhale", "exhale"] | None:
@@ -536,6 +561,16 @@ class _SentenceSteps:
             self.close()
             self.pending.append(("", next_step))
 
+    def work(self, sep: str, clause: str, duration: tuple[int, int, Amount]) -> None:
+        """A movement done for a time: said as written, then worked for that long (one figure: a range's lower end)."""
+        self.close()
+        self.pending.append((sep, clause))
+        self.say_pending()
+        amount = duration[2]
+        if amount.low != amount.high:
+            amount = Amount(amount.low, amount.low, amount.unit, amount.phrase, True, "the lower end of the article's range")
+        self.steps.append(DraftStep("work", "", amount))
+
     def plain(self, sep: str, clause: str) -> None:
         """A clause with no amount or phase: a hold's note ("feel the stretch"), part of a breath, or said."""
         if self.open_kind == "hold" and not (_first_word(clause) in _NOTE_START or _first_word(clause).endswith("ing")):
@@ -549,7 +584,7 @@ class _SentenceSteps:
     def finish(self) -> list[DraftStep]:
         self.close()
         self.say_pending()
-        return [s for s in self.steps if s.text or s.kind == "hold"]
+        return [s for s in self.steps if s.text or s.kind in ("hold", "work")]
 
 
 @dataclass(frozen=True)
@@ -583,6 +618,8 @@ def _exercise(
     stated_holds = _stated_holds(blocks, section, shape)
     sides, sides_from, stripped = _exercise_sides(stripped, shape, page)
     setup, final = _said_steps(stripped, paced_lines, blocks.setup, shape.repeat)
+    if shape.breath is not None:  # "Continue for 5 minutes" of a paced breath: breathing held for that long, not a work interval
+        final = [DraftStep("hold", "", s.amount) if s.kind == "work" else s for s in final]
     if stated_holds and not any(step.kind == "hold" for step in final):
         final += stated_holds[:1]
     final, breath, breath_from, repeat = _breath_pattern(final, shape.repeat)
@@ -747,40 +784,67 @@ DEFAULT_CYCLES = 4  # a breathing pattern whose article does not say how many ro
 _PATTERN_LIMIT = 12.0  # seconds: longer "holds" inside a breath are poses, not parts of a breath
 
 
+_PATTERNS = (("inhale", "hold", "exhale"), ("inhale", "hold", "exhale", "hold"))
+_BETWEEN_PHASES = 2  # said sentences a pattern's phases may have between them ("Try and lift your chest.")
+
+
 def _breath_pattern(
     steps: list[DraftStep], repeat: Amount | None
 ) -> tuple[list[DraftStep], tuple[float, ...] | None, str | None, Amount | None]:
-    """Counted 'in, hold, out (, hold)' steps are a breathing pattern: said once, then `breathe: N` cycles."""
-    def counted(step: DraftStep, kind: str) -> bool:
-        return step.kind == kind and step.amount is not None and step.amount.unit == "seconds" and step.amount.high <= _PATTERN_LIMIT
+    """Counted 'in, hold, out (, hold)' steps are a breathing pattern: said once, then `breathe: N` cycles.
 
-    for i, step in enumerate(steps):
-        if not counted(step, "inhale"):
+    The phases may have a few sentences between them, and may start anywhere in the cycle: box breathing
+    written 'out, hold, in, hold' is the pattern 4:4:4:4 all the same.
+    """
+    for run in _phase_runs(steps):
+        kinds = tuple(steps[i].kind for i in run)
+        turn = next((k for k in range(len(run)) if (kinds[k:] + kinds[:k]) in _PATTERNS), None)
+        if turn is None:
             continue
-        window = [step]
-        for nxt in steps[i + 1: i + 4]:
-            kinds = [s.kind for s in window]
-            wanted = {("inhale",): ("hold", "exhale"), ("inhale", "hold"): ("exhale",), ("inhale", "hold", "exhale"): ("hold",)}.get(tuple(kinds), ())
-            if any(counted(nxt, kind) for kind in wanted):
-                window.append(nxt)
-            else:
-                break
-        if "hold" not in [s.kind for s in window] or window[-1].kind == "inhale" or "exhale" not in [s.kind for s in window]:
-            continue
-        pattern = tuple(s.amount.low for s in window if s.amount is not None)
-        said = [DraftStep("say", s.text or "Hold your breath.") for s in window]
-        phrases = ", ".join(f'"{s.amount.words()}"' for s in window if s.amount is not None)
-        if repeat is not None:
-            cycles = repeat
-        else:
-            cycles = Amount(DEFAULT_CYCLES, DEFAULT_CYCLES, "times", "", True, "the article does not say how many rounds")
-        after = steps[i + len(window):]
+        ordered = run[turn:] + run[:turn]
+        amounts = [a for a in (steps[i].amount for i in ordered) if a is not None]
+        pattern = tuple(a.low for a in amounts)
+        first, last = run[0], run[-1]
+        said = [DraftStep("say", s.text or "Hold your breath.") if k in run or s.kind in ("inhale", "exhale", "hold") else s
+                for k, s in enumerate(steps[first: last + 1], start=first)]
+        phrases = ", ".join(f'"{a.words()}"' for a in amounts)
+        cycles = repeat if repeat is not None else Amount(
+            DEFAULT_CYCLES, DEFAULT_CYCLES, "times", "", True, "default: the article does not say how many rounds")
+        if cycles.low != cycles.high:  # breathe takes one count: the range's lower end, and the comment says so
+            cycles = Amount(cycles.low, cycles.low, "times", cycles.phrase, True, "the lower end of the article's range")
+        after = steps[last + 1:]
         # "Repeat this for four rounds, or until you feel calm", said whole, belongs before the rounds
         counted_here = [s for s in after if cycles.phrase and s.kind == "say" and cycles.phrase in s.text]
         after = [s for s in after if s not in counted_here]
-        rest = steps[:i] + said + counted_here + [DraftStep("breathe", "", cycles)] + after
-        return rest, pattern, f"from {phrases}", None
+        return steps[:first] + said + counted_here + [DraftStep("breathe", "", cycles)] + after, pattern, f"from {phrases}", None
     return steps, None, None, repeat
+
+
+def _same(a: Amount | None, b: Amount | None) -> bool:
+    return a is not None and b is not None and (a.low, a.high, a.unit) == (b.low, b.high, b.unit)
+
+
+def _phase_runs(steps: list[DraftStep]) -> list[list[int]]:
+    """Runs of counted breath phases and holds, a few said sentences allowed between two of them."""
+    def counted(step: DraftStep) -> bool:
+        return step.kind in ("inhale", "exhale", "hold") and step.amount is not None and step.amount.unit == "seconds" \
+            and step.amount.high <= _PATTERN_LIMIT
+
+    runs: list[list[int]] = []
+    for i, step in enumerate(steps):
+        if not counted(step):
+            continue
+        if runs and i - runs[-1][-1] - 1 <= _BETWEEN_PHASES and all(s.kind == "say" for s in steps[runs[-1][-1] + 1: i]):
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    out = []
+    for run in runs:  # "Hold your breath while counting to four. ... Simply avoid breathing for 4 seconds.": one hold
+        run = [i for k, i in enumerate(run) if not (k and steps[i].kind == "hold" and steps[run[k - 1]].kind == "hold"
+                                                    and _same(steps[i].amount, steps[run[k - 1]].amount))]
+        if any(steps[i].kind == "inhale" for i in run):
+            out.append(run)
+    return out
 
 
 def _setup(steps: list[tuple[DraftStep, _Line]]) -> tuple[list[str], list[tuple[DraftStep, _Line]]]:

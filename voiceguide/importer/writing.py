@@ -125,7 +125,7 @@ def _exercise_yaml(exercise: DraftExercise) -> list[str]:
 
 def _step_yaml(step: DraftStep) -> list[str]:
     """One item of an exercise's steps list, its comment saying what was inferred."""
-    if step.kind in ("breathe", "hold"):
+    if step.kind in ("breathe", "hold", "work"):
         assert step.amount is not None
         comments = "; ".join(filter(None, [_amount_comment(step.amount), step.comment]))
         out = [f"      - {step.kind}: {step.amount.value()}" + _comment(comments)]
