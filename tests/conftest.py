@@ -18,6 +18,7 @@ os.environ["XDG_CACHE_HOME"] = os.path.join(os.environ["VOICEGUIDE_TEST_RUN"], "
 # tests of the natural voice (tests/test_natural_voice.py) lift this with the `natural` fixture.
 os.environ["VOICEGUIDE_ENGINE"] = "espeak"
 os.environ["XDG_DATA_HOME"] = os.path.join(os.environ["VOICEGUIDE_TEST_RUN"], "data")  # no voices folder but the tests' own
+os.environ["XDG_CONFIG_HOME"] = os.path.join(os.environ["VOICEGUIDE_TEST_RUN"], "config")  # no user config file but a test's own
 
 ROOT = Path(__file__).resolve().parent.parent
 HANG_GUARD = 500.0  # seconds: a subprocess timeout only catches a hang; under pyproject's per-test 600
