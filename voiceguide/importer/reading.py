@@ -130,6 +130,13 @@ def read_article(data: bytes | str, source: str = "<article>") -> Draft:
     return Draft(title, tuple(exercises), description, breath, breath_from, unspoken, source, tuple(after))
 
 
+def one_count(amount: Amount | None) -> Amount | None:
+    """A count the routine format takes whole (sets, breathe's cycles): a range's lower end, and the comment says so."""
+    if amount is None or amount.low == amount.high:
+        return amount
+    return Amount(amount.low, amount.low, amount.unit, amount.phrase, True, "the lower end of the article's range")
+
+
 @dataclass(frozen=True)
 class _PageAmounts:
     """Amounts the page states once for every exercise ("Do each exercise 10 times")."""
@@ -626,7 +633,7 @@ def _exercise(
     if breath is None and shape.breath is not None:
         breath, breath_from = shape.breath, shape.breath_from
     repeat = _from_page(final, repeat, shape, page)
-    sets = shape.sets or page.sets
+    sets = one_count(shape.sets or page.sets)
     rest_between = shape.rest_between_sets or (page.rest_between_sets if sets else None)
     exercise = DraftExercise(
         name=section.name, steps=tuple(_closed(final, repeat, section)), about=" ".join(about) or None, setup=tuple(setup),
@@ -808,10 +815,8 @@ def _breath_pattern(
         said = [DraftStep("say", s.text or "Hold your breath.") if k in run or s.kind in ("inhale", "exhale", "hold") else s
                 for k, s in enumerate(steps[first: last + 1], start=first)]
         phrases = ", ".join(f'"{a.words()}"' for a in amounts)
-        cycles = repeat if repeat is not None else Amount(
+        cycles = one_count(repeat) or Amount(
             DEFAULT_CYCLES, DEFAULT_CYCLES, "times", "", True, "default: the article does not say how many rounds")
-        if cycles.low != cycles.high:  # breathe takes one count: the range's lower end, and the comment says so
-            cycles = Amount(cycles.low, cycles.low, "times", cycles.phrase, True, "the lower end of the article's range")
         after = steps[last + 1:]
         # "Repeat this for four rounds, or until you feel calm", said whole, belongs before the rounds
         counted_here = [s for s in after if cycles.phrase and s.kind == "say" and cycles.phrase in s.text]
