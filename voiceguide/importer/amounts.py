@@ -344,3 +344,46 @@ def find_another_set(text: str) -> tuple[int, int, Amount, Amount] | None:
     rest = found[2]
     return m.start(), m.end(), Amount(2, 2, "times", phrase, True, "another set: two in all"), Amount(
         rest.low, rest.high, rest.unit, phrase, rest.inferred)
+
+
+# A circuit's timing, said once for every move: "do each exercise for 40 seconds, take a 20-second break",
+# "20 seconds of work followed by 10 seconds of rest for eight rounds", "repeat the whole circuit four times".
+_SECONDS = r"(seconds?|secs?|s)\b"
+_CIRCUIT_WORK = re.compile(
+    rf"\b(?:each|every)\s+(?:exercise|move|movement)\s+for\s+({NUM})\s*-?\s*{_SECONDS}"
+    rf"|\b({NUM})\s*-?\s*{_SECONDS}\s+(?:of\s+)?(?:work|on\b|all[- ]out|exercise|exercising|effort)",
+    re.I,
+)
+_CIRCUIT_REST = re.compile(
+    rf"\b({NUM})\s*-?\s*{_SECONDS}\s+(?:of\s+)?(?:rest|break|off\b|recovery)|\b(?:rest|break)\s+(?:for\s+)?({NUM})\s*-?\s*{_SECONDS}",
+    re.I,
+)
+_CIRCUIT_ROUNDS = re.compile(
+    rf"\b(?:repeat|do|complete)\s+(?:the\s+)?(?:whole\s+|entire\s+)?(?:circuit|workout|sequence)\s+(?:at least\s+)?({NUM})\s+times\b"
+    rf"|\b(?:for\s+)?({NUM})\s+rounds\b",
+    re.I,
+)
+
+
+def _seconds_of(match: re.Match[str], pairs: tuple[tuple[int, int], ...]) -> Amount | None:
+    for figure, _ in pairs:
+        if match.group(figure):
+            value = number(match.group(figure))
+            if 0 < value <= MAX_HOLD_SECONDS:
+                return Amount(value, value, "seconds", match.group(0).strip(), not _is_digits(match.group(figure)))
+    return None
+
+
+def find_circuit(text: str) -> tuple[Amount | None, Amount | None, Amount | None]:
+    """A circuit's work, rest and rounds, each None where the text does not say; no work, no circuit."""
+    work = _CIRCUIT_WORK.search(text)
+    work_amount = _seconds_of(work, ((1, 2), (3, 4))) if work else None
+    if work_amount is None:
+        return None, None, None
+    rest = _CIRCUIT_REST.search(text)
+    rounds = _CIRCUIT_ROUNDS.search(text)
+    rounds_amount = None
+    if rounds:
+        figure = rounds.group(1) or rounds.group(2)
+        rounds_amount = _count(figure, None, rounds.group(0).strip())
+    return work_amount, _seconds_of(rest, ((1, 2), (3, 4))) if rest else None, rounds_amount

@@ -98,7 +98,7 @@ IMPERATIVES = frozenset(
 # --- headings ------------------------------------------------------------------
 
 _NUMBERED = re.compile(
-    r"^(?:(exercise|stretch|pose|move|movement|part|position|technique)\s+)?#?(\d{1,3})\s*(?:[.):]|[-–—](?=\s|[A-Za-z])|(?=[A-Z][a-z]))\s*(\S.*)$",
+    r"^(?:(exercise|stretch|pose|move|movement|part|position|technique)\s+)?#?(\d{1,3})\s*(?:[.):]|[-–—](?=\s|[A-Z])|(?=[A-Z][a-z]))\s*(\S.*)$",
     re.I,
 )
 _STEP_MARK = re.compile(r"^(?:step\s+\d{1,2}\s*[.:)-]?|\d{1,2}\s*[.)]|[-*•–])\s+(?=\S)", re.I)
@@ -504,7 +504,7 @@ _FURNITURE_LINE = re.compile(
     r"|share(?: this(?: page| article| post)?)?:?|facebook|twitter|x|pinterest|linkedin|whatsapp|email|print"
     r"|advertisement|cookie settings|accept(?: all)? cookies|back to top|read more|see also|related(?: articles| posts)?:?"
     r"|(?:page )?last (?:reviewed|updated)\b.*|next review due\b.*|(?:updated|published|posted)\b.*\d{4}"
-    r"|(?:reviewed|written|medically reviewed) by\b.*)$",
+    r"|(?:reviewed|written|medically reviewed) by\b.*|by\s+\w+(?:\s+\w+){0,3}\s*[|,]?)$",  # a byline: "By Sam Downing|"
     re.I,
 )
 

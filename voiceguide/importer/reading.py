@@ -18,6 +18,7 @@ from voiceguide.importer.amounts import (
     NUM,
     Amount,
     find_another_set,
+    find_circuit,
     find_duration,
     find_reps,
     find_rest_between_sets,
@@ -41,7 +42,7 @@ RETURN_STEP = "Slowly release, and come back to where you started."
 
 @dataclass(frozen=True)
 class DraftStep:
-    kind: Literal["say", "hold", "inhale", "exhale", "breathe", "work"]
+    kind: Literal["say", "hold", "inhale", "exhale", "breathe", "work", "rest"]
     text: str  # what is said; for a hold, its note ("" = none)
     amount: Amount | None = None  # a hold's length, the count of a breath phase, or breathe's cycles
     comment: str | None = None  # why the step is there when the article did not write it
@@ -61,6 +62,7 @@ class DraftExercise:
     rest_between_sets: Amount | None = None
     breath: tuple[float, ...] | None = None  # a breathing pattern: IN:OUT, IN:HOLD:OUT or IN:HOLD:OUT:HOLD
     breath_from: str | None = None
+    rounds: Amount | None = None  # a circuit's rounds: the exercise's work and rest, done this many times
 
 
 @dataclass(frozen=True)
@@ -146,6 +148,9 @@ class _PageAmounts:
     sets: Amount | None = None
     rest_between_sets: Amount | None = None
     sides: str | None = None  # "Do each stretch on both sides", "... then switch sides": the page's words
+    work: Amount | None = None  # a circuit's timing: "do each exercise for 40 seconds, take a 20-second break"
+    rest: Amount | None = None
+    rounds: Amount | None = None
 
 
 _EVERY_EXERCISE = re.compile(
@@ -168,6 +173,11 @@ def _page_wide(amount: Amount, sentence: str) -> Amount:
 def _page_amounts(intro: list[Block]) -> _PageAmounts:
     """Amounts stated for every exercise in the text before the exercises."""
     found: dict = {}
+    said = " ".join(b.text for b in intro if b.kind in ("text", "step"))
+    work, pause, rounds = find_circuit(said)
+    if work is not None:
+        found.update(work=_page_wide(work, work.phrase), rest=pause and _page_wide(pause, pause.phrase),
+                     rounds=rounds and _page_wide(rounds, rounds.phrase))
     for block in intro:
         if block.kind not in ("text", "step"):
             continue
@@ -633,12 +643,13 @@ def _exercise(
     if breath is None and shape.breath is not None:
         breath, breath_from = shape.breath, shape.breath_from
     repeat = _from_page(final, repeat, shape, page)
+    rounds = _circuit(final, repeat, page)
     sets = one_count(shape.sets or page.sets)
     rest_between = shape.rest_between_sets or (page.rest_between_sets if sets else None)
     exercise = DraftExercise(
         name=section.name, steps=tuple(_closed(final, repeat, section)), about=" ".join(about) or None, setup=tuple(setup),
         sides=sides, sides_from=sides_from, repeat=repeat, unspoken=tuple(blocks.unspoken), sets=sets,
-        rest_between_sets=rest_between, breath=breath, breath_from=breath_from,
+        rest_between_sets=rest_between, breath=breath, breath_from=breath_from, rounds=rounds,
     )
     return exercise, outro
 
@@ -667,7 +678,7 @@ def _take_outro(lines: list[_Line]) -> list[str]:
     outro: list[str] = []
     while lines and (_OUTRO.search(lines[-1].text) or _FREQUENCY.search(lines[-1].text)) and not (
         _is_instruction(lines[-1].text) and not _FREQUENCY.search(lines[-1].text)
-    ):
+    ) and find_reps(lines[-1].text) is None:  # "Repeat up to four times, twice per day": the count is this exercise's
         outro.insert(0, lines.pop().text)
     return outro
 
@@ -754,6 +765,22 @@ def _from_page(final: list[DraftStep], repeat: Amount | None, shape: _Shape, pag
     if page.hold is not None and repeat is None and not any(s.kind in ("hold", "breathe") for s in final):
         final.append(DraftStep("hold", "", page.hold))
     return repeat
+
+
+def _circuit(final: list[DraftStep], repeat: Amount | None, page: _PageAmounts) -> Amount | None:
+    """A circuit's work and rest, said once for every move, end the steps of a move that times nothing itself;
+    its rounds are returned."""
+    if page.work is None or repeat is not None:
+        return None
+    # "hold a tempo for the whole 40-second interval": the circuit's own work, no hold of its own
+    final[:] = [DraftStep("say", _tidy(s.text)) if s.kind == "hold" and _same(s.amount, page.work) else s
+                for s in final if not (s.kind == "hold" and _same(s.amount, page.work) and not s.text)]
+    if any(s.kind in ("hold", "work", "breathe") for s in final):
+        return None
+    final.append(DraftStep("work", "", page.work))
+    if page.rest is not None:
+        final.append(DraftStep("rest", "", page.rest))
+    return page.rounds
 
 
 def _closed(final: list[DraftStep], repeat: Amount | None, section: Section) -> list[DraftStep]:

@@ -110,6 +110,8 @@ def _exercise_yaml(exercise: DraftExercise) -> list[str]:
         out.append(f"    sides: [{', '.join(exercise.sides)}]" + _comment(exercise.sides_from))
     if exercise.repeat is not None:
         out.append(f"    repeat: {exercise.repeat.value()}" + _comment(_amount_comment(exercise.repeat)))
+    if exercise.rounds is not None:
+        out.append(f"    rounds: {exercise.rounds.value()}" + _comment(_amount_comment(exercise.rounds)))
     if exercise.sets is not None:
         out.append(f"    sets: {exercise.sets.value()}" + _comment(_amount_comment(exercise.sets)))
     if exercise.rest_between_sets is not None:
@@ -125,7 +127,7 @@ def _exercise_yaml(exercise: DraftExercise) -> list[str]:
 
 def _step_yaml(step: DraftStep) -> list[str]:
     """One item of an exercise's steps list, its comment saying what was inferred."""
-    if step.kind in ("breathe", "hold", "work"):
+    if step.kind in ("breathe", "hold", "work", "rest"):
         assert step.amount is not None
         comments = "; ".join(filter(None, [_amount_comment(step.amount), step.comment]))
         out = [f"      - {step.kind}: {step.amount.value()}" + _comment(comments)]
