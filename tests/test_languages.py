@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from tests.conftest import ROOT, run_cli
-from tests.test_phrases import SHARED_WORDS, entries
+from tests.test_phrases import NOT_SPOKEN, entries, shared_words
 from voiceguide.phrases import Phrases
 from voiceguide.phrases.catalogue import SIDE_WORDS
 
@@ -38,12 +38,14 @@ WORD = re.compile(r"[^\W\d_]+")
 def english_catalogue() -> tuple[list[re.Pattern], set[str]]:
     """The English phrases as patterns ({placeholders}: any words), and the English words they use."""
     patterns, words = [], set()
-    for forms in entries("en").values():
+    for (context, _), forms in entries("en").items():
+        if context in NOT_SPOKEN:  # labels are checked where they are shown (test_language_surfaces.py)
+            continue
         for form in forms:
-            bare = re.sub(r"\{\w+\}", "", form)
+            bare = re.sub(r"\{\w+(?::\w*)?\}", "", form)
             words |= set(WORD.findall(bare.lower()))
             if WORD.search(bare):  # "{n}." alone is any language's number
-                patterns.append(re.compile(re.sub(r"\\\{\w+\\\}", ".+?", re.escape(form)), re.IGNORECASE))
+                patterns.append(re.compile(re.sub(r"\\\{\w+(?::\w*)?\\\}", ".+?", re.escape(form)), re.IGNORECASE))
     return patterns, words
 
 
@@ -86,7 +88,7 @@ def added_sentences(speech: list[str], own: list[str]) -> list[str]:
 
 def english_left(language: str, speech: list[str], own: list[str]) -> list[str]:
     patterns, words = english_catalogue()
-    shared = SHARED_WORDS.get(language, set())  # "Pause." is German and French too
+    shared = shared_words(language)  # "Pause." is German and French too
     wrong = []
     for sentence in added_sentences(speech, own):
         said = set(WORD.findall(sentence.lower()))
@@ -162,3 +164,11 @@ def test_a_rep_count_after_a_countdown_is_not_heard_as_its_next_number(language:
     assert counts[1] == expected
     before = said[said.index(next(e for e in said if e.text == expected)) - 1]
     assert before.role == "countdown"
+
+
+@pytest.mark.parametrize(("tag", "voice"), [("es-MX", "roa/es-419"), ("es-AR", "roa/es-419"), ("es-ES", "roa/es"), ("pt-AO", "roa/pt")])
+def test_a_region_picks_its_regional_voice_where_espeak_has_one(tag: str, voice: str) -> None:
+    """es-MX speaks Latin American Spanish (espeak's es-419), not Castilian; a region without its own stays with its language."""
+    from voiceguide.speech.engine import espeak_voices
+
+    assert espeak_voices().resolve(tag) == voice

@@ -117,6 +117,11 @@ def spoken_forms(lang: str, name: str = "") -> list[str]:
     return filled_forms(lang, name)
 
 
+def shared_words(lang: str) -> set[str]:
+    """Words the language shares with English ("Pause" is German and French too), as its catalogue lists them."""
+    return {w.strip() for w in Phrases(lang).translated("check", "words shared with English").split(",")}
+
+
 def words(text: str) -> set[str]:
     return set(re.findall(r"[^\W\d_]+", text.lower()))
 
@@ -125,7 +130,7 @@ def words(text: str) -> set[str]:
 def test_no_english_words_left_in_a_translated_catalogue(lang: str) -> None:
     """The check counts the labels too; words the language shares with English are listed in its own catalogue."""
     english_words = {w for text in filled_forms("en", spoken=False) for w in words(text)} - {"side", "forms", "left", "right"}
-    shared = {w.strip() for w in Phrases(lang).translated("check", "words shared with English").split(",")}
+    shared = shared_words(lang)
     for text in filled_forms(lang, spoken=False):
         if text.strip() == ", ".join(sorted(shared)) or {w.strip() for w in text.split(",")} == shared:
             continue  # the list itself
@@ -242,3 +247,91 @@ def test_new_language_starts_as_an_empty_copy_of_english_with_its_plural_forms(t
     ids = [m for m in fresh if m.id]
     assert len(ids) == len(entries("en"))
     assert all(m.string == ("", "", "") if m.pluralizable else m.string == "" for m in ids)
+
+
+def test_every_label_the_code_shows_is_in_the_catalogue() -> None:
+    keywords = {"label": None, "labels": None, "label_plural": (1, 2)}
+    found = {
+        msgid if isinstance(msgid, str) else msgid[0]
+        for _, _, msgid, _, _ in extract.extract_from_dir(
+            str(ROOT / "voiceguide"), method_map=[("**.py", "python")], keywords=keywords
+        )
+    }
+    assert len(found) > 30  # the extraction sees the labels of the page, panel and plan
+    missing = {msgid for msgid in found if ("label", msgid) not in entries("en")}
+    assert not missing, f"labels in the code but not in the catalogue: {missing}"
+
+
+@pytest.mark.parametrize(
+    ("text", "short"),
+    [
+        ("Tighten your glutes, and lift.", "Tighten your glutes."),
+        ("¡Levanta los brazos, y baja despacio!", "¡Levanta los brazos!"),
+        ("¿Llegas al suelo, sin doblar las rodillas?", "¿Llegas al suelo?"),
+        ("Levez les bras\u00a0: puis baissez-les.", "Levez les bras."),
+        ("Allez\u00a0!", "Allez\u00a0!"),
+        ("Inspirez, puis expirez\u00a0!", "Inspirez."),
+    ],
+)  # fmt: skip
+def test_a_short_form_keeps_the_languages_punctuation(text: str, short: str) -> None:
+    from voiceguide.wording import short_form
+
+    assert short_form(text) == short
+
+
+def test_french_puts_a_no_break_space_before_high_punctuation() -> None:
+    for forms in entries("fr").values():
+        for form in forms:
+            assert not re.search(r"[^\u00a0][:;!?](\s|$)", re.sub(r"\{\w+(?::\w*)?\}", "x", form)), form
+
+
+@pytest.mark.parametrize(("name", "tag"), [("Deutsch", "de"), ("español", "es"), ("French", "fr"), ("es-419", "es-419")])
+def test_a_language_may_be_named(name: str, tag: str) -> None:
+    from voiceguide.phrases.catalogue import check_language
+
+    assert check_language(name) == tag
+    assert Phrases(name).catalogue == tag.split("-")[0]
+
+
+def test_a_language_without_a_catalogue_or_with_a_partial_one_is_named_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A throwaway catalogue (German's, renamed, missing two phrases) is read like a shipped one."""
+    from voiceguide.phrases import catalogue as module
+    from voiceguide.phrases.catalogue import untranslated
+
+    assert untranslated("de") is None
+    assert untranslated("en") is None
+    warning = untranslated(NO_CATALOGUE)
+    assert warning
+    assert "\n" not in warning
+    assert NO_CATALOGUE in warning
+    assert "English" in warning
+
+    script = catalogues_script()
+    for lang in LANGUAGES:  # the shipped catalogues, and a new one
+        folder = tmp_path / lang.replace("-", "_") / "LC_MESSAGES"
+        folder.mkdir(parents=True)
+        (folder / "voiceguide.mo").write_bytes((LOCALE / lang.replace("-", "_") / "LC_MESSAGES" / "voiceguide.mo").read_bytes())
+    text = (LOCALE / "de" / "LC_MESSAGES" / "voiceguide.po").read_text(encoding="utf-8")
+    text = text.replace('msgstr "Halbzeit."', 'msgstr ""').replace('msgstr "Mach dich bereit."', 'msgstr ""')
+    po = tmp_path / "xx" / "LC_MESSAGES" / "voiceguide.po"
+    po.parent.mkdir(parents=True)
+    po.write_text(text, encoding="utf-8")
+    po.with_suffix(".mo").write_bytes(script.compiled(po))
+    monkeypatch.setattr(module, "locale_folder", lambda: tmp_path)
+    for cached in (module._single, module._translations, module.side_forms, module.body_side_words):
+        cached.cache_clear()
+    try:
+        assert "xx" in module.catalogue_languages()
+        assert Phrases("xx").say("Last breath.") == "Letzter Atemzug."
+        assert Phrases("xx").say("Halfway.") == "Halfway."
+        partial = untranslated("xx")
+        assert partial
+        assert "'Halfway.'" in partial
+        assert "'Get ready.'" in partial
+        assert "\n" not in partial
+    finally:
+        monkeypatch.undo()
+        for cached in (module._single, module._translations, module.side_forms, module.body_side_words):
+            cached.cache_clear()

@@ -41,7 +41,8 @@ from voiceguide.limits import (
     TEMPO_PHASE_LIMITS,
 )
 from voiceguide.option_table import SETTINGS, number_schema
-from voiceguide.phrases.catalogue import check_language
+from voiceguide.phrases import Phrases
+from voiceguide.phrases.catalogue import SOURCE_LANGUAGE, check_language
 from voiceguide.printable import strip_controls
 
 Pick = Literal["low", "mid", "high"]
@@ -451,6 +452,8 @@ def _suggestion(key: str, allowed: tuple[str, ...]) -> str:
 class _Reader(_Nodes):
     """The routine format: a routine, its settings, its exercises and their steps."""
 
+    phrases: Phrases  # the routine's language's, once its language: is read
+
     def routine(self, node: yaml.Node) -> Routine:
         keys = self.mapping(
             node, "routine", ("title", "language", "description", "settings", "exercises"), ("title", "exercises")
@@ -465,13 +468,15 @@ class _Reader(_Nodes):
                 exercises_node.value[MAX_ROUTINE_EXERCISES],
                 f"{len(exercises_node.value):,} exercises; a routine has at most {MAX_ROUTINE_EXERCISES:,}",
             )
+        language = self.parsed(keys["language"], "language", check_language) if "language" in keys else None
+        self.phrases = Phrases(language or SOURCE_LANGUAGE)  # sides are read in the routine's language
         return Routine(
             title=self.before_sides(keys["title"], "title"),
             description=self.before_sides(keys["description"], "description") if "description" in keys else None,
             settings=self.settings(keys["settings"]) if "settings" in keys else Settings(),
             exercises=tuple(self.exercise(item) for item in exercises_node.value),
             source=self.source,
-            language=self.parsed(keys["language"], "language", check_language) if "language" in keys else None,
+            language=language,
         )
 
     # -- settings --
@@ -581,14 +586,21 @@ class _Reader(_Nodes):
         return repeat
 
     def sides(self, node: yaml.Node) -> tuple[str, ...]:
-        """`sides: 2` is both sides, right then left; otherwise the sides' names, each a word, none twice."""
+        """`sides: 2` is both sides, right then left; otherwise the sides' names, each a word, none twice. Left and
+        right may be written in any catalogue's words and inflection ('linke Seite', 'lado izquierdo'); a name
+        that says left or right in a form no catalogue has ('linker Arm') is an error, not a side of its own."""
         if isinstance(node, yaml.ScalarNode) and node.value.strip() == "2":
             return SIDE_PAIR
         sides = self.texts(node, "sides")
         for side in sides:
             if not any(c.isalpha() for c in side):
                 raise self.fail(node, f"sides must be 2 (right then left) or side names like [left, right], not '{side}'")
-        if len(set(sides)) != len(sides):
+            if self.phrases.unplaced_side(side):
+                raise self.fail(
+                    node, f"side '{side}' names left or right in a form voiceguide cannot place: write it as "
+                    f"{self.phrases.side_name('right')} or {self.phrases.side_name('left')} (or 2 for right then left)",
+                )
+        if len({self.phrases.side_key(side) or side.lower() for side in sides}) != len(sides):
             raise self.fail(node, "sides must not repeat a side")
         return sides
 

@@ -16,6 +16,23 @@ DEFAULT_BASE = "en"  # a variant alone ("+f2") goes on espeak's default English 
 NEAREST = 3  # suggestions for an unknown voice
 PIPER_LOCALE = re.compile(r"[a-z]{2,3}_[a-z]{2}")  # en_GB: a language and region as Piper's voices write them
 LEADING_LANGUAGE = re.compile(r"([a-z]{2,3})(?:[-_]|$)")  # the language a name starts with: de_DE-thorsten
+# Regions that speak a regional form espeak has a voice for, when the region itself has none: Spanish of the
+# Americas (UN M.49 419) for Mexico, Argentina, the US and the rest, not Castilian.
+REGION_GROUPS = {
+    "es": ("es-419", frozenset({
+        "419", "ar", "bo", "cl", "co", "cr", "cu", "do", "ec", "gt", "hn", "mx", "ni", "pa", "pe", "pr", "py", "sv",
+        "us", "uy", "ve",
+    })),
+}  # fmt: skip
+
+
+def regional_parent(tag: str) -> str | None:
+    """The tag to try when no voice speaks `tag`: its region's group ('es-mx' -> 'es-419'), else its language."""
+    language, _, region = tag.partition("-")
+    group = REGION_GROUPS.get(language)
+    if group and region.split("-")[0] in group[1] and tag != group[0]:
+        return group[0]
+    return tag.rsplit("-", 1)[0] if "-" in tag else None
 
 
 @dataclass(frozen=True)
@@ -83,8 +100,8 @@ class Voices:
         return voice.id + found.id
 
     def voice(self, spec: str) -> VoiceInfo | None:
-        """The voice for an id, language or name; a regional tag falls back to its language (de-at -> de);
-        a tag may be written as Piper writes it (en_GB)."""
+        """The voice for an id, language or name; a regional tag falls back to its region's group (es-mx ->
+        es-419), then its language (de-at -> de); a tag may be written as Piper writes it (en_GB)."""
         wanted = plain(spec)
         tag = wanted.replace("_", "-") if PIPER_LOCALE.fullmatch(wanted) else wanted
         matchers = (  # the most exact kind of match wins: id, its last part, a language, the name
@@ -97,8 +114,9 @@ class Voices:
             found = next((v for v in self.voices if matches(v)), None)
             if found is not None:
                 return found
-        if "-" in tag and "_" not in tag:  # not a Piper voice's name (de_DE-thorsten): that is no German espeak
-            return self.voice(tag.rsplit("-", 1)[0])
+        parent = regional_parent(tag)
+        if parent and "_" not in tag:  # not a Piper voice's name (de_DE-thorsten): that is no German espeak
+            return self.voice(parent)
         return None
 
     def speaking(self, tag: str | None) -> list[VoiceInfo]:
