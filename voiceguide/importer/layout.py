@@ -92,7 +92,7 @@ _TERMINAL = (".", "!", "?", ":", ";", ",")
 # First words of instructions: a numbered line starting with one of these (and "your"/"the")
 # is a step, not an exercise heading.
 IMPERATIVES = frozenset(
-    ["alternate", "allow", "arch", "avoid", "bend", "begin", "bring", "breathe", "brace", "change", "clench", "cross", "circle", "clasp", "close", "come", "complete", "continue", "count", "curl", "do", "draw", "drive", "drop", "engage", "exhale", "extend", "feel", "find", "flatten", "focus", "get", "go", "grab", "hinge", "hold", "hook", "hug", "imagine", "inhale", "interlace", "jump", "keep", "kneel", "lean", "let", "lie", "lift", "look", "lower", "make", "march", "move", "nod", "notice", "open", "pause", "perform", "place", "point", "press", "pull", "push", "put", "raise", "reach", "relax", "release", "repeat", "rest", "return", "rise", "roll", "rotate", "round", "shift", "shrug", "sink", "sit", "slide", "slowly", "squeeze", "stand", "start", "stay", "step", "straighten", "stretch", "swap", "sweep", "swing", "switch", "take", "tap", "tense", "tighten", "tilt", "trace", "try", "tuck", "turn", "twist", "use", "walk", "wrap"]
+    ["alternate", "allow", "arch", "avoid", "attempt", "bend", "begin", "bring", "breathe", "brace", "change", "clench", "cross", "circle", "clasp", "close", "come", "complete", "continue", "control", "count", "curl", "do", "draw", "drive", "drop", "engage", "ensure", "exhale", "extend", "feel", "find", "flatten", "focus", "get", "go", "grab", "hinge", "hold", "hook", "hug", "imagine", "inhale", "interlace", "jump", "keep", "kneel", "lean", "let", "lie", "lift", "look", "lower", "make", "maintain", "march", "move", "nod", "notice", "open", "pause", "perform", "place", "point", "position", "press", "pull", "push", "put", "raise", "reach", "relax", "release", "repeat", "rest", "return", "rise", "roll", "rotate", "round", "secure", "shift", "shrug", "sink", "sit", "slide", "slowly", "squeeze", "stand", "start", "stay", "step", "straighten", "stretch", "swap", "sweep", "swing", "switch", "take", "tap", "tense", "tighten", "tie", "tilt", "trace", "try", "tuck", "turn", "twist", "use", "walk", "widen", "wrap"]
 )
 
 # --- headings ------------------------------------------------------------------
@@ -295,7 +295,7 @@ def _list_item(line: str) -> tuple[str, None, str | None, str | None] | None:
 def _instructions(lines: list[str]) -> int:
     """How many sentences in these lines are instructions (an imperative, an amount or a marked step)."""
     count = 0
-    for sentence in sentences(" ".join(line for line in lines if line)):
+    for sentence in sentences(" ".join(_STEP_MARK.sub("", line) for line in lines if line)):  # "- Secure... - Come...": two
         first = re.sub(r"^(?:step\s+\d+\s*[.:)-]?|\d{1,2}\s*[.)]|[-*•–])\s*", "", sentence, flags=re.I)
         first = re.sub(r"^(?:if|when|as|while|once|after|before|with|keeping|using|from|on|in)\b[^,]*,\s*", "", first, flags=re.I)
         words = re.findall(r"[a-z']+", first.lower())

@@ -640,6 +640,8 @@ def _exercise(
     if stated_holds and not any(step.kind == "hold" for step in final):
         final += stated_holds[:1]
     final, breath, breath_from, repeat = _breath_pattern(final, shape.repeat)
+    if breath is not None:  # "repeat the three steps for 4 minutes": how long to keep breathing, no work interval
+        final = [s for s in final if s.kind != "work"]
     if breath is None and shape.breath is not None:
         breath, breath_from = shape.breath, shape.breath_from
     repeat = _from_page(final, repeat, shape, page)
