@@ -82,6 +82,12 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None, timeou
     )
 
 
+def documentation() -> str:
+    """The README and every page under docs/, as one text: what a user reads."""
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    return "\n".join(page.read_text(encoding="utf-8") for page in pages)
+
+
 def heard_seconds(path: Path) -> float:
     """An audio file's length as ffprobe reads it (what a player shows)."""
     result = subprocess.run(

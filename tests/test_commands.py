@@ -23,7 +23,7 @@ from voiceguide.routine import SETTING_FORMATS, RoutineLoader, builtin_names, pa
 from voiceguide.schema import ROUTINE_SCHEMA
 
 from .audio_sink import RATE, loud_frames, missing_tools, onsets, playing_into_sink
-from .conftest import HANG_GUARD, ROOT, cli, run_cli
+from .conftest import HANG_GUARD, ROOT, cli, documentation, run_cli
 
 
 def test_routines_lists_builtins() -> None:
@@ -52,7 +52,7 @@ def test_schema_accepts_builtins(name: str) -> None:
 
 
 def test_readme_routines_are_valid_for_the_parser_and_the_schema() -> None:
-    blocks = re.findall(r"```yaml\n(title: .*?)```", (ROOT / "README.md").read_text(), re.S)  # whole routines
+    blocks = re.findall(r"```yaml\n(title: .*?)```", documentation(), re.S)  # whole routines
     assert len(blocks) >= 3  # quick-neck, box breathing, the HIIT
     for block in blocks:
         parse_routine(block)
@@ -98,7 +98,7 @@ def test_readme_commands_are_what_ci_runs() -> None:
 
 
 def test_help_is_h_or_help_and_routine_is_written_as_in_the_readme() -> None:
-    readme = (ROOT / "README.md").read_text()
+    readme = documentation()
     for command in ("", "plan", "play", "render", "check", "import"):
         args = command.split()
         short, long = cli(*args, "-h"), cli(*args, "--help")

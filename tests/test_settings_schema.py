@@ -60,7 +60,7 @@ def test_every_routine_setting_is_an_option_and_a_settings_field():
     assert set(SETTINGS) <= {option.name for option in OPTIONS}
 
 
-def test_the_readme_shows_the_option_table_and_the_settings_keys():
-    readme = (ROOT / "README.md").read_text()
-    assert markdown_table() in readme, "README's option table differs from voiceguide.option_table.markdown_table():\n" + markdown_table()
-    assert "Its keys:\n" + ", ".join(f"`{key}`" for key in SETTINGS) + "." in readme
+def test_the_docs_show_the_option_table_and_the_settings_keys():
+    page = (ROOT / "docs" / "options.md").read_text()
+    assert markdown_table() in page, "docs/options.md's table differs from option_table.markdown_table():\n" + markdown_table()
+    assert "Its keys:\n" + ", ".join(f"`{key}`" for key in SETTINGS) + "." in page

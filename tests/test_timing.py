@@ -143,7 +143,7 @@ def test_cat_cow_is_eight_ten_second_breaths_after_one_lesson(rate: int, engine:
     no_speech_overlaps(timeline)
 
 
-HIIT_README = re.search(r"```yaml\n(title: Four-minute HIIT\n.*?)```", (ROOT / "README.md").read_text(), re.S)
+HIIT_README = re.search(r"```yaml\n(title: Four-minute HIIT\n.*?)```", (ROOT / "docs" / "routines.md").read_text(), re.S)
 
 
 @pytest.mark.parametrize("engine", ENGINES)

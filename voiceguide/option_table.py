@@ -66,7 +66,7 @@ class OptionSpec:
 
 
 OPTIONS = (
-    OptionSpec("language", "TAG", str, "language of the phrases voiceguide adds (BCP 47: `en`, `de`, `es-419`; see Languages and voices)",
+    OptionSpec("language", "TAG", str, "language of the phrases voiceguide adds (BCP 47: `en`, `de`, `es-419`; see docs/languages.md)",
                "the routine's `language:`, else `en`"),
     OptionSpec("voice", "VOICE", str, "a voice from `voiceguide voices`: a natural voice (`joe`), a path to a Piper `.onnx`, or an "
                "espeak id, language or name, optionally with a variant: `de+f2`", "the language's natural voice, else espeak's",
@@ -92,13 +92,13 @@ OPTIONS = (
     OptionSpec("brief", "", bool, "short for `--talk minimal`", "off", config=False),
     OptionSpec("lead_in", "SECONDS", float, '"Get ready." and a 3-2-1 before the session\'s first paced phase (0: none)', "5",
                _number(0, MAX_LEAD_IN, "seconds of 'get ready'")),
-    OptionSpec("cues", "full|minimal|off", str, "cue sounds: `minimal` keeps only exercise bells and hold chimes (see Cue sounds)",
+    OptionSpec("cues", "full|minimal|off", str, "cue sounds: `minimal` keeps only exercise bells and hold chimes (see docs/sound.md)",
                "full"),
-    OptionSpec("cue_dir", "DIR", str, "your own cue sounds: a folder of `bell.wav`, `chime.wav`, ... (see Cue sounds)", "built-in"),
+    OptionSpec("cue_dir", "DIR", str, "your own cue sounds: a folder of `bell.wav`, `chime.wav`, ... (see docs/sound.md)", "built-in"),
     OptionSpec("breath_tones", "", bool, "tones pace the breaths of breath-counted holds", "on",
                flags=("--breath-tones/--no-breath-tones",)),
     OptionSpec("background", "FILE|builtin:rain", str, "ambience under the session: a sound file (any format) or `builtin:rain` "
-               "(see Background)", "none"),
+               "(see docs/sound.md)", "none"),
     OptionSpec("background_level", "LUFS", float, "the ambience's loudness between sentences "
                f"({BACKGROUND_LEVEL_LIMITS[0]:g} to {BACKGROUND_LEVEL_LIMITS[1]:g})", "-30"),
 )  # fmt: skip
