@@ -78,7 +78,7 @@ def test_overlapping_sounds_dip_under_the_ceiling_alike_in_any_chunking_and_alon
     their sum is kept under it, smoothly, whatever the chunk size; sounds that do not overlap are exact."""
     from voiceguide.audio.mixing import SAFETY_CEILING
 
-    voice = (np.sin(np.arange(SAMPLE_RATE) * 0.05) * 0.79).astype(np.float32)
+    voice = (np.sin(np.arange(SAMPLE_RATE) * 0.05) * 0.70).astype(np.float32)
     tone = (np.sin(np.arange(SAMPLE_RATE) * 0.031) * 0.31).astype(np.float32)
     sounds = {"voice": voice, "tone": tone}
     overlapping = [Event(0.5, 1.0, "speech", "voice"), Event(0.9, 1.0, "cue", "tone")]

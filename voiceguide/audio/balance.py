@@ -1,11 +1,13 @@
-"""The voice's level over a background bed, so the whole mix still lands at SESSION_LUFS.
+"""The voice's level over a background bed: speech measures as it does without one.
 
-Without a bed, silences between sentences fall under loudness gating and the
-session measures as its speech does. A bed fills them, and blocks of rain alone
-pull the integrated loudness down by 2-4 LU. So before rendering, the mix is
-measured (voice and bed apart, chunk by chunk) and the voice raised by what is
-missing, a few times over; the leveling limiter keeps the louder voice's true
-peak under the same ceiling.
+Speech is measured over the speech (the gating blocks the voice speaks in, as
+dialogue-gated loudness is), so the bed between sentences, however much of the
+session it fills, does not move the voice: a sparse session over rain has its
+voice where a dense one has it. What a bed can change is the voice itself: the
+voice's peak ceiling comes down by the bed's peak under it, and the limiter then
+takes a little off the loudest words. So before rendering the mix is measured
+over the speech (voice and bed apart, chunk by chunk) and the voice raised by
+what is missing, once or twice.
 """
 
 from __future__ import annotations
@@ -21,9 +23,10 @@ from voiceguide.audio.mixing import SoundFn, stream
 from voiceguide.audio.samples import SAMPLE_RATE, sample_at
 from voiceguide.timeline import Event, session_total
 
-PASSES = 6
+PASSES = 3
 CLOSE_ENOUGH = 0.2  # LU
-MAX_BOOST = 6.0  # dB: past this the limiter would squash the voice; the mix then measures a little low
+MAX_BOOST = 2.0  # dB: what the limiter under a lower ceiling can take off; more would squash the voice
+BLOCK_HOPS = 4  # hops in a gating block
 
 
 def _hop_energies(samples: np.ndarray) -> np.ndarray:
@@ -31,6 +34,25 @@ def _hop_energies(samples: np.ndarray) -> np.ndarray:
     whole = samples.size // hop * hop
     weighted = k_weighted(samples, SAMPLE_RATE)[:whole]
     return np.square(weighted, dtype=np.float64).reshape(-1, hop).sum(axis=1) if whole else np.zeros(0)
+
+
+def speech_blocks(events: Sequence[Event], hops: int) -> np.ndarray:
+    """Which gating blocks (four hops each, a hop apart) the voice speaks in: those a speech event overlaps."""
+    hop = int(HOP * SAMPLE_RATE)
+    speaking = np.zeros(hops + 1, dtype=np.int32)
+    for event in events:
+        if event.kind == "speech":
+            first, last = span_of(event)
+            speaking[min(first // hop, hops)] += 1
+            speaking[min(-(-last // hop), hops)] -= 1
+    per_hop = np.cumsum(speaking)[:hops] > 0
+    return np.convolve(per_hop, np.ones(BLOCK_HOPS), mode="valid") > 0 if hops >= BLOCK_HOPS else np.zeros(0, dtype=bool)
+
+
+def speech_loudness(events: Sequence[Event], hop_energies: np.ndarray) -> float:
+    """The loudness over the speech (LUFS) of a mix, from its K-weighted energy per gating hop."""
+    powers = powers_from_hops(hop_energies, SAMPLE_RATE)
+    return gated_loudness(powers[speech_blocks(events, hop_energies.size)])
 
 
 def _measure(events: Sequence[Event], voice: SoundFn, bed: Bed) -> tuple[np.ndarray, np.ndarray]:
@@ -50,16 +72,17 @@ def _measure(events: Sequence[Event], voice: SoundFn, bed: Bed) -> tuple[np.ndar
 
 
 def voice_boost(events: Sequence[Event], voice_at: Callable[[float], SoundFn], bed: Bed, target: float) -> float:
-    """dB to raise speech and cues by so voice + bed measure `target` LUFS integrated.
+    """dB to raise speech and cues by so voice + bed measure `target` LUFS over the speech, as the voice
+    alone does without a bed (audio/leveling.py).
 
-    `voice_at(boost)` is the voice's sound function at a boost. Each pass measures the
-    real mix and moves the boost by what is missing: the limiter that keeps a louder
-    voice's peaks under the ceiling gives less than asked, and gating lets the bed's
-    blocks in or out as the voice's level moves, so no model of the sum holds for long.
+    `voice_at(boost)` is the voice's sound function at a boost. Each pass measures the real mix
+    and moves the boost by what is missing: the limiter that keeps a louder voice's peaks under the
+    ceiling gives less than asked.
     """
+
     def reached(boost: float) -> float:
         voice, background = _measure(events, voice_at(boost), bed)
-        return gated_loudness(powers_from_hops(voice + background, SAMPLE_RATE))
+        return speech_loudness(events, voice + background)
 
     low, high = 0.0, MAX_BOOST  # the answer lies between: below `low` too quiet, `high` loud enough or the most
     boost, level = low, reached(low)

@@ -19,6 +19,7 @@ from voiceguide.audio.loudness import (
     INTERPOLATOR_TAPS,
     gated_loudness,
     k_weighted,
+    loudest_block,
     peak_envelope,
     powers_from_hops,
 )
@@ -30,14 +31,18 @@ if TYPE_CHECKING:
 
     from voiceguide.audio.sounds import Clips, Sounds
 
-# The session should land at -16 LUFS integrated, the level spoken-word podcasts
-# and audiobook players expect. Each speech clip is brought to a level measured
-# amid silence; gating blocks that straddle speech and pauses pull the session's
-# integrated loudness about 0.4 LU below its clips' (measured on the built-in routines).
+# Speech should measure -16 LUFS over the speech (the blocks the voice speaks in, as dialogue-gated
+# loudness measures it), the level spoken-word podcasts and audiobook players expect; without a bed the
+# session then measures about that integrated. Each clip is brought to a level measured amid silence;
+# gating blocks that straddle a clip's edges pull what a meter hears over the voice about 0.9 LU below
+# its clips' (scripts/soundcheck.py measures it on every routine and rate).
 SESSION_LUFS = -16.0
-SPEECH_LUFS = SESSION_LUFS + 0.4
-CUE_BELOW = 8.0  # dB: cue sounds sit under the voice, marking time without masking words
-CEILING_DBTP = -2.0  # per-sound true-peak ceiling; leaves 1 dB for the MP3 encoder's overshoot (see FORMATS)
+SPEECH_LUFS = SESSION_LUFS + 0.9
+CUE_BELOW = 8.0  # LU: a cue's loudest 400 ms sits this far under the voice, marking time without masking words
+CUE_MARGIN = 1.0  # LU more, so a cue stays under CUE_BELOW however its edges fall on a meter's blocks
+# Every sound's (and the mix's) true-peak ceiling: the lossy encoders overshoot it by up to about
+# 1.8 dB on speech and noise at 64 kbps (soundcheck), and the file must stay under -1 dBTP.
+CEILING_DBTP = -3.0
 FADE = 0.004  # seconds of fade at each sound's edges
 LIMITER_WINDOW = 0.01  # seconds: how far ahead the limiter starts turning down, and holds after
 LIMITER_STEP = 15  # samples: the limiter's gain is worked out per step and interpolated; divides a gating hop
@@ -110,8 +115,9 @@ def _per_sample(steps: np.ndarray, size: int) -> np.ndarray:
     return np.concatenate((np.full(before, steps[0]), between, np.full(after, steps[-1])))[:size]
 
 
-def level(sound: np.ndarray, lufs: float, ceiling_dbtp: float = CEILING_DBTP) -> np.ndarray:
+def level(sound: np.ndarray, lufs: float, ceiling_dbtp: float = CEILING_DBTP, loudest: bool = False) -> np.ndarray:
     """The sound at the given loudness (as heard amid silence), true peak under the ceiling, faded at the edges.
+    loudest: the loudness of its loudest 400 ms (momentary loudness), as a short cue is heard, instead of integrated.
 
     The loudness after limiting is worked out per limiter step: the gain changes
     slowly against the K-filter, so each step's filtered energy scales by its gain squared.
@@ -138,7 +144,8 @@ def level(sound: np.ndarray, lufs: float, ceiling_dbtp: float = CEILING_DBTP) ->
         per_step = gain * limiter_steps(step_peaks * gain, ceiling)
         padded = np.concatenate((np.full(lead, per_step[0]), per_step, np.full(tail - lead - steps, per_step[-1])))
         hops = (energy * np.square(padded, dtype=np.float64)).reshape(-1, hop // LIMITER_STEP).sum(axis=1)
-        reached = gated_loudness(powers_from_hops(hops, SAMPLE_RATE))
+        powers = powers_from_hops(hops, SAMPLE_RATE)
+        reached = loudest_block(powers) if loudest else gated_loudness(powers)
         if not np.isfinite(reached):
             return fade_edges(sound)
         if abs(lufs - reached) < 0.1:
@@ -162,7 +169,7 @@ LEVEL_KEY = "level-" + hashlib.sha256(
 
 
 class Leveled:
-    """Sounds as they go into the mix: speech at SPEECH_LUFS, cues CUE_BELOW under it, all faded.
+    """Sounds as they go into the mix: speech at SPEECH_LUFS, cues' loudest 400 ms CUE_BELOW under the voice, all faded.
 
     Speech clips are leveled once and kept beside the clip (leveled_speech, on the
     thread that mixes them); cues are leveled here. Recent sounds are kept in memory
@@ -206,7 +213,9 @@ class Leveled:
     def _other(self, event: Event) -> np.ndarray | None:
         raw = self.sounds.for_event(event)
         # Under the voice in loudness and in peaks: a short tick at the loudness alone would still read as sharp.
-        return None if raw is None else level(raw, SPEECH_LUFS + self.boost - CUE_BELOW, self.ceiling - CUE_BELOW)
+        # Its loudest 400 ms under what a meter hears of the voice: a bell's strike, not its average with its tail.
+        target = SESSION_LUFS + self.boost - CUE_BELOW - CUE_MARGIN
+        return None if raw is None else level(raw, target, self.ceiling - CUE_BELOW, loudest=True)
 
 
 def leveled_path(clips: Clips, text: str) -> Path:

@@ -114,6 +114,32 @@ def integrated_loudness(samples: np.ndarray, sample_rate: int) -> float:
     return gated_loudness(block_powers(k_weighted(samples, sample_rate), sample_rate))
 
 
+def loudest_block(powers: np.ndarray) -> float:
+    """The loudness (LUFS) of the loudest gating block: momentary loudness at its highest, as a
+    listener hears a short sound (a bell's strike, a tick) however short or long its tail."""
+    return _lufs(float(np.max(powers))) if powers.size else -math.inf
+
+
+def lufs_of(power: float) -> float:
+    """The loudness (LUFS) of a K-weighted mean square."""
+    return _lufs(power)
+
+
+def hop_energies(samples: np.ndarray, sample_rate: int, stretch: int = 100) -> np.ndarray:
+    """K-weighted energy of each whole gating hop of a long signal, worked out `stretch` hops at a time
+    (the filter warmed up on what came before each stretch): memory does not grow with the signal."""
+    hop = int(HOP * sample_rate)
+    warm = int(_PAD * sample_rate)
+    step = stretch * hop
+    energies = [np.zeros(0)]
+    for first in range(0, samples.size // hop * hop, step):
+        count = min(step, samples.size // hop * hop - first)
+        lead = min(first, warm)
+        weighted = k_weighted(samples[first - lead : first + count], sample_rate)[lead:]
+        energies.append(np.square(weighted, dtype=np.float32).reshape(-1, hop).sum(axis=1, dtype=np.float64))
+    return np.concatenate(energies)
+
+
 def _interpolators() -> np.ndarray:
     """Kaiser-windowed sinc filters for the points 1/4, 2/4 and 3/4 of the way to the next sample."""
     taps = np.arange(-INTERPOLATOR_TAPS // 2 + 1, INTERPOLATOR_TAPS // 2 + 1)
@@ -142,7 +168,12 @@ def peak_envelope(samples: np.ndarray) -> np.ndarray:
     return envelope
 
 
-def true_peak(samples: np.ndarray) -> float:
-    """Largest magnitude of the signal between samples too (4x oversampled), as a linear value."""
-    envelope = peak_envelope(samples)
-    return float(envelope.max()) if envelope.size else 0.0
+def true_peak(samples: np.ndarray, stretch: int = 1 << 20) -> float:
+    """Largest magnitude of the signal between samples too (4x oversampled), as a linear value.
+    A stretch at a time (overlapping by the interpolator's reach), so a long file costs little memory."""
+    peak, reach = 0.0, INTERPOLATOR_TAPS
+    for first in range(0, samples.size, stretch):
+        lo = max(0, first - reach)
+        envelope = peak_envelope(samples[lo : first + stretch + reach])[first - lo : first - lo + stretch]
+        peak = max(peak, float(envelope.max(initial=0.0)))
+    return peak

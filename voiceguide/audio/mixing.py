@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 import numpy as np
 
 from voiceguide.audio.ambience import LOOKAHEAD, Bed, span_of
+from voiceguide.audio.leveling import CEILING_DBTP
 from voiceguide.audio.samples import SAMPLE_RATE, sample_at
 from voiceguide.timeline import Event
 
@@ -22,8 +23,9 @@ CHUNK = 4 * SAMPLE_RATE  # samples per streamed chunk: big enough that numpy and
 # (a pace word over a breath tone, the voice over a bed) their sum may pass it. There, and only there,
 # the mix dips smoothly under it: the gain is the lowest needed within SAFETY_WIDTH either side, averaged
 # over as much again, so it turns down before the peak and back up after it without a click.
-SAFETY_CEILING = 10 ** (-2.0 / 20)  # CEILING_DBTP, as a sample level
+SAFETY_CEILING = 10 ** (CEILING_DBTP / 20)  # as a sample level
 SAFETY_WIDTH = int(0.003 * SAMPLE_RATE)
+_UNDER = SAFETY_CEILING * (1 - 1e-6)  # the gain aims this far under: float32 rounding never lands a sample over
 
 
 def _add(out: np.ndarray, sound: np.ndarray, offset: int) -> None:
@@ -100,7 +102,7 @@ class _Safety:
 
     def _limited(self, ready: np.ndarray, after: np.ndarray) -> np.ndarray:
         peak = max(float(np.max(np.abs(ready))), float(np.max(np.abs(after))) if after.size else 0.0)
-        needed = np.minimum(1.0, SAFETY_CEILING / np.maximum(np.abs(np.concatenate((ready, after))), 1e-9)).astype(np.float32)
+        needed = np.minimum(1.0, _UNDER / np.maximum(np.abs(np.concatenate((ready, after))), 1e-9)).astype(np.float32)
         if peak <= SAFETY_CEILING and float(self.before.min()) >= 1.0:
             self.before = np.concatenate((self.before, needed[: ready.size]))[-2 * SAFETY_WIDTH :]
             return ready  # the common case: nothing overlaps loud enough to matter
