@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -20,6 +21,7 @@ from voiceguide.files import check_not_input, check_target
 from voiceguide.fitting import fit_length
 from voiceguide.numbers import plural
 from voiceguide.options import Options, options_for
+from voiceguide.phrases.catalogue import untranslated
 from voiceguide.program import Program, single_session
 from voiceguide.program import Session as ProgramSession
 from voiceguide.program import is_program as is_program_file
@@ -42,6 +44,14 @@ if TYPE_CHECKING:
 DEFAULT_ROUTINE = "lower-back"
 
 
+@functools.cache  # once per language and process: a programme's sessions share it
+def _warn_untranslated(language: str) -> None:
+    """Say, in one line on stderr, what of a session in this language will be English (nothing when all is in it)."""
+    line = untranslated(language)
+    if line:
+        print(f"voiceguide: {line}", file=sys.stderr)
+
+
 def resolve(
     routine: str | Path | Routine = DEFAULT_ROUTINE, *, fit: bool = True, config: bool = True, **choices: object
 ) -> tuple[Routine, Options]:
@@ -60,6 +70,8 @@ def resolve(
     except ValueError as exc:
         raise VoiceguideError(str(exc)) from None
     check_session_size(loaded, options)
+    if options.language is not None:
+        _warn_untranslated(options.language)
     session_cue_lengths(options)
     if options.background:
         from voiceguide.audio.ambience import check_background  # numpy: only for sessions with a bed
@@ -187,22 +199,36 @@ def play(
     speech: Speech | None = None,
     start: str | int | None = None,
     device: str | None = None,
+    listen: bool = False,
+    report: Callable[[str], None] | None = None,
     **choices: Any,
 ) -> Session:
     """Play a routine live (from exercise `start`, a number or name). wait=False returns the running Session at once.
 
     `device` is the ALSA output to play on, as `aplay -L` names it (headphones through PulseAudio:
-    pulse:DEVICE=SINK); opened before any work, so a wrong name fails at once. None: ALSA's default."""
+    pulse:DEVICE=SINK); opened before any work, so a wrong name fails at once. None: ALSA's default.
+    `listen`: obey voice commands from the default microphone (voiceguide.live.listening); without
+    one, `report` is told so in one line and play goes on without them. The microphone's audio is
+    never stored or sent anywhere."""
+    from voiceguide.live.listening import Microphone, MicrophoneUnavailable
     from voiceguide.live.output import Device
     from voiceguide.live.session import Session
 
     loaded, options = resolve(routine, **choices)
     output = Device(device) if device is not None else None
+    microphone = None
     try:
-        session = Session(loaded, options, speech=speech, device=output, start_at=start)
+        if listen:
+            try:
+                microphone = Microphone()
+            except MicrophoneUnavailable as missing:
+                if report is not None:
+                    report(str(missing))
+        session = Session(loaded, options, speech=speech, device=output, start_at=start, microphone=microphone)
     except BaseException:
-        if output is not None:
-            output.close()
+        for opened in (output, microphone):
+            if opened is not None:
+                opened.close()
         raise
     return session.run() if wait else session.start()
 

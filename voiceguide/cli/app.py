@@ -306,9 +306,13 @@ def play(
         "--device", metavar="NAME", help="The ALSA output to play on, as 'aplay -L' names it: headphones through PulseAudio are "
         "pulse:DEVICE=SINK ('pactl list short sinks'). Default: ALSA's default.",
     )] = None,
+    listen: Annotated[bool, typer.Option(
+        "--listen", help="Obey voice commands from the default microphone (English, offline; its sound is never stored "
+        "or sent): pause, resume or 'go on', next, back, repeat, longer, stop.",
+    )] = False,
     *, choices: dict,
 ) -> None:
-    """Play the session live. Keys: Space pause/resume, n or → next exercise, p or ← back, + 10 s more of this hold, q quit."""
+    """Play the session live. Keys: Space pause/resume, n or → next exercise, p or ← back, r repeat, + 10 s more of this hold, q quit."""
     from voiceguide.cli.live_panel import play_in_terminal
 
     if display not in DISPLAYS:
@@ -316,7 +320,7 @@ def play(
     if start is not None and start.strip().isdigit() and len(start.strip().lstrip("0")) > MAX_NUMBER_DIGITS:
         # Python refuses int() of a number this long; no routine has so many exercises.
         raise VoiceguideError(f"--start {start.strip()}: no such exercise (give its number or its name)")
-    session = api.play(routine, wait=False, start=start, device=device, **choices)
+    session = api.play(routine, wait=False, start=start, device=device, listen=listen, report=lambda line: say(line, err=True), **choices)
     play_in_terminal(session, display=display)
 
 

@@ -20,11 +20,12 @@ CONTROLS = {
     "\x1b[C": "next",  # right arrow
     "p": "previous",
     "\x1b[D": "previous",  # left arrow
+    "r": "repeat",  # the latest instruction again
     "+": "stay_longer",
     "=": "stay_longer",  # + without shift on most keyboards
     "q": "quit",
 }
-HELP = "space pause/resume · n/→ next · p/← previous · + 10 s longer · q quit"
+HELP = "space pause/resume · n/→ next · p/← previous · r repeat · + 10 s longer · q quit"
 
 
 class KeyReader:

@@ -4,9 +4,9 @@ A feeder thread walks `iter_events` (which synthesizes each clip when it reaches
 it) and adds every sound to the session's Score; the Player's thread
 (voiceguide.live.output) mixes the score into the device a little ahead of what
 is heard, so the first words are heard as soon as they exist. A conductor thread
-ends the session. The controls (pause, resume, next, previous, stay longer,
+ends the session. The controls (pause, resume, next, previous, repeat, stay longer,
 quit) may be called from any thread; they are what the terminal front end
-(voiceguide.cli.live_panel) and tests drive.
+(voiceguide.cli.live_panel), the voice commands (voiceguide.live.listening) and tests drive.
 
 Two clocks: plan positions (the timeline's seconds, what next/previous and the
 history speak in) and stream seconds (what is heard, which includes any time
@@ -32,6 +32,7 @@ from voiceguide.audio.samples import SAMPLE_RATE, to_int16
 from voiceguide.audio.sounds import Sounds
 from voiceguide.compiler import iter_events
 from voiceguide.errors import VoiceguideError
+from voiceguide.live.listening import COMMANDS, Heard, Listener, Microphone
 from voiceguide.live.output import AudioLost, Device, Player
 from voiceguide.options import Options
 from voiceguide.routine import Routine
@@ -45,6 +46,7 @@ NEXT_UP_WITHIN = 10.0  # "Next: ..." is shown this long before an exercise ends 
 SEEK_GAP = 0.15  # quiet before the new place after a skip, so it is heard as a new start
 STARTED_WITHIN = 0.5  # a stream has begun to be heard this soon after it was asked for
 STRETCHABLE = ("hold", "rest")  # kinds of event 'stay longer' extends
+INSTRUCTIONS = ("announce", "setup", "side", "teach", "step", "note", "release")  # speech roles 'repeat' goes back to
 
 State = Literal["ready", "playing", "paused", "finished", "stopped"]
 Part = Literal["intro", "exercise", "closing"]
@@ -88,6 +90,8 @@ class Status:
     resting: bool = False
     next_up: str | None = None  # shown during rests and the last seconds of an exercise
     dropouts: int = 0
+    listening: bool = False  # voice commands are being listened for
+    heard: Heard | None = None  # the latest command heard (its verdict: obeyed, or unsure and not obeyed)
 
 
 @dataclass(frozen=True)
@@ -215,6 +219,7 @@ class Session:
         speech: Speech | None = None,
         device: Device | None = None,
         start_at: str | int | None = None,
+        microphone: Microphone | None = None,
     ) -> None:
         self.routine = routine
         self.options = options
@@ -239,6 +244,8 @@ class Session:
         self._previous_at = -math.inf  # when previous() was last called
         self._cond = threading.Condition(threading.RLock())
         self._done = threading.Event()
+        self._listener = Listener(microphone, self) if microphone is not None else None
+        self.heard: list[Heard] = []  # every command heard, obeyed or not
 
     # --- running -------------------------------------------------------------
 
@@ -263,6 +270,8 @@ class Session:
             self.quit()
             raise
         threads.start(self._conduct, "voiceguide-conductor")
+        if self._listener is not None:
+            self._listener.start()
         return self
 
     def wait(self, timeout: float | None = None) -> bool:
@@ -333,6 +342,18 @@ class Session:
             self._seek(starts[segment])
             return self.position()
 
+    def repeat(self) -> float:
+        """Back to the start of the latest instruction said (or being said), and on from there."""
+        with self._cond:
+            if self._state in ("finished", "stopped"):
+                return self.position()
+            position = self.position()
+            starts, events = self._by_kind.get("speech", ([], []))
+            said = [e for e in events[: bisect.bisect_right(starts, position)] if e.role in INSTRUCTIONS]
+            if said:
+                self._seek(said[-1].start)
+            return self.position()
+
     def stay_longer(self, seconds: float = STAY_LONGER) -> float | None:
         """Add time to the hold (or rest) in progress: the rest of the session moves later, as after a pause.
 
@@ -393,6 +414,7 @@ class Session:
                 self._state, position, total, self.routine.title, len(self.routine.exercises), clock=clock,
                 length=self.timing.to_stream(total) if total is not None else None,
                 dropouts=len(self._player.dropouts) if self._player else 0,
+                listening=self._listener is not None and self._listener.listening, heard=self.heard[-1] if self.heard else None,
             )  # fmt: skip
             at = bisect.bisect_right(self._starts, position) - 1
             if at < 0:
@@ -418,6 +440,25 @@ class Session:
                 resting=resting,
                 next_up=self._next_up(position, clock, part, resting),
             )
+
+    # --- voice commands (voiceguide.live.listening) ------------------------------
+
+    def heard_position(self) -> float | None:
+        """The plan position being heard, None while nothing plays: what the guard compares with the guide's sounds."""
+        with self._cond:
+            return self.position() if self._state == "playing" else None
+
+    def guide_events(self) -> list[Event]:
+        with self._cond:
+            return list(self._events)
+
+    def obey(self, heard: Heard) -> None:
+        """A command heard: shown; obeyed when the recognizer is sure of it."""
+        with self._cond:
+            self.heard.append(heard)
+            if heard.verdict == "obeyed":
+                getattr(self, COMMANDS[heard.words])()
+            self._cond.notify_all()
 
     # --- inside ------------------------------------------------------------------
 
@@ -506,6 +547,8 @@ class Session:
         self._close()
 
     def _close(self) -> None:
+        if self._listener is not None:
+            self._listener.stop()
         if self._player is not None:
             self._player.close()
         self._done.set()
