@@ -37,6 +37,8 @@ class Options:
 
     def __post_init__(self) -> None:
         check_options(self)
+        if self.language is not None:  # a name ("Deutsch") becomes its tag, which voices and catalogues read
+            object.__setattr__(self, "language", check_language(self.language))
 
 
 def check_options(options: Options) -> None:

@@ -24,7 +24,8 @@ class Event:
 
     text: speech -> the words; breath -> one phase of the breath pattern, "inhale",
     "hold" or "exhale"; move -> a phase of a rep on a tempo, "rep" or "up", "hold",
-    "down", "pause", or a said step done again without words ("rep", in the time its teaching took); cue -> the sound's name; hold -> its length as said ("30 seconds",
+    "down", "pause", or a said step done again without words ("rep", in the time its
+    teaching took); cue -> the sound's name; hold -> its length as said ("30 seconds",
     "6 breaths"); rest -> "".
     role: why the event is there. Speech, teaching or pacing: "title", "intro",
     "setup", "announce" (headings, "Hold for ..."), "side", "teach" (a movement's full
@@ -76,6 +77,7 @@ class Timeline:
     total: float
     exercises: tuple[str, ...] = field(default=())
     fit: str | None = None  # what --length chose, in words (fitting.Fit.describe)
+    language: str | None = None  # the session's (BCP 47: "en" unless it says another), for every label shown around it
 
     def speech(self) -> list[Event]:
         return [e for e in self.events if e.kind == "speech"]
@@ -110,6 +112,7 @@ class Timeline:
             "total": round(self.total, 3),
             "exercises": list(self.exercises),
             **({"fit": self.fit} if self.fit else {}),
+            **({"language": self.language} if self.language else {}),  # a timeline put together by hand may have none
             "chapters": [asdict(c) | {"start": round(c.start, 3), "end": round(c.end, 3)} for c in self.chapters()],
             "events": [
                 asdict(e) | {"start": round(e.start, 3), "duration": round(e.duration, 3)} for e in self.events

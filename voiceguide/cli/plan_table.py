@@ -59,8 +59,8 @@ def tones_in_holds(timeline: Timeline) -> dict[Event, list[Event]]:
 
 
 def plan_table(timeline: Timeline, language: str | None = None) -> Table:
-    """The timeline as a table, its headers and labels in the session's language (None: English)."""
-    labels = Labels(language)
+    """The timeline as a table, its headers and labels in the session's language (default: the timeline's)."""
+    labels = Labels(language or timeline.language)
     total = labels("Total {clock} ({seconds} s)", clock=clock(timeline.total, tenths=True), seconds=f"{timeline.total:.1f}")
     caption = total + (f"; {timeline.fit}" if timeline.fit else "")
     table = Table(title=shown_text(timeline.title), caption=shown_text(caption))

@@ -86,7 +86,7 @@ def compile_timeline(
     routine: Routine, options: Options, duration: DurationFn, cue_lengths: Mapping[str, float] | None = None
 ) -> Timeline:
     """cue_lengths: seconds per cue sound name (voiceguide.audio.cue_files.cue_lengths); default: the built-in sounds'."""
-    return timeline_of(routine, iter_events(routine, options, duration, cue_lengths))
+    return timeline_of(routine, iter_events(routine, options, duration, cue_lengths), options.language or "en")
 
 
 def texts_to_speak(routine: Routine, options: Options, cue_lengths: Mapping[str, float] | None = None) -> list[str]:
@@ -105,10 +105,10 @@ def texts_to_speak(routine: Routine, options: Options, cue_lengths: Mapping[str,
     return list(asked)
 
 
-def timeline_of(routine: Routine, events: Iterable[Event]) -> Timeline:
+def timeline_of(routine: Routine, events: Iterable[Event], language: str | None) -> Timeline:
     """The routine's compiled events as a Timeline: the one place a timeline is put together."""
     events = tuple(events)
-    return Timeline(routine.title, events, session_total(events), tuple(e.name for e in routine.exercises))
+    return Timeline(routine.title, events, session_total(events), tuple(e.name for e in routine.exercises), language=language)
 
 
 def iter_events(

@@ -104,7 +104,8 @@ class Device:
             reason = _reason(exc)
             if name != "default":
                 known = ", ".join(outputs())
-                raise AudioUnavailable(f"--device {name}: ALSA cannot open it ({reason[:1].lower()}{reason[1:]}); its outputs: {known}") from None
+                why = reason[:1].lower() + reason[1:]
+                raise AudioUnavailable(f"--device {name}: ALSA cannot open it ({why}); its outputs: {known}") from None
             raise AudioUnavailable(
                 f"no audio device to play on ({reason}); 'voiceguide render' writes the session to a file instead"
             ) from None

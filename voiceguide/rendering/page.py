@@ -60,11 +60,11 @@ def page_html(
 ) -> str:
     """The page for a rendered session: audio_name is the audio file's name beside the page
     (used unless `embedded` holds the audio itself); audio_kind is mp3, ogg, flac or wav; language is
-    the session's (None: English)."""
+    the session's (default: the timeline's)."""
     mime = AUDIO_TYPES[audio_kind]
     source = f"data:{mime};base64,{base64.b64encode(embedded).decode()}" if embedded is not None else quote(audio_name)
     template = resources.files("voiceguide.rendering").joinpath("page_template.html").read_text(encoding="utf-8")
-    labels = Labels(language)
+    labels = Labels(language or timeline.language)
     parts = {
         "LANG": html.escape(labels.language),
         "TITLE": html.escape(timeline.title),

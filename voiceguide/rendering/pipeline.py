@@ -159,7 +159,7 @@ class _Compiling:
     def __init__(
         self, routine: Routine, options: Options, duration: DurationFn, cue_lengths: Mapping[str, float]
     ) -> None:
-        self.routine = routine
+        self.routine, self.language = routine, options.language or "en"
         self.total: float | None = None
         self.compiled: list[Event] = []  # all of them once total is set
         self._queue: queue.Queue[object] = queue.Queue()
@@ -194,7 +194,7 @@ class _Compiling:
 
     def timeline(self) -> Timeline:
         """The whole timeline: once the mix has read to its end, or total is set."""
-        return timeline_of(self.routine, self.compiled)
+        return timeline_of(self.routine, self.compiled, self.language)
 
 
 class _WavSink:

@@ -47,7 +47,8 @@ class Tags:
 
 
 def tags_for(timeline: Timeline, description: str | None, language: str | None = None) -> Tags:
-    """The file's tags; chapter titles in the session's language (None: English)."""
+    """The file's tags; chapter titles in the session's language (default: the timeline's)."""
+    language = language or timeline.language
     labels = Labels(language)
     chapters = tuple(
         replace(chapter, title=title) for chapter, title in zip(timeline.chapters(), labels.chapter_titles(timeline), strict=True)
