@@ -15,7 +15,7 @@ import pytest
 import voiceguide
 from tests.audio_sink import missing_tools, playing_into_sink
 from tests.conftest import ROOT, SHORT
-from voiceguide.live.listening import GUARD, over_the_guide
+from voiceguide.live.listening import GUARD, VAD_WINDOW, over_the_guide
 from voiceguide.timeline import Event
 
 CHOICES = {"brief": True, "rest": 1.0, "breath": "1:1"}
@@ -139,12 +139,13 @@ def say(sink, spoken, voice: str, words: str) -> float:
 
 
 def quiet_for(session, timeline, seconds: float) -> None:
-    """Wait until the guide is silent from now for `seconds` (plus the guard either side)."""
+    """Wait until the guide is silent from now for `seconds` (plus the guard either side, and before: the
+    voice activity detector's window, by which an utterance begins before its words)."""
     sounds = [e for e in timeline.events if e.kind in ("speech", "cue")]
     while True:
         now = session.position()
         if session.state == "playing" and not any(
-            e.start < now + seconds + GUARD and e.end > now - GUARD for e in sounds
+            e.start < now + seconds + GUARD and e.end > now - GUARD - VAD_WINDOW for e in sounds
         ) and any(e.start > now for e in sounds):
             return
         time.sleep(0.02)
@@ -179,8 +180,8 @@ def test_each_spoken_command_takes_effect_within_a_second_and_a_half(sink, spoke
         command("a", "go on", "play")
         command("a", "repeat", "seek")
         assert session.history[-1].position == pytest.approx(next(e.start for e in timeline.events if e.text == "Hold for eight seconds."))
-        command("a", "pause", "pause")
-        command("b", "resume", "play")
+        command("b", "pause", "pause")
+        command("a", "resume", "play")
         command("a", "next", "seek")
         assert session.status().index == 2
         command("a", "back", "seek")

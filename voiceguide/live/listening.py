@@ -40,6 +40,7 @@ COMMANDS = {
 GUIDE_KINDS = ("speech", "cue")  # events the guide sounds itself
 GUARD = 0.4  # seconds around the words in which the guide must have been silent (output latency, echo, the VAD's edges)
 LONGEST_COMMAND = 2.0  # seconds: a longer utterance is talk, not a command
+VAD_WINDOW = 0.3  # seconds of speech (or of quiet) the voice activity detector needs to start (or end) an utterance
 SURE = -3.5  # per-frame log-likelihood against a free phone loop: commands fit at -1.2 to -4.5, other speech at -3.8 and below
 SAMPLED_EVERY = 0.05  # seconds: the listener notes the position heard at least this often (each 30 ms frame)
 HISTORY = 10.0  # seconds of (time, position heard) kept for the guard
@@ -167,7 +168,7 @@ class Listener:
         self.microphone = microphone
         self.session = session
         self.recognizer = recognizer or Recognizer()
-        self.endpointer = Endpointer(window=0.3, ratio=0.9, vad_mode=3)  # 3: the most aggressive: rain is not speech
+        self.endpointer = Endpointer(window=VAD_WINDOW, ratio=0.9, vad_mode=3)  # 3: the most aggressive: rain is not speech
         self.heard: collections.deque[tuple[float, float | None]] = collections.deque(maxlen=int(HISTORY * 1000 / 30))
         self.listening = False
         self._stop = threading.Event()
