@@ -55,6 +55,11 @@ def speech_loudness(events: Sequence[Event], hop_energies: np.ndarray) -> float:
     return gated_loudness(powers[speech_blocks(events, hop_energies.size)])
 
 
+def mix_speech_loudness(samples: np.ndarray, events: Sequence[Event]) -> float:
+    """The loudness over the speech (LUFS) of a whole mix at SAMPLE_RATE, its speech where events say."""
+    return speech_loudness(events, _hop_energies(samples))
+
+
 def _measure(events: Sequence[Event], voice: SoundFn, bed: Bed) -> tuple[np.ndarray, np.ndarray]:
     """K-weighted energy per gating hop of the voice alone and of the bed alone."""
     spans = [span_of(e) for e in events if e.kind == "speech"]
