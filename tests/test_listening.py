@@ -204,3 +204,34 @@ def test_the_guides_own_speech_and_the_rain_bed_command_nothing(speech):
     session = voiceguide.play(SHORT, wait=True, speech=speech, listen=True, background="builtin:rain", **CHOICES)
     assert session.state == "finished"
     assert not [h for h in session.heard if h.verdict == "obeyed"], session.heard
+
+
+@pytest.mark.parametrize(("language", "listening", "obeyed", "unsure"), [
+    ("en", "listening", "heard “next”", "“stop”? not sure, not done: say it again"),
+    ("de", "hört zu", "gehört: „next“", "„stop“? Nicht sicher, nicht ausgeführt"),
+])
+def test_the_panel_and_the_lines_show_listening_and_each_command_heard(language, listening, obeyed, unsure):
+    from rich.console import Console
+
+    from voiceguide.cli.live_panel import Lines, render_big
+    from voiceguide.live.listening import Heard
+    from voiceguide.live.session import Status
+    from voiceguide.phrases.labels import Labels
+
+    labels = Labels(language)
+
+    def panel(heard: Heard | None) -> str:
+        console = Console(record=True, width=120, color_system=None)
+        status = Status("playing", 10.0, 60.0, "Neck", 2, listening=True, heard=heard)
+        console.print(render_big(status, labels))
+        return console.export_text()
+
+    assert listening in panel(None)
+    assert f"{listening} · {obeyed}" in panel(Heard("next", 1.0, 1.4, -1.0, "obeyed"))
+    assert unsure in panel(Heard("stop", 1.0, 1.4, -4.1, "unsure"))
+    console = Console(record=True, width=200, color_system=None)
+    lines = Lines(console, labels)
+    heard = Heard("next", 1.0, 1.4, -1.0, "obeyed")
+    for _ in range(2):  # printed once, however often the status is shown
+        lines.show(Status("playing", 10.0, 60.0, "Neck", 2, listening=True, heard=heard))
+    assert console.export_text().count(obeyed) == 1

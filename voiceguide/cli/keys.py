@@ -25,7 +25,6 @@ CONTROLS = {
     "=": "stay_longer",  # + without shift on most keyboards
     "q": "quit",
 }
-HELP = "space pause/resume · n/→ next · p/← previous · r repeat · + 10 s longer · q quit"
 
 
 class KeyReader:

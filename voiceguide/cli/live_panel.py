@@ -117,6 +117,18 @@ def progress(status: Status, labels: Labels = ENGLISH) -> str:
     return labels("{played} / {length} · {left} left", played=clock(played), length=clock(length), left=clock(max(0.0, length - played)))
 
 
+def heard_line(status: Status, labels: Labels) -> str | None:
+    """'listening · heard “next”', or a command it is unsure of, shown and not done; None when not listening."""
+    parts = [labels("listening")] if status.listening else []
+    if status.heard is not None:
+        words = status.heard.words
+        if status.heard.verdict == "obeyed":
+            parts.append(labels("heard “{words}”", words=words))
+        else:
+            parts.append(labels("“{words}”? not sure, not done: say it again", words=words))
+    return " · ".join(parts) or None
+
+
 def _footer(status: Status, labels: Labels) -> list[RenderableType]:
     length = status.total if status.length is None else status.length
     played = status.position if status.clock is None else status.clock
@@ -125,8 +137,10 @@ def _footer(status: Status, labels: Labels) -> list[RenderableType]:
     rows: list[RenderableType] = [Text(progress(status, labels), overflow="fold"), bar]
     if status.dropouts:
         rows.append(Text(labels("audio dropouts: {n}", n=status.dropouts), style="dim"))
+    if (heard := heard_line(status, labels)) is not None:
+        rows.append(Text(heard, style="dim", overflow="fold"))
     if status.state in ("playing", "paused"):
-        keys = labels("space pause/resume · n/→ next · p/← previous · + 10 s longer · q quit")  # keys.HELP's keys
+        keys = labels("space pause/resume · n/→ next · p/← previous · r repeat · + 10 s longer · q quit")  # keys.KEYS
         rows.append(Text(keys, style="dim", overflow="fold"))
     return rows
 
@@ -206,6 +220,7 @@ class Lines:
         self.console, self.labels = console, labels
         self.cue: tuple[str, float] | None = None
         self.state: str | None = None
+        self.heard: object = None  # the last command heard that was printed
 
     def show(self, status: Status) -> None:
         if status.state != self.state:
@@ -215,6 +230,9 @@ class Lines:
         if status.speaking and status.speaking_at is not None and (status.speaking, status.speaking_at) != self.cue:
             self.cue = (status.speaking, status.speaking_at)
             self.console.print(f"{clock(status.position)} [{where(status, self.labels)}] {status.speaking}", highlight=False, markup=False)
+        if status.heard is not None and status.heard is not self.heard:
+            self.heard = status.heard
+            self.console.print(f"{clock(status.position)} {heard_line(status, self.labels)}", highlight=False, markup=False)
 
 
 def play_in_terminal(session: Session, console: Console | None = None, display: str = "big") -> None:
