@@ -135,3 +135,26 @@ def test_the_command_prints_the_address_and_a_qr_code_and_stops_on_ctrl_c(folder
     assert process.returncode == 0, err
     assert out.rstrip().endswith("stopped")
     assert err == ""
+
+
+@pytest.mark.slow  # a browser
+def test_the_episode_page_opens_from_the_served_folder_and_plays(served, tmp_path_factory):
+    """The feed's episode link is the session page; served, it plays the episode's audio beside it (issue 31)."""
+    from tests.browser import chromium
+    from tests.test_page import PLAY
+
+    server, _ = served
+    [entry] = feedparser.parse(ask(server, urlsplit(server.address).path).body).entries
+    assert entry.link.startswith("http://127.0.0.1:")
+    assert entry.link.endswith(".html")
+    with chromium(tmp_path_factory.mktemp("chromium-profile")) as browser:
+        browser.requests()  # forget the browser's own start-up
+        browser.open(entry.link)
+        assert browser.run("return document.body.dataset.state") == "ready"
+        played = browser.run_async(PLAY)
+        assert isinstance(played, float), f"the served episode did not play: {played}"
+        assert played > 0, f"the served episode did not play: {played}"
+        asked = [url for url in browser.requests() if url.startswith("http")]  # not data: or the browser's own pages
+    base = server.address.rsplit("/", 1)[0]
+    assert all(url.startswith(base) for url in asked), asked  # the page and its audio, from the folder alone
+    assert any(url.endswith(".mp3") for url in asked), asked
