@@ -182,11 +182,13 @@ class Score:
     def _bed(self, first: int, count: int, since: float, until: float) -> np.ndarray:
         """The bed for these stream frames, ducked under the sentences around them (in stream frames)."""
         assert self.bed is not None
-        lo = bisect.bisect_left(self.starts, since - LOOKAHEAD)
+        # A sentence counts while it ends within LOOKAHEAD of these frames (the bed holds its dip past a
+        # sentence's end): one that began longer ago may still be speaking.
+        lo = bisect.bisect_left(self.starts, since - LOOKAHEAD - self.longest)
         hi = bisect.bisect_right(self.starts, until + LOOKAHEAD)
         spans = []
         for event, sound in self.sounds[lo:hi]:
-            if event.kind == "speech":
+            if event.kind == "speech" and event.start + sound.size / SAMPLE_RATE + LOOKAHEAD >= since:
                 at = round(self.timing.to_stream(event.start) * SAMPLE_RATE)
                 spans.append((at, at + sound.size))
         end = None if self.end is None else round(self.timing.to_stream(self.end) * SAMPLE_RATE)
