@@ -63,6 +63,8 @@ class DraftExercise:
     breath: tuple[float, ...] | None = None  # a breathing pattern: IN:OUT, IN:HOLD:OUT or IN:HOLD:OUT:HOLD
     breath_from: str | None = None
     rounds: Amount | None = None  # a circuit's rounds: the exercise's work and rest, done this many times
+    tempo: tuple[float, ...] | None = None  # seconds per rep phase, as a session page paced them
+    release: str | None = None  # said as long holds end, instead of "And release."
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,7 @@ class Draft:
     unspoken: tuple[str, ...] = ()  # the article's background before the exercises
     source: str = "<article>"
     after: tuple[str, ...] = ()  # the article's words after the exercises that are not description
+    language: str | None = None  # the routine's language when a session page names one other than English
 
     def summary(self) -> str:
         """What the import understood, in one line: '5 exercises, 2 two-sided, 3 holds, ...'."""

@@ -20,9 +20,10 @@ from pathlib import Path
 import yaml
 
 from voiceguide.errors import RoutineError
-from voiceguide.files import check_not_input, check_target, read_input, write_atomic
+from voiceguide.files import check_not_input, check_target, decode_text, read_input, write_atomic
 from voiceguide.importer.amounts import Amount
 from voiceguide.importer.reading import Draft, DraftExercise, DraftStep, read_article
+from voiceguide.importer.session_page import session_draft, session_timeline
 from voiceguide.limits import MAX_INPUT_BYTES
 from voiceguide.routine import parse_routine
 
@@ -83,6 +84,8 @@ def routine_yaml(draft: Draft) -> str:
     if draft.unspoken:
         out += _comment_block("Not spoken: the article's background before the exercises:", draft.unspoken, 0)
     out += _field("title", draft.title, 0)
+    if draft.language:
+        out += _field("language", draft.language, 0)
     if draft.description:
         out += _field("description", draft.description, 0)
     if draft.breath:
@@ -108,10 +111,23 @@ def _exercise_yaml(exercise: DraftExercise) -> list[str]:
             out += _field("", line, 6, item=True)
     if exercise.sides:
         out.append(f"    sides: [{', '.join(exercise.sides)}]" + _comment(exercise.sides_from))
-    if exercise.repeat is not None:
-        out.append(f"    repeat: {exercise.repeat.value()}" + _comment(_amount_comment(exercise.repeat)))
-    if exercise.rounds is not None:
-        out.append(f"    rounds: {exercise.rounds.value()}" + _comment(_amount_comment(exercise.rounds)))
+    out += _exercise_amounts(exercise)
+    if exercise.release is not None:
+        out += _field("release", exercise.release, 4)
+    out.append("    steps:")
+    for step in exercise.steps:
+        out += _step_yaml(step)
+    return out
+
+
+def _exercise_amounts(exercise: DraftExercise) -> list[str]:
+    """An exercise's counts and paces: repeat, rounds, tempo, sets, their rest, its breath pattern."""
+    out = []
+    for key, amount in (("repeat", exercise.repeat), ("rounds", exercise.rounds)):
+        if amount is not None:
+            out.append(f"    {key}: {amount.value()}" + _comment(_amount_comment(amount)))
+    if exercise.tempo is not None:
+        out.append(f"    tempo: {'-'.join(f'{t:g}' for t in exercise.tempo)}")
     if exercise.sets is not None:
         out.append(f"    sets: {exercise.sets.value()}" + _comment(_amount_comment(exercise.sets)))
     if exercise.rest_between_sets is not None:
@@ -119,9 +135,6 @@ def _exercise_yaml(exercise: DraftExercise) -> list[str]:
         out.append(f"    rest_between_sets: {rest.value()}" + _comment(_amount_comment(rest) or f'from "{rest.words()}"'))
     if exercise.breath is not None:
         out.append(f"    breath: {_pattern(exercise.breath)}" + _comment(exercise.breath_from))
-    out.append("    steps:")
-    for step in exercise.steps:
-        out += _step_yaml(step)
     return out
 
 
@@ -148,10 +161,17 @@ def import_article(data: bytes | str, source: str = "<article>") -> str:
 
 def import_report(data: bytes | str, source: str = "<article>") -> tuple[str, str]:
     """The routine YAML and a one-line account of what was found ('5 exercises, 2 two-sided, ...')."""
-    draft = read_article(data, source)
+    draft = read_draft(data, source)
     text = routine_yaml(draft)
     parse_routine(text, f"{source} (imported)")  # the importer's own output must be a valid routine
     return text, draft.summary()
+
+
+def read_draft(data: bytes | str, source: str = "<article>") -> Draft:
+    """A session page voiceguide rendered is read from the timeline it embeds; any other article by its words."""
+    text = decode_text(data, source)
+    timeline = session_timeline(text)
+    return session_draft(timeline, source) if timeline is not None else read_article(text, source)
 
 
 def read_source(path: str | Path) -> tuple[bytes, str]:

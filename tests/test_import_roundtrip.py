@@ -1,0 +1,78 @@
+"""The round trip (issue 25, point 3): a routine's own session page, imported, gives the same routine back.
+
+`voiceguide render ROUTINE --page` writes a page that embeds the session's timeline; `voiceguide import`
+reads that timeline back. Every built-in routine comes back with its title, language, exercises,
+sides, repeats, tempo, breath patterns and steps word for word; a range (a hold of 10-30 seconds,
+5-8 repeats) comes back as the value the session used, which lies in it.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from voiceguide import api, parse_routine
+from voiceguide.importer.writing import import_article
+from voiceguide.rendering.page import page_html
+from voiceguide.routine import Breath, Breathe, Exercise, Hold, Routine, Say
+
+BUILT_INS = ["lower-back", "quick-neck", "box-breathing", "4-7-8", "nacken-kurz"]
+HANG_GUARD = 600
+
+
+def imported_page(name: str) -> Routine:
+    page = page_html(api.plan(name, config=False), f"{name}.mp3", "mp3")
+    return parse_routine(import_article(page, f"{name}.html"), f"{name}.html")
+
+
+def assert_same_exercise(back: Exercise, built: Exercise, pace: tuple[float, ...] | None, pace_back: tuple[float, ...] | None):
+    assert (back.name, back.about, back.setup, back.sides) == (built.name, built.about, built.setup, built.sides)
+    assert (back.tempo, back.release) == (built.tempo, built.release), built.name
+    assert back.repeat.low == back.repeat.high, built.name
+    assert built.repeat.low <= back.repeat.low <= built.repeat.high, built.name
+    if any(isinstance(s, Breathe | Breath) for s in built.steps) or any(isinstance(s, Hold) and s.unit == "breaths" for s in built.steps):
+        assert (back.breath or pace_back) == (built.breath or pace), built.name
+    assert [type(s) for s in back.steps] == [type(s) for s in built.steps], built.name
+    for step, original in zip(back.steps, built.steps, strict=True):
+        if isinstance(original, Say | Breath):
+            assert step == original.__class__(**{**vars(original), "line": step.line}), built.name
+        elif isinstance(original, Hold):
+            assert isinstance(step, Hold)
+            assert (step.unit, step.note) == (original.unit, original.note)
+            assert step.amount.low == step.amount.high
+            assert original.amount.low <= step.amount.low <= original.amount.high
+        elif isinstance(original, Breathe):
+            assert isinstance(step, Breathe)
+            assert step.cycles == original.cycles
+
+
+@pytest.mark.parametrize("name", BUILT_INS)
+def test_a_built_in_routines_session_page_imports_to_the_same_routine(name):
+    built, back = api.check(name), imported_page(name)
+    assert (back.title, back.description, back.language) == (built.title, built.description, built.language)
+    assert len(back.exercises) == len(built.exercises)
+    for exercise_back, exercise in zip(back.exercises, built.exercises, strict=True):
+        assert_same_exercise(exercise_back, exercise, built.settings.breath, back.settings.breath)
+
+
+def test_a_page_that_only_looks_like_a_session_page_is_read_by_its_words():
+    article = '<html><body><h1>Neck</h1><script type="application/json" id="timeline">not json</script>' \
+              "<h2>1. Chin tuck</h2><p>Pull your chin straight back. Hold for 5 seconds. Repeat 10 times.</p></body></html>"
+    routine = parse_routine(import_article(article, "neck.html"), "neck.html")
+    assert [e.name for e in routine.exercises] == ["Chin tuck"]
+
+
+@pytest.mark.slow
+def test_render_page_then_import_through_the_commands_gives_the_routine_back(tmp_path):
+    audio = tmp_path / "neck.mp3"
+    subprocess.run([sys.executable, "-m", "voiceguide", "render", "quick-neck", "-o", str(audio), "--page"],
+                   check=True, capture_output=True, timeout=HANG_GUARD)
+    result = subprocess.run([sys.executable, "-m", "voiceguide", "import", str(audio.with_suffix(".html"))],
+                            capture_output=True, text=True, timeout=HANG_GUARD)
+    assert result.returncode == 0, result.stderr
+    back, built = parse_routine(result.stdout, "neck.html"), api.check("quick-neck")
+    assert [e.name for e in back.exercises] == [e.name for e in built.exercises]
+    for exercise_back, exercise in zip(back.exercises, built.exercises, strict=True):
+        assert_same_exercise(exercise_back, exercise, built.settings.breath, back.settings.breath)
