@@ -19,7 +19,7 @@ from tests.conftest import HANG_GUARD, NEEDS_TIMING_KEYS, ROOT
 from voiceguide import import_article, parse_routine
 from voiceguide.importer.amounts import find_rest_between_sets, find_sets
 from voiceguide.importer.reading import read_article
-from voiceguide.importer.writing import routine_yaml
+from voiceguide.importer.writing import import_report, routine_yaml
 
 FIELD = ROOT / "tests" / "articles" / "field"
 ARTICLES = sorted(p for p in FIELD.iterdir() if not p.name.endswith(".facts.yaml"))
@@ -206,7 +206,7 @@ def spoken_texts(draft) -> list[str]:
     return out
 
 
-def test_a_web_page_piped_on_stdin_imports_with_a_one_line_report():
+def test_a_web_page_piped_on_stdin_imports_with_its_report_on_standard_error():
     page = (FIELD / "hospital-back.html").read_bytes()
     result = subprocess.run(
         [sys.executable, "-m", "voiceguide", "import", "-"], input=page, capture_output=True, cwd=ROOT, timeout=HANG_GUARD
@@ -214,9 +214,29 @@ def test_a_web_page_piped_on_stdin_imports_with_a_one_line_report():
     assert result.returncode == 0, result.stderr
     routine = parse_routine(result.stdout, "stdin")
     assert [e.name for e in routine.exercises] == ["Knee rolls", "Bottom to heels stretch", "Pelvic tilt", "Lying knee to chest"]
-    assert result.stderr.decode().splitlines() == [
-        "standard input: 4 exercises, 2 two-sided, 4 holds, 0 breath patterns; 4 lines kept as comments"
+    report = result.stderr.decode()
+    assert report.startswith("standard input: 7 values to check")
+    assert report.rstrip().endswith("4 exercises, 2 two-sided, 4 holds, 0 breath patterns; 4 lines kept as comments")
+
+
+def test_the_report_lists_every_default_and_unsure_value_under_its_heading():
+    _, report = import_report((ROOT / "tests" / "articles" / "lower-back-spasms.txt").read_bytes(), "lower-back-spasms.txt")
+    assert report.splitlines() == [
+        "5 values to check (each has its comment in the routine):",
+        '  "3. Child\'s Pose": hold 3 minutes: from "at least a few minutes"; default: the article gives no number',
+        '  "4. Hip lifts": hold 5 seconds: from "as long as you can"; default: the article gives no number',
+        "  \"4. Hip lifts\": say 'Slowly release, and come back to where you started.': added: the article does not say how "
+        "to come out of the hold",
+        '  "5. Shoelace Stretch": sides [right, left]: from "switch legs; do the same on the other side"; the article does not '
+        "say which side comes first",
+        '  "5. Shoelace Stretch": hold 1-2 minutes: from "at least a minute or two"',
+        "5 exercises, 2 two-sided, 4 holds, 0 breath patterns; 11 lines kept as comments",
     ]
+
+
+def test_an_article_that_states_every_value_reports_one_line():
+    article = "# Neck\n\n## 1. Chin tuck\n\nPull your chin straight back. Hold for 5 seconds, then relax.\n"
+    assert import_report(article, "neck.md")[1] == "1 exercise, 0 two-sided, 1 hold, 0 breath patterns; 0 lines kept as comments"
 
 
 @pytest.mark.parametrize("name", [p.name for p in ARTICLES if p.suffix == ".html"])

@@ -68,6 +68,11 @@ class Amount:
         """The article's words without a leading 'for': 'at least a minute or two'."""
         return re.sub(r"^(?:for|to)\s+", "", self.phrase, flags=re.I)
 
+    def comment(self) -> str | None:
+        """Why the value is what it is, when the article did not write it so: 'from "a few seconds"; default: ...'."""
+        said = f'from "{self.words()}"' if self.inferred and self.phrase else None
+        return "; ".join(filter(None, [said, self.note])) or None
+
     def value(self) -> str:
         """The amount as the routine format writes it: '5-10 breaths', '1-2 minutes', '7-10' (times)."""
         count = f"{self.low:g}" if self.low == self.high else f"{self.low:g}-{self.high:g}"

@@ -56,6 +56,7 @@ class DraftExercise:
     setup: tuple[str, ...] = ()
     sides: tuple[str, ...] = ()
     sides_from: str | None = None  # the article's words that made it a two-sided exercise
+    heading: str = ""  # the heading it came under, as written: where the report points
     repeat: Amount | None = None
     unspoken: tuple[str, ...] = ()  # layout inside the section (captions, labels), kept as comments
     sets: Amount | None = None
@@ -65,6 +66,21 @@ class DraftExercise:
     rounds: Amount | None = None  # a circuit's rounds: the exercise's work and rest, done this many times
     tempo: tuple[float, ...] | None = None  # seconds per rep phase, as a session page paced them
     release: str | None = None  # said as long holds end, instead of "And release."
+
+    def doubts(self) -> list[tuple[str, str]]:
+        """(the value as written, why it is unsure) for each value the article did not state plainly."""
+        out = []
+        if self.sides_from and ";" in self.sides_from:
+            out.append((f"sides [{', '.join(self.sides)}]", self.sides_from))
+        for key in ("repeat", "rounds", "sets", "rest_between_sets"):
+            amount = getattr(self, key)
+            if amount is not None and amount.inferred:
+                out.append((f"{key} {amount.value()}", amount.comment() or ""))
+        for step in self.steps:
+            why = "; ".join(filter(None, [step.amount.comment() if step.amount and step.amount.inferred else None, step.comment]))
+            if why:
+                out.append((f"{step.kind} {step.amount.value() if step.amount else repr(step.text)}", why))
+        return out
 
 
 @dataclass(frozen=True)
@@ -78,6 +94,7 @@ class Draft:
     source: str = "<article>"
     after: tuple[str, ...] = ()  # the article's words after the exercises that are not description
     language: str | None = None  # the routine's language when a session page names one other than English
+    title_defaulted: bool = False  # no title in the article: named after its file
 
     def summary(self) -> str:
         """What the import understood, in one line: '5 exercises, 2 two-sided, 3 holds, ...'."""
@@ -87,13 +104,23 @@ class Draft:
         with_sets = sum(1 for e in exercises if e.sets)
         comments = len(self.unspoken) + len(self.after) + sum(len(e.unspoken) for e in exercises)
         parts = [
-            _plural(len(exercises), "exercise"), f"{sum(1 for e in exercises if e.sides)} two-sided", _plural(holds, "hold"),
-            *([f"{with_sets} with sets"] if with_sets else []), _plural(patterns, "breath pattern"),
+            plural(len(exercises), "exercise"), f"{sum(1 for e in exercises if e.sides)} two-sided", plural(holds, "hold"),
+            *([f"{with_sets} with sets"] if with_sets else []), plural(patterns, "breath pattern"),
         ]
-        return ", ".join(parts) + f"; {_plural(comments, 'line')} kept as comments"
+        return ", ".join(parts) + f"; {plural(comments, 'line')} kept as comments"
+
+    def doubts(self) -> list[str]:
+        """Every value the import was unsure of or took as a default, with the heading it came under."""
+        lines = ["title: from the file's name: the article has no heading"] if self.title_defaulted else []
+        if self.breath_from and "default" in self.breath_from:
+            lines.append(f"breath {':'.join(f'{v:g}' for v in self.breath or ())}: {self.breath_from}")
+        for exercise in self.exercises:
+            where = f'"{exercise.heading or exercise.name}"'
+            lines += [f"{where}: {what}: {why}" for what, why in exercise.doubts()]
+        return lines
 
 
-def _plural(n: int, word: str) -> str:
+def plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
@@ -132,7 +159,8 @@ def read_article(data: bytes | str, source: str = "<article>") -> Draft:
         description = " ".join(filter(None, [description, *outro]))
     breath, breath_from = _breath_pace(exercises)
     title = article.title or Path(source).stem.replace("-", " ").replace("_", " ").capitalize() or "Imported routine"
-    return Draft(title, tuple(exercises), description, breath, breath_from, unspoken, source, tuple(after))
+    return Draft(title, tuple(exercises), description, breath, breath_from, unspoken, source, tuple(after),
+                 title_defaulted=not article.title)
 
 
 def one_count(amount: Amount | None) -> Amount | None:
@@ -652,7 +680,7 @@ def _exercise(
     sets = one_count(shape.sets or page.sets)
     rest_between = shape.rest_between_sets or (page.rest_between_sets if sets else None)
     exercise = DraftExercise(
-        name=section.name, steps=tuple(_closed(final, repeat, section)), about=" ".join(about) or None, setup=tuple(setup),
+        name=section.name, heading=section.heading, steps=tuple(_closed(final, repeat, section)), about=" ".join(about) or None, setup=tuple(setup),
         sides=sides, sides_from=sides_from, repeat=repeat, unspoken=tuple(blocks.unspoken), sets=sets,
         rest_between_sets=rest_between, breath=breath, breath_from=breath_from, rounds=rounds,
     )
@@ -940,4 +968,6 @@ def _breath_pace(exercises: list[DraftExercise]) -> tuple[tuple[float, float] | 
     low, high = BREATH_PHASE_LIMITS
     if not (low <= inhale <= high and low <= exhale <= high):
         return None, None
-    return (inhale, exhale), "from " + ", ".join(f'"{p}"' for p in dict.fromkeys(phrases))
+    unsaid = [f"{phase} {value:g} s" for phase, value in (("in", inhale), ("out", exhale)) if not counted["inhale" if phase == "in" else "exhale"]]
+    default = f"; default: {', '.join(unsaid)}, the player's own pace (the article does not count it)" if unsaid else ""
+    return (inhale, exhale), "from " + ", ".join(f'"{p}"' for p in dict.fromkeys(phrases)) + default

@@ -21,8 +21,8 @@ import yaml
 
 from voiceguide.errors import RoutineError
 from voiceguide.files import check_not_input, check_target, decode_text, read_input, write_atomic
-from voiceguide.importer.amounts import Amount
 from voiceguide.importer.reading import Draft, DraftExercise, DraftStep, read_article
+from voiceguide.importer.reading import plural as _plural
 from voiceguide.importer.session_page import session_draft, session_timeline
 from voiceguide.limits import MAX_INPUT_BYTES
 from voiceguide.routine import parse_routine
@@ -54,11 +54,6 @@ def _field(key: str, text: str, indent: int, comment: str | None = None, item: b
     inner = " " * (indent + (2 if item else 0) + 2)
     wrapped = textwrap.wrap(text, WIDTH - len(inner), break_long_words=False, break_on_hyphens=False)
     return [lead + ">-" + _comment(comment)] + [inner + line for line in wrapped]
-
-
-def _amount_comment(amount: Amount) -> str | None:
-    said = f'from "{amount.words()}"' if amount.inferred and amount.phrase else None
-    return "; ".join(filter(None, [said, amount.note])) or None
 
 
 def _pattern(values: tuple[float, ...]) -> str:
@@ -125,14 +120,14 @@ def _exercise_amounts(exercise: DraftExercise) -> list[str]:
     out = []
     for key, amount in (("repeat", exercise.repeat), ("rounds", exercise.rounds)):
         if amount is not None:
-            out.append(f"    {key}: {amount.value()}" + _comment(_amount_comment(amount)))
+            out.append(f"    {key}: {amount.value()}" + _comment(amount.comment()))
     if exercise.tempo is not None:
         out.append(f"    tempo: {'-'.join(f'{t:g}' for t in exercise.tempo)}")
     if exercise.sets is not None:
-        out.append(f"    sets: {exercise.sets.value()}" + _comment(_amount_comment(exercise.sets)))
+        out.append(f"    sets: {exercise.sets.value()}" + _comment(exercise.sets.comment()))
     if exercise.rest_between_sets is not None:
         rest = exercise.rest_between_sets
-        out.append(f"    rest_between_sets: {rest.value()}" + _comment(_amount_comment(rest) or f'from "{rest.words()}"'))
+        out.append(f"    rest_between_sets: {rest.value()}" + _comment(rest.comment() or f'from "{rest.words()}"'))
     if exercise.breath is not None:
         out.append(f"    breath: {_pattern(exercise.breath)}" + _comment(exercise.breath_from))
     return out
@@ -142,12 +137,12 @@ def _step_yaml(step: DraftStep) -> list[str]:
     """One item of an exercise's steps list, its comment saying what was inferred."""
     if step.kind in ("breathe", "hold", "work", "rest"):
         assert step.amount is not None
-        comments = "; ".join(filter(None, [_amount_comment(step.amount), step.comment]))
+        comments = "; ".join(filter(None, [step.amount.comment(), step.comment]))
         out = [f"      - {step.kind}: {step.amount.value()}" + _comment(comments)]
         if step.kind == "hold" and step.text:
             out += _field("note", step.text, 8)
         return out
-    comments = "; ".join(filter(None, [_amount_comment(step.amount) if step.amount else None, step.comment]))
+    comments = "; ".join(filter(None, [step.amount.comment() if step.amount else None, step.comment]))
     return _field(step.kind, step.text, 6, comment=comments or None, item=True)
 
 
@@ -160,11 +155,16 @@ def import_article(data: bytes | str, source: str = "<article>") -> str:
 
 
 def import_report(data: bytes | str, source: str = "<article>") -> tuple[str, str]:
-    """The routine YAML and a one-line account of what was found ('5 exercises, 2 two-sided, ...')."""
+    """The routine YAML and the report: every value the import was unsure of or took as a default, each under
+    the heading it came from, then one line of what was found ('5 exercises, 2 two-sided, ...')."""
     draft = read_draft(data, source)
     text = routine_yaml(draft)
     parse_routine(text, f"{source} (imported)")  # the importer's own output must be a valid routine
-    return text, draft.summary()
+    doubts = draft.doubts()
+    if not doubts:
+        return text, draft.summary()
+    heading = f"{_plural(len(doubts), 'value')} to check (each has its comment in the routine):"
+    return text, "\n".join([heading, *(f"  {d}" for d in doubts), draft.summary()])
 
 
 def read_draft(data: bytes | str, source: str = "<article>") -> Draft:
