@@ -115,7 +115,7 @@ NOT_EXERCISES = re.compile(
     r"|risks?\b|side effects|variations?\b|modifications?\b|common mistakes|mistakes\b)",
     re.I,
 )
-_HOW_TO = re.compile(r"^(?:how to\s+(?:do|practi[cs]e|perform|try)?\s*|steps?(?: to| for)?\s*|instructions?(?: for)?\s*|method\s*)", re.I)
+_HOW_TO = re.compile(r"^(?:(?:here's |here is )?how to\s+(?:do|practi[cs]e|perform|try)?\s*|steps?(?: to| for)?\s*|instructions?(?: for)?\s*|method\s*)", re.I)
 
 
 @dataclass(frozen=True)
@@ -142,9 +142,21 @@ def _split_name(text: str) -> tuple[str, str | None, str | None]:
         return name, None, None
     if len(rest.split()) <= 6 and _starts_with_amount(rest):
         return name, rest, None
+    if match.group(0).strip() == ":" and _is_title_cased(rest) and _looks_like_name(rest):
+        return rest, None, None  # "Pelvic Floor Contractions: Long Holds", "Stretch: Cobra": the subject, then the exercise
     if _looks_like_name(name):
         return name, None, rest[0].upper() + rest[1:]
     return text.strip(), None, None
+
+
+_SMALL_WORDS = frozenset({"a", "an", "and", "the", "of", "to", "for", "in", "on", "with", "or", "at", "by", "your"})
+
+
+def _is_title_cased(text: str) -> bool:
+    """'Long Holds', 'Cobra', 'Sit to Stand': every word but the small ones capitalised, no sentence mark."""
+    words = text.split()
+    return 1 <= len(words) <= 6 and not text.endswith(_TERMINAL) and all(
+        w[0].isupper() or w.isdigit() for w in words if w.lower() not in _SMALL_WORDS)
 
 
 def _starts_with_amount(text: str) -> bool:
@@ -324,12 +336,15 @@ def parse_article(text: str) -> Article:
     if top is None or top.style not in ("num", "letter"):
         title = lines[first_line].lstrip("#").strip()
         start = first_line + 1
-        if _FURNITURE_LINE.match(title):  # "Skip to content", "Menu", "Home": the page's title is further down
+        if _is_caption_text(title):  # "Skip to content", "Menu", an image's caption: the page's title is further down
             title, start = _title_below_furniture(lines, first_line)
-            skipped = [Block("caption", line) for line in lines[first_line: start - 1] if line]
+            skipped = [Block("caption", line) for line in lines[first_line: start - 1 if title else start] if line]
         headings = [h for h in headings if h.index >= start]
     width = _wrap_width(lines) or _paragraph_gaps(lines)
     chosen = _choose(headings, lines)
+    if title is None and top is not None and top not in chosen:  # "2. Downward dog", one page of a numbered series
+        title, start = lines[first_line], first_line + 1
+        chosen = [h for h in chosen if h.index >= start]
     if not chosen:
         return _one_technique(title, lines, start, width, skipped)
     bounds = [(h.index, h) for h in chosen] + [(len(lines), None)]
@@ -363,16 +378,17 @@ def _closing_after_inline(sections: list[Section], chosen: list[_Heading]) -> li
             *sections[index + 1:]]
 
 
-def _title_below_furniture(lines: list[str], first: int) -> tuple[str, int]:
-    """The longest heading-like line among the short lines before the page's first paragraph."""
+def _title_below_furniture(lines: list[str], first: int) -> tuple[str | None, int]:
+    """The longest heading-like line among the short lines before the page's first paragraph; None when
+    there is none (the line after the furniture is where the page starts)."""
     candidates = []
     i = first
     while i < len(lines) and (not lines[i] or not _is_prose(lines[i])):
-        if lines[i] and not _FURNITURE_LINE.match(lines[i]):
+        if lines[i] and not _is_caption_text(lines[i]):
             candidates.append(i)
         i += 1
     if not candidates:
-        return lines[first], first + 1
+        return None, first + 1
     best = max(candidates, key=lambda k: len(lines[k]))
     return lines[best].lstrip("#").strip(), best + 1
 
@@ -431,6 +447,7 @@ def _numbered_run(headings: list[_Heading], lines: list[str]) -> list[_Heading]:
     stretch of lines instructs is a difference of running sums.
     """
     candidates = _renumbered([h for h in headings if h.style in ("num", "letter")])
+    candidates = [h for h in candidates if not _item_of_a_step_list(h, lines, {c.index for c in candidates})]
     at: dict[tuple[str, int | None], list[int]] = {}
     for k, cand in enumerate(candidates):
         at.setdefault((cand.style, cand.number), []).append(k)
@@ -460,6 +477,21 @@ def _numbered_run(headings: list[_Heading], lines: list[str]) -> list[_Heading]:
     return best
 
 
+_LIST_NUMBER = re.compile(r"^(\d{1,2})\s*[.)]\s+\S")
+
+
+def _item_of_a_step_list(heading: _Heading, lines: list[str], heading_lines: set[int]) -> bool:
+    """'1. From child's pose - lift your head up.' before '2. Push the weight into your feet...': the next item of
+    its list is a step, not a heading, so this item is a step too (items of one list are one kind)."""
+    if heading.style != "num" or heading.number is None:
+        return False
+    for index in range(heading.index + 1, len(lines)):
+        match = _LIST_NUMBER.match(lines[index])
+        if match:
+            return int(match[1]) == heading.number + 1 and index not in heading_lines
+    return False
+
+
 def technique_name(text: str) -> str:
     """'How to Do 4-7-8 Breathing' -> '4-7-8 Breathing'; 'Box Breathing: How to Do It' -> 'Box Breathing';
     'Knee Rehabilitation: Straight Leg Raises' -> 'Straight Leg Raises' (the subject, then the exercise)."""
@@ -471,7 +503,7 @@ def technique_name(text: str) -> str:
         name = named if named and not _HOW_TO.match(named) and _looks_like_name(named) and named[:1].isupper() else topic
     name = re.sub(r",\s*(?:in\s+)?\d+\s*(?:minutes?|mins?|seconds?|secs?)$", "", name.strip(), flags=re.I)  # ", 2 Minutes"
     name = _HOW_TO.sub("", name).strip()
-    name = re.sub(r"^(?:the|a|an)\s+", "", name, flags=re.I)
+    name = re.sub(r"^(?:the|a|an)\s+|^\d{1,3}\s*[.):]\s*", "", name, flags=re.I)  # "2. Downward dog": one of a series
     return (name[0].upper() + name[1:]) if name else text.strip()
 
 
@@ -494,8 +526,21 @@ def _one_technique(title: str | None, lines: list[str], start: int, width: int |
     first = next((k for k, b in enumerate(blocks) if b.kind == "step" or _instructions([b.text]) > 0), None)
     if first is None:
         return Article(title, blocks, ())
-    name = technique_name(title) if title else "Technique"
+    name = technique_name(title) if title else _named_in_text(blocks[:first]) or "Technique"
     return Article(title, blocks[:first], (Section(name, blocks[first:], True),))
+
+
+# "The 4-7-8 breathing technique is a simple relaxation exercise": the page names its technique in a sentence.
+_NAMED_IN_TEXT = re.compile(
+    r"^(?:the\s+)?([\w'-]+(?:\s+[\w'-]+){0,3}?)\s+(?:technique|method|exercise|stretch|pose)\s+(?:is|are|helps|can|will)\b", re.I)
+
+
+def _named_in_text(blocks: tuple[Block, ...]) -> str | None:
+    for block in blocks:
+        match = _NAMED_IN_TEXT.match(block.text) if block.kind == "text" else None
+        if match:
+            return match[1][0].upper() + match[1][1:]
+    return None
 
 
 # A web page's furniture, copied along with its text: menus, share buttons, review dates.
@@ -509,9 +554,18 @@ _FURNITURE_LINE = re.compile(
 )
 
 
+# An image's description: "A woman meditating in front of a mural.", "Man sitting on floor doing leg raise."
+_PICTURED = re.compile(
+    r"^(?:an?\s+|the\s+)?(?:(?:young|older|elderly|senior|smiling|happy|fit|mature|middle-aged)\s+)*"
+    r"(?:man|woman|men|women|person|people|girl|boy|lady|gentleman|patient|athlete|senior|couple|child|model|physiotherapist)"
+    r"\s+(?:\w+ing|in|on|with|at)\b[^.!?]*\.?$",
+    re.I,
+)
+
+
 def _is_caption_text(line: str) -> bool:
     """Image captions, slide counters and page furniture: 'Picture of...', 'slide 1 of 5', 'Share this page'."""
-    if _FURNITURE_LINE.match(line):
+    if _FURNITURE_LINE.match(line) or (len(line.split()) <= 16 and _PICTURED.match(line)):
         return True
     return bool(re.match(
         r"^(?:picture|image|photo|photograph|illustration|figure|fig\.|video|credit|source|advertisement|getty images"
@@ -670,6 +724,12 @@ class _Paragraphs:
             self.start("text", line)
 
 
+def _role_of(label: str, text: str) -> Role:
+    """A label's role for its text: "Hold: Hold your breath for a count of 7" names a phase of instructions, not an amount."""
+    role = LABEL_ROLES[label.lower()]
+    return "steps" if role == "amount" and _instructions([text]) > 0 else role
+
+
 def _labelled(blocks: list[Block]) -> list[Block]:
     """Known labels become roles of the text they introduce; the label itself is layout."""
     out: list[Block] = []
@@ -694,7 +754,7 @@ def _labelled(blocks: list[Block]) -> list[Block]:
         for part_label, text in parts:
             assert part_label is not None
             if text:
-                out.append(Block(block.kind, text, part_label, LABEL_ROLES[part_label.lower()]))
+                out.append(Block(block.kind, text, part_label, _role_of(part_label, text)))
             else:  # "How to:" with its text in the next paragraph
                 role, label = LABEL_ROLES[part_label.lower()], part_label
     return out

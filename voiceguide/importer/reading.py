@@ -136,7 +136,7 @@ def read_article(data: bytes | str, source: str = "<article>") -> Draft:
     intro = list(article.preamble)
     for section in article.sections[:first]:  # background under its own headings ("Why stretch?")
         intro += [Block("label", section.heading), *section.blocks]
-    page = _page_amounts(intro)
+    page = _page_amounts(intro, single=len(article.exercises) == 1)
     exercises, outro, between = [], [], []
     for index, section in enumerate(article.sections[first: last + 1], start=first):
         if not section.exercise:  # a heading between exercises that holds no instructions: kept, unspoken
@@ -182,6 +182,7 @@ class _PageAmounts:
     work: Amount | None = None  # a circuit's timing: "do each exercise for 40 seconds, take a 20-second break"
     rest: Amount | None = None
     rounds: Amount | None = None
+    single: bool = False  # a page of one exercise: its introduction's amounts are that exercise's
 
 
 _EVERY_EXERCISE = re.compile(
@@ -196,13 +197,21 @@ _FREQUENCY = re.compile(
 )
 
 
+_THIS_EXERCISE = re.compile(
+    r"^(?:\w+ly\s+)?(?:hold|stay|repeat|do|perform)\b.*\b(?:this|the|each)\s+(?:exercise|stretch|pose|position|move|movement)\b"
+    r"|^(?:\w+ly\s+)?(?:hold|stay|repeat)\s+(?:it|this)\b",
+    re.I,
+)
+
+
 def _page_wide(amount: Amount, sentence: str) -> Amount:
     words = " ".join(sentence.split()).rstrip(".")
     return Amount(amount.low, amount.high, amount.unit, words, True, "said once for every exercise")
 
 
-def _page_amounts(intro: list[Block]) -> _PageAmounts:
-    """Amounts stated for every exercise in the text before the exercises."""
+def _page_amounts(intro: list[Block], single: bool = False) -> _PageAmounts:
+    """Amounts stated for every exercise in the text before the exercises; on a page of one exercise,
+    also those the introduction states for it ("Hold this pose for 10-15 seconds")."""
     found: dict = {}
     said = " ".join(b.text for b in intro if b.kind in ("text", "step"))
     work, pause, rounds = find_circuit(said)
@@ -213,7 +222,7 @@ def _page_amounts(intro: list[Block]) -> _PageAmounts:
         if block.kind not in ("text", "step"):
             continue
         for sentence in sentences(block.text):
-            if not _EVERY_EXERCISE.search(sentence):
+            if not (_EVERY_EXERCISE.search(sentence) or (single and _THIS_EXERCISE.search(sentence))):
                 continue
             rest = find_rest_between_sets(sentence)
             if rest:
@@ -236,7 +245,7 @@ def _page_amounts(intro: list[Block]) -> _PageAmounts:
                 found.setdefault("hold", _page_wide(duration[2], sentence))
             if _SIDE_SWITCH.search(sentence) or _SIDE_ADVERB.search(sentence):
                 found.setdefault("sides", " ".join(sentence.split()).rstrip("."))
-    return _PageAmounts(**found)
+    return _PageAmounts(**found, single=single)
 
 
 def _introduction(preamble: tuple[Block, ...]) -> tuple[str | None, tuple[str, ...]]:
@@ -534,9 +543,10 @@ def _steps_of(sentence: str) -> list[DraftStep]:
     """One instruction sentence -> say / hold / inhale / exhale steps, in the order they happen."""
     phases = _BOTH_PHASES.search(sentence) is None  # "breathe in and out" paces nothing
     steps = _SentenceSteps()
+    timeless = _TREATMENT.search(sentence) or _MOMENT.search(sentence)
     for sep, clause in _clauses(sentence):
         phase = _phase(clause) if phases else None
-        duration = None if _TREATMENT.search(sentence) else find_duration(clause)
+        duration = None if timeless else find_duration(clause)
         timed = _TIMED.search(clause) if duration is not None and duration[2].unit != "breaths" else None
         if timed and phase is None and duration is not None:
             steps.work(sep, clause, duration)  # "Repeat these movements for about 5 minutes": moving, not holding
@@ -551,6 +561,8 @@ def _steps_of(sentence: str) -> list[DraftStep]:
 
 # Ice, heat and the like are treatments: their minutes are no hold ("Ice for 15 to 20 minutes").
 _TREATMENT = re.compile(r"\b(?:ice|icing|iced|ice pack|cold pack|heat pack|heating pad|hot water bottle|warm compress|heat)\b", re.I)
+# A moment, not a length: "will weaken at approximately three seconds, six seconds and nine", "after 10 seconds".
+_MOMENT = re.compile(rf"\b(?:at|after|within|every)\s+(?:about\s+|approximately\s+|around\s+|roughly\s+)?{NUM}\s*(?:seconds?|minutes?)\b", re.I)
 # A movement kept up for a time: "Repeat these movements for 5 minutes", "Continue for 30 seconds".
 _TIMED = re.compile(r"^\s*(?:\w+ly\s+)?(?:repeat|continue|keep going|keep repeating|carry on)\b", re.I)
 
@@ -795,7 +807,7 @@ def _from_page(final: list[DraftStep], repeat: Amount | None, shape: _Shape, pag
     returns, or a hold appended to final."""
     if repeat is None and page.repeat is not None and not any(s.kind == "breathe" for s in final) and shape.breath is None:
         repeat = page.repeat
-    if page.hold is not None and repeat is None and not any(s.kind in ("hold", "breathe") for s in final):
+    if page.hold is not None and (repeat is None or page.single) and not any(s.kind in ("hold", "breathe") for s in final):
         final.append(DraftStep("hold", "", page.hold))
     return repeat
 
