@@ -33,7 +33,7 @@ from voiceguide.timeline import Event
 
 AMBIENCE_PACKAGE = "voiceguide.ambience"
 BUILTIN_PREFIX = "builtin:"
-DEFAULT_LEVEL = -30.0  # LUFS of the bed between sentences: 14 LU under the voice (see audio/balance.py)
+DEFAULT_LEVEL = -30.0  # LUFS of the bed between sentences: 14 LU under the voice
 DUCK_DB = 10.0  # the bed sits at least this much lower under speech
 SPEECH_OVER_BED = 24.0  # dB: the voice over the ducked bed at least (WCAG 1.4.7 asks 20), a louder bed dips further
 ATTACK = 0.35  # seconds: the bed starts dipping this long before a sentence
@@ -245,10 +245,6 @@ class Bed:
     peak: float = 0.0  # its true peak at its level, linear
     gain: float = 1.0  # from the loop's samples to the bed's level
     duck_db: float = DUCK_DB  # how far it dips under speech
-
-    def under_voice(self) -> float:
-        """The most the bed adds to a peak of the voice's: its true peak, ducked."""
-        return self.peak * 10 ** (-self.duck_db / 20)
 
     @classmethod
     def load(cls, ref: str | Path, level: float = DEFAULT_LEVEL) -> Bed:

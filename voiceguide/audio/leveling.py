@@ -8,7 +8,6 @@ session is even and no join clicks.
 from __future__ import annotations
 
 import hashlib
-import math
 from collections import OrderedDict
 from typing import TYPE_CHECKING
 
@@ -176,13 +175,8 @@ class Leveled:
     (least recently used first out, within cache_bytes).
     """
 
-    def __init__(self, sounds: Sounds, cache_bytes: int = CACHE_BYTES, boost: float = 0.0, headroom: float = 0.0) -> None:
+    def __init__(self, sounds: Sounds, cache_bytes: int = CACHE_BYTES) -> None:
         self.sounds = sounds
-        self.boost = boost  # dB over the usual level: a voice over a background bed (audio/balance.py)
-        # The peak a background bed adds under the voice (linear, Bed.under_voice): the voice's
-        # and cues' ceiling comes down by it, so voice + bed stay under CEILING_DBTP together.
-        self.headroom = headroom
-        self.ceiling = 20 * math.log10(10 ** (CEILING_DBTP / 20) - headroom) if headroom else CEILING_DBTP
         self.cache_bytes = cache_bytes
         self._recent: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
         self._bytes = 0
@@ -204,18 +198,14 @@ class Leveled:
         return sound
 
     def _speech(self, event: Event) -> np.ndarray:
-        if not self.boost and not self.headroom:
-            return to_float(leveled_speech(self.sounds.speech, event.text))
-        raw = self.sounds.for_event(event)  # over a background bed, louder (audio/balance.py): leveled here
-        assert raw is not None  # speech always sounds
-        return level(raw, SPEECH_LUFS + self.boost, self.ceiling)
+        return to_float(leveled_speech(self.sounds.speech, event.text))
 
     def _other(self, event: Event) -> np.ndarray | None:
         raw = self.sounds.for_event(event)
         # Under the voice in loudness and in peaks: a short tick at the loudness alone would still read as sharp.
         # Its loudest 400 ms under what a meter hears of the voice: a bell's strike, not its average with its tail.
-        target = SESSION_LUFS + self.boost - CUE_BELOW - CUE_MARGIN
-        return None if raw is None else level(raw, target, self.ceiling - CUE_BELOW, loudest=True)
+        target = SESSION_LUFS - CUE_BELOW - CUE_MARGIN
+        return None if raw is None else level(raw, target, CEILING_DBTP - CUE_BELOW, loudest=True)
 
 
 def leveled_path(clips: Clips, text: str) -> Path:

@@ -13,6 +13,7 @@ import numpy as np
 
 from voiceguide.audio.ambience import LOOKAHEAD, Bed, span_of
 from voiceguide.audio.leveling import CEILING_DBTP
+from voiceguide.audio.loudness import INTERPOLATOR_TAPS, peak_envelope_near
 from voiceguide.audio.samples import SAMPLE_RATE, sample_at
 from voiceguide.timeline import Event
 
@@ -20,10 +21,10 @@ SoundFn = Callable[[Event], "np.ndarray | None"]
 
 CHUNK = 4 * SAMPLE_RATE  # samples per streamed chunk: big enough that numpy and the pipe dominate Python overhead
 # Each sound is leveled to a true peak of at most CEILING_DBTP (audio/leveling.py); where two overlap
-# (a pace word over a breath tone, the voice over a bed) their sum may pass it. There, and only there,
-# the mix dips smoothly under it: the gain is the lowest needed within SAFETY_WIDTH either side, averaged
-# over as much again, so it turns down before the peak and back up after it without a click.
-SAFETY_CEILING = 10 ** (CEILING_DBTP / 20)  # as a sample level
+# (a pace word over a breath tone, the voice over a bed) their sum may pass it, between samples too. There,
+# and only there, the mix dips smoothly under it: the gain is the lowest needed within SAFETY_WIDTH either
+# side, averaged over as much again, so it turns down before the peak and back up after it without a click.
+SAFETY_CEILING = 10 ** (CEILING_DBTP / 20)  # linear
 SAFETY_WIDTH = int(0.003 * SAMPLE_RATE)
 _UNDER = SAFETY_CEILING * (1 - 1e-6)  # the gain aims this far under: float32 rounding never lands a sample over
 
@@ -82,10 +83,12 @@ def stream(
 
 class _Safety:
     """The mix's overload guard, a stream of chunks in and the same samples out, two SAFETY_WIDTHs behind:
-    the last samples of each chunk wait for the next one, which may hold a peak their gain must dip for."""
+    the last samples of each chunk wait for the next one, which may hold a peak their gain must dip for.
+    It keeps the true peak (between samples too, as a decoder reconstructs them) under the ceiling."""
 
     def __init__(self) -> None:
         self.held = np.zeros(0, dtype=np.float32)  # mixed, not yet passed on
+        self.passed = np.zeros(INTERPOLATOR_TAPS, dtype=np.float32)  # the last samples passed on: the interpolator reaches back
         self.before = np.ones(2 * SAFETY_WIDTH, dtype=np.float32)  # the gain needed by the samples passed on last
 
     def feed(self, out: np.ndarray) -> Iterator[np.ndarray]:
@@ -101,9 +104,11 @@ class _Safety:
             self.held = np.zeros(0, dtype=np.float32)
 
     def _limited(self, ready: np.ndarray, after: np.ndarray) -> np.ndarray:
-        peak = max(float(np.max(np.abs(ready))), float(np.max(np.abs(after))) if after.size else 0.0)
-        needed = np.minimum(1.0, _UNDER / np.maximum(np.abs(np.concatenate((ready, after))), 1e-9)).astype(np.float32)
-        if peak <= SAFETY_CEILING and float(self.before.min()) >= 1.0:
+        reach = self.passed.size
+        levels = peak_envelope_near(np.concatenate((self.passed, ready, after)), SAFETY_CEILING / 2)[reach:]
+        self.passed = np.concatenate((self.passed, ready))[-reach:]
+        needed = np.minimum(1.0, _UNDER / np.maximum(levels, 1e-9)).astype(np.float32)
+        if float(levels.max(initial=0.0)) <= SAFETY_CEILING and float(self.before.min()) >= 1.0:
             self.before = np.concatenate((self.before, needed[: ready.size]))[-2 * SAFETY_WIDTH :]
             return ready  # the common case: nothing overlaps loud enough to matter
         w = SAFETY_WIDTH

@@ -1,4 +1,5 @@
-"""Two MP3 encodings of a session's halves joined into one file that decodes sample-exactly to the session.
+"""Two MP3 encodings of a session's halves joined into one file that decodes sample-exactly to the session,
+and the LAME tag of one encoding set right (`set_length`).
 
 LAME encodes one core's worth; two encoders over halves of the session use both.
 Joining MP3 streams is exact when the cut lies in digital silence and the second
@@ -119,18 +120,38 @@ def join(first: Path, second: Path, cut: int, samples: int) -> None:
     m = a.mark
     head[m + 8 : m + 16] = frames.to_bytes(4, "big") + size.to_bytes(4, "big")
     head[m + _TOC : m + _TOC + 100] = _joined_toc(a, b, body)
-    head[m + _DELAYS : m + _DELAYS + 3] = (ENCODER_DELAY << 12 | padding).to_bytes(3, "big")
     head[m + _MUSIC_LENGTH : m + _MUSIC_LENGTH + 4] = size.to_bytes(4, "big")
     music_crc = crc16_combine(a.music_crc, b.music_crc, body)  # CRC of the audio after the Xing frame
     head[m + _MUSIC_CRC : m + _MUSIC_CRC + 2] = music_crc.to_bytes(2, "big")
-    head[m + _TAG_CRC : m + _TAG_CRC + 2] = b"\0\0"
-    head[m + _TAG_CRC : m + _TAG_CRC + 2] = crc16(bytes(head[:_TAG_CRC_SPAN])).to_bytes(2, "big")
+    _set_padding(head, m, padding)
     with open(first, "r+b") as handle, open(second, "rb") as source:
         handle.seek(0, 2)
         source.seek(b.frame_length)
         shutil.copyfileobj(source, handle, 1 << 20)  # a megabyte at a time: a half can be tens of megabytes
         handle.seek(0)
         handle.write(head)
+
+
+def _set_padding(head: bytearray, mark: int, padding: int) -> None:
+    """Write the end padding (samples) into the LAME tag at `mark`, and the tag's CRC over it."""
+    head[mark + _DELAYS : mark + _DELAYS + 3] = (ENCODER_DELAY << 12 | padding).to_bytes(3, "big")
+    head[mark + _TAG_CRC : mark + _TAG_CRC + 2] = b"\0\0"
+    head[mark + _TAG_CRC : mark + _TAG_CRC + 2] = crc16(bytes(head[:_TAG_CRC_SPAN])).to_bytes(2, "big")
+
+
+def set_length(path: Path, samples: int) -> None:
+    """Make the MP3 ffmpeg wrote at `path` decode to exactly `samples` samples: ffmpeg 5.1 puts the
+    encoder's own end padding in the LAME tag, not what is left after the samples it was given
+    (its decoders then give a few dozen samples more). A file whose frames cannot hold them (cut short by
+    a full disk) is left as it is, for rendering/verify.py to name; ValueError if it has no LAME tag."""
+    with open(path, "r+b") as handle:
+        head = bytearray(handle.read(_TAG_CRC_SPAN + 64))
+        info = xing_info(head)
+        padding = info.frames * SAMPLES_PER_FRAME - ENCODER_DELAY - samples
+        if 0 <= padding < 4096 and padding != info.padding:
+            _set_padding(head, info.mark, padding)
+            handle.seek(0)
+            handle.write(head)
 
 
 def _joined_toc(a: XingInfo, b: XingInfo, body: int) -> bytes:

@@ -22,7 +22,7 @@ import subprocess
 import tempfile
 import threading
 import wave
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,9 +30,8 @@ import numpy as np
 
 from voiceguide import stalls, threads
 from voiceguide.audio.ambience import Bed
-from voiceguide.audio.balance import voice_boost
 from voiceguide.audio.cue_files import session_cue_lengths
-from voiceguide.audio.leveling import SESSION_LUFS, Leveled, leveled_path
+from voiceguide.audio.leveling import Leveled, leveled_path
 from voiceguide.audio.mixing import CHUNK, stream
 from voiceguide.audio.samples import SAMPLE_RATE, sample_at, to_int16, valid_clip
 from voiceguide.audio.sounds import Sounds
@@ -42,7 +41,7 @@ from voiceguide.files import Staging, check_target
 from voiceguide.options import Options
 from voiceguide.rendering import captions
 from voiceguide.rendering.halves import Cut, balanced_target, find_cut
-from voiceguide.rendering.mp3_join import JoinError, join
+from voiceguide.rendering.mp3_join import JoinError, join, set_length
 from voiceguide.rendering.page import page_html
 from voiceguide.rendering.tags import check_chapter_count, tags_for, write_tags
 from voiceguide.rendering.verify import check_encoder_log, verify_render
@@ -262,6 +261,7 @@ class _FfmpegSink:
         self._watchdog = stalls.Watchdog(self._process, "ffmpeg")
         self._queue: queue.Queue[np.ndarray | None] = queue.Queue(self.QUEUE_CHUNKS)
         self._broken = threading.Event()
+        self.written = 0  # samples
         self._feeder = threads.start(self._feed, "voiceguide-ffmpeg-feed")
 
     def _feed(self) -> None:
@@ -287,6 +287,7 @@ class _FfmpegSink:
         if self._broken.is_set():
             raise self._failure()
         self._queue.put(to_int16(chunk))
+        self.written += chunk.size
 
     def backlog(self) -> int:
         """About how many samples are written but not yet taken by ffmpeg."""
@@ -375,13 +376,13 @@ class _SecondHalf:
 
 
 def _mix_into(
-    sink: _WavSink | _FfmpegSink, events: Iterable[Event], compiling: _Compiling, sounds: Leveled, bed: Bed | None,
+    sink: _WavSink | _FfmpegSink, compiling: _Compiling, sounds: Leveled, bed: Bed | None,
     split: Callable[[int], _SecondHalf | None] | None, progress: Progress | None,
 ) -> None:
     """Mix the session into sink. With split, once the whole timeline is known, ask it once (with the samples
     mixed so far) for a second encoder to take the session from a cut on, and stop this one at the cut."""
     position, second, told = 0, None, False
-    for chunk in stream(events, sounds, bed=bed):
+    for chunk in stream(compiling, sounds, bed=bed):
         if not told and compiling.total is not None:
             sink.expect(compiling.total)
             told = True
@@ -474,11 +475,11 @@ class _Render:
             self.sink = sink = self.encoding.open(temp, self.output)  # ffmpeg loads meanwhile
             extras = {suffix: self.staging.temp_for(self.output.with_suffix(suffix)) for suffix in self.outputs.companions()}
         speech = session_speech(self.routine, self.options)
-        compiling, events, sounds, bed = self._start(speech)
+        compiling, sounds, bed = self._start(speech)
         # MP3 only (its frames join exactly); a background bed is never silent, so there is no place to cut.
         can_split = split and self.encoding.fmt.kind == "mp3" and bed is None and self.encoding.ffmpeg
         halves = functools.partial(self._second_half, speech, sink, compiling) if can_split else None
-        _mix_into(sink, events, compiling, sounds, bed, halves, self.progress)
+        _mix_into(sink, compiling, sounds, bed, halves, self.progress)
         timeline = compiling.timeline()  # while ffmpeg encodes its last queued chunks
         tags = tags_for(timeline, self.routine.description)
         encoder_log = self._finish_encoding(sink, temp, compiling.total)
@@ -488,24 +489,16 @@ class _Render:
         with _signals_held(done_wins=True):  # every output in place, or none
             self.staging.commit()
 
-    def _start(self, speech: Speech) -> tuple[_Compiling, Iterable[Event], Leveled, Bed | None]:
-        """Start compiling the timeline; return it, the events to mix, the sounds they play and the bed under them."""
+    def _start(self, speech: Speech) -> tuple[_Compiling, Leveled, Bed | None]:
+        """Start compiling the timeline; return it (the events to mix), the sounds they play and the bed under them."""
         options = self.options
         sounds = Leveled(Sounds(speech, options.cue_dir))
         cue_lengths = session_cue_lengths(options)
         self.compiling = compiling = _Compiling(self.routine, options, speech.duration, cue_lengths)
+        # The voice is leveled as without a bed (as live play mixes it); the mix's overload guard keeps
+        # voice + bed under the true-peak ceiling where they sum over it (audio/mixing.py).
         bed = Bed.load(options.background, options.background_level) if options.background else None
-        events: Iterable[Event] = compiling
-        if bed is not None:  # the voice's level depends on the whole mix: compile it all first
-            events = list(compiling)
-            plain = Sounds(speech, options.cue_dir)
-            room = bed.under_voice()  # the voice's peaks leave room for the bed's under them
-
-            def voice_at(boost: float) -> Leveled:
-                return Leveled(plain, boost=boost, headroom=room)
-
-            sounds = voice_at(voice_boost(events, voice_at, bed, SESSION_LUFS))
-        return compiling, events, sounds, bed
+        return compiling, sounds, bed
 
     def _second_half(
         self, speech: Speech, sink: _WavSink | _FfmpegSink, compiling: _Compiling, position: int
@@ -533,6 +526,8 @@ class _Render:
         self.sink = None
         second = self.second
         if second is None:
+            if self.encoding.fmt.kind == "mp3" and isinstance(sink, _FfmpegSink) and not encoder_log.strip():
+                set_length(temp, sink.written)  # ffmpeg's own tag gives its decoders a few samples more
             return encoder_log
         cut, progress = second.cut, self.progress
 
