@@ -172,3 +172,46 @@ def test_a_region_picks_its_regional_voice_where_espeak_has_one(tag: str, voice:
     from voiceguide.speech.engine import espeak_voices
 
     assert espeak_voices().resolve(tag) == voice
+
+
+def compiled_speech(text: str, language: str, rate: int, **choices: object) -> list[tuple[float, str]]:
+    """(start, text) of each thing said in a routine compiled with espeak's lengths in its language, without cue sounds."""
+    from voiceguide.compiler import compile_timeline
+    from voiceguide.options import options_for
+    from voiceguide.routine import parse_routine
+    from voiceguide.speech.engine import Speech
+
+    routine = parse_routine(text)
+    options = options_for(routine, rate=rate, cues="off", **choices)
+    timeline = compile_timeline(routine, options, Speech(None, rate, language=language).duration)
+    return [(e.start, e.text) for e in timeline.events if e.kind == "speech"]
+
+
+@pytest.mark.parametrize("language", ["de", "es", "fr"])
+def test_a_last_rep_too_long_for_its_beat_is_said_in_the_catalogues_shorter_form(language: str) -> None:
+    """On a one-second beat at rate 120, 'Ein letztes Mal.' / 'La última.' / 'La dernière.' does not fit; the
+    catalogue's shorter 'Die letzte.' / 'Última.' / 'Dernière.' is said, not the bare number."""
+    from voiceguide.compiler.rules import PACE_CLEARANCE
+    from voiceguide.speech.engine import Speech
+
+    phrases = Phrases(language)
+    full, short = phrases.say("Last one."), phrases.shorter("Last one.")
+    assert short is not None
+    duration = Speech(None, 120, language=language).duration
+    assert duration(full) > 1 - PACE_CLEARANCE >= duration(short)  # the full form cannot fit; the short one can
+    routine = (
+        f"title: t\nlanguage: {language}\nexercises:\n  - name: Squats\n    repeat: 4\n    tempo: 1-1\n"
+        "    steps:\n      - say: Flex.\n"
+    )
+    said = [text for _, text in compiled_speech(routine, language, 120)]
+    assert short in said
+    assert phrases.count(4) not in said  # before: the number stood in for the last rep
+
+
+def test_fast_german_breaths_are_said_in_their_shorter_form_not_left_to_silence() -> None:
+    """Breathing at 1:1 at rate 80, every breath spoken (talk full): 'Einatmen.' / 'Ausatmen.' do not fit a second;
+    'Ein.' / 'Aus.' do, on every phase."""
+    routine = "title: t\nlanguage: de\nexercises:\n  - name: Box\n    breath: 1:1\n    steps:\n      - breathe: 6\n"
+    said = compiled_speech(routine, "de", 80, talk="full")
+    breaths = [text for _, text in said if text in ("Ein.", "Aus.")]
+    assert breaths == ["Ein.", "Aus."] * 6

@@ -10,10 +10,11 @@ the page, panel and plan show them in the session's language (phrases/labels.py)
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from voiceguide.numbers import plural
 from voiceguide.phrases import Phrases
-from voiceguide.phrases.catalogue import SOURCE_LANGUAGE
+from voiceguide.phrases.catalogue import SHORTENED, SOURCE_LANGUAGE
 
 # Tempo phases by how many the tempo has: the move events' texts (labels, not speech).
 TEMPO_NAMES = {1: ("rep",), 2: ("up", "down"), 3: ("up", "hold", "down"), 4: ("up", "hold", "down", "pause")}
@@ -41,6 +42,26 @@ class Wording:
         self.halfway = p.say("Halfway.")
         self.last_breath = p.say("Last breath.")
         self.release = p.say("And release.")
+        # The catalogue's shorter forms of what timed phases say, longest first: "Einatmen." -> "Ein."
+        shorter = {p.say(msgid): p.shorter(msgid) for msgid in SHORTENED}
+        self.shorter = {full: short for full, short in sorted(shorter.items(), key=lambda fs: -len(fs[0])) if short}
+
+    def shortened(self, text: str) -> str | None:
+        """The text with each phrase the catalogue has a shorter form of in that form ('Zwei. Einatmen.' ->
+        'Zwei. Ein.'), or None where it has none: tried where the text does not fit before it goes unsaid."""
+        short = text
+        for full, brief in self.shorter.items():
+            short = short.replace(full, brief)
+        return short if short != text else None
+
+    def with_shorter(self, said: Sequence[str]) -> list[str]:
+        """A timed phase's alternatives, most wanted first, each followed by its shorter form where the catalogue has one."""
+        tried: list[str] = []
+        for text in said:
+            for form in (text, self.shortened(text)):
+                if form and form not in tried:
+                    tried.append(form)
+        return tried
 
     # --- the session's frame ---------------------------------------------------------
 

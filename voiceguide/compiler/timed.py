@@ -40,14 +40,22 @@ class Phase:
 def timed_phase(cursor: Cursor, phase: Phase) -> Iterator[Event]:
     yield from lead_in(cursor)
     stretch = Stretch(cursor, phase.length)
-    spoken = any(stretch.place([(stretch.start, words, phase.said_role)], margin=PACE_CLEARANCE) for words in phase.said)
+    said = cursor.words.with_shorter(phase.said)  # a long translation is shortened before it goes unsaid
+    spoken = any(stretch.place([(stretch.start, words, phase.said_role)], margin=PACE_CLEARANCE) for words in said)
     if not spoken:  # a sound marks the phase no word marks, if one fits
         marks = (PLACES[place] for place in phase.marks if cursor.plays(place))
         any(stretch.place([(stretch.start, mark.sound, mark.role)], kind="cue") for mark in marks)
     for group in phase.prompts(stretch.start, stretch.end) if phase.prompts else ():
-        stretch.place(group)
+        if not stretch.place(group):
+            stretch.place(shortened(cursor, group))
     stretch.ticks()
     yield from stretch.events(phase.kind, phase.text, phase.role)
+
+
+def shortened(cursor: Cursor, group: Group) -> Group:
+    """A group of prompts in the catalogue's shorter forms ('Vous êtes à mi-chemin.' -> 'Mi-chemin.'); [] if it has none."""
+    short = [(at, cursor.words.shortened(text) or text, role) for at, text, role in group]
+    return short if short != group else []
 
 
 def lead_in(cursor: Cursor) -> Iterator[Event]:

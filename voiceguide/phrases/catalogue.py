@@ -29,6 +29,16 @@ SIDE_WORDS = (
     "left", "right", "clockwise", "anticlockwise", "counterclockwise", "forward", "backward",
     "up", "down", "front", "back", "inward", "outward",
 )  # fmt: skip
+# The English table of what a routine's abbreviations say (context "abbreviations"): 'written = said' pairs,
+# '|'-separated, the first that matches a place wins; {n} stands for a number, said in the form {n:f} asks.
+ABBREVIATIONS = (
+    "e.g. = for example | i.e. = that is | approx. = approximately | ca. = about | 1x = once | 2x = twice | "
+    "{n}x = {n} times | 1 sec = one second | 1 min = one minute | secs = seconds | sec. = seconds | sec = seconds | "
+    "mins = minutes | min. = minutes | min = minutes"
+)
+# Phrases said inside a timed phase for which a catalogue may give a shorter form (context "short"),
+# tried where the phrase does not fit before the phase goes without it.
+SHORTENED = ("Breathe in.", "And out.", "In.", "Out.", "Hold.", "Last one.", "Last round.", "Last breath.", "Halfway.", "Go.")
 TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 # Languages by name, in English and in their own words: `language: Deutsch`. Lower case, accents kept and not.
 LANGUAGE_NAMES = {
@@ -136,6 +146,33 @@ def side_forms() -> dict[str, str]:
     return forms
 
 
+def _own(language: str, context: str, msgid: str) -> str | None:
+    """The entry as the language's own catalogues give it, most specific first, never English's for another
+    language: an English abbreviation or short form would be wrong in any other."""
+    english = language.lower().split("-")[0] == SOURCE_LANGUAGE
+    for name in _shipped(language):
+        if name == SOURCE_LANGUAGE and not english:
+            break
+        found = _single(name)._catalog.get(f"{context}\x04{msgid}")  # type: ignore[attr-defined]
+        if found:
+            return str(found)
+    return None
+
+
+def _pattern(written: str) -> re.Pattern[str]:
+    """An abbreviation as a routine may write it: any case, spaces optional ('z.B.' for 'z. B.'), {n} a number."""
+    parts = [re.escape(part).replace(r"\ ", r"\s*") for part in written.split("{n}")]
+    return re.compile(r"(?<![\w.])" + r"(\d+)\s*".join(parts) + r"(?!\w)", re.IGNORECASE)
+
+
+@functools.cache
+def abbreviations(language: str) -> tuple[tuple[re.Pattern[str], str], ...]:
+    """The language's abbreviations, (pattern, what is said), in the catalogue's order: none without its own table."""
+    table = _own(language, "abbreviations", ABBREVIATIONS) or ""
+    pairs = [pair.split("=", 1) for pair in table.split("|") if "=" in pair]
+    return tuple((_pattern(written.strip()), said.strip()) for written, said in pairs)
+
+
 @functools.cache
 def body_side_words() -> frozenset[str]:
     """The words that say left or right in some language ('linke', 'izquierdo', 'gauche'), and no others."""
@@ -191,6 +228,23 @@ class Phrases:
     def count(self, n: int) -> str:
         """A number said alone, as a rep count or a countdown: 'Three.'"""
         return self.say("{n}.", n=n)
+
+    def spoken(self, text: str) -> str:
+        """A text as the voice should read it: the language's abbreviations written out ('z. B.' -> 'zum Beispiel',
+        '2x' -> 'zweimal', '21 veces' -> 'veintiuna veces'); an abbreviation's full stop that ends the text stays."""
+        for pattern, said in abbreviations(self.language):
+            text = pattern.sub(functools.partial(self._expanded, said=said, length=len(text)), text)
+        return text
+
+    def _expanded(self, match: re.Match[str], said: str, length: int) -> str:
+        values: dict[str, object] = {"n": int(match.group(1))} if match.groups() else {}
+        ends = match.group(0).endswith(".") and match.end() == length
+        return self.fill(said, values) + ("." if ends else "")
+
+    def shorter(self, msgid: str) -> str | None:
+        """The catalogue's shorter form of a phrase said inside a timed phase (SHORTENED), where it has one."""
+        short = _own(self.language, "short", msgid)
+        return sentence(short) if short and sentence(short) != self.say(msgid) else None
 
     # -- labels: the words shown, not said --
 
