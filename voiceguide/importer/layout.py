@@ -523,7 +523,10 @@ def _name_generic(sections: list[Section], title: str | None) -> list[Section]:
 def _one_technique(title: str | None, lines: list[str], start: int, width: int | None, skipped: list[Block]) -> Article:
     """A page that is one technique: its leading background paragraphs, then one exercise of the rest."""
     blocks = (*skipped, *_blocks(lines, start, len(lines), width, in_section=True))
-    first = next((k for k, b in enumerate(blocks) if b.kind == "step" or _instructions([b.text]) > 0), None)
+    # A page's list of steps starts the exercise; prose before it is its introduction, however it begins
+    first = next((k for k, b in enumerate(blocks) if b.kind == "step"), None)
+    if first is None or any(_is_prose(b.text) and b.kind == "text" for b in blocks[first + 1:first + 2]):
+        first = next((k for k, b in enumerate(blocks) if b.kind == "step" or _instructions([b.text]) > 0), None)
     if first is None:
         return Article(title, blocks, ())
     name = technique_name(title) if title else _named_in_text(blocks[:first]) or "Technique"

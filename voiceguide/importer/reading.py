@@ -191,7 +191,7 @@ _EVERY_EXERCISE = re.compile(
     re.I,
 )
 _FREQUENCY = re.compile(
-    r"\b(?:every|each)\s+(?:day|morning|evening|night|week|(?:\w+\s+){0,2}hours?)\b|\b(?:times|twice|once)\s+(?:a|per|each)\s+(?:day|week)\b"
+    r"\b(?:every|each)\s+(?:day|morning|evening|night|week|(?:\w+\s+){0,2}hours?)\b|\b(?:sessions?|times|twice|once)\s+(?:a|per|each)\s+(?:day|week)\b"
     r"|\b(?:after|before) (?:every|each|a|your) (?:run|workout|session|game|ride|match|swim|walk)\b|\bdaily\b|\ba (?:few|couple of) (?:times|evenings|mornings|days) a week\b|\bregularly\b",
     re.I,
 )
