@@ -32,6 +32,7 @@ from voiceguide.audio.samples import SAMPLE_RATE, read_clip, valid_clip, write_c
 from voiceguide.compiler import texts_to_speak
 from voiceguide.errors import VoiceguideError
 from voiceguide.options import Options
+from voiceguide.phrases import Phrases
 from voiceguide.routine import Routine
 from voiceguide.speech import clip_cache, espeak, piper
 from voiceguide.speech.clip_cache import cache_dir
@@ -227,6 +228,7 @@ class Speech:
         self.rate = rate
         self.cache = cache or cache_dir()
         self._voice: Voice | None = None
+        self._phrases: Phrases | None = None
         self._pending: dict[str, Future[Path]] = {}
         self._lengths: dict[str, float] = {}
         self._lock = threading.Lock()
@@ -238,10 +240,18 @@ class Speech:
             self._voice = resolve_voice(self.spec, self.language)
         return self._voice
 
+    def spoken(self, text: str) -> str:
+        """What the engine reads for a text: its abbreviations written out in the session's language (or the
+        voice's): 'ca. 2 Min.' -> 'circa 2 Minuten'. The timeline keeps the text as the routine wrote it."""
+        if self._phrases is None:
+            self._phrases = Phrases(self.language or self.voice.language)
+        return self._phrases.spoken(text)
+
     def key(self, text: str) -> str:
         voice = self.voice
         ident = {
-            "engine": voice.version, "voice": voice.id, "model": voice.digest, "rate": self.rate, "text": text, "format": CLIP_FORMAT,
+            "engine": voice.version, "voice": voice.id, "model": voice.digest, "rate": self.rate, "text": self.spoken(text),
+            "format": CLIP_FORMAT,
         }  # fmt: skip
         return hashlib.sha256(json.dumps(ident, sort_keys=True).encode()).hexdigest()
 
@@ -259,7 +269,7 @@ class Speech:
         return _engine(("piper", model), lambda: piper.PiperProcesses(piper.read_voice(model)), piper.WORKERS, "voiceguide-piper")
 
     def _synthesize(self, engine: Any, text: str) -> Path:
-        samples = trim_silence(engine.synthesize(text, self.voice.id, self.rate))
+        samples = trim_silence(engine.synthesize(self.spoken(text), self.voice.id, self.rate))
         if samples.size == 0:
             raise VoiceguideError(f"the speech engine produced no sound for {text!r}")
         target = self.path(text)
