@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import wave
 from pathlib import Path
 
@@ -13,7 +14,8 @@ from tests.conftest import HANG_GUARD, heard_seconds, run_cli
 from voiceguide import api
 from voiceguide.errors import RoutineError, VoiceguideError
 from voiceguide.phrases import Phrases
-from voiceguide.routine import parse_routine
+from voiceguide.routine import Routine, parse_routine
+from voiceguide.speech import piper
 from voiceguide.speech.engine import Speech, espeak_voices, piper_voices
 from voiceguide.speech.voices import UnknownVoice
 
@@ -187,3 +189,43 @@ def test_sample_plays_live(sink) -> None:
     heard = (loud[-1] - loud[0] + 1) * recording.samples.size / loud_frames(recording.samples).size / RATE
     expected = Speech("en-us+f2", 180).duration(Phrases("en").say(api.SAMPLE))
     assert abs(heard - expected) < 0.15, (heard, expected)
+
+
+def drop_in_voices(root: Path, *voices: tuple[str, str]) -> None:
+    """Piper voices as a user drops downloaded ones in $XDG_DATA_HOME/voiceguide/voices: (name, language code) each,
+    here the packaged English model under that name with its JSON's language set to the code."""
+    folder = root / "voiceguide" / "voices"
+    folder.mkdir(parents=True)
+    packaged = next(v for v in piper.installed_piper_voices() if v.name == "en_US-joe-medium")
+    for name, code in voices:
+        (folder / f"{name}.onnx").symlink_to(packaged.model)  # its weights: the language is what is looked at
+        config = json.loads(packaged.config.read_text())
+        config["language"] = {**config["language"], "code": code, "family": code.split("_")[0], "region": code.split("_")[-1]}
+        config["espeak"] = {"voice": code.replace("_", "-").lower()}
+        (folder / f"{name}.onnx.json").write_text(json.dumps(config))
+
+
+def routine_in(language: str) -> Routine:
+    return parse_routine(f"title: T\nlanguage: {language}\nexercises:\n  - name: E\n    steps:\n      - say: Eins.\n")
+
+
+@pytest.mark.usefixtures("natural")
+def test_a_piper_voice_dropped_in_for_german_spanish_or_french_speaks_routines_in_that_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With German, Spanish (Spain and Mexico) and French Piper voices in the voices folder, a routine in each
+    language is spoken by its own (a region by its region's, else its language's), by name too ('Deutsch');
+    English keeps the packaged voice, and a voice the user names wins."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    drop_in_voices(
+        tmp_path, ("de_DE-probe-medium", "de_DE"), ("es_ES-probe-medium", "es_ES"), ("es_MX-probe-medium", "es_MX"),
+        ("fr_FR-probe-medium", "fr_FR"),
+    )  # fmt: skip
+    assert spoken_by(routine_in("de")) == spoken_by(routine_in("Deutsch")) == "de_DE-probe-medium"
+    assert spoken_by(routine_in("es")) == spoken_by(routine_in("es-ES")) == "es_ES-probe-medium"
+    assert spoken_by(routine_in("es-MX")) == "es_MX-probe-medium"
+    assert spoken_by(routine_in("es-AR")) == "es_ES-probe-medium"  # no voice of its own region: its language's
+    assert spoken_by(routine_in("fr")) == "fr_FR-probe-medium"
+    assert spoken_by(routine_in("en")) == "en_US-joe-medium"
+    assert spoken_by(routine_in("de"), voice="de") == "gmw/de"  # espeak's, when the user asks for it
+    assert spoken_by(routine_in("it")) == "roa/it"  # no natural Italian voice: espeak's
