@@ -391,7 +391,7 @@ def test_hold_each_position_of_a_two_position_move_is_two_holds():
     assert [s.kind for s in bends.steps].count("hold") == 2
 
 
-def test_page_furniture_copied_with_the_text_is_not_spoken():
+def test_page_furniture_copied_with_the_text_is_dropped():
     article = ("Skip to content\nMenu\nHome\nExercises for a stiff neck\nLast updated: 3 March 2025\n"
                "These two stretches ease a stiff neck.\nNeck tilt\nTilt your head to your shoulder. Hold for 10 seconds.\n"
                "Chin tuck\nPull your chin back. Repeat 5 times.\nPage last reviewed: 03 March 2025\nShare this page\nFacebook\n")
@@ -401,4 +401,20 @@ def test_page_furniture_copied_with_the_text_is_not_spoken():
     said = " ".join(spoken_texts(draft))
     for furniture in ("Skip to content", "Menu", "Share this page", "Facebook", "last reviewed"):
         assert furniture not in said
-        assert furniture in routine_yaml(draft)  # kept, as a comment
+        assert furniture not in routine_yaml(draft)  # navigation is no part of the routine, not even a comment
+
+
+def test_safety_advice_is_said_once_with_the_description_and_small_print_is_dropped():
+    article = ("# Exercises for a stiff neck\n\nThese two stretches ease a stiff neck.\n\n## 1. Neck tilt\n\n"
+               "Tilt your head to your shoulder. Hold for 10 seconds.\n\n## 2. Chin tuck\n\nPull your chin back. Repeat 5 times.\n\n"
+               "## Safety\n\nStop if the pain gets worse. See a doctor if your arm feels numb.\n\n"
+               "## Disclaimer\n\nThis leaflet is not a substitute for medical advice.\n\n## References\n\n1. Smith J. Neck pain. 2019.\n\n"
+               "Top of page\n")
+    draft = draft_of(article)
+    assert draft.description == ("These two stretches ease a stiff neck. Stop if the pain gets worse. "
+                                 "See a doctor if your arm feels numb.")
+    said = " ".join(spoken_texts(draft))
+    assert said.count("Stop if the pain gets worse.") == 1
+    text = routine_yaml(draft)
+    for dropped in ("not a substitute", "Smith J.", "Top of page"):
+        assert dropped not in text

@@ -550,7 +550,8 @@ def _named_in_text(blocks: tuple[Block, ...]) -> str | None:
 _FURNITURE_LINE = re.compile(
     r"^(?:skip to (?:main )?content|menu|home|search|sign in|log in|sign up|subscribe|newsletter"
     r"|share(?: this(?: page| article| post)?)?:?|facebook|twitter|x|pinterest|linkedin|whatsapp|email|print"
-    r"|advertisement|cookie settings|accept(?: all)? cookies|back to top|read more|see also|related(?: articles| posts)?:?"
+    r"|advertisement|cookie settings|accept(?: all)? cookies|(?:back|return) to top|(?:top|bottom|end) of (?:the )?page|read more|see also"
+    r"|related(?: articles| posts| content| pages| links)?:?"
     r"|(?:page )?last (?:reviewed|updated)\b.*|next review due\b.*|(?:updated|published|posted)\b.*\d{4}"
     r"|(?:reviewed|written|medically reviewed) by\b.*|by\s+\w+(?:\s+\w+){0,3}\s*[|,]?)$",  # a byline: "By Sam Downing|"
     re.I,
@@ -564,6 +565,11 @@ _PICTURED = re.compile(
     r"\s+(?:\w+ing|in|on|with|at)\b[^.!?]*\.?$",
     re.I,
 )
+
+
+def is_furniture(line: str) -> bool:
+    """A page's navigation or notice line: 'Top of page', 'Related articles', 'Share this page'."""
+    return bool(_FURNITURE_LINE.match(line.strip()))
 
 
 def _is_caption_text(line: str) -> bool:

@@ -30,6 +30,7 @@ from voiceguide.importer.layout import (
     Block,
     Section,
     decode,
+    is_furniture,
     parse_article,
     sentences,
 )
@@ -125,7 +126,11 @@ def plural(n: int, word: str) -> str:
 
 
 def read_article(data: bytes | str, source: str = "<article>") -> Draft:
-    """Read an exercise article into a Draft routine; RoutineError if it is not one."""
+    """Read an exercise article into a Draft routine; RoutineError if it is not one.
+
+    The page's structure first (voiceguide.importer.layout: title, background, sections), then its
+    exercises from the sections that instruct, then the amounts inside each; the background before
+    and after them gives the description, the safety advice said once, and comments."""
     article = parse_article(decode(data, source))
     if not article.exercises:
         raise RoutineError(
@@ -137,8 +142,22 @@ def read_article(data: bytes | str, source: str = "<article>") -> Draft:
     for section in article.sections[:first]:  # background under its own headings ("Why stretch?")
         intro += [Block("label", section.heading), *section.blocks]
     page = _page_amounts(intro, single=len(article.exercises) == 1)
+    exercises, outro = _exercises(article.sections, first, last, page)
+    after, closing = _close_of_page(article.sections[last + 1:])
+    description, unspoken = _introduction(tuple(intro))
+    said = " ".join([description or "", *outro, *closing, *_spoken_words(exercises)])
+    safety = _safety_advice([*unspoken, *after], said)
+    description = " ".join(filter(None, [description, *outro, *closing, *safety])) or None
+    breath, breath_from = _breath_pace(exercises)
+    title = article.title or Path(source).stem.replace("-", " ").replace("_", " ").capitalize() or "Imported routine"
+    return Draft(title, tuple(exercises), description, breath, breath_from, _kept(unspoken), source, _kept(after),
+                 title_defaulted=not article.title)
+
+
+def _exercises(sections: tuple[Section, ...], first: int, last: int, page: _PageAmounts) -> tuple[list[DraftExercise], list[str]]:
+    """The exercises from first to last, and the last one's closing words about the whole routine."""
     exercises, outro, between = [], [], []
-    for index, section in enumerate(article.sections[first: last + 1], start=first):
+    for index, section in enumerate(sections[first: last + 1], start=first):
         if not section.exercise:  # a heading between exercises that holds no instructions: kept, unspoken
             between += [section.heading, *(b.text for b in section.blocks)]
             continue
@@ -146,21 +165,64 @@ def read_article(data: bytes | str, source: str = "<article>") -> Draft:
         between = []
         exercises.append(exercise)
         outro += tail
+    return exercises, outro
+
+
+# Sections after the exercises that are the page's furniture, dropped whole: their text is no part of the routine.
+_DROPPED_SECTION = re.compile(
+    r"^(?:references?|sources?|citations?|bibliography|related\b|further reading|see also|more (?:articles|from|like this)"
+    r"|you (?:may|might) also like|disclaimer|share\b|about the author)", re.I)
+
+
+def _close_of_page(sections: tuple[Section, ...]) -> tuple[list[str], list[str]]:
+    """After the exercises: (words kept as comments, closing words about the routine: "Do this routine every morning")."""
     after: list[str] = []
-    for section in article.sections[last + 1:]:  # tips, sources, the page's close
+    closing: list[str] = []
+    for section in sections:
+        if _DROPPED_SECTION.match(section.heading or section.name):
+            continue
         after += [section.heading] if section.heading else []
         for block in section.blocks:
             if block.kind == "text" and (_OUTRO.search(block.text) or _FREQUENCY.search(block.text)):
-                outro.append(block.text)  # "Do this routine every morning": the routine's description
+                closing.append(block.text)
             else:
                 after.append(block.text)
-    description, unspoken = _introduction(tuple(intro))
-    if outro:
-        description = " ".join(filter(None, [description, *outro]))
-    breath, breath_from = _breath_pace(exercises)
-    title = article.title or Path(source).stem.replace("-", " ").replace("_", " ").capitalize() or "Imported routine"
-    return Draft(title, tuple(exercises), description, breath, breath_from, unspoken, source, tuple(after),
-                 title_defaulted=not article.title)
+    return after, closing
+
+
+# Advice the user needs to stay safe: said once, with the description, wherever the page put it.
+_SAFETY = re.compile(
+    r"\b(?:stop|cease|discontinue|don't continue|do not continue)\b[^.]*\b(?:pain\w*|hurts?|hurting|dizz\w*|discomfort|worse|numb\w*"
+    r"|tingl\w*|faint\w*|short of breath|breathless\w*|light-?headed\w*|unwell)\b"
+    r"|\b(?:see|contact|consult|call|talk to|speak to|speak with|check with|ask)\s+(?:your\s+|a\s+)?(?:doctor|gp|physiotherapist|physio"
+    r"|physical therapist|health ?care (?:provider|professional)|medical professional)\b",
+    re.I,
+)
+# Legal small print and notices: dropped, never spoken or kept.
+_DISCLAIMER = re.compile(
+    r"\bnot (?:be )?(?:a )?substitute for\b|\bnot intended (?:to|as|for)\b|\b(?:for )?(?:general |educational )?information(?:al)? purposes\b"
+    r"|\ball rights reserved\b|©|\bcopyright\b|\bdoes not (?:provide|constitute) medical advice\b|\bterms of use\b|\bprivacy policy\b",
+    re.I,
+)
+
+
+def _safety_advice(texts: list[str], said: str) -> list[str]:
+    """The safety sentences of the background, each once, unless already spoken."""
+    found: list[str] = []
+    for text in texts:
+        for sentence in sentences(text.split(": ", 1)[1] if re.match(r"^[\w' ]{1,30}: ", text) else text):
+            if _SAFETY.search(sentence) and not _DISCLAIMER.search(sentence) and sentence not in said and sentence not in found:
+                found.append(sentence)
+    return found
+
+
+def _kept(texts: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """Background kept as comments, less the page's small print and navigation."""
+    return tuple(t for t in texts if not _DISCLAIMER.search(t) and not is_furniture(t))
+
+
+def _spoken_words(exercises: list[DraftExercise]) -> list[str]:
+    return [text for e in exercises for text in (e.about or "", *e.setup, *(s.text for s in e.steps))]
 
 
 def one_count(amount: Amount | None) -> Amount | None:
@@ -704,7 +766,7 @@ def _sort_blocks(section: Section, before: tuple[str, ...]) -> _Blocks:
     blocks = _Blocks(list(before), [], [], [], [])
     for index, block in enumerate(section.blocks):
         if block.kind in ("caption", "label"):
-            blocks.unspoken.append(f"{block.kind}: {block.text}")
+            blocks.unspoken += _kept([block.text]) and [f"{block.kind}: {block.text}"]
         elif block.role == "comment":
             blocks.unspoken.append(f"{block.label}: {block.text}")
         elif block.role == "about":
