@@ -13,6 +13,7 @@ import sys
 
 import pytest
 
+from tests.conftest import ROOT
 from voiceguide import api, parse_routine
 from voiceguide.importer.writing import import_article
 from voiceguide.rendering.page import page_html
@@ -76,3 +77,24 @@ def test_render_page_then_import_through_the_commands_gives_the_routine_back(tmp
     assert [e.name for e in back.exercises] == [e.name for e in built.exercises]
     for exercise_back, exercise in zip(back.exercises, built.exercises, strict=True):
         assert_same_exercise(exercise_back, exercise, built.settings.breath, back.settings.breath)
+
+
+def test_the_docs_example_article_imports_to_the_built_in_routine_written_from_it():
+    """tests/articles/lower-back-spasms.txt (docs/import.md's example) is the article lower-back was written from:
+    the same exercises, sides, repeats and holds come back; hip lifts' tempo was the routine author's own."""
+    article = ROOT / "tests" / "articles" / "lower-back-spasms.txt"
+    back = parse_routine(import_article(article.read_bytes(), article.name), article.name)
+    built = api.check("lower-back")
+    assert [e.name.casefold() for e in back.exercises] == [e.name.casefold() for e in built.exercises]
+    for exercise_back, exercise in zip(back.exercises, built.exercises, strict=True):
+        assert set(exercise_back.sides) == set(exercise.sides), exercise.name
+        assert exercise_back.repeat == exercise.repeat, exercise.name
+        assert exercise_back.setup, exercise.name
+        if exercise.tempo is None:
+            held = [s for s in exercise_back.steps if isinstance(s, Hold)]
+            holds = [s for s in exercise.steps if isinstance(s, Hold)]
+            assert [h.unit for h in held] == [h.unit for h in holds], exercise.name
+            for hold, original in zip(held, holds, strict=True):
+                assert original.amount.low <= hold.amount.low <= hold.amount.high <= original.amount.high, exercise.name
+        breath_steps = [type(s) for s in exercise.steps if isinstance(s, Breath)]
+        assert [type(s) for s in exercise_back.steps if isinstance(s, Breath)] == breath_steps, exercise.name
