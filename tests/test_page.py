@@ -4,8 +4,8 @@ Each built-in routine is rendered as a user would (the CLI), then the page is op
 from disk, played muted and sought to planned moments: a hold, a breath phase and a
 side switch. At each, the page must show the planned exercise, side, instruction and
 countdown, at phone (360x740) and desktop (1280x800) sizes. Screenshots are kept in
-the test's tmp_path. Expectations come from the plan's JSON (`--timeline`), not from
-the page's own script.
+the test's tmp_path. Expectations come from the plan's JSON (`--timeline`) through the session's
+one answer (voiceguide.now, which the live panel shows too), not from the page's own script.
 """
 
 from __future__ import annotations
@@ -20,12 +20,12 @@ import pytest
 from tests.browser import Browser, chromium
 from tests.conftest import run_cli
 from voiceguide.cli.app import optional_page_value
+from voiceguide.now import now_at
 from voiceguide.rendering.page import page_html
 from voiceguide.timeline import Event, Timeline
 
 SIZES = [(360, 740, True), (1280, 800, False)]
 PAGE_LIMIT = 200_000  # bytes, not counting the audio
-TRANSIENT = {"prompt", "count", "countdown", "pace"}  # spoken over the instruction, which stays on screen
 
 # What a person sees, read from the page in one go.
 SNAPSHOT = """
@@ -97,24 +97,28 @@ def moments(plan: dict) -> dict[str, float]:
     }
 
 
+END = "Next: the end of the session"
+
+
+def plan_events(plan: dict) -> list[Event]:
+    return [Event(**e) for e in plan["events"]]
+
+
 def planned(plan: dict, t: float) -> dict:
-    events = [e for e in plan["events"] if e["start"] <= t]
-
-    def here(kind: str) -> dict | None:
-        return next((e for e in reversed(events) if e["kind"] == kind and e["start"] + e["duration"] > t), None)
-
-    context = events[-1]
-    instruction = next(e for e in reversed(events) if e["kind"] == "speech" and e["role"] not in TRANSIENT)
-    chapter = [c for c in plan["chapters"] if c["start"] <= t][-1]
-    hold, breath = here("hold"), here("breath")
+    """What the page must show at t: the session's answer, in the page's words."""
+    now = now_at(plan_events(plan), t)
+    chapters = [c for c in plan["chapters"] if c["index"] == now.index]
+    chapter = next((c for c in chapters if c["side"] == now.side), chapters[0] if chapters else None)
+    names = plan["exercises"]
     return {
-        "exercise": context["exercise"],
-        "counter": f"Exercise {context['index']} of {len(plan['exercises'])}",
-        "side": f"{context['side'].capitalize()} side" if context["side"] else "",
-        "instruction": instruction["text"],
-        "hold": str(math.ceil(hold["start"] + hold["duration"] - t)) if hold else None,
-        "breath": (breath["text"].capitalize(), str(math.ceil(breath["start"] + breath["duration"] - t))) if breath else None,
-        "chapter": chapter["title"],
+        "exercise": now.exercise if now.index is not None else ("Closing" if now.part == "closing" else "Introduction"),
+        "counter": f"Exercise {now.index} of {len(names)}" if now.index is not None else "",
+        "side": f"{now.side.capitalize()} side" if now.side else "",
+        "instruction": now.instruction or "",
+        "hold": str(math.ceil(now.hold_left(t) - 1e-6)) if now.hold_end is not None else None,
+        "breath": (now.phase.capitalize(), str(math.ceil(now.phase_left(t) - 1e-6))) if now.phase_kind == "breath" and now.phase else None,
+        "chapter": chapter["title"] if chapter else None,
+        "next": "" if now.next_index is None else f"Next: {names[now.next_index - 1]}" if now.next_index else END,
     }
 
 
@@ -139,6 +143,7 @@ def test_page_shows_the_planned_exercise_side_instruction_and_countdown(browser,
             assert (seen["exercise"], seen["counter"], seen["side"]) == (want["exercise"], want["counter"], want["side"]), where
             assert seen["instruction"] == want["instruction"], where
             assert seen["chapter"] == want["chapter"], where
+            assert seen["next"] == want["next"], where
             assert not seen["overflow"], f"{where}: the page is wider than the screen"
             if name == "hold":
                 assert want["hold"], where
@@ -314,13 +319,82 @@ def test_page_follows_any_breath_phases_rests_and_roles(browser, tmp_path):
     page.write_text(page_html(BOX_BREATHING, "box.wav", "wav"), encoding="utf-8")
     browser.open(page.as_uri())
     seen = {t: browser.run_async(SEEK, t) for t in (0.5, 3.5, 7.5, 15.5, 20.5, 24.5)}
-    assert (seen[0.5]["exercise"], seen[0.5]["instruction"], seen[0.5]["counter"]) == ("Introduction", "Sit tall.", "")
+    intro = seen[0.5]
+    assert (intro["exercise"], intro["instruction"], intro["saying"], intro["counter"]) == ("Introduction", "", "“Sit tall.”", "")
     assert (seen[3.5]["phase"], seen[3.5]["phaseLeft"], seen[3.5]["rep"]) == ("Inhale", "3", "Rep 1 of 2")
     assert (seen[7.5]["phase"], seen[7.5]["phaseLeft"], seen[7.5]["circle"]) == ("Hold", "3", "matrix(1, 0, 0, 1, 0, 0)")  # held in
     assert (seen[15.5]["phase"], seen[15.5]["circle"]) == ("Hold", "matrix(0.55, 0, 0, 0.55, 0, 0)")  # held out
     assert (seen[20.5]["countdown"], seen[20.5]["label"], seen[20.5]["phase"]) == ("4", "Rest", None)
+    assert seen[20.5]["next"] == "Next: the end of the session"  # the exercise's last seconds
     closing = seen[24.5]
-    assert (closing["exercise"], closing["instruction"], closing["next"]) == ("Closing", "Well done.", "Next: the end of the session")
+    assert (closing["exercise"], closing["saying"], closing["next"], closing["chapter"]) == ("Closing", "“Well done.”", "", None)
+
+
+@pytest.fixture(scope="module")
+def quick_neck(tmp_path_factory) -> tuple[Path, dict]:
+    folder = tmp_path_factory.mktemp("quick-neck-page")
+    audio = folder / "quick-neck.mp3"
+    result = run_cli("render", "quick-neck", "-o", str(audio), "--page", "--timeline", "-q")
+    assert result.returncode == 0, result.stderr
+    return audio.with_suffix(".html"), json.loads(audio.with_suffix(".json").read_text(encoding="utf-8"))
+
+
+def test_the_page_shows_the_sessions_answer_at_every_event(browser, quick_neck):
+    """The page's script against voiceguide.now (which the live panel shows), a moment into each event."""
+    page, plan = quick_neck
+    browser.open(page.as_uri())
+    browser.viewport(1280, 800, False)
+    for event in plan["events"]:
+        seen = browser.run_async(SEEK, event["start"] + min(0.3, event["duration"] / 2) + 0.02)
+        want = planned(plan, seen["t"] + 0.01)  # the page's clock slack
+        where = f"at {seen['t']:.3f} s ({event['kind']} {event['role']})"
+        assert (seen["exercise"], seen["counter"], seen["side"]) == (want["exercise"], want["counter"], want["side"]), where
+        assert (seen["instruction"], seen["chapter"], seen["next"]) == (want["instruction"], want["chapter"], want["next"]), where
+        if want["breath"]:
+            assert (seen["phase"], seen["phaseLeft"]) == want["breath"], where
+        if want["hold"]:
+            assert seen["countdown"] == want["hold"], where
+
+
+def test_the_phase_text_and_instruction_follow_a_whole_cat_cow_cycle(browser, quick_neck):
+    page, plan = quick_neck
+    events = plan["events"]
+    teach = {e["text"].split(".")[0].lower(): e["text"] for e in events if e["role"] == "teach" and e["exercise"] == "Seated cat-cow"}
+    cycle = [e for e in events if e["kind"] == "breath" and e["role"] == "step" and e["rep"] == 2]
+    assert [e["text"] for e in cycle] == ["inhale", "exhale"]
+    browser.open(page.as_uri())
+    browser.viewport(390, 844, True)
+    for phase in cycle:
+        for t in (phase["start"] + 0.3, phase["start"] + phase["duration"] / 2, phase["start"] + phase["duration"] - 0.3):
+            seen = browser.run_async(SEEK, t)
+            where = f"{phase['text']} at {seen['t']:.2f} s"
+            assert seen["phase"] == phase["text"].capitalize(), where
+            assert seen["instruction"] == teach[phase["text"]], where  # the inhale's instruction while the circle says inhale
+            assert seen["rep"] == "Rep 2 of 7" or seen["rep"].startswith("Rep 2 of"), where
+            assert seen["phaseLeft"] == str(math.ceil(phase["start"] + phase["duration"] - seen["t"] - 1e-6)), where
+
+
+def test_a_phone_at_the_start_shows_one_story_no_key_hints_and_no_empty_card(browser, quick_neck):
+    page, plan = quick_neck
+    browser.cdp("Emulation.setEmulatedMedia", {"features": [{"name": "hover", "value": "none"}, {"name": "pointer", "value": "coarse"}]})
+    try:
+        browser.open(page.as_uri())
+        browser.viewport(390, 844, True)
+        seen = browser.run_async("const done = arguments[0]; requestAnimationFrame(() => done((() => {" + SNAPSHOT + "})()))")
+        assert seen["t"] == 0
+        assert seen["exercise"] == "Introduction"
+        assert seen["chapter"] is None  # no exercise is current before the first begins
+        assert seen["next"] in ("", f"Next: {plan['exercises'][0]}")  # the first exercise, if anything
+        keys_shown = browser.run("return getComputedStyle(document.getElementById('keys')).display")
+        assert keys_shown == "none"
+        card = browser.run(
+            "const r = document.getElementById('now').getBoundingClientRect(); const t = document.getElementById('timer');"
+            "return {height: r.height, timer: t.hidden || t.offsetParent === null}"
+        )
+        assert card["timer"], "an empty timer box before play"
+        assert card["height"] < 400, f"the card is {card['height']} px high before anything is shown"
+    finally:
+        browser.cdp("Emulation.setEmulatedMedia", {"features": []})
 
 
 def test_page_value_may_be_left_out_on_the_command_line():

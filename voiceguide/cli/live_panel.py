@@ -1,10 +1,14 @@
 """The terminal front end of live play, and the keys.
 
-Three displays: "big" (readable from a mat: the countdown in block digits, the
-instruction, what is next), "compact" (a small panel), and "lines" (one line per
-cue, also used when the output is not a terminal). The panels take the terminal's
-alternate screen and redraw all of it every frame, so a resize leaves nothing stale;
-when play ends the screen is given back and one line says how it ended.
+Three displays: "big" (readable from a mat two metres away: the countdown in block digits
+as tall as the terminal allows, the instruction in force, what is next), "compact" (a small
+panel), and "lines" (one unwrapped line per cue, also used when the output is not a
+terminal). What they show is the session's one answer (voiceguide.now, through
+`Session.status()`), so the panel says what the session page and the captions say. The
+panels take the terminal's alternate screen and redraw all of it every frame, so a resize
+leaves nothing stale; a panel that would not fit the terminal gives way to a smaller one
+(`Fitted`), down to the compact panel without its key hint, so nothing is cut off. When play
+ends the screen is given back and one line says how it ended.
 
 Every word the panels show around the routine's own is in the session's language (`Labels`).
 Each status passes through the terminal filter once (`filtered`) before any display reads
@@ -18,7 +22,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from rich.align import Align
-from rich.console import Console, Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.live import Live
 from rich.panel import Panel
 from rich.progress_bar import ProgressBar
@@ -34,6 +38,7 @@ from voiceguide.printable import for_terminal
 if TYPE_CHECKING:  # types only: the CLI reaches live play through api
     from voiceguide.live.session import Session, Status
 
+GET_READY = ("settle", "lead-in")  # rests before something starts; any other is a rest
 FRAME_SECONDS = 0.1  # display refresh; keys are acted on as soon as they arrive
 ENGLISH = Labels()
 
@@ -53,9 +58,10 @@ GLYPHS = {
 }  # ljust: an editor that trims trailing spaces leaves the space glyph whole
 
 
-def big(text: str) -> str:
-    """`text` (digits, ':', '/', ' ') in five-row block digits."""
-    return "\n".join(" ".join(GLYPHS[c][row] for c in text if c in GLYPHS) for row in range(5))
+def big(text: str, scale: int = 1) -> str:
+    """`text` (digits, ':', '/', ' ') in block digits 5 × scale rows high."""
+    rows = [(" " * scale).join("".join(ch * scale for ch in GLYPHS[c][row]) for c in text if c in GLYPHS) for row in range(5)]
+    return "\n".join(row for row in rows for _ in range(scale))
 
 
 def where(status: Status, labels: Labels = ENGLISH) -> str:
@@ -82,8 +88,31 @@ def breath_number(status: Status, labels: Labels) -> str:
     return labels("breath {number}", number=status.breath_number)
 
 
+def phase_name(status: Status, labels: Labels) -> str:
+    """The phase in progress, as shown: 'inhale', 'up', 'Rest', 'Get ready'; '' when none."""
+    if status.phase is None:
+        return ""
+    if status.phase_kind == "breath":
+        return labels.breath(status.phase)
+    if status.phase_kind == "move":
+        return labels.tempo_beat(status.phase)
+    if status.phase_kind == "rest":
+        return labels("Get ready") if status.phase in GET_READY else labels("Rest")
+    return ""  # a hold's or a work interval's: said with its length
+
+
+def hold_name(status: Status, labels: Labels, long: bool) -> str:
+    """'hold 30 seconds: seconds left' ('Hold 30 seconds: 12 s left' when not long); a work interval: 'Work · 40 seconds'."""
+    hold = labels.hold(status.hold or "")
+    if status.phase == "work":
+        return labels("Work · {hold}", hold=hold) + ("" if long else f": {seconds(status.hold_left or 0)}")
+    if long:
+        return labels("hold {hold}: seconds left", hold=hold)
+    return labels("Hold {hold}: {seconds} s left", hold=hold, seconds=seconds(status.hold_left or 0))
+
+
 def countdown(status: Status, labels: Labels = ENGLISH) -> tuple[str, str] | None:
-    """The number to show big, and what it counts: breaths of a counted hold, else the hold's or breath's seconds."""
+    """The number to show big, and what it counts: breaths of a counted hold, else the hold's or the phase's seconds."""
     breath = labels.breath(status.breath) if status.breath else ""
     if status.breath_number is not None:
         count = f"{status.breath_number}/{status.breaths}" if status.breaths else str(status.breath_number)
@@ -91,9 +120,11 @@ def countdown(status: Status, labels: Labels = ENGLISH) -> tuple[str, str] | Non
         return count, f"{breath_number(status, labels)} · {phase}".strip(" ·")
     if status.hold and status.hold_left is not None:
         label = f"{breath}  ·  " if breath else ""
-        return seconds(status.hold_left), label + labels("hold {hold}: seconds left", hold=labels.hold(status.hold))
+        return seconds(status.hold_left), label + hold_name(status, labels, long=True)
     if breath and status.breath_left is not None:
         return seconds(status.breath_left), breath
+    if status.phase_left is not None and (name := phase_name(status, labels)):
+        return seconds(status.phase_left), name
     return None
 
 
@@ -105,8 +136,17 @@ def timing_line(status: Status, labels: Labels = ENGLISH) -> str | None:
     if status.breath_number is not None:
         parts.append(breath_number(status, labels))
     elif status.hold and status.hold_left is not None:
-        parts.append(labels("Hold {hold}: {seconds} s left", hold=labels.hold(status.hold), seconds=seconds(status.hold_left)))
+        parts.append(hold_name(status, labels, long=False))
+    elif not status.breath and status.phase_left is not None and (name := phase_name(status, labels)):
+        parts.append(f"{capital(name)}… {seconds(status.phase_left)}")
     return "   ·   ".join(parts) or None
+
+
+def next_line(status: Status, labels: Labels) -> str | None:
+    """'Next: 3. Bridge', only in a real rest and the last seconds of an exercise (voiceguide.now)."""
+    if status.next_up:
+        return labels("Next: {name}", name=status.next_up)
+    return labels("Next: the end of the session") if status.next_index == 0 else None
 
 
 def progress(status: Status, labels: Labels = ENGLISH) -> str:
@@ -129,7 +169,7 @@ def heard_line(status: Status, labels: Labels) -> str | None:
     return " · ".join(parts) or None
 
 
-def _footer(status: Status, labels: Labels) -> list[RenderableType]:
+def _footer(status: Status, labels: Labels, keys: bool = True) -> list[RenderableType]:
     length = status.total if status.length is None else status.length
     played = status.position if status.clock is None else status.clock
     bar = Table.grid(expand=True)  # a row of its own: a bare ProgressBar ends without a line break
@@ -139,17 +179,17 @@ def _footer(status: Status, labels: Labels) -> list[RenderableType]:
         rows.append(Text(labels("audio dropouts: {n}", n=status.dropouts), style="dim"))
     if (heard := heard_line(status, labels)) is not None:
         rows.append(Text(heard, style="dim", overflow="fold"))
-    if status.state in ("playing", "paused"):
-        keys = labels("space pause/resume · n/→ next · p/← previous · r repeat · + 10 s longer · q quit")  # keys.KEYS
-        rows.append(Text(keys, style="dim", overflow="fold"))
+    if keys and status.state in ("playing", "paused"):
+        keys_help = labels("space pause/resume · n/→ next · p/← previous · r repeat · + 10 s longer · q quit")  # keys.KEYS
+        rows.append(Text(keys_help, style="dim", overflow="fold"))
     return rows
 
 
-def _frame(status: Status, body: list[RenderableType], labels: Labels) -> Panel:
+def _frame(status: Status, body: list[RenderableType], labels: Labels, keys: bool = True) -> Panel:
     shown = {"paused": labels("PAUSED"), "finished": labels.state("finished"), "stopped": labels.state("stopped")}
     state = f" · {shown[status.state]}" if status.state in shown else ""
     return Panel(
-        Group(*body, *_footer(status, labels)),
+        Group(*body, *_footer(status, labels, keys)),
         title=Text.assemble((status.title, "bold"), state),  # Text, not markup: a title's "[/]" is words
         border_style="yellow" if status.state == "paused" else "blue",
     )
@@ -159,7 +199,8 @@ def _paused_banner(labels: Labels) -> Text:
     return Text(f"  {labels('PAUSED · space to resume')}  ", style="bold black on yellow", justify="center")
 
 
-def render_big(status: Status, labels: Labels = ENGLISH) -> Panel:
+def render_big(status: Status, labels: Labels = ENGLISH, scale: int = 1) -> Panel:
+    """The panel to read from the mat: where, the countdown in digits 5 × scale rows high, the instruction, what is next."""
     body: list[RenderableType] = [Text(where(status, labels), style="bold", overflow="fold")]
     if status.state == "paused":
         body += [Text(""), _paused_banner(labels)]
@@ -167,35 +208,60 @@ def render_big(status: Status, labels: Labels = ENGLISH) -> Panel:
     shown = countdown(status, labels)
     if shown is not None:
         number, label = shown
-        digits = Align.center(Text(big(number), style="bold green", no_wrap=True, overflow="crop"))
-        body += [digits, Text(label, style="green", justify="center")]
-    elif status.resting:
-        body += [Text(labels("rest"), style="bold green", justify="center")]
+        digits = Align.center(Text(big(number, scale), style="bold green", no_wrap=True, overflow="crop"))
+        body += [digits, Text(label, style="green", justify="center", overflow="fold")]
     body.append(Text(""))
-    if status.speaking:
+    if status.instruction:  # shown through holds, breaths and counts: what to do, not only what is said
+        body.append(Text(status.instruction, style="bold cyan", justify="center", overflow="fold"))
+    if status.speaking and status.speaking != status.instruction:
         body.append(Text(status.speaking.upper(), style="bold", justify="center", overflow="fold"))
-    if status.next_up:
-        body.append(Text(labels("Next: {name}", name=status.next_up), style="bold yellow", justify="center", overflow="fold"))
+    if (following := next_line(status, labels)) is not None:
+        body.append(Text(following, style="bold yellow", justify="center", overflow="fold"))
     body.append(Text(""))
     return _frame(status, body, labels)
 
 
-def render_compact(status: Status, labels: Labels = ENGLISH) -> Panel:
+def render_compact(status: Status, labels: Labels = ENGLISH, keys: bool = True) -> Panel:
+    """The small panel: one row each for where, the instruction, what is said, the timing and what is next."""
     grid = Table.grid(padding=(0, 1))
     grid.add_column(style="bold cyan", no_wrap=True)
     grid.add_column(overflow="fold")
     grid.add_row(labels("Now"), Text(where(status, labels), style="bold"))
-    grid.add_row(labels("Saying"), Text(f"“{status.speaking}”" if status.speaking else "", style="italic"))
+    if status.instruction:
+        grid.add_row("", Text(status.instruction, style="bold"))
+    if keys or (status.speaking and status.speaking != status.instruction):
+        grid.add_row(labels("Saying"), Text(f"“{status.speaking}”" if status.speaking else "", style="italic"))
     grid.add_row(labels("Timing"), Text(timing_line(status, labels) or "", style="bold green"))
-    if status.next_up:
-        grid.add_row(labels("Next"), Text(status.next_up, style="bold yellow"))
+    if (following := next_line(status, labels)) is not None:
+        grid.add_row(labels("Next"), Text(status.next_up or following, style="bold yellow"))
     body: list[RenderableType] = [grid]
     if status.state == "paused":
         body.append(_paused_banner(labels))
-    return _frame(status, body, labels)
+    return _frame(status, body, labels, keys)
 
 
-RENDERERS = {"big": render_big, "compact": render_compact}
+class Fitted:
+    """The panel that fits the terminal: the big one with the tallest digits that fit (7 rows or more where there is
+    room), else the compact one, else the compact one without its key hint, so no line is cut off."""
+
+    def __init__(self, status: Status, labels: Labels, display: str = "big") -> None:
+        self.status, self.labels, self.display = status, labels, display
+
+    def choices(self) -> list[RenderableType]:
+        big_ones = [render_big(self.status, self.labels, scale) for scale in (3, 2, 1)] if self.display == "big" else []
+        return [*big_ones, render_compact(self.status, self.labels), render_compact(self.status, self.labels, keys=False)]
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        height = options.height or console.height
+        choices = self.choices()
+        for choice in choices:
+            if len(console.render_lines(choice, options.update(height=None), pad=False)) <= height:
+                yield choice
+                return
+        yield choices[-1]
+
+
+DISPLAYS = ("big", "compact")
 
 
 def filtered(status: Status) -> Status:
@@ -225,14 +291,15 @@ class Lines:
     def show(self, status: Status) -> None:
         if status.state != self.state:
             if self.state is not None or status.state != "playing":
-                self.console.print(f"{clock(status.position)} {self.labels.state(status.state)}", highlight=False)
+                self.console.print(f"{clock(status.position)} {self.labels.state(status.state)}", highlight=False, soft_wrap=True)
             self.state = status.state
         if status.speaking and status.speaking_at is not None and (status.speaking, status.speaking_at) != self.cue:
             self.cue = (status.speaking, status.speaking_at)
-            self.console.print(f"{clock(status.position)} [{where(status, self.labels)}] {status.speaking}", highlight=False, markup=False)
+            line = f"{clock(status.position)} [{where(status, self.labels)}] {status.speaking}"
+            self.console.print(line, highlight=False, markup=False, soft_wrap=True)  # one line per cue, however long
         if status.heard is not None and status.heard is not self.heard:
             self.heard = status.heard
-            self.console.print(f"{clock(status.position)} {heard_line(status, self.labels)}", highlight=False, markup=False)
+            self.console.print(f"{clock(status.position)} {heard_line(status, self.labels)}", highlight=False, markup=False, soft_wrap=True)
 
 
 def play_in_terminal(session: Session, console: Console | None = None, display: str = "big") -> None:
@@ -240,25 +307,24 @@ def play_in_terminal(session: Session, console: Console | None = None, display: 
     console = console or Console()
     keys = KeyReader()
     labels = Labels(session.options.language)
-    renderer = RENDERERS.get(display)
     try:
         with keys:
-            if console.is_terminal and renderer is not None:
-                with Live(renderer(filtered(session.status()), labels), console=console, auto_refresh=False, screen=True) as live:
+            if console.is_terminal and display in DISPLAYS:
+                with Live(Fitted(filtered(session.status()), labels, display), console=console, auto_refresh=False, screen=True) as live:
                     shown: list[tuple] = [()]
 
                     def show(status: Status) -> None:
                         key = (frame_key(status), console.size)
                         if key != shown[0]:  # the screen is redrawn whole: only when something on it changed
                             shown[0] = key
-                            live.update(renderer(status, labels), refresh=True)
+                            live.update(Fitted(status, labels, display), refresh=True)
 
                     _loop(session, keys, show)
                 last = filtered(session.status())
                 dropouts = " " + labels("({n} audio dropouts)", n=last.dropouts) if last.dropouts else ""
                 state, at = labels.state(last.state), progress(last, labels)
                 ended = labels("{title}: {state} at {progress}", title=last.title, state=state, progress=at)
-                console.print(ended + dropouts, highlight=False, markup=False)
+                console.print(ended + dropouts, highlight=False, markup=False, soft_wrap=True)
             else:
                 _loop(session, keys, Lines(console, labels).show)
     finally:

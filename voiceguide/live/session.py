@@ -19,6 +19,7 @@ import bisect
 import math
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -34,6 +35,7 @@ from voiceguide.compiler import iter_events
 from voiceguide.errors import VoiceguideError
 from voiceguide.live.listening import COMMANDS, Heard, Listener, Microphone
 from voiceguide.live.output import AudioLost, Device, Player
+from voiceguide.now import EventIndex, Now
 from voiceguide.options import Options
 from voiceguide.routine import Routine
 from voiceguide.speech.engine import Speech, session_speech
@@ -42,7 +44,6 @@ from voiceguide.timeline import Event, session_total
 PREVIOUS_WINDOW = 1.5  # a second 'previous' this soon after the first goes to the exercise before
 FINISH_AFTER = 0.3  # the session is over this long after its last sound, once the device has played it
 STAY_LONGER = 10.0  # seconds one press of 'stay longer' adds to the hold in progress
-NEXT_UP_WITHIN = 10.0  # "Next: ..." is shown this long before an exercise ends (and through rests)
 SEEK_GAP = 0.15  # quiet before the new place after a skip, so it is heard as a new start
 STARTED_WITHIN = 0.5  # a stream has begun to be heard this soon after it was asked for
 STRETCHABLE = ("hold", "rest")  # kinds of event 'stay longer' extends
@@ -87,11 +88,34 @@ class Status:
     breath_left: float | None = None
     breath_number: int | None = None  # breath N of the hold in progress
     breaths: int | None = None  # of M (None until the whole hold is known)
-    resting: bool = False
-    next_up: str | None = None  # shown during rests and the last seconds of an exercise
+    resting: bool = False  # a real rest: the exercise has nothing more to do
+    next_up: str | None = None  # "3. Bridge": shown in a real rest and the last seconds of an exercise
+    next_index: int | None = None  # the exercise next_up names; 0: the end of the session is next
+    instruction: str | None = None  # the instruction in force (voiceguide.now)
+    phase: str | None = None  # the phase in progress: a breath's, a tempo's, "hold", "work", or a rest's role
+    phase_kind: str | None = None  # "breath", "move", "hold" or "rest"
+    phase_left: float | None = None  # seconds, added time included
     dropouts: int = 0
     listening: bool = False  # voice commands are being listened for
     heard: Heard | None = None  # the latest command heard (its verdict: obeyed, or unsure and not obeyed)
+
+
+def status_from(status: Status, now: Now, names: list[str], left: Callable[[float], float]) -> Status:
+    """What a display shows of the session's one answer (voiceguide.now): `left` turns a plan time into the
+    seconds heard until it (added time included); `names` are the exercises'."""
+    nxt = now.next_index
+    return replace(
+        status,
+        part=now.part, role=now.role, exercise=now.exercise, index=now.index, side=now.side, rep=now.rep, reps=now.reps,
+        speaking=now.speaking, speaking_at=now.speaking_at,
+        hold=now.hold, hold_left=left(now.hold_end) if now.hold_end is not None else None,
+        breath=now.phase if now.phase_kind == "breath" else None,
+        breath_left=left(now.phase_end) if now.phase_kind == "breath" and now.phase_end is not None else None,
+        breath_number=now.breath_number, breaths=now.breaths, resting=now.resting,
+        next_up=f"{nxt}. {names[nxt - 1]}" if nxt and nxt <= len(names) else None, next_index=nxt,
+        instruction=now.instruction, phase=now.phase, phase_kind=now.phase_kind,
+        phase_left=left(now.phase_end) if now.phase_end is not None else None,
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -238,6 +262,7 @@ class Session:
         self._events: list[Event] = []
         self._starts: list[float] = []
         self._by_kind: dict[str, tuple[list[float], list[Event]]] = {}
+        self._index = EventIndex([])  # what status() reads: rebuilt as the feeder adds events
         self._total: float | None = None
         self._error: BaseException | None = None
         self._state: State = "ready"
@@ -418,30 +443,11 @@ class Session:
                 dropouts=len(self._player.dropouts) if self._player else 0,
                 listening=self._listener is not None and self._listener.listening, heard=self.heard[-1] if self.heard else None,
             )  # fmt: skip
-            at = bisect.bisect_right(self._starts, position) - 1
-            if at < 0:
-                return status
-            event = self._events[at]
-            context = {k: getattr(event, k) for k in ("role", "exercise", "index", "side", "rep", "reps")}
-            speech, hold, breath = (self._around(kind, position) for kind in ("speech", "hold", "breath"))
-            number, breaths = self._breath_count(hold, breath, position)
-            part = self._part(position)
-            resting = self._around("rest", position) is not None or event.role == "rest"
-            return replace(
-                status,
-                **context,
-                part=part,
-                speaking=speech.text if speech else None,
-                speaking_at=speech.start if speech else None,
-                hold=hold.text if hold else None,
-                hold_left=self.timing.to_stream(hold.end) - clock if hold else None,
-                breath=breath.text if breath else None,
-                breath_left=self.timing.to_stream(breath.end) - clock if breath else None,
-                breath_number=number,
-                breaths=breaths,
-                resting=resting,
-                next_up=self._next_up(position, clock, part, resting),
-            )
+            if len(self._events) != len(self._index.events):
+                self._index = EventIndex(list(self._events))
+            now = self._index.now(position, complete=total is not None)
+            names = [e.name for e in self.routine.exercises]
+            return status_from(status, now, names, lambda end: self.timing.to_stream(end) - clock)
 
     # --- voice commands (voiceguide.live.listening) ------------------------------
 
@@ -573,18 +579,6 @@ class Session:
         at = bisect.bisect_right(starts, position) - 1
         return events[at] if at >= 0 and events[at].end > position else None
 
-    def _breath_count(self, hold: Event | None, breath: Event | None, position: float) -> tuple[int | None, int | None]:
-        """Breath N of M in a breath-counted hold: a breath begins with the hold's first phase."""
-        if hold is None or breath is None:
-            return None, None
-        starts, events = self._by_kind.get("breath", ([], []))
-        inside = events[bisect.bisect_left(starts, hold.start) : bisect.bisect_left(starts, hold.end)]
-        if not inside:
-            return None, None
-        begins = [e for e in inside if e.text == inside[0].text]
-        number = sum(1 for e in begins if e.start <= position)
-        return number, (len(begins) if self._known_past(hold.end - 1e-6) else None)
-
     def _outline(self) -> tuple[list[float], list[int], bool]:
         """Where the intro, each exercise and the closing words start (as far as compiled), the exercise
         number of each (0: the intro), and whether the closing words are among them."""
@@ -596,26 +590,6 @@ class Session:
             elif event.index is None and len(starts) > 1:
                 return [*starts, event.start], numbers, True
         return starts, numbers, False
-
-    def _part(self, position: float) -> Part:
-        starts, _, closing = self._outline()
-        segment = max(0, bisect.bisect_right(starts, position) - 1)
-        if segment == 0:
-            return "intro"
-        return "closing" if closing and segment == len(starts) - 1 else "exercise"
-
-    def _next_up(self, position: float, clock: float, part: Part, resting: bool) -> str | None:
-        """The exercise after this part, while resting or in the part's last NEXT_UP_WITHIN seconds."""
-        if part == "closing":
-            return None
-        starts, numbers, _ = self._outline()
-        segment = max(0, bisect.bisect_right(starts, position) - 1)
-        ends = starts[segment + 1] if segment + 1 < len(starts) else self._total
-        if not resting and (ends is None or self.timing.to_stream(ends) - clock > NEXT_UP_WITHIN):
-            return None
-        number = numbers[segment + 1] if segment + 1 < len(numbers) else numbers[segment] + 1
-        names = [e.name for e in self.routine.exercises]
-        return f"{number}. {names[number - 1]}" if number <= len(names) else "the closing words"
 
     def _segment_starts(self, wanted: int) -> list[float]:
         """Where the intro, each exercise and the closing words start; waits for the feeder to reach `wanted` of them."""

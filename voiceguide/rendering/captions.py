@@ -1,8 +1,12 @@
-"""Captions: every spoken cue of a timeline at its time, as SRT and WebVTT text."""
+"""Captions: every spoken cue of a timeline at its time, as SRT and WebVTT text.
+
+The cues are what the session's one answer (voiceguide.now) says is being said, so captions, the page and
+the live panel show the same words at the same moments."""
 
 from __future__ import annotations
 
 from voiceguide.clock import clock
+from voiceguide.now import said, table
 from voiceguide.timeline import Timeline
 
 
@@ -13,8 +17,8 @@ def _line(text: str) -> str:
 
 def srt(timeline: Timeline) -> str:
     blocks = [
-        f"{n}\n{clock(e.start, ',')} --> {clock(e.end, ',')}\n{_line(e.text)}\n"
-        for n, e in enumerate(timeline.speech(), start=1)
+        f"{n}\n{clock(start, ',')} --> {clock(end, ',')}\n{_line(text)}\n"
+        for n, (start, end, text) in enumerate(said(table(timeline.events)), start=1)
     ]
     return "\n".join(blocks)
 
@@ -23,5 +27,6 @@ def vtt(timeline: Timeline) -> str:
     def escaped(text: str) -> str:
         return _line(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
-    blocks = [f"{clock(e.start, '.')} --> {clock(e.end, '.')}\n{escaped(e.text)}\n" for e in timeline.speech()]
+    cues = said(table(timeline.events))
+    blocks = [f"{clock(start, '.')} --> {clock(end, '.')}\n{escaped(text)}\n" for start, end, text in cues]
     return "\n".join([f"WEBVTT - {_line(timeline.title)}\n", *blocks])

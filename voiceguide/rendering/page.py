@@ -2,7 +2,9 @@
 
 The page embeds the timeline the audio was mixed from and derives everything it
 shows from it in the browser (page_template.html), so it cannot disagree with
-the audio. No network: HTML, CSS, script and timeline are inline, and the audio
+the audio. What it shows at each moment is the session's one answer (voiceguide.now), embedded as a
+table of the moments where it changes: the script looks the time up in it, so the page cannot compute an
+answer of its own that differs from the live panel's. No network: HTML, CSS, script and timeline are inline, and the audio
 is the file beside the page or embedded as a data: URL. Every word the page shows around the
 routine's own is in the session's language: `labels` holds them, from the catalogue's labels.
 """
@@ -16,6 +18,7 @@ import re
 from importlib import resources
 from urllib.parse import quote
 
+from voiceguide.now import table, table_json
 from voiceguide.phrases import Labels
 from voiceguide.timeline import Timeline
 
@@ -49,7 +52,9 @@ def page_labels(timeline: Timeline, labels: Labels) -> dict[str, object]:
         "cannotShow": labels("This session page cannot be shown: {why}"),
         "noAudio": labels("The audio file could not be loaded: keep it beside this page, with its name unchanged."),
         "sides": {e.side: labels.side(e.side) for e in timeline.events if e.side},
+        "workOf": labels("Work · {hold}"),
         "breaths": {e.text: labels.breath(e.text) for e in timeline.events if e.kind == "breath"},
+        "moves": {e.text: labels.tempo_beat(e.text) for e in timeline.events if e.kind == "move"},
         "holds": {e.text: labels.hold(e.text) for e in timeline.events if e.kind == "hold"},
         "chapters": labels.chapter_titles(timeline),
     }
@@ -74,6 +79,7 @@ def page_html(
         "EXERCISES": html.escape(labels("Exercises")),
         "LABELS": script_json(page_labels(timeline, labels)),
         "TIMELINE": timeline_json(timeline),
+        "NOW": script_json(table_json(table(timeline.events))),
     }
     # One pass, so a title that happens to contain "{{AUDIO}}" stays text.
     return re.sub(r"\{\{(" + "|".join(parts) + r")\}\}", lambda match: parts[match[1]], template)
