@@ -574,7 +574,7 @@ def is_furniture(line: str) -> bool:
 
 def _is_caption_text(line: str) -> bool:
     """Image captions, slide counters and page furniture: 'Picture of...', 'slide 1 of 5', 'Share this page'."""
-    if _FURNITURE_LINE.match(line) or (len(line.split()) <= 16 and _PICTURED.match(line)):
+    if _FURNITURE_LINE.match(line) or (len(line.split()) <= 24 and _PICTURED.match(line)):
         return True
     return bool(re.match(
         r"^(?:picture|image|photo|photograph|illustration|figure|fig\.|video|credit|source|advertisement|getty images"

@@ -332,7 +332,7 @@ _HOLD_WORDS = frozenset(
     ["hold", "holding", "held", "stay", "staying", "remain", "remaining", "in", "this", "that", "the", "position", "pose", "stretch", "posture", "it", "there", "here", "for", "keep", "keeping", "yourself", "at", "top"]
 )
 _SIDE_ADVERB = re.compile(
-    r"\s*\b(?:(?:on|for|with|to|in|using)\s+)?(?:(?:each|either)\s+(?:side|leg|arm|foot|hand|knee|hip|shoulder|direction)s?|both\s+(?:sides|directions|ways))\b"
+    r"\s*\b(?:(?:on|for|with|to|in|using)\s+)?(?<!\bof )(?:(?:each|either)\s+(?:side|leg|arm|foot|hand|knee|hip|shoulder|direction)s?|both\s+(?:sides|directions|ways))\b"
     r"|\s*\bper\s+(?:side|leg|arm)\b",
     re.I,
 )
@@ -505,33 +505,23 @@ def _another_set(sentence: str, shape: _Shape) -> tuple[str, bool]:
     return (sentence[: another[0]] + sentence[another[1]:]).strip(" ,;"), True
 
 
+_IF_TOLD = re.compile(r"\bif (?:directed|advised|instructed|prescribed|told to|your (?:doctor|physio\w*|therapist) (?:says|advises))\b", re.I)
+
+
+_MIDWAY = re.compile(r"^\s*(?:after|halfway|every|each time|midway)\b", re.I)
+
+
 def _strip_shape(sentence: str, shape: _Shape) -> str:
     """Take repetition, set, rest and side phrases out of a sentence, recording them in `shape`."""
+    if _IF_TOLD.search(sentence):  # "Switch sides and repeat if directed": the clinician's option, said whole, shapes nothing
+        return _tidy(sentence)
     kept: list[tuple[str, str]] = []
     sentence, changed_any = _another_set(sentence, shape)  # nothing left: no clause, nothing said
     for sep, clause in _clauses(sentence):
-        changed = False
-        rest = find_rest_between_sets(clause)
-        if rest and shape.rest_between_sets is None:
-            shape.rest_between_sets = rest[2]
-            clause, changed = clause[: rest[0]] + clause[rest[1]:], True
-        sets = find_sets(clause)
-        if sets and shape.sets is None:
-            shape.sets = sets[2]
-            if sets[3] is not None and shape.repeat is None:
-                shape.repeat = sets[3]
-            clause, changed = _take(clause, sets[0], sets[1])
-        found = find_reps(clause)
-        if found and (shape.repeat is None or found[2].value() == shape.repeat.value()):
-            start, end, amount = found  # the same count said twice ("three more times, four in total") is one count
-            shape.repeat = shape.repeat or amount
-            clause, took = _take(clause, start, end)
-            changed = changed or took
-        for match in list(_SIDE_ADVERB.finditer(clause))[::-1]:
-            shape.side_phrases += (match.group(0).strip(" .,;!?"),)
-            shape.directional |= "direction" in match.group(0).lower()
-            clause, changed = clause[: match.start()] + clause[match.end():], True
+        clause, changed = _take_counts(clause, shape)
         switch = _SIDE_SWITCH.search(clause)
+        if switch and _MIDWAY.match(clause[switch.end():]):
+            switch = None  # "Change direction after 1 minute of motion": a turn inside the movement, not a second side
         if switch and _only(_SIDE_WORDS, clause):
             shape.side_phrases += (clause.strip(" .,;!?"),)
             shape.directional |= "direction" in clause.lower()
@@ -549,6 +539,32 @@ def _strip_shape(sentence: str, shape: _Shape) -> str:
     if kept and kept[0][1] != _clauses(sentence)[0][1] and _DEPENDENT.match(kept[0][1].strip()):
         return _tidy(sentence)  # "Repeat for four rounds, or until you feel calm": said whole, the count recorded too
     return _tidy(_join(kept), sentence[-1] if sentence.endswith(("!", "?")) else ".") if kept else ""
+
+
+def _take_counts(clause: str, shape: _Shape) -> tuple[str, bool]:
+    """The clause without its rest between sets, sets, repetitions and side adverbs (recorded in shape); whether any went."""
+    changed = False
+    rest = find_rest_between_sets(clause)
+    if rest and shape.rest_between_sets is None:
+        shape.rest_between_sets = rest[2]
+        clause, changed = clause[: rest[0]] + clause[rest[1]:], True
+    sets = find_sets(clause)
+    if sets and shape.sets is None:
+        shape.sets = sets[2]
+        if sets[3] is not None and shape.repeat is None:
+            shape.repeat = sets[3]
+        clause, changed = _take(clause, sets[0], sets[1])
+    found = find_reps(clause)
+    if found and (shape.repeat is None or found[2].value() == shape.repeat.value()):
+        start, end, amount = found  # the same count said twice ("three more times, four in total") is one count
+        shape.repeat = shape.repeat or amount
+        clause, took = _take(clause, start, end)
+        changed = changed or took
+    for match in list(_SIDE_ADVERB.finditer(clause))[::-1]:
+        shape.side_phrases += (match.group(0).strip(" .,;!?"),)
+        shape.directional |= "direction" in match.group(0).lower()
+        clause, changed = clause[: match.start()] + clause[match.end():], True
+    return clause, changed
 
 
 _PACED = re.compile(
@@ -603,6 +619,11 @@ def _with_side(sentence: str, sides: tuple[str, ...]) -> str:
 
 def _steps_of(sentence: str) -> list[DraftStep]:
     """One instruction sentence -> say / hold / inhale / exhale steps, in the order they happen."""
+    sentence = _HEDGE.sub("", sentence)
+    after = _AFTER_A_TIME.match(sentence)
+    duration = find_duration(after[1]) if after else None
+    if after and duration is not None:  # "After 10 seconds, lower your leg.": stay there that long, then move
+        return [DraftStep("hold", "", duration[2]), *_steps_of(after[2][0].upper() + after[2][1:])]
     phases = _BOTH_PHASES.search(sentence) is None  # "breathe in and out" paces nothing
     steps = _SentenceSteps()
     timeless = _TREATMENT.search(sentence) or _MOMENT.search(sentence)
@@ -625,6 +646,9 @@ def _steps_of(sentence: str) -> list[DraftStep]:
 _TREATMENT = re.compile(r"\b(?:ice|icing|iced|ice pack|cold pack|heat pack|heating pad|hot water bottle|warm compress|heat)\b", re.I)
 # A moment, not a length: "will weaken at approximately three seconds, six seconds and nine", "after 10 seconds".
 _MOMENT = re.compile(rf"\b(?:at|after|within|every)\s+(?:about\s+|approximately\s+|around\s+|roughly\s+)?{NUM}\s*(?:seconds?|minutes?)\b", re.I)
+# "Repeat these movements for about 5 minutes, or as directed": the clinician's caveat, no step of its own.
+_HEDGE = re.compile(r",?\s*\bor as (?:often as )?(?:directed|advised|instructed|prescribed)(?: by [\w' ]+?)?(?=[.!?]?$)", re.I)
+_AFTER_A_TIME = re.compile(rf"^after\s+((?:about\s+|around\s+)?{NUM}\s*(?:seconds?|minutes?|breaths?))\s*,\s*(\w.*)$", re.I)
 # A movement kept up for a time: "Repeat these movements for 5 minutes", "Continue for 30 seconds".
 _TIMED = re.compile(r"^\s*(?:\w+ly\s+)?(?:repeat|continue|keep going|keep repeating|carry on)\b", re.I)
 
