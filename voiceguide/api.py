@@ -21,7 +21,8 @@ from voiceguide.files import check_not_input, check_target
 from voiceguide.fitting import fit_length
 from voiceguide.numbers import plural
 from voiceguide.options import Options, options_for
-from voiceguide.phrases.catalogue import untranslated
+from voiceguide.phrases import Phrases
+from voiceguide.phrases.catalogue import Entry, check_language, untranslated
 from voiceguide.program import Program, single_session
 from voiceguide.program import Session as ProgramSession
 from voiceguide.program import is_program as is_program_file
@@ -32,6 +33,8 @@ from voiceguide.session_size import check_session_size
 from voiceguide.user_config import UserConfig, load_config
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from voiceguide.live.session import Session
     from voiceguide.publishing.folder import Published
     from voiceguide.publishing.server import FeedServer
@@ -168,10 +171,6 @@ def sample(voice: str | None = None, rate: int | None = None, output: str | Path
 
     Returns the sentence. Raises VoiceguideError for an unknown voice, a bad rate or no sound device.
     """
-    from voiceguide.audio.leveling import SPEECH_LUFS, level
-    from voiceguide.audio.samples import to_float, to_int16
-    from voiceguide.phrases import Phrases
-    from voiceguide.rendering.pipeline import write_sound
     from voiceguide.speech.engine import Speech
 
     try:
@@ -182,14 +181,62 @@ def sample(voice: str | None = None, rate: int | None = None, output: str | Path
         check_target(Path(output))  # a folder, a device or a pipe: refused before the voice speaks
     speech = Speech(options.voice, options.rate)
     text = Phrases(speech.voice.language).say(SAMPLE)
-    sound = level(to_float(speech.samples(text)), SPEECH_LUFS)
+    _hear(speech.samples(text), output, bitrate)
+    return text
+
+
+def _hear(samples: np.ndarray, output: str | Path | None, bitrate: str | None) -> None:
+    """Speech samples (int16) at the voice's loudness: played live, or written to output."""
+    from voiceguide.audio.leveling import SPEECH_LUFS, level
+    from voiceguide.audio.samples import to_float, to_int16
+    from voiceguide.rendering.pipeline import write_sound
+
+    sound = level(to_float(samples), SPEECH_LUFS)
     if output is not None:
         write_sound(sound, Path(output), bitrate=bitrate)
     else:
         from voiceguide.live.output import play_sound  # the audio binding is loaded only to play
 
         play_sound(to_int16(sound))
-    return text
+
+
+PHRASE_GAP = 0.6  # seconds of silence between the phrases of a spoken catalogue
+
+
+def phrases(language: str) -> list[Entry]:
+    """Every entry of a language's phrase catalogue as a session says or shows it (Phrases.review), so a translator
+    can review it without writing a routine. A language with no catalogue, or part of one, is the one warning line
+    on stderr that a session in it gets; a language that is neither a tag nor a name raises VoiceguideError."""
+    try:
+        tag = check_language(language)
+    except ValueError as exc:
+        raise VoiceguideError(str(exc)) from None
+    _warn_untranslated(tag)
+    return Phrases(tag).review()
+
+
+def say_phrases(
+    language: str, voice: str | None = None, rate: int | None = None, output: str | Path | None = None, *, bitrate: str | None = None
+) -> list[str]:
+    """Speak every said form of a language's catalogue once, in catalogue order, in the language's voice (or
+    `voice`) at the rate: live, or into output. Returns what was said."""
+    import numpy as np
+
+    from voiceguide.audio.samples import SAMPLE_RATE
+    from voiceguide.speech.engine import Speech
+
+    texts = list(dict.fromkeys(text for entry in phrases(language) if entry.said for _, text in entry.forms))
+    try:
+        options = Options(voice=voice, rate=150 if rate is None else rate, language=check_language(language))
+    except ValueError as exc:
+        raise VoiceguideError(str(exc)) from None
+    if output is not None:
+        check_target(Path(output))
+    speech = Speech(options.voice, options.rate, language=options.language)
+    speech.prefetch(texts)
+    gap = np.zeros(int(PHRASE_GAP * SAMPLE_RATE), dtype=np.int16)
+    _hear(np.concatenate([part for text in texts for part in (speech.samples(text), gap)]), output, bitrate)
+    return texts
 
 
 def play(

@@ -237,6 +237,31 @@ def voices(
     say(columns([("ID", "ENGINE", "LANGUAGE", "NAME", "QUALITY", "GENDER"), *rows]), lines=True, nl=False)
 
 
+@app.command()
+def phrases(
+    language: Annotated[str, typer.Option("--language", help="The catalogue's language: a tag (de, es-419) or a name (Deutsch).")],
+    sample: Annotated[bool, typer.Option("--sample", help="Speak every phrase in the language's voice instead.")] = False,
+    voice: Annotated[str | None, typer.Option("--voice", help="With --sample: this voice (default: the language's).")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="With --sample: write it to this file instead.")] = None,
+    rate: Annotated[int | None, typer.Option("--rate", help="With --sample: words per minute (default: 150).")] = None,
+) -> None:
+    """Print every phrase of a language's catalogue as a session says it (plural forms at 1, 2, 5 and 21), or hear them."""
+    if sample:
+        said = api.say_phrases(language, voice, rate, output)
+        say(f"{'wrote ' + str(output) + ': ' if output is not None else ''}{plural(len(said), 'phrase')}")
+        return
+    if output is not None or rate is not None or voice is not None:
+        raise VoiceguideError("-o, --voice and --rate go with --sample")
+    lines = []
+    for entry in api.phrases(language):
+        english = " | ".join(part for part in (entry.msgid, entry.plural) if part)
+        shown = "" if entry.said else "  (shown, not said)"
+        lines.append(f"{f'[{entry.context}] ' if entry.context else ''}{english}{shown}")
+        for n, text in entry.forms:
+            lines.append(f"  {'' if n is None else f'{n}: '}{text}{'' if entry.translated else '  (English: no translation)'}")
+    say("\n".join(for_terminal(line) for line in lines), lines=True)
+
+
 def columns(rows: list[tuple[str, ...]]) -> str:
     """Rows as plain aligned columns: readable, and easy to grep or cut."""
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import functools
 import gettext
+import json
 import re
+from dataclasses import dataclass
 from importlib import resources
 
 from voiceguide.numbers import round_half_up, spelled
@@ -39,6 +41,10 @@ ABBREVIATIONS = (
 # Phrases said inside a timed phase for which a catalogue may give a shorter form (context "short"),
 # tried where the phrase does not fit before the phase goes without it.
 SHORTENED = ("Breathe in.", "And out.", "In.", "Out.", "Hold.", "Last one.", "Last round.", "Last breath.", "Halfway.", "Go.")
+# Entries shown or read, never said as they are: labels, the lists a routine's words are recognised by, the tables.
+NOT_SAID = frozenset(("label", "side forms", "check", "tempo beat", "cue", "silence", "abbreviations", "breath phase words"))
+REVIEW_NUMBERS = (1, 2, 5, 21)  # a plural entry is reviewed at these: singular, plural, and 21's agreement
+REVIEW_VALUES = {"n": 3, "index": 2, "count": 5, "reps": 10, "name": "Yoga"}  # a said entry's placeholders, for review
 TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 # Languages by name, in English and in their own words: `language: Deutsch`. Lower case, accents kept and not.
 LANGUAGE_NAMES = {
@@ -181,6 +187,42 @@ def body_side_words() -> frozenset[str]:
                      - {"side", "the", "on", "seite", "die", "der", "lado", "el", "la", "côté", "le", "à", "de", "du", "al", "a"})
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One catalogue entry as a translator reviews it: the English msgid and what the language makes of it."""
+
+    context: str | None
+    msgid: str
+    plural: str | None  # the English plural msgid, for an entry with plural forms
+    note: str  # the catalogue's comment: where and how voiceguide uses it
+    forms: tuple[tuple[int | None, str], ...]  # (the sample number of a plural form, or None; the text as said or shown)
+    said: bool  # the voice says it, placeholders filled with samples (else it is shown or read, as written)
+    translated: bool  # the language's own catalogue has it (else English stands in)
+
+
+def english_entries() -> list[tuple[str | None, str, str | None, str]]:
+    """(context, msgid, plural msgid, comment) of every entry of the English catalogue, in its order: the .po read
+    line by line (one 'key "string"' a line, continued by '"string"' lines; gettext's escapes are JSON's)."""
+    text = locale_folder().joinpath(SOURCE_LANGUAGE, "LC_MESSAGES", f"{DOMAIN}.po").read_text(encoding="utf-8")
+    found: list[tuple[str | None, str, str | None, str]] = []
+    fields: dict[str, str] = {}
+    notes: list[str] = []
+    key = ""
+    for line in [*text.splitlines(), ""]:
+        if not line.strip():
+            if fields.get("msgid"):
+                found.append((fields.get("msgctxt"), fields["msgid"], fields.get("msgid_plural"), " ".join(notes)))
+            fields, notes = {}, []
+        elif line.startswith("#."):
+            notes.append(line[2:].strip())
+        elif line.startswith('"'):
+            fields[key] += json.loads(line)
+        elif not line.startswith("#"):
+            key, _, value = line.partition(" ")
+            fields[key] = json.loads(value)
+    return found
+
+
 class _Number:
     """A number in a catalogue's placeholder: {n} is said alone, {n:m} / {n:f} before a masculine / feminine noun."""
 
@@ -210,6 +252,38 @@ class Phrases:
             if msgid and not (isinstance(key, tuple) and key[1] != 0) and not any(key in catalog for catalog in own):
                 found.append(msgid.split("\x04")[-1])
         return found
+
+    def review(self) -> list[Entry]:
+        """Every entry of the catalogue as the session says or shows it, in the English catalogue's order: what a
+        translator reviews without writing a routine. Said entries are filled with samples (REVIEW_VALUES, a side,
+        lengths), each plural form at REVIEW_NUMBERS; labels and tables are shown as written."""
+        english = self.language.lower().split("-")[0] == SOURCE_LANGUAGE
+        own: set[object] = set()
+        for name in _shipped(self.language):
+            if name != SOURCE_LANGUAGE or english:
+                own |= set(_single(name)._catalog)  # type: ignore[attr-defined]
+        entries = []
+        for context, msgid, plural, note in english_entries():
+            key = f"{context}\x04{msgid}" if context else msgid
+            said = context not in NOT_SAID
+            numbers: tuple[int | None, ...] = REVIEW_NUMBERS if plural else (None,)
+            forms = tuple((n, self._reviewed(context, msgid, plural, n, said)) for n in numbers)
+            entries.append(Entry(context, msgid, plural, note, forms, said, key in own or (key, 0) in own))
+        return entries
+
+    def _reviewed(self, context: str | None, msgid: str, plural: str | None, n: int | None, said: bool) -> str:
+        if plural and n is not None:
+            template = self._t.npgettext(context, msgid, plural, n) if context else self._t.ngettext(msgid, plural, n)
+        else:
+            template = self._t.pgettext(context, msgid) if context else self._t.gettext(msgid)
+        if not said:
+            return template
+        values = {
+            **REVIEW_VALUES, "side": self.side_name("clockwise"), "duration": self.duration(90),
+            "minutes": self.duration(60), "seconds": self.duration(15), **({"n": n} if n is not None else {}),
+        }  # fmt: skip
+        filled = self.fill(template, values)
+        return sentence(filled) if msgid.endswith((".", "!", "?")) else filled  # a sentence, not a part of one
 
     # -- sentences --
 
