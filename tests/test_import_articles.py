@@ -17,7 +17,7 @@ import yaml
 
 from tests.conftest import HANG_GUARD, NEEDS_TIMING_KEYS, ROOT
 from voiceguide import import_article, parse_routine
-from voiceguide.importer.amounts import find_rest_between_sets, find_sets
+from voiceguide.importer.amounts import Amount, find_rest_between_sets, find_sets
 from voiceguide.importer.reading import read_article
 from voiceguide.importer.writing import import_report, routine_yaml
 
@@ -418,3 +418,59 @@ def test_safety_advice_is_said_once_with_the_description_and_small_print_is_drop
     text = routine_yaml(draft)
     for dropped in ("not a substitute", "Smith J.", "Top of page"):
         assert dropped not in text
+
+
+def names_of(article: str, source: str = "article.md") -> list[str]:
+    return [e.name for e in draft_of(article, source).exercises]
+
+
+def test_a_paragraph_led_by_its_bold_name_is_an_exercise():
+    article = ("# Three moves for a stronger back\n\nThese moves strengthen your back.\n\n"
+               "**Bridge.** Lie on your back with your knees bent. Lift your hips. Hold for 5 seconds. Repeat 10 times.\n\n"
+               "**Bird dog:** Kneel on all fours. Reach your right arm forward. Hold for 10 seconds. Switch sides.\n")
+    draft = draft_of(article, "back.md")
+    assert [e.name for e in draft.exercises] == ["Bridge", "Bird dog"]
+    assert draft.exercises[0].repeat == Amount(10, 10, "times", "10 times", False)
+    assert draft.exercises[1].sides == ("right", "left")
+    page = ("<html><body><h1>Back</h1><p>These moves strengthen your back.</p>"
+            "<p><strong>Bridge.</strong> Lie on your back. Lift your hips. Hold for 5 seconds.</p>"
+            "<p><strong>Bird dog</strong> Kneel on all fours. Reach one arm forward. Hold for 10 seconds.</p>"
+            "<p>Do them every day.</p></body></html>")
+    assert names_of(page, "back.html") == ["Bridge", "Bird dog"]
+
+
+def test_a_heading_that_names_its_kind_first_is_named_after_the_colon():
+    article = ("Yoga for beginners\n\nStretch: Cobra\nLie on your stomach. Press up, lifting your chest. Hold for 20 seconds.\n\n"
+               "Stretch: Child's pose\nKneel and sit back on your heels. Hold for 30 seconds.\n\n"
+               "Pelvic Floor Contractions: Long Holds\nTighten your pelvic floor. Hold for 10 seconds.\n")
+    assert names_of(article, "yoga.txt") == ["Cobra", "Child's pose", "Long Holds"]
+
+
+def test_exercise_names_set_as_picture_captions_head_their_exercises():
+    page = ("<html><body><article><h1>Balance exercises</h1><p>Do these near a sturdy chair.</p>"
+            "<figure><img src='a.jpg'><figcaption>Single leg stand</figcaption></figure>"
+            "<p>Stand behind a chair and hold on. Lift one foot off the floor. Hold for 10 seconds.</p>"
+            "<figure><img src='b.jpg'><figcaption>Heel raises</figcaption></figure>"
+            "<p>Stand behind a chair. Rise up onto your toes. Lower slowly. Repeat 10 times.</p>"
+            "<figure><img src='c.jpg'><figcaption>Photo: Getty Images</figcaption></figure></article></body></html>")
+    assert names_of(page, "balance.html") == ["Single leg stand", "Heel raises"]
+    assert "Getty" not in routine_yaml(draft_of(page, "balance.html"))
+
+
+def test_a_numbered_list_item_before_a_numbered_step_is_a_step_not_an_exercise():
+    article = ("Downward dog\n\nHold this pose for 10-15 seconds.\n\nHere's how to do it\n\n"
+               "1. From child's pose - lift your head up.\n2. Push the weight into your feet and hands and come up into the pose.\n"
+               "3. Repeat the pose 2-3 times.\n")
+    draft = draft_of(article, "dog.txt")
+    assert [e.name for e in draft.exercises] == ["Downward dog"]
+    assert [(s.kind, s.amount.value()) for s in draft.exercises[0].steps if s.amount] == [("hold", "10-15 seconds")]
+
+
+def test_a_picture_description_is_no_title_and_a_sentence_can_name_the_technique():
+    article = ("A woman meditating in front of a mural.\n\nThe 4-7-8 breathing technique is a simple relaxation exercise.\n\n"
+               "1. Breathe in quietly through your nose for a count of 4.\n2. Hold your breath for a count of 7.\n"
+               "3. Exhale completely through your mouth for a count of 8.\n\nRepeat the cycle 4 times.\n")
+    draft = draft_of(article, "breath.txt")
+    assert [e.name for e in draft.exercises] == ["4-7-8 breathing"]
+    assert draft.exercises[0].breath == (4.0, 7.0, 8.0)
+    assert "mural" not in " ".join(spoken_texts(draft))

@@ -71,12 +71,33 @@ def _without_furniture(html: str) -> str:
     # lxml refuses a str that declares its encoding; lxml.html's parser makes HtmlElements (its stubs say _Element)
     root = cast("lxml.html.HtmlElement", lxml.html.fromstring(re.sub(r"^\s*<\?xml[^>]*>", "", html)))
     total = len(root.text_content())
+    _named_figures(root)
     for element in cast("list[lxml.html.HtmlElement]", list(root.iter())):
         if not isinstance(element.tag, str) or element.getparent() is None or element.tag in ("html", "body", "main", "article"):
             continue
         if (element.tag in _SKIPPED_TAGS or _is_furniture(element)) and len(element.text_content()) < 0.3 * total:
             element.drop_tree()
     return lxml.html.tostring(root, encoding="unicode")
+
+
+# A caption that names something ("Heel raises"), not a credit, a counter or a sentence about the picture.
+_NAME_CAPTION = re.compile(r"^(?!.*\b(?:getty|shutterstock|istock|photo|image|credit|slide|courtesy|©)\b)[A-Z][\w'’ -]{1,60}$", re.I)
+
+
+def _named_figures(root) -> None:
+    """A figure captioned with a short name is an exercise's heading set as its picture's caption: the caption
+    is kept as a bold line where the figure stood (the figure itself goes with the other furniture)."""
+    import lxml.html
+
+    for figure in list(root.iter("figure")):
+        caption = figure.find(".//figcaption")
+        words = " ".join(caption.text_content().split()) if caption is not None else ""
+        if words and len(words.split()) <= 6 and _NAME_CAPTION.match(words):
+            heading = lxml.html.Element("p")
+            bold = lxml.html.Element("strong")
+            bold.text = words
+            heading.append(bold)
+            figure.addprevious(heading)
 
 
 def _is_furniture(element) -> bool:
@@ -125,11 +146,22 @@ def _walk_item(element, lines: list[str], list_kind: str | None) -> None:
         _walk(child, lines, child.tag)
 
 
+def _bold_lead(element) -> str | None:
+    """The words of a bold run that opens a paragraph, if it opens it."""
+    first = next((c for c in element if isinstance(c.tag, str)), None)
+    if first is None or first.tag not in ("strong", "b") or (element.text or "").strip():
+        return None
+    return " ".join(first.text_content().split()) or None
+
+
 def _walk_block(element, lines: list[str], list_kind: str | None) -> None:
     """Any other element: one paragraph, or (holding blocks) its loose text and its children, each apart."""
     has_blocks = any(isinstance(c.tag, str) and (c.tag in _BLOCK_TAGS or re.fullmatch(r"h[1-6]|li", c.tag)) for c in element)
     if not has_blocks:
         text = _inline(element)
+        lead = _bold_lead(element)
+        if lead and text.startswith(lead):  # "<p><strong>Bridge.</strong> Lie on your back...": the name stays marked
+            text = f"**{lead}** {text[len(lead):].strip()}"
         if text:
             lines += ["", text, ""]
         return

@@ -142,13 +142,16 @@ def _split_name(text: str) -> tuple[str, str | None, str | None]:
         return name, None, None
     if len(rest.split()) <= 6 and _starts_with_amount(rest):
         return name, rest, None
-    if match.group(0).strip() == ":" and _is_title_cased(rest) and _looks_like_name(rest):
+    if match.group(0).strip() == ":" and (_is_title_cased(rest) or _KIND.fullmatch(name)) and _looks_like_name(rest) \
+            and len(rest.split()) <= 6:
         return rest, None, None  # "Pelvic Floor Contractions: Long Holds", "Stretch: Cobra": the subject, then the exercise
     if _looks_like_name(name):
         return name, None, rest[0].upper() + rest[1:]
     return text.strip(), None, None
 
 
+# A heading's first word that only says what kind of thing follows: "Stretch: Child's pose", "Exercise: Bridge".
+_KIND = re.compile(r"(?:exercise|stretch|pose|move|movement|position|drill|technique|asana)", re.I)
 _SMALL_WORDS = frozenset({"a", "an", "and", "the", "of", "to", "for", "in", "on", "with", "or", "at", "by", "your"})
 
 
@@ -233,7 +236,14 @@ def _heading_style(raw: list[str], lines: list[str], i: int) -> tuple[str, str]:
         return ("md1" if raw[i + 1].strip()[0] == "=" else "md2"), line
     if re.fullmatch(r"(\*\*|__)[^*_]+\1:?", text) and len(line.split()) <= 10 and not line.endswith(":"):
         return "bold", line
+    lead = _BOLD_LEAD.match(text)
+    if lead and len(lead["name"].split()) <= 6 and _looks_like_name(lead["name"]):
+        return "bold", f"{clean_line(lead['name'])}: {clean_line(lead['rest'])}"  # "**Bridge.** Lie on your back..."
     return "", line
+
+
+# A paragraph led by its bold name: "**Bridge.** Lie on your back...", "**Bird dog:** Kneel on all fours..."
+_BOLD_LEAD = re.compile(r"^(\*\*|__)(?P<name>[^*_]{2,60}?)\s*[.:]?\s*\1\s*[.:]?\s+(?P<rest>\S.*)$")
 
 
 def _styled_heading(i: int, style: str, content: str) -> _Heading | None:

@@ -116,7 +116,7 @@ class Draft:
         if self.breath_from and "default" in self.breath_from:
             lines.append(f"breath {':'.join(f'{v:g}' for v in self.breath or ())}: {self.breath_from}")
         for exercise in self.exercises:
-            where = f'"{exercise.heading or exercise.name}"'
+            where = f'"{exercise.heading if exercise.heading and len(exercise.heading) <= 60 else exercise.name}"'
             lines += [f"{where}: {what}: {why}" for what, why in exercise.doubts()]
         return lines
 
