@@ -318,12 +318,13 @@ def test_a_language_without_a_catalogue_or_with_a_partial_one_is_named_in_one_li
         (folder / "voiceguide.mo").write_bytes((LOCALE / lang.replace("-", "_") / "LC_MESSAGES" / "voiceguide.mo").read_bytes())
     text = (LOCALE / "de" / "LC_MESSAGES" / "voiceguide.po").read_text(encoding="utf-8")
     text = text.replace('msgstr "Halbzeit."', 'msgstr ""').replace('msgstr "Mach dich bereit."', 'msgstr ""')
+    text = re.sub(r'(msgctxt "(abbreviations|short)"\nmsgid "[^\n]*"\n)msgstr "[^\n]*"', r'\1msgstr ""', text)  # none of its own
     po = tmp_path / "xx" / "LC_MESSAGES" / "voiceguide.po"
     po.parent.mkdir(parents=True)
     po.write_text(text, encoding="utf-8")
     po.with_suffix(".mo").write_bytes(script.compiled(po))
     monkeypatch.setattr(module, "locale_folder", lambda: tmp_path)
-    for cached in (module._single, module._translations, module.side_forms, module.body_side_words):
+    for cached in (module._single, module._translations, module.side_forms, module.body_side_words, module.abbreviations):
         cached.cache_clear()
     try:
         assert "xx" in module.catalogue_languages()
@@ -333,8 +334,11 @@ def test_a_language_without_a_catalogue_or_with_a_partial_one_is_named_in_one_li
         assert partial
         assert "'Halfway.'" in partial
         assert "'Get ready.'" in partial
+        assert partial.startswith("language xx: 2 phrases")  # its abbreviations and short forms are not English's
+        assert Phrases("xx").spoken("ca. 2 min., e.g. 2x") == "ca. 2 min., e.g. 2x"
+        assert Phrases("xx").shorter("In.") is None
         assert "\n" not in partial
     finally:
         monkeypatch.undo()
-        for cached in (module._single, module._translations, module.side_forms, module.body_side_words):
+        for cached in (module._single, module._translations, module.side_forms, module.body_side_words, module.abbreviations):
             cached.cache_clear()

@@ -43,9 +43,11 @@ def test_a_language_may_be_named_and_one_without_a_catalogue_is_shown_as_english
     assert cli("phrases", "--language", "Deutsch").stdout == cli("phrases", "--language", "de").stdout
     italian = cli("phrases", "--language", "it")
     assert italian.returncode == 0
-    forms = [line for line in italian.stdout.splitlines() if line.startswith(" ")]
+    printed = italian.stdout.splitlines()
+    forms = [line for line in printed if line.startswith(" ")]
     assert forms
-    assert all(line.endswith("(English: no translation)") for line in forms)
+    assert all(line.endswith(("(English: no translation)", "(none: English's is not used)")) for line in forms)
+    assert printed[printed.index("[short] In.") + 1] == "  (none: English's is not used)"  # its own or none
     assert "no phrases in it yet" in italian.stderr
 
 

@@ -258,7 +258,9 @@ def phrases(
         shown = "" if entry.said else "  (shown, not said)"
         lines.append(f"{f'[{entry.context}] ' if entry.context else ''}{english}{shown}")
         for n, text in entry.forms:
-            lines.append(f"  {'' if n is None else f'{n}: '}{text}{'' if entry.translated else '  (English: no translation)'}")
+            missing = "(none: English's is not used)" if not text else "(English: no translation)"
+            shown = "  ".join(part for part in (text, "" if entry.translated else missing) if part)
+            lines.append(f"  {'' if n is None else f'{n}: '}{shown}")
     say("\n".join(for_terminal(line) for line in lines), lines=True)
 
 

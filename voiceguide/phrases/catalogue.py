@@ -41,6 +41,8 @@ ABBREVIATIONS = (
 # Phrases said inside a timed phase for which a catalogue may give a shorter form (context "short"),
 # tried where the phrase does not fit before the phase goes without it.
 SHORTENED = ("Breathe in.", "And out.", "In.", "Out.", "Hold.", "Last one.", "Last round.", "Last breath.", "Halfway.", "Go.")
+# Entries a language has of its own or not at all (_own): English's abbreviations or short forms would be wrong in it.
+OWN_ONLY = ("abbreviations", "short")
 # Entries shown or read, never said as they are: labels, the lists a routine's words are recognised by, the tables.
 NOT_SAID = frozenset(("label", "side forms", "check", "tempo beat", "cue", "silence", "abbreviations", "breath phase words"))
 REVIEW_NUMBERS = (1, 2, 5, 21)  # a plural entry is reviewed at these: singular, plural, and 21's agreement
@@ -195,7 +197,7 @@ class Entry:
     msgid: str
     plural: str | None  # the English plural msgid, for an entry with plural forms
     note: str  # the catalogue's comment: where and how voiceguide uses it
-    forms: tuple[tuple[int | None, str], ...]  # (the sample number of a plural form, or None; the text as said or shown)
+    forms: tuple[tuple[int | None, str], ...]  # (the sample number of a plural form, or None; the text as said or shown; "": none)
     said: bool  # the voice says it, placeholders filled with samples (else it is shown or read, as written)
     translated: bool  # the language's own catalogue has it (else English stands in)
 
@@ -249,6 +251,8 @@ class Phrases:
         found = []
         for key in _single(SOURCE_LANGUAGE)._catalog:  # type: ignore[attr-defined]
             msgid = key[0] if isinstance(key, tuple) else key
+            if msgid.split("\x04")[0] in OWN_ONLY:
+                continue  # never English: a language without them has none
             if msgid and not (isinstance(key, tuple) and key[1] != 0) and not any(key in catalog for catalog in own):
                 found.append(msgid.split("\x04")[-1])
         return found
@@ -267,8 +271,11 @@ class Phrases:
             key = f"{context}\x04{msgid}" if context else msgid
             said = context not in NOT_SAID
             numbers: tuple[int | None, ...] = REVIEW_NUMBERS if plural else (None,)
+            translated = key in own or (key, 0) in own
             forms = tuple((n, self._reviewed(context, msgid, plural, n, said)) for n in numbers)
-            entries.append(Entry(context, msgid, plural, note, forms, said, key in own or (key, 0) in own))
+            if not translated and context in OWN_ONLY:
+                forms = ((None, ""),)  # English's does not stand in
+            entries.append(Entry(context, msgid, plural, note, forms, said, translated))
         return entries
 
     def _reviewed(self, context: str | None, msgid: str, plural: str | None, n: int | None, said: bool) -> str:
