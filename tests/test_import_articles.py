@@ -474,3 +474,24 @@ def test_a_picture_description_is_no_title_and_a_sentence_can_name_the_technique
     assert [e.name for e in draft.exercises] == ["4-7-8 breathing"]
     assert draft.exercises[0].breath == (4.0, 7.0, 8.0)
     assert "mural" not in " ".join(spoken_texts(draft))
+
+
+def test_an_exercise_numbered_over_its_name_is_named_by_the_line_below():
+    article = ("Neck exercises\n\nExercise 1:\nChin tucks\nSit up straight. Pull your chin straight back. Hold for 3 seconds.\n\n"
+               "Exercise 2:\nSide bends\nTilt your head towards your shoulder. Hold for 20 seconds. Repeat on the other side.\n")
+    draft = draft_of(article, "neck.txt")
+    assert [e.name for e in draft.exercises] == ["Chin tucks", "Side bends"]
+    assert "Chin tucks" not in " ".join(s.text for s in draft.exercises[0].steps)
+
+
+def test_a_circuits_timing_applies_to_every_move_even_one_whose_verb_is_unknown():
+    article = ("Tabata workout\n\nThis workout is 8 rounds of 20 seconds work and 10 seconds rest for each exercise.\n\n"
+               "Jumping jacks\nJump your feet out while raising your arms overhead, then jump back in.\n\n"
+               "Mountain climbers\nFrom a plank, drive your knees towards your chest one at a time.\n\n"
+               "Crab walk\nScuttle backwards on your hands and feet, hips up.\n")
+    draft = draft_of(article, "tabata.txt")
+    assert [e.name for e in draft.exercises] == ["Jumping jacks", "Mountain climbers", "Crab walk"]
+    for exercise in draft.exercises:
+        assert exercise.rounds is not None
+        assert exercise.rounds.value() == "8"
+        assert [(s.kind, s.amount.value()) for s in exercise.steps if s.amount] == [("work", "20 seconds"), ("rest", "10 seconds")]

@@ -92,7 +92,7 @@ _TERMINAL = (".", "!", "?", ":", ";", ",")
 # First words of instructions: a numbered line starting with one of these (and "your"/"the")
 # is a step, not an exercise heading.
 IMPERATIVES = frozenset(
-    ["alternate", "allow", "arch", "avoid", "attempt", "bend", "begin", "bring", "breathe", "brace", "change", "clench", "cross", "circle", "clasp", "close", "come", "complete", "continue", "control", "count", "curl", "do", "draw", "drive", "drop", "engage", "ensure", "exhale", "extend", "feel", "find", "flatten", "focus", "get", "go", "grab", "hinge", "hold", "hook", "hug", "imagine", "inhale", "interlace", "jump", "keep", "kneel", "lean", "let", "lie", "lift", "look", "lower", "make", "maintain", "march", "move", "nod", "notice", "open", "pause", "perform", "place", "point", "position", "press", "pull", "push", "put", "raise", "reach", "relax", "release", "repeat", "rest", "return", "rise", "roll", "rotate", "round", "secure", "shift", "shrug", "sink", "sit", "slide", "slowly", "squeeze", "stand", "start", "stay", "step", "straighten", "stretch", "swap", "sweep", "swing", "switch", "take", "tap", "tense", "tighten", "tie", "tilt", "trace", "try", "tuck", "turn", "twist", "use", "walk", "widen", "wrap"]
+    ["alternate", "allow", "arch", "avoid", "attempt", "bend", "begin", "bring", "breathe", "brace", "change", "clench", "cross", "circle", "clasp", "close", "come", "complete", "continue", "control", "count", "curl", "do", "draw", "drive", "drop", "engage", "ensure", "exhale", "extend", "feel", "find", "flatten", "focus", "get", "go", "grab", "hinge", "hold", "hook", "hug", "imagine", "inhale", "interlace", "jog", "jump", "keep", "kick", "kneel", "lean", "let", "lie", "lift", "look", "lower", "lunge", "make", "maintain", "march", "move", "nod", "notice", "open", "pause", "perform", "place", "point", "position", "press", "pull", "push", "put", "raise", "reach", "run", "hop", "relax", "release", "repeat", "rest", "return", "rise", "roll", "rotate", "round", "secure", "shift", "shrug", "sink", "sit", "skip", "slide", "slowly", "sprint", "squat", "squeeze", "stand", "start", "stay", "step", "straighten", "stretch", "swap", "sweep", "swing", "switch", "take", "tap", "tense", "tighten", "tie", "tilt", "trace", "try", "tuck", "turn", "twist", "use", "walk", "widen", "wrap"]
 )
 
 # --- headings ------------------------------------------------------------------
@@ -127,6 +127,11 @@ class _Heading:
     amount: str | None = None
     body: str | None = None
     raw: str = ""
+    name_line: int | None = None  # "Exercise 1:" over "Chin tucks": the line that names it, below the heading
+
+    @property
+    def body_start(self) -> int:
+        return (self.index if self.name_line is None else self.name_line) + 1
 
 
 def _split_name(text: str) -> tuple[str, str | None, str | None]:
@@ -222,8 +227,24 @@ def _headings(raw: list[str], lines: list[str]) -> list[_Heading]:
         style, content = _heading_style(raw, lines, i)
         heading = _styled_heading(i, style, content) if style else _unstyled_heading(lines, i, spaced)
         if heading is not None:
-            found.append(heading)
+            found.append(_named_below(heading, lines))
     return found
+
+
+_NUMBER_ONLY = re.compile(r"^(?:exercise|stretch|pose|move|movement|part|position|technique|drill)?\s*#?\d{1,3}$", re.I)
+
+
+def _named_below(heading: _Heading, lines: list[str]) -> _Heading:
+    """'Exercise 1:' (or '## 2') over a short title line: the exercise is named by that line."""
+    if not _NUMBER_ONLY.match(heading.name.strip(" :.")) or heading.body:
+        return heading
+    below = next((j for j in range(heading.index + 1, min(heading.index + 3, len(lines))) if lines[j]), None)
+    if below is None or not _is_short_title(lines[below]) or not _looks_like_name(lines[below]):
+        return heading
+    name, amount, body = _split_name(lines[below])
+    number = heading.number if heading.number is not None else int(re.sub(r"\D", "", heading.name) or 0) or None
+    return replace(heading, name=name, amount=amount or heading.amount, body=body, number=number, name_line=below,
+                   raw=f"{heading.raw} {lines[below]}")
 
 
 def _heading_style(raw: list[str], lines: list[str], i: int) -> tuple[str, str]:
@@ -360,18 +381,36 @@ def parse_article(text: str) -> Article:
     bounds = [(h.index, h) for h in chosen] + [(len(lines), None)]
     preamble = (*skipped, *_blocks(lines, start, bounds[0][0], width, in_section=False))
     sections = []
-    for (index, heading), (end, _) in pairwise(bounds):
+    for (_, heading), (end, _) in pairwise(bounds):
         assert heading is not None
-        body_lines = lines[index + 1: end]
-        body = ([Block("text", heading.body)] if heading.body else []) + list(_blocks(lines, index + 1, end, width, in_section=True))
+        body_lines = lines[heading.body_start: end]
+        body = ([Block("text", heading.body)] if heading.body else []) + list(
+            _blocks(lines, heading.body_start, end, width, in_section=True))
         is_exercise = not NOT_EXERCISES.match(heading.name) and heading.name.lower() not in LABEL_ROLES and (
             _instructions(body_lines + ([heading.body] if heading.body else [])) > 0 or heading.amount is not None
         )
         sections.append(Section(heading.name, tuple(body), is_exercise, heading.amount, heading.raw))
-    sections = _name_generic(_closing_after_inline(sections, chosen), title)
+    sections = _name_generic(_closing_after_inline(_siblings_alike(sections, chosen), chosen), title)
     if not any(s.exercise for s in sections):
         return _one_technique(title, lines, start, width, skipped)
     return Article(title, preamble, tuple(sections))
+
+
+def _siblings_alike(sections: list[Section], chosen: list[_Heading]) -> list[Section]:
+    """Headings of one style between and just after the exercises head exercises too: 'Squat jumps' over 'Squat down,
+    then jump up' is a move like its siblings, even when its first word is no verb the reader knows."""
+    exercises = [h.style for s, h in zip(sections, chosen, strict=True) if s.exercise]
+    if len(exercises) < 2 or len(set(exercises)) != 1:
+        return sections
+    style = exercises[0]
+    last = max(k for k, s in enumerate(sections) if s.exercise)
+    out = []
+    for k, (section, heading) in enumerate(zip(sections, chosen, strict=True)):
+        alike = (heading.style == style and k <= last + 1 and not section.exercise and section.blocks and _looks_like_name(section.name)
+                 and not NOT_EXERCISES.match(section.name) and section.name.lower() not in LABEL_ROLES
+                 and any(k2 < k and s.exercise for k2, s in enumerate(sections)))
+        out.append(replace(section, exercise=True) if alike else section)
+    return out
 
 
 def _closing_after_inline(sections: list[Section], chosen: list[_Heading]) -> list[Section]:
@@ -424,7 +463,7 @@ def _choose(headings: list[_Heading], lines: list[str]) -> list[_Heading]:
         names = set()
         for heading in run:
             end = bounds[bisect.bisect_right(bounds, heading.index)]
-            body = lines[heading.index + 1: end] + ([heading.body] if heading.body else [])
+            body = lines[heading.body_start: end] + ([heading.body] if heading.body else [])
             if not NOT_EXERCISES.match(heading.name) and (_instructions(body) > 0 or heading.amount):
                 score += 1
                 if _HOW_TO.sub("", heading.name).strip(" :").lower() not in ("", "it", "this"):
@@ -464,7 +503,7 @@ def _numbered_run(headings: list[_Heading], lines: list[str]) -> list[_Heading]:
     instructing = list(accumulate((1 if line and _instructions([line]) else 0 for line in lines), initial=0))
 
     def instructs(heading: _Heading, end: int) -> bool:
-        inside = instructing[end] - instructing[heading.index + 1] > 0
+        inside = instructing[end] - instructing[min(heading.body_start, end)] > 0
         return inside or bool(heading.body and _instructions([heading.body]) > 0)
 
     best: list[_Heading] = []

@@ -286,28 +286,35 @@ def _page_amounts(intro: list[Block], single: bool = False) -> _PageAmounts:
         for sentence in sentences(block.text):
             if not (_EVERY_EXERCISE.search(sentence) or (single and _THIS_EXERCISE.search(sentence))):
                 continue
-            rest = find_rest_between_sets(sentence)
-            if rest:
-                found.setdefault("rest_between_sets", _page_wide(rest[2], sentence))
-                sentence_left = sentence[: rest[0]] + sentence[rest[1]:]
-            else:
-                sentence_left = sentence
-            sets = find_sets(sentence_left)
-            if sets:
-                found.setdefault("sets", _page_wide(sets[2], sentence))
-                if sets[3]:
-                    found.setdefault("repeat", _page_wide(sets[3], sentence))
-                sentence_left = sentence_left[: sets[0]] + sentence_left[sets[1]:]
-            reps = find_reps(sentence_left)
-            if reps:
-                found.setdefault("repeat", _page_wide(reps[2], sentence))
-                sentence_left = sentence_left[: reps[0]] + sentence_left[reps[1]:]
-            duration = find_duration(sentence_left)
-            if duration and not _FREQUENCY.search(sentence_left[duration[1]: duration[1] + 30]):
-                found.setdefault("hold", _page_wide(duration[2], sentence))
             if _SIDE_SWITCH.search(sentence) or _SIDE_ADVERB.search(sentence):
                 found.setdefault("sides", " ".join(sentence.split()).rstrip("."))
+            if work is not None and work.phrase in sentence:
+                continue  # "8 rounds of 20 seconds work and 10 seconds rest for each exercise": the circuit's own numbers
+            _sentence_counts(sentence, found)
     return _PageAmounts(**found, single=single)
+
+
+def _sentence_counts(sentence: str, found: dict) -> None:
+    """A page-wide sentence's rest between sets, sets, repetitions and hold, each the first the page states."""
+    rest = find_rest_between_sets(sentence)
+    if rest:
+        found.setdefault("rest_between_sets", _page_wide(rest[2], sentence))
+        sentence_left = sentence[: rest[0]] + sentence[rest[1]:]
+    else:
+        sentence_left = sentence
+    sets = find_sets(sentence_left)
+    if sets:
+        found.setdefault("sets", _page_wide(sets[2], sentence))
+        if sets[3]:
+            found.setdefault("repeat", _page_wide(sets[3], sentence))
+        sentence_left = sentence_left[: sets[0]] + sentence_left[sets[1]:]
+    reps = find_reps(sentence_left)
+    if reps:
+        found.setdefault("repeat", _page_wide(reps[2], sentence))
+        sentence_left = sentence_left[: reps[0]] + sentence_left[reps[1]:]
+    duration = find_duration(sentence_left)
+    if duration and not _FREQUENCY.search(sentence_left[duration[1]: duration[1] + 30]):
+        found.setdefault("hold", _page_wide(duration[2], sentence))
 
 
 def _introduction(preamble: tuple[Block, ...]) -> tuple[str | None, tuple[str, ...]]:
