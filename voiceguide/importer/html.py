@@ -125,6 +125,10 @@ def _walk(element, lines: list[str], list_kind: str | None = None) -> None:
             lines += ["", "#" * int(tag[1]) + " " + text, ""]
     elif tag == "li":
         _walk_item(element, lines, list_kind)
+    elif tag == "tr":  # a table row as Markdown writes it: the layout reader reads its cells
+        cells = [_inline(cell) for cell in element if isinstance(cell.tag, str) and cell.tag in ("td", "th")]
+        if any(cells):
+            lines.append("| " + " | ".join(cells) + " |")
     elif tag in ("ul", "ol"):
         lines.append("")
         for child in element:

@@ -351,7 +351,7 @@ def _instructions(lines: list[str]) -> int:
 
 def parse_article(text: str) -> Article:
     """The article's title, the text before the exercises, and one Section per heading of the exercises' kind."""
-    raw = text.split("\n")
+    raw = _tables_as_lines(text.split("\n"))
     lines = [clean_line(line) for line in raw]
     for i, line in enumerate(raw):  # underlines and rules are layout, not text
         if (_SETEXT.match(line.strip()) and len(line.strip()) >= 3) or re.fullmatch(r"\s*(?:\*\s*){3,}|\s*_{3,}\s*", line):
@@ -410,6 +410,41 @@ def _siblings_alike(sections: list[Section], chosen: list[_Heading]) -> list[Sec
                  and not NOT_EXERCISES.match(section.name) and section.name.lower() not in LABEL_ROLES
                  and any(k2 < k and s.exercise for k2, s in enumerate(sections)))
         out.append(replace(section, exercise=True) if alike else section)
+    return out
+
+
+_TABLE_ROW = re.compile(r"^\s*\|(.*)\|\s*$")
+_RULE_ROW = re.compile(r"^\s*\|?(?:\s*:?-{2,}:?\s*\|)+\s*:?-*:?\s*$")
+_TABLE_NAME = re.compile(r"^(?:exercises?|stretch(?:es)?|moves?|movements?|poses?|name|activity|drill|workout)$", re.I)
+_TABLE_AMOUNT = re.compile(r"^(?:sets?|reps?|repetitions?|hold|time|duration|rest|work|rounds?|seconds|minutes|each side)$", re.I)
+
+
+def _tables_as_lines(raw: list[str]) -> list[str]:
+    """Markdown tables as lines the reader knows: a table of exercises and their amounts ('| Exercise | Sets | Reps |')
+    becomes one '**Squat** Sets: 3. Reps: 10.' line a row; any other table, its rows' cells as one line each."""
+    out = list(raw)
+    header: list[str] | None = None
+    for i, line in enumerate(raw):
+        row = _TABLE_ROW.match(line)
+        if row is None:
+            header = None
+            continue
+        if _RULE_ROW.match(line):
+            out[i] = ""
+            continue
+        cells = [c.strip() for c in row[1].split("|")]
+        if header is None:
+            header = cells
+            amounts = len(cells) > 1 and _TABLE_NAME.match(cells[0]) and all(_TABLE_AMOUNT.match(c) for c in cells[1:] if c)
+            out[i] = "" if amounts else ", ".join(c for c in cells if c)
+            header = cells if amounts else []
+            continue
+        if header and cells and cells[0]:
+            stated = ". ".join(f"{'Hold' if find_duration(cell) else label}: {cell}"  # "Reps: 30 seconds" is a hold
+                               for label, cell in zip(header[1:], cells[1:], strict=False) if cell)
+            out[i] = f"**{cells[0]}** {stated}." if stated else f"**{cells[0]}**"
+        else:
+            out[i] = ", ".join(c for c in cells if c)
     return out
 
 

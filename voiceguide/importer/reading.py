@@ -9,7 +9,7 @@ written. Each value keeps the article's words it came from (voiceguide.importer.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
@@ -143,6 +143,7 @@ def read_article(data: bytes | str, source: str = "<article>") -> Draft:
         intro += [Block("label", section.heading), *section.blocks]
     page = _page_amounts(intro, single=len(article.exercises) == 1)
     exercises, outro = _exercises(article.sections, first, last, page)
+    exercises = _namesakes_merged(exercises)
     after, closing = _close_of_page(article.sections[last + 1:])
     description, unspoken = _introduction(tuple(intro))
     said = " ".join([description or "", *outro, *closing, *_spoken_words(exercises)])
@@ -166,6 +167,28 @@ def _exercises(sections: tuple[Section, ...], first: int, last: int, page: _Page
         exercises.append(exercise)
         outro += tail
     return exercises, outro
+
+
+_NO_INSTRUCTIONS = "the article gives no instructions for this exercise"
+
+
+def _namesakes_merged(exercises: list[DraftExercise]) -> list[DraftExercise]:
+    """A table's row ('Squat: 3 sets of 10') and the same exercise's instructions further down are one exercise."""
+    out: list[DraftExercise] = []
+    for exercise in exercises:
+        bare = next((k for k, e in enumerate(out) if e.name.casefold() == exercise.name.casefold()
+                     and all(s.comment == _NO_INSTRUCTIONS for s in e.steps if s.kind == "say")), None)
+        if bare is None:
+            out.append(exercise)
+            continue
+        counts = out[bare]
+        holds = tuple(s for s in counts.steps if s.kind != "say")
+        out[bare] = replace(
+            exercise, repeat=exercise.repeat or counts.repeat, sets=exercise.sets or counts.sets,
+            rest_between_sets=exercise.rest_between_sets or counts.rest_between_sets, rounds=exercise.rounds or counts.rounds,
+            steps=exercise.steps if any(s.kind != "say" for s in exercise.steps) else exercise.steps + holds,
+        )  # in the table's place: the table gives the workout's order
+    return out
 
 
 # Sections after the exercises that are the page's furniture, dropped whole: their text is no part of the routine.
@@ -285,6 +308,9 @@ def _page_amounts(intro: list[Block], single: bool = False) -> _PageAmounts:
             continue
         for sentence in sentences(block.text):
             if not (_EVERY_EXERCISE.search(sentence) or (single and _THIS_EXERCISE.search(sentence))):
+                rest = find_rest_between_sets(sentence)  # "Rest 60 seconds between sets": of every exercise that has sets
+                if rest:
+                    found.setdefault("rest_between_sets", _page_wide(rest[2], sentence))
                 continue
             if _SIDE_SWITCH.search(sentence) or _SIDE_ADVERB.search(sentence):
                 found.setdefault("sides", " ".join(sentence.split()).rstrip("."))
@@ -926,7 +952,7 @@ def _closed(final: list[DraftStep], repeat: Amount | None, section: Section) -> 
     if repeat is not None and repeat.high > 1 and final and final[-1].kind == "hold":
         final.append(DraftStep("say", RETURN_STEP, comment="added: the article does not say how to come out of the hold"))
     if not final:
-        final = [DraftStep("say", f"{section.name}.", comment="the article gives no instructions for this exercise")]
+        final = [DraftStep("say", f"{section.name}.", comment=_NO_INSTRUCTIONS)]
     return final
 
 

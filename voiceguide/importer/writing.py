@@ -24,6 +24,7 @@ from voiceguide.files import check_not_input, check_target, decode_text, read_in
 from voiceguide.importer.reading import Draft, DraftExercise, DraftStep, read_article
 from voiceguide.importer.reading import plural as _plural
 from voiceguide.importer.session_page import session_draft, session_timeline
+from voiceguide.importer.within_format import within_format
 from voiceguide.limits import MAX_INPUT_BYTES
 from voiceguide.routine import parse_routine
 
@@ -157,7 +158,7 @@ def import_article(data: bytes | str, source: str = "<article>") -> str:
 def import_report(data: bytes | str, source: str = "<article>") -> tuple[str, str]:
     """The routine YAML and the report: every value the import was unsure of or took as a default, each under
     the heading it came from, then one line of what was found ('5 exercises, 2 two-sided, ...')."""
-    draft = read_draft(data, source)
+    draft = within_format(read_draft(data, source))
     text = routine_yaml(draft)
     parse_routine(text, f"{source} (imported)")  # the importer's own output must be a valid routine
     doubts = draft.doubts()
