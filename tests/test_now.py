@@ -80,9 +80,13 @@ def test_the_answer_holds_at_every_event_and_every_surface_shows_it(routine):
         where = f"{Path(routine).stem} at {t:.3f} s: {now}"
         # The page's table says what the function says.
         assert lookup(rows, t) == now, where
-        # Live play, with only the events compiled so far, says the same (a hold's breath count may wait for its end).
+        # Live play, with only the events compiled so far, says the same (a count of breaths or sets may wait for its end).
         live = now_at([e for e in events if e.start <= t + LOOKAHEAD], t, complete=False)
-        assert dataclasses.replace(live, breaths=now.breaths if live.breaths is None else live.breaths) == now, where
+        if live.breaths is None:
+            live = dataclasses.replace(live, breaths=now.breaths)
+        if live.sets is None:
+            live = dataclasses.replace(live, set=now.set, sets=now.sets)
+        assert live == now, where
         # What a user is told.
         if now.hold is not None or now.phase_kind == "breath":
             assert now.instruction, f"{where}: no instruction through a hold or a breath"
@@ -127,6 +131,18 @@ def test_next_is_shown_in_a_real_rest_and_not_between_rounds_or_sets():
     assert squats == [None, 3]  # between the sets nothing; after the last, Side plank
     last = [e for e in rests if e.exercise == "Side plank"][-1]
     assert now_at(events, last.start + 0.5).next_index == 0  # the end of the session
+
+
+def test_sets_are_counted_across_the_rest_between_them():
+    events = planned(str(CIRCUIT)).events
+    squats = [e for e in events if e.exercise == "Squats" and e.kind == "move"]
+    between = next(e for e in events if e.exercise == "Squats" and e.kind == "rest" and e.role == "rest")
+    assert (now_at(events, squats[0].start + 0.1).set, now_at(events, squats[0].start + 0.1).sets) == (1, 2)
+    assert now_at(events, between.start + 1).set == 1
+    assert now_at(events, squats[-1].start + 0.1).set == 2
+    assert now_at(events, next(e for e in events if e.exercise == "Jumping jacks" and e.kind == "hold").start).sets is None
+    status = status_from(Status("playing", 0, None, "C", 3), now_at(events, squats[-1].start + 0.1), names(str(CIRCUIT)), left_from(0))
+    assert "Exercise 2 of 3: Squats, set 2 of 2, rep 5 of 5" in panel_text(status, Labels())
 
 
 def test_a_work_interval_is_work_and_its_instruction_stays_on_both_sides():

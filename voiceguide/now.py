@@ -38,6 +38,8 @@ class Now:
     side: str | None = None
     rep: int | None = None  # rep (or round) N of M
     reps: int | None = None
+    set: int | None = None  # set N of M, in an exercise of more than one set (None while the last is not yet compiled)
+    sets: int | None = None
     role: str = ""  # of the latest event begun
     phase: str | None = None  # breath: "inhale", "hold", "exhale"; move: "up", "hold", ...; hold: "hold", "work"; rest: its role
     phase_kind: PhaseKind | None = None
@@ -107,6 +109,8 @@ def _now(index: EventIndex, t: float, complete: bool) -> Now:
     segment_end = next((e.start for e in events[at + 1 :] if e.index != context.index), None)
     if segment_end is None and complete:
         segment_end = max(e.end for e in events)
+    if part == "exercise" and segment_end is not None:
+        now = _sets(index, now, t)
     rest = index.during("rest", t)
     resting = rest is not None and rest.role == "rest" and _nothing_after(events[at + 1 :], rest, known_until)
     if resting or (segment_end is not None and segment_end - t <= NEXT_UP_WITHIN):
@@ -136,6 +140,16 @@ def _phase(index: EventIndex, now: Now, t: float, known_until: float) -> Now:
     if rest is not None:
         return replace(now, phase=rest.role or "rest", phase_kind="rest", phase_start=rest.start, phase_end=rest.end)
     return now
+
+
+def _sets(index: EventIndex, now: Now, t: float) -> Now:
+    """Set N of M: the exercise's sets are parted by its rests between sets (a rest between reps, not after its last)."""
+    mine = [e for e in index.events if (e.index, e.side) == (now.index, now.side)]
+    last_done = max((e.start for e in mine if e.kind in DOING), default=-math.inf)
+    between = [e for e in mine if e.kind == "rest" and e.role == "rest" and e.rep is None and e.start < last_done]
+    if not between:
+        return now
+    return replace(now, set=1 + sum(1 for e in between if e.end <= t), sets=len(between) + 1)
 
 
 def _breath_count(index: EventIndex, hold: Event, t: float, known_until: float) -> tuple[int | None, int | None]:

@@ -65,12 +65,14 @@ def big(text: str, scale: int = 1) -> str:
 
 
 def where(status: Status, labels: Labels = ENGLISH) -> str:
-    """'Exercise 2 of 5: Cat-cow stretch, left side, rep 3 of 8'."""
+    """'Exercise 2 of 5: Cat-cow stretch, left side, set 1 of 2, rep 3 of 8'."""
     if status.part != "exercise" or status.exercise is None:
         return labels("Closing") if status.part == "closing" else labels("Introduction")
     text = labels("Exercise {index} of {count}: {name}", index=status.index, count=status.exercises, name=status.exercise)
     if status.side:
         text += f", {labels.side(status.side)}"
+    if status.set and status.sets:
+        text += ", " + labels("set {set} of {sets}", set=status.set, sets=status.sets)
     if status.rep and status.reps and status.reps > 1:
         text += ", " + labels("rep {rep} of {reps}", rep=status.rep, reps=status.reps)
     return text

@@ -80,6 +80,8 @@ class Status:
     side: str | None = None
     rep: int | None = None
     reps: int | None = None
+    set: int | None = None  # set N of M, in an exercise of more than one set
+    sets: int | None = None
     speaking: str | None = None  # the cue being spoken
     speaking_at: float | None = None  # where it started: tells two cues with the same words apart
     hold: str | None = None  # the hold as said ("30 seconds", "6 breaths")
@@ -107,6 +109,7 @@ def status_from(status: Status, now: Now, names: list[str], left: Callable[[floa
     return replace(
         status,
         part=now.part, role=now.role, exercise=now.exercise, index=now.index, side=now.side, rep=now.rep, reps=now.reps,
+        set=now.set, sets=now.sets,
         speaking=now.speaking, speaking_at=now.speaking_at,
         hold=now.hold, hold_left=left(now.hold_end) if now.hold_end is not None else None,
         breath=now.phase if now.phase_kind == "breath" else None,

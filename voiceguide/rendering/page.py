@@ -43,6 +43,7 @@ def page_labels(timeline: Timeline, labels: Labels) -> dict[str, object]:
         "closing": labels("Closing"),
         "exerciseOf": labels("Exercise {index} of {count}"),
         "repOf": labels("rep {rep} of {reps}"),
+        "setOf": labels("set {set} of {sets}"),
         "holdOf": labels("Hold · {hold}"),
         "rest": labels("Rest"),
         "settle": labels("Get ready"),
