@@ -520,3 +520,15 @@ def test_what_check_would_refuse_is_put_right_before_it_is_written():
     assert "{" not in text
     assert routine.exercises[0].set_rest is None  # a rest between sets with no sets is a comment
     assert "rest between sets" in text
+
+
+def test_the_first_exercise_is_no_title_and_an_empty_heading_still_heads_one():
+    first = ("## Neck tilt\n\nTilt your head to your shoulder. Hold for 10 seconds.\n\n## Chin tuck\n\nPull your chin back. "
+             "Repeat 5 times.\n\n## Shoulder rolls\n\nRoll your shoulders backwards. Repeat 10 times.\n")
+    draft = draft_of(first, "neck-moves.md")
+    assert [e.name for e in draft.exercises] == ["Neck tilt", "Chin tuck", "Shoulder rolls"]
+    assert draft.title == "Neck moves"
+    assert draft.doubts()[0] == "title: from the file's name: the article has no heading"
+    unnamed = "# Neck routine\n\n##\n\nTilt your head to your shoulder. Hold for 10 seconds.\n\n" + first.split("\n\n", 2)[2]
+    routine = parse_routine(import_article(unnamed, "neck.md"), "neck.md")
+    assert [e.name for e in routine.exercises] == ["Exercise 1", "Chin tuck", "Shoulder rolls"]

@@ -250,9 +250,9 @@ def _named_below(heading: _Heading, lines: list[str]) -> _Heading:
 def _heading_style(raw: list[str], lines: list[str], i: int) -> tuple[str, str]:
     """The markup that makes line i a heading (md1-md6, bold; "" for none), and its text without it."""
     line, text = lines[i], raw[i].strip()
-    md = re.match(r"^(#{1,6})\s+(.*)$", text)
+    md = re.match(r"^(#{1,6})(?:\s+(.*))?$", text)  # "##" alone: a heading whose name the page left out
     if md:
-        return f"md{len(md.group(1))}", clean_line(md.group(2))
+        return f"md{len(md.group(1))}", clean_line(md.group(2) or "")
     if i + 1 < len(lines) and _SETEXT.match(raw[i + 1].strip()) and len(raw[i + 1].strip()) >= 3:
         return ("md1" if raw[i + 1].strip()[0] == "=" else "md2"), line
     if re.fullmatch(r"(\*\*|__)[^*_]+\1:?", text) and len(line.split()) <= 10 and not line.endswith(":"):
@@ -360,6 +360,7 @@ def parse_article(text: str) -> Article:
     if first_line is None:
         return Article(None, (), ())
     headings = _headings(raw, lines)
+    every_heading = headings
     title = None
     start = 0
     skipped: list[Block] = []  # page furniture above the title, kept as comments
@@ -376,6 +377,9 @@ def parse_article(text: str) -> Article:
     if title is None and top is not None and top not in chosen:  # "2. Downward dog", one page of a numbered series
         title, start = lines[first_line], first_line + 1
         chosen = [h for h in chosen if h.index >= start]
+    first_exercise = _first_line_exercise(every_heading, chosen, lines, first_line)
+    if title is not None and first_exercise is not None:  # "## Neck tilt" first, like the exercises after it
+        title, start, chosen = None, first_line, [first_exercise, *chosen]
     if not chosen:
         return _one_technique(title, lines, start, width, skipped)
     bounds = [(h.index, h) for h in chosen] + [(len(lines), None)]
@@ -446,6 +450,15 @@ def _tables_as_lines(raw: list[str]) -> list[str]:
         else:
             out[i] = ", ".join(c for c in cells if c)
     return out
+
+
+def _first_line_exercise(headings: list[_Heading], chosen: list[_Heading], lines: list[str], first: int) -> _Heading | None:
+    """The page's first line when it heads an exercise like the chosen ones, not the page: the same markup ('## Neck tilt'
+    over instructions, then '## Chin tuck'). Plain lines are left as the title: an introduction often starts with a verb."""
+    top = headings[0] if headings and headings[0].index == first else None
+    if top is None or len(chosen) < 2 or top.style != chosen[0].style or top in chosen or not top.style.startswith(("md", "bold")):
+        return None
+    return top if _instructions(lines[top.body_start: chosen[0].index]) > 0 else None
 
 
 def _closing_after_inline(sections: list[Section], chosen: list[_Heading]) -> list[Section]:
