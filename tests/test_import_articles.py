@@ -532,3 +532,18 @@ def test_the_first_exercise_is_no_title_and_an_empty_heading_still_heads_one():
     unnamed = "# Neck routine\n\n##\n\nTilt your head to your shoulder. Hold for 10 seconds.\n\n" + first.split("\n\n", 2)[2]
     routine = parse_routine(import_article(unnamed, "neck.md"), "neck.md")
     assert [e.name for e in routine.exercises] == ["Exercise 1", "Chin tuck", "Shoulder rolls"]
+
+
+def test_a_breathing_pattern_kept_up_for_a_time_is_that_many_cycles_and_its_breath_counts_are_no_holds():
+    box = ("Box breathing\n\n1. Breathe in through your nose for a count of four.\n2. Hold your breath for four counts.\n"
+           "3. Breathe out slowly for four seconds.\n4. Hold again for four seconds.\n\nRepeat for 5 minutes.\n")
+    exercise = draft_of(box, "box.txt").exercises[0]
+    assert exercise.breath == (4.0, 4.0, 4.0, 4.0)
+    breathe = [s for s in exercise.steps if s.kind == "breathe"]
+    assert [s.amount.value() for s in breathe] == ["19"]  # 300 s at 16 s a cycle
+    assert breathe[0].amount.comment() == 'from "5 minutes"; 5 minutes at 16 seconds a cycle'
+    relaxing = ("How to do 4-7-8 breathing\n\nInhale quietly through your nose to a count of four.\n"
+                "Hold your breath for a count of seven.\nExhale completely through your mouth to a count of eight.\n"
+                "This is one breath. Repeat the cycle three more times for a total of four breaths.\n")
+    steps = draft_of(relaxing, "478.txt").exercises[0].steps
+    assert [s.kind for s in steps if s.kind in ("hold", "breathe")] == ["breathe"]

@@ -803,7 +803,7 @@ def _exercise(
         final += stated_holds[:1]
     final, breath, breath_from, repeat = _breath_pattern(final, shape.repeat)
     if breath is not None:  # "repeat the three steps for 4 minutes": how long to keep breathing, no work interval
-        final = [s for s in final if s.kind != "work"]
+        final = _cycles_for_a_time(final, breath)
     if breath is None and shape.breath is not None:
         breath, breath_from = shape.breath, shape.breath_from
     repeat = _from_page(final, repeat, shape, page)
@@ -1014,6 +1014,23 @@ def _breath_pattern(
         after = [s for s in after if s not in counted_here]
         return steps[:first] + said + counted_here + [DraftStep("breathe", "", cycles)] + after, pattern, f"from {phrases}", None
     return steps, None, None, repeat
+
+
+def _cycles_for_a_time(steps: list[DraftStep], pattern: tuple[float, ...]) -> list[DraftStep]:
+    """A breathing pattern's steps, its time ("Repeat for 5 minutes") made its count of cycles when it has none,
+    and counts of its breaths after it ("This is one breath", "a total of four breaths") no holds of their own."""
+    timed = next((s.amount for s in steps if s.kind == "work" and s.amount is not None), None)
+    at = next((k for k, s in enumerate(steps) if s.kind == "breathe"), len(steps))
+    out = [s for k, s in enumerate(steps)
+           if s.kind != "work" and not (k > at and s.kind == "hold" and s.amount and s.amount.unit == "breaths")]
+    breathe = next((k for k, s in enumerate(out) if s.kind == "breathe"), None)
+    if timed is None or breathe is None or out[breathe].amount is None or not out[breathe].amount.note:
+        return out  # the article counts the cycles itself
+    seconds = timed.low * (60 if timed.unit == "minutes" else 1)
+    cycles = max(1, round(seconds / sum(pattern)))
+    out[breathe] = DraftStep("breathe", "", Amount(cycles, cycles, "times", timed.phrase, True,
+                                                   f"{timed.words()} at {sum(pattern):g} seconds a cycle"))
+    return out
 
 
 def _same(a: Amount | None, b: Amount | None) -> bool:
