@@ -199,3 +199,35 @@ def test_a_stopped_plan_drops_the_clips_it_queued_and_its_workers(tmp_path) -> N
     assert made < 30, f"{made} clips made after the kill"  # the session has 73 distinct phrases
     workers = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True, text=True).stdout.split()
     assert workers == []
+
+
+@pytest.mark.slow
+def test_a_workers_memory_is_that_of_its_longest_piece_within_the_budget() -> None:
+    """Issue 23's budget: the largest process of an hour's speech-heavy render peaks at most 350 MB. The
+    workers are that process: here they speak an hour's longest phrases (its numbers past a hundred) after
+    shorter ones, as a session reaches them, and a piece of the longest length pieces() lets through."""
+    import multiprocessing
+    from concurrent.futures import ThreadPoolExecutor
+
+    places = ["floor", "ceiling", "wall", "window"]
+    phrases = [f"Exercise {n} of 37: Movement number {n}." for n in range(30, 34)]
+    phrases += [f"Step {s} of movement {n}. Reach towards the {places[s - 1]} and breathe out slowly, {n * 4 + s} times in all today."
+                for n in range(34, 38) for s in range(1, 5)]  # fmt: skip
+    phrases.append("Straighten up, slowly: extraordinary, uncomfortable, international, responsibility, congratulations.")
+    assert piper.pieces(phrases[-1]) == [(phrases[-1], True)]  # spoken at once
+    assert len(phrases[-1]) == piper.MAX_PIECE_CHARS
+    speaking = piper.PiperProcesses(piper.installed_piper_voices()[0])
+    try:
+        with ThreadPoolExecutor(piper.WORKERS) as asking:  # as the session's threads ask: every worker busy
+            assert all(clip.size > 0 for clip in asking.map(lambda text: speaking.synthesize(text, "", 150), phrases))
+        peaks = [_peak_mb(worker.pid) for worker in multiprocessing.active_children() if worker.name.startswith("SpawnProcess")]
+    finally:
+        speaking.stop()
+    assert peaks
+    assert max(peaks) <= 350, peaks
+
+
+def _peak_mb(pid: int | None) -> float:
+    """A process's peak resident memory (VmHWM), in MB."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(status.split("VmHWM:")[1].split()[0]) / 1024

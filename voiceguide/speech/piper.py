@@ -15,7 +15,6 @@ import hashlib
 import json
 import os
 import re
-import sys
 import threading
 from dataclasses import dataclass
 from importlib import metadata
@@ -31,11 +30,10 @@ PACKAGED_SHA256 = {  # the packaged voice's publisher is unknown: its model must
 }
 SENTENCE_PAUSE = 0.3  # seconds between sentences at 150 wpm: Piper speaks each sentence on its own
 CLAUSE_PAUSE = 0.15  # and where a long sentence is cut at a comma (or, failing one, between words)
-# Characters Piper speaks at once. Its working memory grows ~19 MB a second of speech on top of ~170 MB
-# (measured: a 200-character sentence, 11 s, peaks at 357 MB); cut to this, a worker stays near 260 MB.
+# Characters Piper speaks at once. Its working memory grows with the speech of one call, ~25 MB a second
+# on top of ~145 MB for the runtime and model; cut to this, a worker peaks near 310 MB at 150 wpm.
 MAX_PIECE_CHARS = 100
 WORKERS = 2  # synthesis processes, one a core
-PHRASES_PER_WORKER = 20  # then a fresh process: ONNX runtime's arena grows with every sentence length it has seen
 
 
 class PiperUnavailable(VoiceguideError):
@@ -178,6 +176,10 @@ class PiperEngine:
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = 1  # one core per worker: WORKERS of them share the model
         options.inter_op_num_threads = 1
+        # No memory patterns: with them, each new input length plans one block of its own, the arena keeps
+        # them all, and a worker grew with the sentences it had spoken (343-420 MB after 20 phrases, more later).
+        # Without, the arena reuses its blocks and holds only the longest piece's need (~300 MB), at the same speed.
+        options.enable_mem_pattern = False
         try:
             config = PiperConfig.from_dict(json.loads(voice.config.read_text(encoding="utf-8")))
             session = onnxruntime.InferenceSession(str(voice.model), sess_options=options, providers=["CPUExecutionProvider"])
@@ -243,11 +245,10 @@ def _packed(parts: list[str], limit: int, joiner: str) -> list[str]:
 class PiperProcesses:
     """A Piper voice spoken by WORKERS processes of their own, each with its own copy of the model.
 
-    Not threads in this process: a neural voice's working memory grows with the sentence it speaks
-    (some 160 MB for eight seconds), on top of ~140 MB for the runtime and model, and ONNX runtime
-    keeps what it once needed. Apart, and each worker renewed after PHRASES_PER_WORKER phrases
-    (a model load, ~0.4 s), the largest process stays near one voice's worth for any session
-    length, and the session's own process stays as small as with espeak.
+    Not threads in this process: a neural voice's working memory grows with the piece it speaks
+    (~25 MB a second of speech), on top of ~145 MB for the runtime and model, and ONNX runtime's
+    arena keeps what its longest piece needed. Apart, the session's own process stays as small as
+    with espeak; a worker holds one voice and its longest piece, whatever the session's length.
     """
 
     def __init__(self, voice: PiperVoiceFile) -> None:
@@ -256,9 +257,8 @@ class PiperProcesses:
 
         self.voice = voice
         # spawn: a fresh interpreter, never a fork of a process whose threads hold locks.
-        recycled = {"max_tasks_per_child": PHRASES_PER_WORKER} if sys.version_info >= (3, 11) else {}
         self._pool = ProcessPoolExecutor(
-            WORKERS, mp_context=multiprocessing.get_context("spawn"), initializer=_load_in_worker, initargs=(voice,), **recycled
+            WORKERS, mp_context=multiprocessing.get_context("spawn"), initializer=_load_in_worker, initargs=(voice,)
         )
 
     def synthesize(self, text: str, voice: str, rate: int) -> np.ndarray:  # noqa: ARG002 - espeak's signature; the model is the voice
