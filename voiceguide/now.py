@@ -245,13 +245,21 @@ def lookup(moments: Sequence[Moment], t: float) -> Now:
     return moments[at].now if at >= 0 else Now()
 
 
-def table_json(moments: Sequence[Moment]) -> list[dict]:
-    """The table for the page: each row's set fields, times rounded as the timeline's JSON rounds them."""
+PAGE_TEXTS = ("exercise", "instruction", "speaking")  # sentences many rows repeat: written once in the table's texts
+
+
+def table_json(moments: Sequence[Moment]) -> dict[str, list]:
+    """The table for the page: each row's set fields (but those the page has no use for), times rounded as the
+    timeline's JSON rounds them, and the sentences as numbers into `texts`, each written once."""
+    texts: dict[str, int] = {}
     rows = []
     for moment in moments:
         row: dict[str, object] = {"at": round(moment.at, 3)}
         for key, value in asdict(moment.now).items():
-            if value is not None and value != "" and value is not False:
-                row[key] = round(value, 3) if isinstance(value, float) else value
+            if value is None or value == "" or value is False or key in ("role", "speaking_at", "speaking_end"):
+                continue
+            if key in PAGE_TEXTS:
+                value = texts.setdefault(value, len(texts))
+            row[key] = round(value, 3) if isinstance(value, float) else value
         rows.append(row)
-    return rows
+    return {"texts": list(texts), "rows": rows}
