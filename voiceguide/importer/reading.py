@@ -1024,7 +1024,8 @@ def _cycles_for_a_time(steps: list[DraftStep], pattern: tuple[float, ...]) -> li
     out = [s for k, s in enumerate(steps)
            if s.kind != "work" and not (k > at and s.kind == "hold" and s.amount and s.amount.unit == "breaths")]
     breathe = next((k for k, s in enumerate(out) if s.kind == "breathe"), None)
-    if timed is None or breathe is None or out[breathe].amount is None or not out[breathe].amount.note:
+    counted = out[breathe].amount if breathe is not None else None
+    if timed is None or breathe is None or counted is None or not counted.note:
         return out  # the article counts the cycles itself
     seconds = timed.low * (60 if timed.unit == "minutes" else 1)
     cycles = max(1, round(seconds / sum(pattern)))
