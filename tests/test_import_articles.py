@@ -547,3 +547,11 @@ def test_a_breathing_pattern_kept_up_for_a_time_is_that_many_cycles_and_its_brea
                 "This is one breath. Repeat the cycle three more times for a total of four breaths.\n")
     steps = draft_of(relaxing, "478.txt").exercises[0].steps
     assert [s.kind for s in steps if s.kind in ("hold", "breathe")] == ["breathe"]
+
+
+def test_safety_advice_repeated_in_every_exercise_is_said_once_at_the_start():
+    article = ("# Neck\n\nEasy moves.\n\n## 1. Tilt\n\nTilt your head. Hold for 10 seconds. Stop if you feel pain.\n\n"
+               "## 2. Tuck\n\nPull your chin back. Repeat 5 times. Stop if you feel pain.\n")
+    draft = draft_of(article, "neck.md")
+    assert draft.description == "Easy moves. Stop if you feel pain."
+    assert " ".join(spoken_texts(draft)).count("Stop if you feel pain.") == 1

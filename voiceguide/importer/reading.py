@@ -143,11 +143,11 @@ def read_article(data: bytes | str, source: str = "<article>") -> Draft:
         intro += [Block("label", section.heading), *section.blocks]
     page = _page_amounts(intro, single=len(article.exercises) == 1)
     exercises, outro = _exercises(article.sections, first, last, page)
-    exercises = _namesakes_merged(exercises)
+    exercises, repeated = _safety_said_once(_namesakes_merged(exercises))
     after, closing = _close_of_page(article.sections[last + 1:])
     description, unspoken = _introduction(tuple(intro))
     said = " ".join([description or "", *outro, *closing, *_spoken_words(exercises)])
-    safety = _safety_advice([*unspoken, *after], said)
+    safety = [*repeated, *_safety_advice([*unspoken, *after], said)]
     description = " ".join(filter(None, [description, *outro, *closing, *safety])) or None
     breath, breath_from = _breath_pace(exercises)
     title = article.title or Path(source).stem.replace("-", " ").replace("_", " ").capitalize() or "Imported routine"
@@ -237,6 +237,23 @@ def _safety_advice(texts: list[str], said: str) -> list[str]:
             if _SAFETY.search(sentence) and not _DISCLAIMER.search(sentence) and sentence not in said and sentence not in found:
                 found.append(sentence)
     return found
+
+
+def _safety_said_once(exercises: list[DraftExercise]) -> tuple[list[DraftExercise], list[str]]:
+    """Safety advice the page repeats in several exercises ("Stop if you feel pain.") is said once, with the description."""
+    seen: dict[str, int] = {}
+    for exercise in exercises:
+        for text in dict.fromkeys([*exercise.setup, *(s.text for s in exercise.steps if s.kind == "say")]):
+            if _SAFETY.search(text):
+                seen[text] = seen.get(text, 0) + 1
+    repeated = [text for text, count in seen.items() if count > 1]
+    if not repeated:
+        return exercises, []
+    out = []
+    for exercise in exercises:
+        steps = tuple(s for s in exercise.steps if not (s.kind == "say" and s.text in repeated))
+        out.append(replace(exercise, setup=tuple(t for t in exercise.setup if t not in repeated), steps=steps or exercise.steps))
+    return out, repeated
 
 
 def _kept(texts: list[str] | tuple[str, ...]) -> tuple[str, ...]:
