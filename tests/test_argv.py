@@ -166,6 +166,7 @@ OPTIONS = {  # each command's options that take a value, and its flags
     "check": ([], []),
     "import": (["-o"], []),
     "voices": (["--language", "--sample", "--rate"], []),
+    "phrases": (["--language"], []),  # not --sample: it speaks a whole catalogue
 }
 
 
@@ -203,7 +204,7 @@ SETTINGS = settings(max_examples=50, deadline=None, suppress_health_check=list(H
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("command", ["plan", "check", "import", "voices", "render"])
+@pytest.mark.parametrize("command", ["plan", "check", "import", "voices", "render", "phrases"])
 def test_any_option_values_give_exit_0_1_or_2_and_one_line(tmp_path, command):
     values, flags = known_options(command)
     article = tmp_path / "article.md"
