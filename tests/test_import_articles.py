@@ -555,3 +555,12 @@ def test_safety_advice_repeated_in_every_exercise_is_said_once_at_the_start():
     draft = draft_of(article, "neck.md")
     assert draft.description == "Easy moves. Stop if you feel pain."
     assert " ".join(spoken_texts(draft)).count("Stop if you feel pain.") == 1
+
+
+@pytest.mark.parametrize(("sentence", "count"), [
+    ("Repeat x 10.", 10), ("Repeat x10.", 10), ("Do this 10x.", 10), ("Do it 8 x each leg.", 8), ("Hold 5 seconds x 3.", 3),
+])
+def test_a_count_written_with_a_multiplication_sign_is_a_repeat(sentence, count):
+    exercise = draft_of(f"Knee\n\n1. Knee bend\nBend your knee. {sentence}\n", "knee.txt").exercises[0]
+    assert exercise.repeat is not None
+    assert (exercise.repeat.low, exercise.repeat.high) == (count, count)

@@ -233,9 +233,19 @@ _COUNT = re.compile(
 )
 
 
+# Counts written with a multiplication sign: "Repeat x 10", "Do this 10x", "10 x each leg", "Hold 10 seconds x 3";
+# not "3 x 10" (sets of reps, voiceguide.importer.amounts.find_sets).
+_TIMES_X = re.compile(
+    r"\b(?:repeat|reps?|repetitions?|do|perform|complete)\s*[x×]\s*(\d{1,3})\b"
+    r"|\b(\d{1,3})\s*[x×](?=\s*(?:$|[.,;)]|each\b|per\b|on\b|daily\b|a day\b|with\b))"
+    r"|(?:(?<=seconds)|(?<=second)|(?<=secs)|(?<=sec)|(?<=breaths))\s*[x×]\s*(\d{1,3})\b",
+    re.I,
+)
+
+
 def find_reps(text: str) -> tuple[int, int, Amount] | None:
-    """The first repetition count in the text ("Repeat 7-10 times", "10 reps", "twice", "Reps: 10")."""
-    for pattern, group in ((_IN_TOTAL, 0), (_REPEAT_FOR, 1), (_COUNT, 0)):
+    """The first repetition count in the text ("Repeat 7-10 times", "10 reps", "twice", "Reps: 10", "x 10")."""
+    for pattern, group in ((_IN_TOTAL, 0), (_REPEAT_FOR, 1), (_COUNT, 0), (_TIMES_X, 0)):
         m = pattern.search(text)
         if not m:
             continue
