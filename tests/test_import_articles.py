@@ -564,3 +564,16 @@ def test_a_count_written_with_a_multiplication_sign_is_a_repeat(sentence, count)
     exercise = draft_of(f"Knee\n\n1. Knee bend\nBend your knee. {sentence}\n", "knee.txt").exercises[0]
     assert exercise.repeat is not None
     assert (exercise.repeat.low, exercise.repeat.high) == (count, count)
+
+
+def test_paragraphs_that_name_their_exercise_before_a_colon_are_exercises_but_levels_and_labels_are_not():
+    article = ("Strength and balance exercises\n\nDo these three times a week.\n\n"
+               "Sit to stand: Sit on a chair with your feet flat. Stand up, then sit down slowly. Repeat 10 times.\n\n"
+               "Heel raises: Stand behind the chair. Rise up onto your toes, then lower. Repeat 10 times.\n\n"
+               "Side leg lift: Stand behind the chair. Lift one leg out to the side and back. Repeat 10 times with each leg.\n")
+    draft = draft_of(article, "falls.txt")
+    assert [e.name for e in draft.exercises] == ["Sit to stand", "Heel raises", "Side leg lift"]
+    assert draft.exercises[2].sides == ("right", "left")
+    graded = ("Circuit\n\nExercise 1\n\nEasy: Seal jack. Step out to the side and back. Repeat for 30 seconds.\n\n"
+              "Hard: Jumping jack. Jump your feet out and in.\n\nExercise 2\n\nEasy: March on the spot.\n\nHard: Run on the spot.\n")
+    assert "Easy" not in names_of(graded, "circuit.txt")

@@ -294,6 +294,9 @@ def _unstyled_heading(lines: list[str], i: int, spaced: bool) -> _Heading | None
         return _Heading(i, "letter", name, ord(lettered.group(1)) - ord("A") + 1, amount, body, line)
     if (item := _list_item(line)) is not None:
         return _Heading(i, "item", *item, line)
+    lead = _NAME_LEAD.match(line)
+    if lead and _is_lead_name(lead["name"]) and _instructions([lead["rest"]]) > 0:  # "Sit to stand: Sit on a chair..."
+        return _Heading(i, "lead", lead["name"], None, None, lead["rest"], line)
     after = next((lines[j] for j in range(i + 1, len(lines)) if lines[j] and not _STEP_LABEL.match(lines[j])), "")
     before = lines[i - 1] if i else ""
     if _is_short_title(line) and after and _is_prose(after) and (not before or (not spaced and before.endswith(_TERMINAL))):
@@ -302,6 +305,24 @@ def _unstyled_heading(lines: list[str], i: int, spaced: bool) -> _Heading | None
     if _is_named_label(line) and after and not _is_named_label(after):
         return _Heading(i, "colon", line[:-1].strip(), None, None, None, line)
     return None
+
+
+# A paragraph that names its exercise before a colon: "Sit to stand: Sit on a chair with your feet flat. ..."
+_NAME_LEAD = re.compile(r"^(?P<name>[A-Z][\w'’ -]{1,40}?)\s*:\s+(?P<rest>[A-Z]\S.*)$")
+
+
+# Words before a colon that grade or label a move rather than name it: "Easy: Seal jack", "Option 2: ..."
+_LEVELS = re.compile(r"^(?:easy|easier|hard|harder|beginners?|intermediate|advanced|modified|modification|option|variation|regression"
+                     r"|progression|level|tier|round|set|week|day|part|phase|goal|aim|purpose|note|result|why|how|what|when|where)\b", re.I)
+
+
+def _is_lead_name(name: str) -> bool:
+    """'Sit to stand', 'Heel raises': a name; not 'Easy', 'Starting position', 'Why', 'Bend your knee'."""
+    words = name.split()
+    lowered = [w.lower() for w in words]
+    return 1 <= len(words) <= 5 and not _LEVELS.match(name) and name.lower() not in LABEL_ROLES and not NOT_EXERCISES.match(name) \
+        and lowered[0] not in _LEAD_IN and not _is_caption_text(name) and not _STEP_LABEL.match(name) \
+        and not find_duration(name) and not find_reps(name) and not (lowered[0] in IMPERATIVES and {"your", "the", "you"} & set(lowered))
 
 
 # "Step 3", "Step 3:", "Step 3: Rotate & hold": a step's label, over the step's sentences.
