@@ -58,10 +58,16 @@ GLYPHS = {
 }  # ljust: an editor that trims trailing spaces leaves the space glyph whole
 
 
-def big(text: str, scale: int = 1) -> str:
-    """`text` (digits, ':', '/', ' ') in block digits 5 × scale rows high."""
-    rows = [(" " * scale).join("".join(ch * scale for ch in GLYPHS[c][row]) for c in text if c in GLYPHS) for row in range(5)]
-    return "\n".join(row for row in rows for _ in range(scale))
+# The digits' heights: which of the five glyph rows each screen row draws, and how wide each column is drawn.
+DIGIT_ROWS = {5: ((0, 1, 2, 3, 4), 1), 7: ((0, 1, 1, 2, 3, 3, 4), 2), 10: ((0, 0, 1, 1, 2, 2, 3, 3, 4, 4), 2)}
+DIGIT_ROWS[15] = (tuple(row for row in range(5) for _ in range(3)), 3)
+
+
+def big(text: str, height: int = 5) -> str:
+    """`text` (digits, ':', '/', ' ') in block digits `height` rows high (5, 7, 10 or 15)."""
+    rows, wide = DIGIT_ROWS[height]
+    glyphs = [GLYPHS[c] for c in text if c in GLYPHS]
+    return "\n".join((" " * wide).join("".join(ch * wide for ch in glyph[row]) for glyph in glyphs) for row in rows)
 
 
 def where(status: Status, labels: Labels = ENGLISH) -> str:
@@ -201,8 +207,8 @@ def _paused_banner(labels: Labels) -> Text:
     return Text(f"  {labels('PAUSED · space to resume')}  ", style="bold black on yellow", justify="center")
 
 
-def render_big(status: Status, labels: Labels = ENGLISH, scale: int = 1) -> Panel:
-    """The panel to read from the mat: where, the countdown in digits 5 × scale rows high, the instruction, what is next."""
+def render_big(status: Status, labels: Labels = ENGLISH, height: int = 5) -> Panel:
+    """The panel to read from the mat: where, the countdown in digits `height` rows high, the instruction, what is next."""
     body: list[RenderableType] = [Text(where(status, labels), style="bold", overflow="fold")]
     if status.state == "paused":
         body += [Text(""), _paused_banner(labels)]
@@ -210,7 +216,7 @@ def render_big(status: Status, labels: Labels = ENGLISH, scale: int = 1) -> Pane
     shown = countdown(status, labels)
     if shown is not None:
         number, label = shown
-        digits = Align.center(Text(big(number, scale), style="bold green", no_wrap=True, overflow="crop"))
+        digits = Align.center(Text(big(number, height), style="bold green", no_wrap=True, overflow="crop"))
         body += [digits, Text(label, style="green", justify="center", overflow="fold")]
     body.append(Text(""))
     if status.instruction:  # shown through holds, breaths and counts: what to do, not only what is said
@@ -250,7 +256,7 @@ class Fitted:
         self.status, self.labels, self.display = status, labels, display
 
     def choices(self) -> list[RenderableType]:
-        big_ones = [render_big(self.status, self.labels, scale) for scale in (3, 2, 1)] if self.display == "big" else []
+        big_ones = [render_big(self.status, self.labels, height) for height in (15, 10, 7, 5)] if self.display == "big" else []
         return [*big_ones, render_compact(self.status, self.labels), render_compact(self.status, self.labels, keys=False)]
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
