@@ -7,6 +7,7 @@ Every fact the import gets right scores a point; the whole set must score at lea
 
 from __future__ import annotations
 
+import random
 import re
 import subprocess
 import sys
@@ -17,6 +18,7 @@ import yaml
 
 from tests.conftest import HANG_GUARD, NEEDS_TIMING_KEYS, ROOT
 from voiceguide import import_article, parse_routine
+from voiceguide.errors import RoutineError
 from voiceguide.importer.amounts import Amount, find_rest_between_sets, find_sets
 from voiceguide.importer.reading import read_article
 from voiceguide.importer.within_format import within_format
@@ -577,3 +579,27 @@ def test_paragraphs_that_name_their_exercise_before_a_colon_are_exercises_but_le
     graded = ("Circuit\n\nExercise 1\n\nEasy: Seal jack. Step out to the side and back. Repeat for 30 seconds.\n\n"
               "Hard: Jumping jack. Jump your feet out and in.\n\nExercise 2\n\nEasy: March on the spot.\n\nHard: Run on the spot.\n")
     assert "Easy" not in names_of(graded, "circuit.txt")
+
+
+ODD_PIECES = [
+    "Hold for 10 seconds.", "Repeat 5 times.", "Switch sides.", "Do 3 sets of 10.", "Rest 30 seconds between sets.", "2 set of 3.",
+    "One minute rest between sets.", "Breathe in for 4.", "Hold for 7.", "Breathe out for 8.", "Repeat x 10.", "{0}", "| a | b |",
+    "Do this for 40 seconds, rest 20 seconds, 3 rounds.", "|---|---|", "## Squat", "**Lunge.** Step forward.", "Exercise 2:",
+    "Side plank", "Tilt your {side} ear.", "After 10 seconds, relax.", "Stop if it hurts.", "Repeat for 5 minutes.", "1. Bridge",
+    "Hold as long as you can.", "Apply ice for 15 minutes.", "A) Twist", "- Reach up.", "Sit to stand: Sit down. Stand up.",
+    "Easy: March.", "Repeat on the other side.", "10 per side.", "Hold " + "and breathe " * 400 + "slowly.",
+]
+
+
+def test_odd_pages_import_to_routines_check_accepts_or_are_refused_in_one_line():
+    """Never write what check refuses (issue 25, point 3): pages pieced together from what real pages hold."""
+    chance = random.Random(25)
+    for _ in range(150):
+        lines = [" ".join(chance.sample(ODD_PIECES, chance.randint(1, 2))) for _ in range(chance.randint(2, 12))]
+        article = ("\n\n" if chance.random() < 0.5 else "\n").join(lines)
+        try:
+            text, refused = import_article(article, "odd.md"), None
+        except RoutineError as error:  # a page with no exercises: one line, and no routine
+            text, refused = None, str(error)
+        assert refused is None or refused.startswith("odd.md: no exercises found"), (article, refused)
+        assert text is None or parse_routine(text, "odd.md").exercises
