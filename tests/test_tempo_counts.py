@@ -48,7 +48,7 @@ def heard_on(timeline: Timeline, beat: Event) -> list[Event]:
 
 
 @pytest.mark.parametrize(
-    ("language", "engine"), [("en", "espeak"), ("en", "piper"), ("de", "espeak"), ("fr", "espeak")]
+    ("language", "engine"), [("en", "espeak"), pytest.param("en", "piper", marks=pytest.mark.slow), ("de", "espeak"), ("fr", "espeak")]
 )
 @pytest.mark.parametrize("rate", [80, 300])
 @pytest.mark.parametrize("tempo", ["1", "1-1"])

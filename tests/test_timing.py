@@ -23,7 +23,9 @@ from .conftest import ROOT
 
 EPS = 1e-6
 VOICES: dict[tuple[int, str], Speech] = {}
-ENGINES = ["espeak", "piper"]  # the timing promises hold for either voice's clip lengths
+# The timing promises hold for either voice's clip lengths. The natural voice's runs are in the slow tier:
+# synthesizing every phrase at rates 80 and 300 with Piper is most of a minute of both cores.
+ENGINES = ["espeak", pytest.param("piper", marks=pytest.mark.slow)]
 
 
 def voice(rate: int, engine: str = "espeak") -> Speech:
