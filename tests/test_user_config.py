@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import cli
-from voiceguide.option_table import CONFIG_KEYS
+from tests.conftest import cli, run_cli
+from voiceguide.option_table import CONFIG_KEYS, PLAY_CONFIG_KEYS
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -108,6 +108,7 @@ def test_the_configs_voice_speaks_its_language_and_a_routine_in_another_its_own(
     ('voice = "no-such-voice"\n', 1, "voice: unknown voice 'no-such-voice'"),
     ('\nbackground = "/no/such/rain.ogg"\n', 2, "background: /no/such/rain.ogg: background sound is missing"),
     ('language = "xx-nonsense"\n', 1, "language: unknown voice 'xx-nonsense'"),
+    ('rate = 160\nlisten = "yes"\n', 2, 'listen must be true or false, not "yes"'),  # live play's own option, checked alike
 ])  # fmt: skip
 def test_a_mistake_in_the_config_is_one_line_naming_file_and_line_exit_2(home: Path, text: str, line: int, message: str) -> None:
     path = write_config(home, text)
@@ -144,3 +145,33 @@ def test_without_xdg_config_home_the_file_is_in_dot_config(tmp_path: Path, routi
     assert shown.stdout.splitlines()[:2] == [f"# {tmp_path}/.config/voiceguide/config.toml", "rate = 220"]
     faster = cli("plan", str(routine), "--json", env=env)  # type: ignore[arg-type]
     assert json.loads(faster.stdout) == planned(routine, "--rate", "220")
+
+
+# ALSA with a silent output and no microphone: play ends at once, and listening says in one line that it cannot.
+NO_MICROPHONE_ALSA = """\
+</usr/share/alsa/alsa.conf>
+pcm.!default { type asym playback.pcm { type null } capture.pcm "voiceguide_no_such_microphone" }
+"""
+
+
+@pytest.mark.espeak
+def test_the_configs_listen_makes_play_listen_unless_no_listen_is_given(home: Path, tmp_path: Path) -> None:
+    (tmp_path / "asound.conf").write_text(NO_MICROPHONE_ALSA)
+    routine = tmp_path / "hello.yaml"
+    routine.write_text("title: Hello\nexercises:\n  - name: One\n    steps: [say: Hello there.]\n")
+    env = {"ALSA_CONFIG_PATH": str(tmp_path / "asound.conf"), "XDG_CONFIG_HOME": str(home), "PULSE_SERVER": ""}
+
+    def tried_to_listen(*args: str) -> bool:
+        result = run_cli("play", str(routine), "--voice", "en", "--lead-in", "0", "--brief", "--cues", "off", *args, env=env)
+        assert result.returncode == 0, result.stderr
+        return "--listen: no microphone to listen to" in result.stderr
+
+    assert not tried_to_listen()
+    assert tried_to_listen("--listen")
+    path = write_config(home, "listen = true\n")
+    assert tried_to_listen()
+    assert not tried_to_listen("--no-listen")
+    shown = cli("config")
+    assert shown.stdout.splitlines()[:2] == [f"# {path}", "listen = true"]
+    assert set(PLAY_CONFIG_KEYS) == {"listen"}  # the only play option a config sets; none of them a session's
+    assert not set(PLAY_CONFIG_KEYS) & set(CONFIG_KEYS)

@@ -106,6 +106,14 @@ OPTIONS = (
 SETTINGS = {option.name: option.setting for option in OPTIONS if option.setting is not None}  # a routine's `settings:` keys
 CONFIG_KEYS = {option.name: option for option in OPTIONS if option.config}  # the user config file's keys
 
+# Options of live play alone, not of a session (plan and render never see them), that the user's config file may
+# set too; the play command declares their flags, and the command line's value wins over the config's.
+PLAY_OPTIONS = (
+    OptionSpec("listen", "", bool, "obey voice commands from the default microphone in `voiceguide play`", "off",
+               flags=("--listen/--no-listen",)),
+)  # fmt: skip
+PLAY_CONFIG_KEYS = {option.name: option for option in PLAY_OPTIONS if option.config}
+
 
 def number_schema(name: str) -> dict:
     """The number a setting takes (its schema's number branch): minimum, maximum, type and unit (description)."""

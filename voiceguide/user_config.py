@@ -5,7 +5,8 @@
     background = "builtin:rain"
 
 Its keys are the session options the option table marks `config` (option_table.CONFIG_KEYS), spelt as a
-routine's settings are (`lead_in`), each value of the option's kind and checked as the command line's would
+routine's settings are (`lead_in`), and the few options of live play alone (option_table.PLAY_CONFIG_KEYS:
+`listen = true`, kept apart in `UserConfig.play`), each value of the option's kind and checked as the command line's would
 be; a voice, a background or a cue folder is looked up at once. A session takes each option from the first
 layer that sets it: the command line, the routine's own settings, this file, the built-in defaults
 (options.options_for); this file's voice speaks its language (English if it sets none), so a routine
@@ -26,7 +27,7 @@ from types import ModuleType
 
 from voiceguide.errors import RoutineError, VoiceguideError
 from voiceguide.files import decode_text, read_input
-from voiceguide.option_table import CONFIG_KEYS, OptionSpec
+from voiceguide.option_table import CONFIG_KEYS, PLAY_CONFIG_KEYS, OptionSpec
 from voiceguide.options import Options, options_from
 
 KINDS = {bool: "true or false", int: "a whole number", float: "a number", str: "text in quotes"}
@@ -40,12 +41,13 @@ class ConfigError(RoutineError):
 class UserConfig:
     path: Path
     exists: bool
-    values: Mapping[str, object] = field(default_factory=dict)  # option name -> value, as the command line gives it
+    values: Mapping[str, object] = field(default_factory=dict)  # session option name -> value, as the command line gives it
     lines: Mapping[str, int | None] = field(default_factory=dict)  # option name -> its line in the file
+    play: Mapping[str, object] = field(default_factory=dict)  # live play's option name -> value (PLAY_CONFIG_KEYS)
 
     def shown(self) -> list[str]:
         """What it sets, a `key = value` line each, as TOML writes it."""
-        return [f"{name} = {_toml(value)}" for name, value in self.values.items()]
+        return [f"{name} = {_toml(value)}" for name, value in {**self.values, **self.play}.items()]
 
 
 def config_path() -> Path:
@@ -60,15 +62,20 @@ def load_config() -> UserConfig:
         return UserConfig(path, exists=False)
     text = decode_text(read_input(path, "a config file"), str(path))
     values: dict[str, object] = {}
+    play: dict[str, object] = {}
     lines: dict[str, int | None] = {}
     for key, value in _parse(text, path).items():
         lines[key] = _line_of(text, key)
+        if key in PLAY_CONFIG_KEYS:
+            play[key] = _kind_checked(PLAY_CONFIG_KEYS[key], value, path, lines[key])
+            continue
         option = CONFIG_KEYS.get(key)
         if option is None:
-            raise ConfigError(str(path), lines[key], f"unknown key '{key}'; a config file may set {', '.join(CONFIG_KEYS)}")
+            keys = ", ".join([*CONFIG_KEYS, *PLAY_CONFIG_KEYS])
+            raise ConfigError(str(path), lines[key], f"unknown key '{key}'; a config file may set {keys}")
         values[key] = _choice(option, value, path, lines[key])
     _look_up(values, path, lines)
-    return UserConfig(path, True, values, lines)
+    return UserConfig(path, True, values, lines, play)
 
 
 def _parse(text: str, path: Path) -> dict[str, object]:
@@ -100,6 +107,16 @@ def _line_of(text: str, key: str) -> int | None:
 
 def _choice(option: OptionSpec, value: object, path: Path, line: int | None) -> object:
     """The value as the command line would give it (`hold = 20` is --hold 20), checked as the command line's is."""
+    value = _kind_checked(option, value, path, line)
+    try:
+        options_from({option.name: value})
+    except ValueError as exc:
+        raise ConfigError(str(path), line, str(exc)) from None
+    return value
+
+
+def _kind_checked(option: OptionSpec, value: object, path: Path, line: int | None) -> object:
+    """The value in the option's kind (a whole number for a float is fine), or a ConfigError saying which kind it needs."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if option.kind is str and option.takes_number:
             value = f"{value:g}"
@@ -109,10 +126,6 @@ def _choice(option: OptionSpec, value: object, path: Path, line: int | None) -> 
         what = "a table" if isinstance(value, dict) else _toml(value)
         also = " or a number" if option.kind is str and option.takes_number else ""
         raise ConfigError(str(path), line, f"{option.name} must be {KINDS[option.kind]}{also}, not {what}")
-    try:
-        options_from({option.name: value})
-    except ValueError as exc:
-        raise ConfigError(str(path), line, str(exc)) from None
     return value
 
 

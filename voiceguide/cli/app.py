@@ -36,7 +36,7 @@ try:  # Ctrl-C while Python loads what the command needs: one line and 130, not 
     from voiceguide.clock import clock
     from voiceguide.errors import Interrupted, VoiceguideError
     from voiceguide.numbers import plural
-    from voiceguide.option_table import CONFIG_KEYS
+    from voiceguide.option_table import CONFIG_KEYS, PLAY_CONFIG_KEYS
     from voiceguide.printable import for_terminal, json_for_terminal, one_line
     from voiceguide.schema import ROUTINE_SCHEMA
 except KeyboardInterrupt:
@@ -287,9 +287,9 @@ def config() -> None:
     found = api.user_config()
     if not found.exists:
         say(f"# {found.path}: no such file, so the built-in defaults apply")
-        say(f"# it may set: {', '.join(CONFIG_KEYS)} (as TOML: rate = 160)")
+        say(f"# it may set: {', '.join([*CONFIG_KEYS, *PLAY_CONFIG_KEYS])} (as TOML: rate = 160)")
     else:
-        say(f"# {found.path}" + ("" if found.values else ": sets nothing"))
+        say(f"# {found.path}" + ("" if found.shown() else ": sets nothing"))
         for line in found.shown():
             say(line)
     say("# a command-line option, then a routine's own setting, win over it")
@@ -333,10 +333,11 @@ def play(
         "--device", metavar="NAME", help="The ALSA output to play on, as 'aplay -L' names it: headphones through PulseAudio are "
         "pulse:DEVICE=SINK ('pactl list short sinks'). Default: ALSA's default.",
     )] = None,
-    listen: Annotated[bool, typer.Option(
-        "--listen", help="Obey voice commands from the default microphone (English, offline; its sound is never stored "
-        "or sent): pause, resume or 'go on', next, back, repeat, longer, stop.",
-    )] = False,
+    listen: Annotated[bool | None, typer.Option(
+        *PLAY_CONFIG_KEYS["listen"].cli_flags, help="Obey voice commands from the default microphone (English, offline; its "
+        "sound is never stored or sent): pause, resume or 'go on', next, back, repeat, longer, stop. Default: the config "
+        "file's listen, else off.", show_default=False,
+    )] = None,
     *, choices: dict,
 ) -> None:
     """Play the session live. Keys: Space pause/resume, n or → next exercise, p or ← back, r repeat, + 10 s more of this hold, q quit."""
@@ -347,6 +348,8 @@ def play(
     if start is not None and start.strip().isdigit() and len(start.strip().lstrip("0")) > MAX_NUMBER_DIGITS:
         # Python refuses int() of a number this long; no routine has so many exercises.
         raise VoiceguideError(f"--start {start.strip()}: no such exercise (give its number or its name)")
+    if listen is None:
+        listen = bool(api.user_config().play.get("listen", False))
     session = api.play(routine, wait=False, start=start, device=device, listen=listen, report=lambda line: say(line, err=True), **choices)
     play_in_terminal(session, display=display)
 
