@@ -558,3 +558,68 @@ def test_losing_the_sound_server_mid_play_stops_with_one_line_and_exit_1(tmp_pat
     assert left[0].startswith("voiceguide: lost the sound output while playing"), shown[-800:]
     assert "Traceback" not in shown
     assert "ALSA lib" not in shown
+
+
+def test_the_arrow_keys_move_the_volume_in_steps_within_its_range_and_the_panel_says_so():
+    """Up and down: 3 dB a press around the leveled mix, from -30 to +3 dB (the mix's peaks then reach full scale)."""
+    from rich.console import Console
+
+    from voiceguide.live.session import VOLUME_RANGE, Score, Timing
+    from voiceguide.timeline import Event
+
+    score = Score(Timing())
+    tone = (0.25 * np.sin(np.arange(RATE) * 2 * np.pi * 440 / RATE)).astype(np.float32)
+    score.add(Event(0.0, 1.0, "cue", "bell", "bell"), tone)
+    score.close(1.0)
+    plain = score.mix(0, RATE).astype(np.float64)
+    score.gain = 10 ** (-6 / 20)
+    softer = score.mix(0, RATE).astype(np.float64)
+    assert 20 * np.log10(np.abs(softer).max() / np.abs(plain).max()) == pytest.approx(-6.0, abs=0.01)
+
+    class Volume:  # what the keys call: a session's volume methods, without a sound device
+        volume = 0.0
+
+        def louder(self) -> None:
+            self.volume = min(self.volume + 3, VOLUME_RANGE[1])
+
+        def softer(self) -> None:
+            self.volume = max(self.volume - 3, VOLUME_RANGE[0])
+
+    volume = Volume()
+    apply(volume, "\x1b[B")  # down arrow
+    apply(volume, "\x1b[B")
+    assert volume.volume == -6.0
+    for _ in range(5):
+        apply(volume, "\x1b[A")  # up arrow
+    assert volume.volume == VOLUME_RANGE[1] == 3.0
+    console = Console(record=True, width=120, color_system=None)
+    console.print(render_big(Status("playing", 10.0, 60.0, "Neck", 2, volume=-6.0)))
+    shown = console.export_text()
+    assert "volume -6 dB" in shown
+    assert "↑/↓ volume" in shown
+
+
+@pytest.mark.espeak
+@pytest.mark.audio_device
+def test_turning_the_volume_down_is_heard_at_once(sink, speech):
+    """Set to -12 dB between the session's two first bells (the same sound): the second is heard 12 dB softer,
+    though the device already held it, mixed at the old volume."""
+    timeline = voiceguide.plan(SHORT, speech=speech, **CHOICES)
+    first, second = [e for e in timeline.events if e.text == "bell"][:2]
+    with sink.record("volume") as recording:
+        session = voiceguide.play(SHORT, wait=False, speech=speech, **CHOICES)
+        while session.position() < first.end + 0.05:
+            time.sleep(0.005)
+        assert session.set_volume(-12.0) == -12.0
+        assert session.status().volume == -12.0
+        while session.position() < second.end + 0.1:
+            time.sleep(0.01)
+        session.quit()
+    found = onsets(recording.samples)
+    shift = found[0] - first.start
+
+    def peak(event) -> float:
+        a, b = round((shift + event.start) * RATE), round((shift + event.end) * RATE)
+        return float(np.abs(recording.samples[a:b].astype(np.float64)).max())
+
+    assert 20 * np.log10(peak(second) / peak(first)) == pytest.approx(-12.0, abs=0.5)

@@ -21,6 +21,8 @@ CONTROLS = {
     "p": "previous",
     "\x1b[D": "previous",  # left arrow
     "r": "repeat",  # the latest instruction again
+    "\x1b[A": "louder",  # up arrow
+    "\x1b[B": "softer",  # down arrow
     "+": "stay_longer",
     "=": "stay_longer",  # + without shift on most keyboards
     "q": "quit",

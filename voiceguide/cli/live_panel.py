@@ -185,10 +185,12 @@ def _footer(status: Status, labels: Labels, keys: bool = True) -> list[Renderabl
     rows: list[RenderableType] = [Text(progress(status, labels), overflow="fold"), bar]
     if status.dropouts:
         rows.append(Text(labels("audio dropouts: {n}", n=status.dropouts), style="dim"))
+    if status.volume:
+        rows.append(Text(labels("volume {db} dB", db=f"{status.volume:+g}"), style="dim"))
     if (heard := heard_line(status, labels)) is not None:
         rows.append(Text(heard, style="dim", overflow="fold"))
     if keys and status.state in ("playing", "paused"):
-        keys_help = labels("space pause/resume · n/→ next · p/← previous · r repeat · + 10 s longer · q quit")  # keys.KEYS
+        keys_help = labels("space pause/resume · n/→ next · p/← previous · r repeat · + 10 s longer · ↑/↓ volume · q quit")  # keys.KEYS
         rows.append(Text(keys_help, style="dim", overflow="fold"))
     return rows
 

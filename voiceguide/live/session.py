@@ -45,6 +45,8 @@ PREVIOUS_WINDOW = 1.5  # a second 'previous' this soon after the first goes to t
 FINISH_AFTER = 0.3  # the session is over this long after its last sound, once the device has played it
 STAY_LONGER = 10.0  # seconds one press of 'stay longer' adds to the hold in progress
 SEEK_GAP = 0.15  # quiet before the new place after a skip, so it is heard as a new start
+VOLUME_STEP = 3.0  # dB one press of the volume keys moves
+VOLUME_RANGE = (-30.0, 3.0)  # dB around the leveled mix: its peaks sit at -3 dBTP, so +3 reaches full scale
 STARTED_WITHIN = 0.5  # a stream has begun to be heard this soon after it was asked for
 STRETCHABLE = ("hold", "rest")  # kinds of event 'stay longer' extends
 INSTRUCTIONS = ("announce", "setup", "side", "teach", "step", "note", "release")  # speech roles 'repeat' goes back to
@@ -98,6 +100,7 @@ class Status:
     phase_kind: str | None = None  # "breath", "move", "hold" or "rest"
     phase_left: float | None = None  # seconds, added time included
     dropouts: int = 0
+    volume: float = 0.0  # dB the listener moved the volume by (0: as leveled)
     listening: bool = False  # voice commands are being listened for
     heard: Heard | None = None  # the latest command heard (its verdict: obeyed, or unsure and not obeyed)
 
@@ -164,6 +167,7 @@ class Score:
         self.longest = 0.0
         self.known_until = 0.0  # plan position up to which every sound is known
         self.complete = False  # every sound of the session is known
+        self.gain = 1.0  # the listener's volume (Session.louder/softer), on the whole mix
 
     def add(self, event: Event, sound: np.ndarray | None) -> None:
         """Every event, in order of start: the latest start is as far as the score is known."""
@@ -204,6 +208,8 @@ class Score:
                     out[a:b] += sound[a - at : b - at]
             if self.bed is not None:
                 out += self._bed(first, count, since, until)
+            if self.gain != 1.0:
+                out *= np.float32(self.gain)
         return to_int16(out)
 
     def _bed(self, first: int, count: int, since: float, until: float) -> np.ndarray:
@@ -274,6 +280,7 @@ class Session:
         self._previous_at = -math.inf  # when previous() was last called
         self._cond = threading.Condition(threading.RLock())
         self._done = threading.Event()
+        self.volume = 0.0  # dB, VOLUME_RANGE
         self._listener = Listener(microphone, self) if microphone is not None else None
         self.heard: list[Heard] = []  # every command heard, obeyed or not
 
@@ -384,6 +391,22 @@ class Session:
                 self._seek(said[-1].start)
             return self.position()
 
+    def louder(self) -> float:
+        return self.set_volume(self.volume + VOLUME_STEP)
+
+    def softer(self) -> float:
+        return self.set_volume(self.volume - VOLUME_STEP)
+
+    def set_volume(self, db: float) -> float:
+        """The volume, in dB around the leveled mix (within VOLUME_RANGE): heard at once, as a pause is."""
+        with self._cond:
+            self.volume = min(max(db, VOLUME_RANGE[0]), VOLUME_RANGE[1])
+            self.score.gain = 10 ** (self.volume / 20)
+            if self._state == "playing":  # what the device holds ahead was mixed at the old volume: mixed again
+                self._halt()
+                self._play_from(self._stream_at)
+            return self.volume
+
     def stay_longer(self, seconds: float = STAY_LONGER) -> float | None:
         """Add time to the hold (or rest) in progress: the rest of the session moves later, as after a pause.
 
@@ -443,7 +466,7 @@ class Session:
             status = Status(
                 self._state, position, total, self.routine.title, len(self.routine.exercises), clock=clock,
                 length=self.timing.to_stream(total) if total is not None else None,
-                dropouts=len(self._player.dropouts) if self._player else 0,
+                dropouts=len(self._player.dropouts) if self._player else 0, volume=self.volume,
                 listening=self._listener is not None and self._listener.listening, heard=self.heard[-1] if self.heard else None,
             )  # fmt: skip
             if len(self._events) != len(self._index.events):
