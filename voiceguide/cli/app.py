@@ -312,7 +312,7 @@ def import_article(
     imported = api.import_routine(article, output)
     if output is None:
         say(imported.text, lines=True, nl=False)
-    say(f"{'standard input' if article == '-' else article}: {imported.summary}", err=True)
+    say(f"{'standard input' if article == '-' else article}: {imported.summary}", err=True, lines=True)  # one line per value to check
 
 
 DISPLAYS = ("big", "compact", "lines")
