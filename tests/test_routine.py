@@ -268,3 +268,22 @@ def test_mutated_routines_give_a_routine_or_a_located_error(data: st.DataObject)
 def test_control_character_is_located() -> None:
     with pytest.raises(RoutineError, match=r"^x.yaml:2: character U\+001F is not allowed"):
         parse_routine("title: a\n\x1f", "x.yaml")
+
+
+def test_a_routines_closing_words_replace_the_built_in_ones_and_the_schema_knows_them() -> None:
+    import yaml
+
+    from tests.test_commands import schema_validator
+    from voiceguide import api
+    from voiceguide.routine import RoutineLoader
+
+    text = "title: T\nclosing: Rest now, and drink some water.\nexercises:\n  - name: A\n    steps:\n      - say: Breathe.\n"
+    routine = parse_routine(text)
+    assert routine.closing == "Rest now, and drink some water."
+    said = [e for e in api.plan(routine).events if e.kind == "speech"]
+    assert said[-1].text == "Rest now, and drink some water."
+    assert said[-1].role == "closing"
+    assert all("Well done" not in e.text for e in said)
+    schema_validator().validate(yaml.load(text, Loader=RoutineLoader))
+    with pytest.raises(RoutineError, match=r"^<routine>:2: unknown placeholder \{n\} in closing"):
+        parse_routine(text.replace("drink some water", "drink {n} glasses"))

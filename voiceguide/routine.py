@@ -154,6 +154,7 @@ class Routine:
     settings: Settings = field(default_factory=Settings)
     source: str = "<routine>"
     language: str | None = None  # BCP 47 tag of the routine's text: its phrases and, by default, its voice
+    closing: str | None = None  # the session's last words, said instead of the catalogue's "That is the end ..."
 
 
 # --- loading ---------------------------------------------------------------
@@ -456,7 +457,7 @@ class _Reader(_Nodes):
 
     def routine(self, node: yaml.Node) -> Routine:
         keys = self.mapping(
-            node, "routine", ("title", "language", "description", "settings", "exercises"), ("title", "exercises")
+            node, "routine", ("title", "language", "description", "closing", "settings", "exercises"), ("title", "exercises")
         )
         exercises_node = keys["exercises"]
         if not isinstance(exercises_node, yaml.SequenceNode):
@@ -473,6 +474,7 @@ class _Reader(_Nodes):
         return Routine(
             title=self.before_sides(keys["title"], "title"),
             description=self.before_sides(keys["description"], "description") if "description" in keys else None,
+            closing=self.before_sides(keys["closing"], "closing") if "closing" in keys else None,
             settings=self.settings(keys["settings"]) if "settings" in keys else Settings(),
             exercises=tuple(self.exercise(item) for item in exercises_node.value),
             source=self.source,

@@ -50,6 +50,7 @@ ROUTINE_SCHEMA: dict = {
             "description": "BCP 47 tag of the routine's language (en, de, es-419): its phrases and default voice",
         },
         "description": TEXT,
+        "closing": {**TEXT, "description": "the session's last words, said instead of the built-in closing"},
         "settings": {
             "type": "object",
             "additionalProperties": False,

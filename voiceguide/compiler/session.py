@@ -23,7 +23,7 @@ def session_events(cursor: Cursor, routine: Routine) -> Iterator[Event]:
         yield from exercise_events(cursor, Walk.of(cursor, exercise, index, following), count)
         if index < count:
             yield from cursor.quiet(cursor.options.rest if exercise.rest is None else exercise.rest, "rest")
-    yield from closing(cursor)
+    yield from closing(cursor, routine)
 
 
 def opening(cursor: Cursor, routine: Routine) -> Iterator[Event]:
@@ -33,9 +33,9 @@ def opening(cursor: Cursor, routine: Routine) -> Iterator[Event]:
         yield from cursor.speak(routine.description, "intro")
 
 
-def closing(cursor: Cursor) -> Iterator[Event]:
+def closing(cursor: Cursor, routine: Routine) -> Iterator[Event]:
     cursor.context = Context()
-    yield from cursor.speak(cursor.words.closing, "closing")
+    yield from cursor.speak(routine.closing or cursor.words.closing, "closing")
     yield from cursor.cue("session-end", gap=0)
 
 
