@@ -49,7 +49,7 @@ def spoken(routine: Routine) -> str:
         parts += [exercise.name, exercise.about or "", *exercise.setup]
         for step in exercise.steps:
             parts.append(getattr(step, "text", "") or getattr(step, "note", "") or "")
-    return " ".join(parts)
+    return " ".join([*parts, routine.closing or ""])
 
 
 # --- the seed article ------------------------------------------------------

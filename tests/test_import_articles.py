@@ -300,9 +300,10 @@ def test_an_amount_stated_once_for_the_page_applies_to_each_exercise_and_says_so
     assert all(r.startswith("repeat: 10  # from \"Do each exercise 10 times") and "said once for every exercise" in r for r in repeats)
 
 
-def test_closing_advice_is_description_not_a_hold():
+def test_closing_advice_is_the_sessions_closing_words_not_a_hold():
     draft = draft_of((FIELD / "desk-stretches.md").read_bytes())
-    assert "3 stretches every 3 hours for 3 minutes each" in (draft.description or "")
+    assert "3 stretches every 3 hours for 3 minutes each" in (draft.closing or "")
+    assert "3 stretches every 3 hours" not in (draft.description or "")
     assert all(s.amount.high < 180 for e in draft.exercises for s in e.steps if s.kind == "hold")
 
 

@@ -96,6 +96,7 @@ class Draft:
     after: tuple[str, ...] = ()  # the article's words after the exercises that are not description
     language: str | None = None  # the routine's language when a session page names one other than English
     title_defaulted: bool = False  # no title in the article: named after its file
+    closing: str | None = None  # the page's closing words about the routine ("Do these every morning"): said last
 
     def summary(self) -> str:
         """What the import understood, in one line: '5 exercises, 2 two-sided, 3 holds, ...'."""
@@ -148,11 +149,11 @@ def read_article(data: bytes | str, source: str = "<article>") -> Draft:
     description, unspoken = _introduction(tuple(intro))
     said = " ".join([description or "", *outro, *closing, *_spoken_words(exercises)])
     safety = [*repeated, *_safety_advice([*unspoken, *after], said)]
-    description = " ".join(filter(None, [description, *outro, *closing, *safety])) or None
+    description = " ".join(filter(None, [description, *safety])) or None
     breath, breath_from = _breath_pace(exercises)
     title = article.title or Path(source).stem.replace("-", " ").replace("_", " ").capitalize() or "Imported routine"
     return Draft(title, tuple(exercises), description, breath, breath_from, _kept(unspoken), source, _kept(after),
-                 title_defaulted=not article.title)
+                 title_defaulted=not article.title, closing=" ".join([*outro, *closing]) or None)
 
 
 def _exercises(sections: tuple[Section, ...], first: int, last: int, page: _PageAmounts) -> tuple[list[DraftExercise], list[str]]:

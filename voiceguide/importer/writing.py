@@ -84,6 +84,8 @@ def routine_yaml(draft: Draft) -> str:
         out += _field("language", draft.language, 0)
     if draft.description:
         out += _field("description", draft.description, 0)
+    if draft.closing:
+        out += _field("closing", draft.closing, 0)
     if draft.breath:
         out += ["settings:", f"  breath: {_pattern(draft.breath)}" + _comment(draft.breath_from)]
     out.append("exercises:")
