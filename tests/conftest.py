@@ -43,6 +43,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.realtime)
 
 
+@pytest.fixture(scope="module")
+def sink(tmp_path_factory):
+    """A private PulseAudio server with a null sink, ALSA's default output, that this process and every
+    CLI run a test starts play into (tests/audio_sink.py); a test that asks for it is slow and realtime."""
+    from tests.audio_sink import missing_tools, playing_into_sink
+
+    missing = missing_tools()
+    if missing:
+        pytest.skip(f"no PulseAudio to play into: missing {', '.join(missing)}")
+    with playing_into_sink(tmp_path_factory.mktemp("pulse")) as sink:
+        yield sink
+
+
 @pytest.fixture
 def natural(monkeypatch: pytest.MonkeyPatch) -> None:
     """The natural voice as the default, as for a user (here and in the CLI processes a test starts)."""

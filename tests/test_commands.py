@@ -22,7 +22,7 @@ from voiceguide.errors import VoiceguideError
 from voiceguide.routine import SETTING_FORMATS, RoutineLoader, builtin_names, parse_routine
 from voiceguide.schema import ROUTINE_SCHEMA
 
-from .audio_sink import RATE, loud_frames, missing_tools, onsets, playing_into_sink
+from .audio_sink import RATE, loud_frames, onsets
 from .conftest import HANG_GUARD, ROOT, cli, documentation, run_cli
 
 
@@ -166,15 +166,6 @@ def test_a_rate_is_a_whole_number_of_words_a_minute() -> None:
     with pytest.raises(VoiceguideError, match=r"rate must be a whole number of words per minute, not 100.5"):
         api.plan("quick-neck", rate=100.5)
 
-
-@pytest.fixture(scope="module")
-def sink(tmp_path_factory):
-    """A private PulseAudio server with a null sink, ALSA's default output (tests/audio_sink.py)."""
-    missing = missing_tools()
-    if missing:
-        pytest.skip(f"no PulseAudio to play into: missing {', '.join(missing)}")
-    with playing_into_sink(tmp_path_factory.mktemp("pulse")) as sink:
-        yield sink
 
 
 def test_an_unknown_play_device_is_one_line_naming_the_outputs() -> None:

@@ -20,7 +20,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.audio_sink import missing_tools, playing_into_sink
 from tests.conftest import ROOT
 
 ROUTINE = """\
@@ -41,14 +40,6 @@ exercises:
 TITLE = "Panel check"
 WAIT = 90.0  # hang guard: the whole session lasts about a minute
 
-
-@pytest.fixture(scope="module")
-def sink(tmp_path_factory):
-    missing = missing_tools()
-    if missing:
-        pytest.skip(f"no PulseAudio to play into: missing {', '.join(missing)}")
-    with playing_into_sink(tmp_path_factory.mktemp("pulse")) as sink:
-        yield sink
 
 
 class Window:

@@ -38,7 +38,6 @@ from tests.audio_sink import (
     match,
     missing_tools,
     onsets,
-    playing_into_sink,
     quiet_from,
 )
 from tests.conftest import HANG_GUARD, ROOT, SHORT, run_cli
@@ -57,14 +56,6 @@ TOLERANCE = 0.030  # every cue within 30 ms of its planned time
 STOP_WITHIN = 0.100  # pause: quiet within 100 ms
 SLACK = 0.015  # what the recording's own timing may add to a measured stop
 
-
-@pytest.fixture(scope="module")
-def sink(tmp_path_factory):
-    missing = missing_tools()
-    if missing:
-        pytest.skip(f"no PulseAudio to play into: missing {', '.join(missing)}")
-    with playing_into_sink(tmp_path_factory.mktemp("pulse")) as sink:  # this process and every CLI run play into it
-        yield sink
 
 
 def expected_onsets(events_and_sounds) -> list[tuple[float, float]]:

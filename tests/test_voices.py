@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.audio_sink import RATE, loud_frames, missing_tools, playing_into_sink
+from tests.audio_sink import RATE, loud_frames
 from tests.conftest import HANG_GUARD, heard_seconds, run_cli
 from voiceguide import api
 from voiceguide.errors import RoutineError, VoiceguideError
@@ -170,14 +170,6 @@ def test_rate_and_output_go_with_sample() -> None:
     assert result.returncode == 2
     assert "--sample" in result.stderr
 
-
-@pytest.fixture(scope="module")
-def sink(tmp_path_factory):
-    missing = missing_tools()
-    if missing:
-        pytest.skip(f"no PulseAudio to play into: missing {', '.join(missing)}")
-    with playing_into_sink(tmp_path_factory.mktemp("pulse")) as sink:
-        yield sink
 
 
 def test_sample_plays_live(sink) -> None:
