@@ -17,7 +17,8 @@ speech, cues and silence are comes from the render's own timeline (--timeline JS
 - dBTP: true peak of the decoded file (4x oversampled, BS.1770 annex 2); <= -1.
 - vsWAV: integrated loudness less the WAV's, LU; MP3 and OGG within 0.2.
 - cue: how far the loudest 400 ms of any cue sound sits under the speech, LU; >= 8 (files without a bed).
-- bed: the bed's loudness between sentences (blocks 1.5 s away from any sound), less its set level, LU; +-1.
+- bed: the bed's loudness between sentences (blocks 1.5 s away from any sound, outside the stretches it
+  stays down through: sentences less than HOLD apart), less its set level, LU; +-1.
 - S/B: speech loudness less the bed's under it, dB; >= 20 (WCAG 1.4.7).
 - duck: how far the bed dips under speech, dB.
 - pump: the most the bed's level moves within a paced section (a spoken cue every 5 s or less), dB; <= 1.
@@ -53,7 +54,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from voiceguide import api  # noqa: E402
-from voiceguide.audio.ambience import Bed, loop_overlap, looped  # noqa: E402
+from voiceguide.audio.ambience import ATTACK, RELEASE, Bed, held, loop_overlap, looped  # noqa: E402
 from voiceguide.audio.loudness import (  # noqa: E402
     HOP,
     gated_loudness,
@@ -302,7 +303,12 @@ def measure(row: Row, path: Path, plan: Plan, wav: np.ndarray | None, wav_lufs: 
     else:
         row.check("cue", None, None)
     if ref is not None:
-        away = [(max(0.0, a - AWAY), b + AWAY) for a, b in plan.sounds] + [(0.0, 3.0 + AWAY), (plan.total - 4.0 - AWAY, plan.total + 1)]
+        # Between sentences: away from every sound, and outside the stretches the bed is meant to stay down
+        # through (sentences less than HOLD apart, with the dip's attack and release).
+        spoken = [(round(a * SAMPLE_RATE), round(b * SAMPLE_RATE)) for a, b in plan.speech]
+        down = [(a / SAMPLE_RATE - ATTACK, b / SAMPLE_RATE + RELEASE) for a, b in held(spoken)]
+        away = [(max(0.0, a - AWAY), b + AWAY) for a, b in plan.sounds] + down
+        away += [(0.0, 3.0 + AWAY), (plan.total - 4.0 - AWAY, plan.total + 1)]
         quiet_blocks = block_fraction(coverage(away, hops.size)) == 0
         between = lufs_of(float(np.mean(powers[quiet_blocks]))) if quiet_blocks.any() else None
         level = BED_LEVEL

@@ -68,9 +68,19 @@ def test_a_loud_bed_dips_further_so_speech_stays_20_db_over_it(tmp_path):
 @pytest.mark.slow
 @pytest.mark.espeak
 @pytest.mark.ffmpeg
-def test_soundcheck_rows_pass_for_a_circuit_over_rain():
+@pytest.mark.parametrize(
+    ("bed", "formats"),
+    [
+        pytest.param(  # the dense circuit at 300 wpm: integrated -16 +- 1, cues 8 LU under, the joined MP3
+            "none", ["wav", "mp3"],
+            marks=pytest.mark.xfail(strict=True, reason="issue 29 open: espeak's words at 300 wpm measure -17.4 LUFS integrated"),
+        ),
+        ("rain", ["wav", "mp3", "ogg"]),  # speech -16 +- 1 over rain, true peak, one encoder's MP3 length, S/B, pumping
+    ],
+)
+def test_soundcheck_rows_pass_for_a_dense_circuit(bed, formats):
     sys.path.insert(0, str(ROOT / "scripts"))
     import soundcheck
 
-    args = soundcheck.parse(["--espeak", "--routines", "circuit", "--beds", "rain", "--rates", "300", "--formats", "wav", "ogg"])
+    args = soundcheck.parse(["--espeak", "--routines", "circuit", "--beds", bed, "--rates", "300", "--formats", *formats])
     assert soundcheck.run(args) == 0

@@ -33,21 +33,21 @@ if TYPE_CHECKING:
 # Speech should measure -16 LUFS over the speech (the blocks the voice speaks in, as dialogue-gated
 # loudness measures it), the level spoken-word podcasts and audiobook players expect; without a bed the
 # session then measures about that integrated. Each clip is brought to a level measured amid silence;
-# gating blocks that straddle a clip's edges pull what a meter hears over the voice 0.3 to 0.8 LU below
-# its clips' (scripts/soundcheck.py, every routine at rates 80 and 300, espeak and the natural voice).
+# gating blocks that straddle a clip's edges pull what a meter hears over the voice about 0.9 LU below
+# its clips' (scripts/soundcheck.py measures it on every routine and rate).
 SESSION_LUFS = -16.0
-SPEECH_LUFS = SESSION_LUFS + 0.5
+SPEECH_LUFS = SESSION_LUFS + 0.9
 CUE_BELOW = 8.0  # LU: a cue's loudest 400 ms sits this far under the voice, marking time without masking words
 CUE_MARGIN = 1.0  # LU more, so a cue stays under CUE_BELOW however its edges fall on a meter's blocks
 # Every sound's (and the mix's) true-peak ceiling: the lossy encoders overshoot it by up to about
 # 1.8 dB on speech and noise at 64 kbps (soundcheck), and the file must stay under -1 dBTP.
 CEILING_DBTP = -3.0
 FADE = 0.004  # seconds of fade at each sound's edges
-# seconds: how far ahead the limiter starts turning down, and holds after. Short: a single word at 300 wpm
-# (up to 20 dB from peak to loudness) must lose 5 dB of peak under the ceiling; held for 10 ms the limiter took
-# its loudness down with the peaks and left it 2.4 LU short (a dense session 1.4 LU under -16), held for
-# 3 ms it dips at each peak alone and leaves it 0.9 LU short (the sound check circuit's words on average).
-LIMITER_WINDOW = 0.003
+# seconds: how far ahead the limiter starts turning down, and holds after. Not shorter: a single word at
+# 300 wpm (up to 20 dB from peak to loudness) must lose 5 dB of peak under the ceiling, and held for 10 ms
+# the limiter leaves it 2.4 LU short (the sound check circuit's words on average), but held for 5 or 3 ms
+# (1.4, 0.9 LU short) it distorts plosives enough that LAME overshoots them by up to 3 dB (-0.7 dBTP).
+LIMITER_WINDOW = 0.01
 LIMITER_STEP = 15  # samples: the limiter's gain is worked out per step and interpolated; divides a gating hop
 CACHE_BYTES = 3 * 2**20  # leveled sounds kept in memory, per mixing thread; a miss costs a read of the cached clip
 _SILENCE_AROUND = 0.4  # measure a clip with this much silence each side, as it sits in the session

@@ -27,6 +27,7 @@ CHUNK = 4 * SAMPLE_RATE  # samples per streamed chunk: big enough that numpy and
 SAFETY_CEILING = 10 ** (CEILING_DBTP / 20)  # linear
 SAFETY_WIDTH = int(0.003 * SAMPLE_RATE)
 _UNDER = SAFETY_CEILING * (1 - 1e-6)  # the gain aims this far under: float32 rounding never lands a sample over
+_ROUNDING = 8 / 32768  # how far a leveled clip stored as 16-bit may pass its true-peak ceiling between samples (0.003 dB)
 
 
 def _add(out: np.ndarray, sound: np.ndarray, offset: int) -> None:
@@ -107,8 +108,10 @@ class _Safety:
         reach = self.passed.size
         levels = peak_envelope_near(np.concatenate((self.passed, ready, after)), SAFETY_CEILING / 2)[reach:]
         self.passed = np.concatenate((self.passed, ready))[-reach:]
-        needed = np.minimum(1.0, _UNDER / np.maximum(levels, 1e-9)).astype(np.float32)
-        if float(levels.max(initial=0.0)) <= SAFETY_CEILING and float(self.before.min()) >= 1.0:
+        # A sound alone is under the ceiling but for its 16-bit rounding: left untouched.
+        over = levels > SAFETY_CEILING + _ROUNDING
+        needed = np.where(over, _UNDER / np.maximum(levels, 1e-9), 1.0).astype(np.float32)
+        if not over.any() and float(self.before.min()) >= 1.0:
             self.before = np.concatenate((self.before, needed[: ready.size]))[-2 * SAFETY_WIDTH :]
             return ready  # the common case: nothing overlaps loud enough to matter
         w = SAFETY_WIDTH
