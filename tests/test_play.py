@@ -614,3 +614,17 @@ def test_turning_the_volume_down_is_heard_at_once(sink, speech):
         return float(np.abs(recording.samples[a:b].astype(np.float64)).max())
 
     assert 20 * np.log10(peak(second) / peak(first)) == pytest.approx(-12.0, abs=0.5)
+
+
+@pytest.mark.espeak
+@pytest.mark.audio_device
+@pytest.mark.usefixtures("sink")
+def test_q_pressed_while_play_starts_up_quits_it():
+    """A key typed before the display is up is kept, not flushed: 'q' at once quits long before the minute's
+    session would end (it was dropped, and the whole session played: with a cold voice, for minutes)."""
+    with in_terminal("play", *ARGS) as terminal:
+        os.write(terminal.main, b"q")  # before Python has even started voiceguide
+        began = time.monotonic()
+        read_all(terminal.main, terminal.process, 40)
+        assert terminal.process.wait(5) == 0
+        assert time.monotonic() - began < 20

@@ -49,7 +49,7 @@ class KeyReader:
     def __enter__(self) -> KeyReader:
         if self.fd is not None:
             self._saved = termios.tcgetattr(self.fd)
-            tty.setcbreak(self.fd)
+            tty.setcbreak(self.fd, termios.TCSANOW)  # not TCSAFLUSH: a key pressed while play starts is kept
         return self
 
     def __exit__(self, *exc: object) -> None:
