@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from voiceguide.audio.cue_files import cue_path
-from voiceguide.importer.writing import HEADER
+from voiceguide.importer.provenance import HEADER
 
 from .conftest import SEED, run_cli
 

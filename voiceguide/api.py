@@ -316,7 +316,7 @@ def render(
 def _render_inputs(loaded: Routine, options: Options) -> list[tuple[Path, str]]:
     """The files a render reads, which none of its outputs may be: the routine file, the article it was
     imported from (a saved page that --page would replace), the background and the cue sounds in --cue-dir."""
-    from voiceguide.importer.writing import imported_from
+    from voiceguide.importer.provenance import imported_from
 
     inputs = [(Path(loaded.source), "the routine file")]
     article = imported_from(Path(loaded.source))

@@ -10,9 +10,6 @@ Vague amounts ("a few minutes") get the defaults documented in voiceguide.import
 from __future__ import annotations
 
 import json
-import os
-import re
-import stat
 import sys
 import textwrap
 from pathlib import Path
@@ -21,6 +18,7 @@ import yaml
 
 from voiceguide.errors import RoutineError
 from voiceguide.files import check_not_input, check_target, decode_text, read_input, write_atomic
+from voiceguide.importer.provenance import HEADER
 from voiceguide.importer.reading import Draft, DraftExercise, DraftStep, read_article
 from voiceguide.importer.reading import plural as _plural
 from voiceguide.importer.session_page import session_draft, session_timeline
@@ -29,8 +27,6 @@ from voiceguide.limits import MAX_INPUT_BYTES
 from voiceguide.routine import parse_routine
 
 WIDTH = 100
-HEADER = "# Imported by `voiceguide import` from {name}."  # a routine's first line, naming its article
-_HEADER = re.compile(re.escape(HEADER).replace(re.escape("{name}"), "(.+)"))
 
 
 def _scalar(text: str) -> str:
@@ -193,20 +189,6 @@ def check_output(article: str | Path, output: str | Path) -> None:
     check_target(Path(output))
     if str(article) != "-":
         check_not_input([Path(output)], [(Path(article), "the article")])
-
-
-def imported_from(routine_file: Path) -> Path | None:
-    """The article a routine file says (in its first line) it was imported from, beside it; None if it says nothing."""
-    try:
-        descriptor = os.open(routine_file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError:
-        return None  # a built-in: no file
-    with os.fdopen(descriptor, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-            return None
-        first = handle.readline(1024)
-    match = _HEADER.fullmatch(first.decode("utf-8", errors="replace").removeprefix("\ufeff").rstrip("\r\n"))
-    return routine_file.parent / match[1] if match else None
 
 
 def import_file(path: str | Path, output: str | Path | None = None) -> str:
