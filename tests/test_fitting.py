@@ -31,7 +31,7 @@ def test_lower_back_fits_each_length_within_two_percent(minutes):
 def test_ranges_move_before_holds_are_scaled():
     natural = api.plan("lower-back").total
     a_bit_longer = api.plan("lower-back", length=f"{natural * 1.1:.0f}s")
-    assert "holds and rests x1.00" in (a_bit_longer.fit or "")  # reached by picking higher in the ranges alone
+    assert "holds and rests ×1.00" in (a_bit_longer.fit or "")  # reached by picking higher in the ranges alone
     much_longer = api.plan("lower-back", length="30m")
     assert "ranges at 100%" in (much_longer.fit or "")
     assert "x1.00" not in (much_longer.fit or "")
@@ -114,3 +114,13 @@ def test_a_position_in_the_ranges_is_a_pick_of_its_own():
     low, quarter, high = (api.plan("quick-neck", hold=h).total for h in ("low", "25%", "high"))
     assert low < quarter < high
     assert cli("plan", "quick-neck", "--hold", "140%").returncode == 2
+
+
+def test_what_length_chose_is_said_in_the_sessions_language(speech):
+    """The plan's note under its total is no English in a German session (issue 27)."""
+    from voiceguide import api
+
+    german = api.plan("nacken-kurz", speech=speech, length=300)
+    assert german.fit is not None
+    assert german.fit.startswith("angepasst an 5:00: ")
+    assert "Halten und Pausen ×" in german.fit

@@ -106,7 +106,7 @@ def plan(routine: str | Path | Routine = DEFAULT_ROUTINE, speech: Speech | None 
     if options.length is None:
         return compile_timeline(loaded, options, speech.duration, cue_lengths)
     chosen = fit_length(loaded, options, speech.duration, cue_lengths)
-    return replace(compile_timeline(loaded, chosen.options, speech.duration, cue_lengths), fit=chosen.describe())
+    return replace(compile_timeline(loaded, chosen.options, speech.duration, cue_lengths), fit=chosen.describe(chosen.options.language))
 
 
 def check(routine: str | Path) -> Routine:

@@ -17,6 +17,7 @@ from voiceguide.errors import VoiceguideError
 from voiceguide.limits import HOLD_SCALE_LIMITS, MAX_REST
 from voiceguide.numbers import round_half_up
 from voiceguide.options import Options
+from voiceguide.phrases.labels import Labels
 from voiceguide.routine import Routine, is_pick
 
 TOLERANCE = 0.02  # the fitted session is within 2 % of the target
@@ -34,10 +35,11 @@ class Fit:
     scale: float  # holds and rests x this
     options: Options  # the options that make it
 
-    def describe(self) -> str:
-        return (
-            f"fitted to {clock(self.target)}: {seconds(self.total)}, ranges at {self.position:.0%} of the way up, "
-            f"holds and rests x{self.scale:.2f}"
+    def describe(self, language: str | None = None) -> str:
+        """What was chosen, in the session's language (the plan shows it under the total)."""
+        return Labels(language)(
+            "fitted to {target}: {total}, ranges at {position} of the way up, holds and rests ×{scale}",
+            target=clock(self.target), total=seconds(self.total), position=f"{self.position:.0%}", scale=f"{self.scale:.2f}",
         )
 
 
