@@ -3,6 +3,7 @@ no microphone, and (slow) spoken commands heard through a PulseAudio null source
 
 from __future__ import annotations
 
+import math
 import os
 import subprocess
 import sys
@@ -13,7 +14,7 @@ import numpy as np
 import pytest
 
 import voiceguide
-from tests.audio_sink import missing_tools, playing_into_sink
+from tests.audio_sink import missing_tools, onsets, playing_into_sink
 from tests.conftest import ROOT, SHORT
 from voiceguide.live.listening import GUARD, VAD_WINDOW, over_the_guide
 from voiceguide.timeline import Event
@@ -91,9 +92,10 @@ def test_without_a_microphone_listen_says_so_in_one_line_and_play_goes_on(tmp_pa
 
 # --- spoken commands, through PulseAudio (slow, realtime) ------------------------------------------
 
-# Two espeak voices, neither the session's (espeak's plain en-us): +f2 is heard best of the variants
-# tried; 'stop' was named right only in +m3's voice.
-VOICES = {"a": "en-us+f2", "b": "en-us+m3"}
+# Two espeak voices, neither the session's (espeak's plain en-us; the guide's own is not said into the microphone): of
+# 8 variants measured offline (commands in digital silence, 140 and 170 words a minute), +f5 had all 16 named right and
+# sure, +m6 15 ('next' at 170 near the bound: said here by +f5); +m3, the voice before, heard 'next' as 'repeat'.
+VOICES = {"a": "en-us+f5", "b": "en-us+m6"}
 
 
 @pytest.fixture(scope="module")
@@ -142,27 +144,30 @@ def quiet_for(session, timeline, seconds: float) -> None:
     """Wait until the guide is silent from now for `seconds` (plus the guard either side, and before: the
     voice activity detector's window, by which an utterance begins before its words)."""
     sounds = [e for e in timeline.events if e.kind in ("speech", "cue")]
-    while True:
+    deadline = time.monotonic() + 60  # a hang guard: the session ends without such a pause
+    while time.monotonic() < deadline:
         now = session.position()
         if session.state == "playing" and not any(
             e.start < now + seconds + GUARD and e.end > now - GUARD - VAD_WINDOW for e in sounds
         ) and any(e.start > now for e in sounds):
             return
         time.sleep(0.02)
+    pytest.fail(f"the guide was never quiet for {seconds} s")
 
 
 @pytest.mark.espeak
 @pytest.mark.audio_device
-@pytest.mark.xfail(
-    reason="issue 30, open: 'stop' in en-us+m3's voice scores near the sureness bound (-4.05 against -3.5) and is "
-    "sometimes shown as unsure, not obeyed; passed in 1 of 2 runs here",
-    strict=False,
-)
 def test_each_spoken_command_takes_effect_within_a_second_and_a_half(sink, spoken, speech):
+    """Each command said once in a pause of the guide's; the session acts within 1.5 s of the words' end. A skip
+    (repeat, next, back) is also heard in the recording of what played within 1.5 s: said where the guide would
+    stay quiet for longer, the sound that starts then is the skip's. (Pause, resume, longer and stop act in a
+    silence, so the recording cannot show them: the session's own record of when it acted is checked.)"""
     timeline = voiceguide.plan(SHORT, speech=speech, **CHOICES)
+    recording = sink.record("commands").start()
     session = voiceguide.play(SHORT, wait=False, speech=speech, listen=True, **CHOICES)
     assert session.status().listening
     lags: dict[str, float] = {}
+    skips: dict[str, float] = {}  # what, when its words ended (time.monotonic())
 
     def command(voice: str, words: str, action: str, quiet: float = 1.2) -> None:
         if session.state != "paused":
@@ -178,25 +183,32 @@ def test_each_spoken_command_takes_effect_within_a_second_and_a_half(sink, spoke
         heard = [(h.words, round(h.fit, 2), h.verdict) for h in session.heard]
         assert done is not None, f"'{words}' ({VOICES[voice]}) did not {action}; heard: {heard}"
         lags[f"{words} ({VOICES[voice]})"] = done.at - ended
+        if action == "seek":
+            skips[f"{words} ({VOICES[voice]})"] = ended
 
     try:
         command("a", "longer", "extend")
         command("b", "pause", "pause")
         command("a", "go on", "play")
-        command("a", "repeat", "seek")
+        command("b", "repeat", "seek", quiet=TAKES_EFFECT_WITHIN + 1.2)
         assert session.history[-1].position == pytest.approx(next(e.start for e in timeline.events if e.text == "Hold for eight seconds."))
-        command("b", "pause", "pause")
-        command("a", "resume", "play")
-        command("a", "next", "seek")
-        assert session.status().index == 2
-        command("a", "back", "seek")
+        command("b", "back", "seek", quiet=TAKES_EFFECT_WITHIN + 1.2)  # to the first exercise's start
+        assert session.status().index == 1
+        assert session.history[-1].position < next(e.start for e in timeline.events if e.text == "Turn your head to the right.")
+        command("a", "pause", "pause")
+        command("b", "resume", "play")
+        command("a", "next", "seek", quiet=TAKES_EFFECT_WITHIN + 1.2)
         assert session.status().index == 2
         command("b", "stop", "quit")
         assert session.wait(2)
     finally:
         session.quit()
-    print("lags:", {k: round(v, 2) for k, v in lags.items()})
+        recording.stop()
+    found = onsets(recording.samples) + recording.began
+    in_recording = {k: float(found[found > ended][0] - ended) if (found > ended).any() else math.inf for k, ended in skips.items()}
+    print("lags:", {k: round(v, 2) for k, v in lags.items()}, "in the recording:", {k: round(v, 2) for k, v in in_recording.items()})
     assert all(lag <= TAKES_EFFECT_WITHIN for lag in lags.values()), lags
+    assert all(lag <= TAKES_EFFECT_WITHIN for lag in in_recording.values()), in_recording
     assert all(h.verdict == "obeyed" for h in session.heard), session.heard  # nothing else was heard
 
 

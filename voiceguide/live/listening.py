@@ -27,6 +27,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
+import numpy as np
+
 from voiceguide import threads
 from voiceguide.errors import VoiceguideError
 from voiceguide.timeline import Event
@@ -41,6 +43,7 @@ GUIDE_KINDS = ("speech", "cue")  # events the guide sounds itself
 GUARD = 0.4  # seconds around the words in which the guide must have been silent (output latency, echo, the VAD's edges)
 LONGEST_COMMAND = 2.0  # seconds: a longer utterance is talk, not a command
 VAD_WINDOW = 0.3  # seconds of speech (or of quiet) the voice activity detector needs to start (or end) an utterance
+NOISE_FLOOR = 30.0  # rms, in int16 steps (-61 dBFS): what every microphone hears at least; see Recognizer.recognize
 SURE = -3.5  # per-frame log-likelihood against a free phone loop: commands fit at -1.2 to -4.5, other speech at -3.8 and below
 SAMPLED_EVERY = 0.05  # seconds: the listener notes the position heard at least this often (each 30 ms frame)
 HISTORY = 10.0  # seconds of (time, position heard) kept for the guard
@@ -117,7 +120,15 @@ class Recognizer:
         return [(s.word, s.start_frame, s.end_frame, math.log(max(s.ascore, 1e-300))) for s in self.decoder.seg()]
 
     def recognize(self, audio: bytes) -> tuple[str, float] | None:
-        """The command said in `audio` (16 kHz mono int16) and how well it fits, or None."""
+        """The command said in `audio` (16 kHz mono int16) and how well it fits, or None.
+
+        A faint noise floor is laid under the audio first: the model's front end, given true digital silence
+        (a microphone that gates, a virtual source), hears the words wrong or not at all (measured on 18
+        espeak voices at two rates: 79 of 288 commands named nothing; with the floor, 3); under a real
+        microphone's own noise the floor changes nothing."""
+        samples = np.frombuffer(audio, "<i2").astype(np.float32)
+        samples += np.random.default_rng(len(audio)).normal(0.0, NOISE_FLOOR, samples.size).astype(np.float32)
+        audio = np.clip(samples, -32768, 32767).astype("<i2").tobytes()
         words = [w for w in self._decode(audio, "commands") if not w[0].startswith(("<", "["))]
         if not words:
             return None
