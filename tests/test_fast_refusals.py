@@ -71,6 +71,7 @@ def test_text_past_the_input_limit_is_refused_before_it_is_read_as_yaml(monkeypa
         parse_routine(text, "huge.yaml")
 
 
+@pytest.mark.slow  # 10,000 exercises read twice
 def test_the_largest_routine_is_accepted_and_one_more_exercise_is_refused_at_its_line(tmp_path: Path) -> None:
     largest = write(tmp_path, "largest.yaml", exercises(MAX_ROUTINE_EXERCISES))
     result = run_cli("check", str(largest), timeout=HANG_GUARD)

@@ -455,6 +455,7 @@ def test_check_exits_0_or_2_with_one_line_and_bounded_memory(tmp_path, text):
     assert one_printable_line(result.stderr)
 
 
+@pytest.mark.slow  # a render of the longest text, in a process of its own
 def test_render_of_the_longest_allowed_text_stays_under_the_memory_bound(tmp_path):
     """A single 44,000-character text once took render near 2 GB; the longest allowed one must stay under 500 MB."""
     sentence = "Breathe slowly and let your shoulders drop, feeling the weight of your arms. "

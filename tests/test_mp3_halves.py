@@ -104,6 +104,7 @@ def test_the_joined_mp3_sounds_as_one_encoder_would(session):
     assert difference < 0.01  # (measured: identical)
 
 
+@pytest.mark.slow  # eight decodes of a whole session
 def test_players_read_the_length_and_seek_into_the_second_half(session):
     path, wav = session["folder"] / "neck.mp3", wav_samples(session["folder"] / "neck.wav")
     assert MP3(path).info.length == pytest.approx(MP3(session["one_piece"]).info.length, abs=0.03)  # as one piece

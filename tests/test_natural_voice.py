@@ -60,7 +60,7 @@ def test_a_packaged_model_that_is_not_upstreams_falls_back_to_espeak_with_one_li
         resolve_voice("joe")  # named, it is refused rather than replaced
 
 
-@pytest.mark.parametrize("rate", [80, 150, 300])
+@pytest.mark.parametrize("rate", [pytest.param(80, marks=pytest.mark.slow), 150, pytest.param(300, marks=pytest.mark.slow)])
 def test_a_rate_means_the_same_words_per_minute_on_both_engines(rate: int) -> None:
     natural, espeak = words_per_minute(Speech("joe", rate)), words_per_minute(Speech("en-us", rate))
     assert natural == pytest.approx(espeak, rel=0.15), (natural, espeak)
@@ -115,6 +115,7 @@ def test_a_missing_voice_file_is_one_line(tmp_path) -> None:
     assert "not a Piper voice" in result.stderr
 
 
+@pytest.mark.slow  # a whole render with a cold natural voice: every phrase synthesized
 @pytest.mark.usefixtures("natural")
 def test_the_main_command_renders_with_the_natural_voice(tmp_path) -> None:
     """What a new user runs (on a short routine): the natural voice, at the session's loudness."""
@@ -175,6 +176,7 @@ def test_a_long_sentence_is_spoken_in_pieces_a_worker_can_hold_with_every_word_i
     assert cut[1] == ("Breathe slowly and let your shoulders drop,", False)  # a comma is the first place to cut
 
 
+@pytest.mark.slow  # a cold natural voice started, then stopped
 @pytest.mark.usefixtures("natural")
 def test_a_stopped_plan_drops_the_clips_it_queued_and_its_workers(tmp_path) -> None:
     """A kill stops synthesis: the exit no longer waits for every queued phrase (a cold plan queues all of them)."""

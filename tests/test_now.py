@@ -68,7 +68,9 @@ def panel_text(status: Status, labels: Labels, width: int = 200) -> str:
     return " ".join(console.export_text().split())
 
 
-@pytest.mark.parametrize("routine", ROUTINES, ids=lambda r: Path(r).stem)
+@pytest.mark.parametrize(  # quick-neck in the fast tier; the long ones, and the circuit, with the slow ones
+    "routine", [r if r == "quick-neck" else pytest.param(r, marks=pytest.mark.slow) for r in ROUTINES], ids=lambda r: Path(r).stem
+)
 def test_the_answer_holds_at_every_event_and_every_surface_shows_it(routine):
     timeline = planned(routine)
     events = timeline.events
