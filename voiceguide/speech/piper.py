@@ -273,11 +273,10 @@ class PiperProcesses:
 
     def stop(self) -> None:
         """Drop the phrases not yet started and end the workers (they would finish theirs first: ~1 s)."""
-        import multiprocessing
-
+        workers = list((getattr(self._pool, "_processes", None) or {}).values())  # this pool's alone, not another's
         self._pool.shutdown(wait=False, cancel_futures=True)
-        for child in multiprocessing.active_children():  # this process's: the pool's workers
-            child.kill()  # not terminate(): a worker started from one of our threads may block SIGTERM
+        for worker in workers:
+            worker.kill()  # not terminate(): a worker started from one of our threads may block SIGTERM
 
 
 _here: PiperEngine | PiperUnavailable | None = None  # a worker process's own engine, or why it did not load
