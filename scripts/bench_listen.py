@@ -91,13 +91,8 @@ def main() -> None:
     if missing:
         sys.exit(f"bench_listen: missing {', '.join(missing)}")
     with tempfile.TemporaryDirectory() as folder, playing_into_sink(Path(folder)) as sink:
+        sink.add_microphone()
         env = {**os.environ, **sink.env}
-        for command in (
-            ["pactl", "load-module", "module-null-sink", "sink_name=mic", "rate=16000", "channels=1"],
-            ["pactl", "set-default-source", "mic.monitor"],
-            ["pactl", "load-module", "module-loopback", "source=voiceguide_test.monitor", "sink=mic", "latency_msec=30"],
-        ):
-            subprocess.run(command, env=env, check=True, capture_output=True)
         command_wav = Path(folder) / "longer.wav"
         subprocess.run(["espeak-ng", "-v", "en-us+f2", "-s", "140", "-w", str(command_wav), "longer."], check=True)
         print(f"one utterance decoded offline in {decode_time(command_wav) * 1000:.0f} ms of CPU")

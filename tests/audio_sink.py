@@ -121,6 +121,17 @@ class NullSink:
                 self._server.kill()
                 self._server.wait()
 
+    def add_microphone(self) -> None:
+        """A null sink "mic" whose monitor is the default source, and what this sink plays looped into it,
+        as a loudspeaker reaches a microphone in the room: play a command into it with paplay --device=mic."""
+        env = {**os.environ, **self.env}
+        for command in (
+            ["pactl", "load-module", "module-null-sink", "sink_name=mic", "rate=16000", "channels=1"],
+            ["pactl", "set-default-source", "mic.monitor"],
+            ["pactl", "load-module", "module-loopback", "source=voiceguide_test.monitor", "sink=mic", "latency_msec=30"],
+        ):
+            subprocess.run(command, env=env, check=True, capture_output=True)
+
     def record(self, name: str = "recording") -> Recording:
         return Recording(self, self.root / f"{name}.raw")
 

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import voiceguide
-from tests.audio_sink import missing_tools, onsets, playing_into_sink
+from tests.audio_sink import onsets
 from tests.conftest import ROOT, SHORT
 from voiceguide.live.listening import GUARD, VAD_WINDOW, over_the_guide
 from voiceguide.timeline import Event
@@ -99,21 +99,10 @@ VOICES = {"a": "en-us+f5", "b": "en-us+m6"}
 
 
 @pytest.fixture(scope="module")
-def sink(tmp_path_factory):
-    missing = missing_tools()
-    if missing:
-        pytest.skip(f"no PulseAudio to play into: missing {', '.join(missing)}")
-    with playing_into_sink(tmp_path_factory.mktemp("pulse")) as sink:
-        env = {**os.environ, **sink.env}
-        # The microphone: a null sink "mic" whose monitor is the default source; what the session plays
-        # reaches it too, as a loudspeaker reaches a microphone in the room.
-        for command in (
-            ["pactl", "load-module", "module-null-sink", "sink_name=mic", "rate=16000", "channels=1"],
-            ["pactl", "set-default-source", "mic.monitor"],
-            ["pactl", "load-module", "module-loopback", "source=voiceguide_test.monitor", "sink=mic", "latency_msec=30"],
-        ):
-            subprocess.run(command, env=env, check=True, capture_output=True)
-        yield sink
+def sink(sink):
+    """conftest's sink with a microphone that also hears what the session plays."""
+    sink.add_microphone()
+    return sink
 
 
 @pytest.fixture(scope="module")
