@@ -56,19 +56,22 @@ class _AlsaMessages:
     """
 
     def __init__(self) -> None:
-        self._handler: object | None = None  # kept referenced: ALSA holds a pointer to it
+        self._installed = False
 
     def install(self) -> None:
-        if self._handler is not None:
+        if self._installed:
             return
         name = ctypes.util.find_library("asound")
         if name is None:
             return
-        # void handler(const char *file, int line, const char *function, int err, const char *fmt, ...):
-        # the fixed arguments are declared; nothing is read.
-        kind = ctypes.CFUNCTYPE(None, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p)
-        self._handler = kind(lambda *_: None)
-        ctypes.CDLL(name).snd_lib_error_set_handler(self._handler)
+        # The handler is a C function that ignores its arguments (libc's getpid: on the C calling
+        # conventions the caller removes the arguments, so the extra ones are harmless), not a Python
+        # callback: ALSA calls it from whichever thread hit the error, and a Python callback would need
+        # the GIL there, while alsaaudio's close() holds the GIL inside snd_pcm_close, which waits for
+        # that very thread: a deadlock no signal can break (a whole CI tier hung on it).
+        nothing = ctypes.cast(ctypes.CDLL(None).getpid, ctypes.c_void_p)
+        ctypes.CDLL(name).snd_lib_error_set_handler(nothing)
+        self._installed = True
 
 
 alsa_messages = _AlsaMessages()
