@@ -565,7 +565,8 @@ def _numbered_run(headings: list[_Heading], lines: list[str]) -> list[_Heading]:
     stretch of lines instructs is a difference of running sums.
     """
     candidates = _renumbered([h for h in headings if h.style in ("num", "letter")])
-    candidates = [h for h in candidates if not _item_of_a_step_list(h, lines, {c.index for c in candidates})]
+    numbered = {c.index for c in candidates}  # once: per candidate made the page quadratic
+    candidates = [h for h in candidates if not _item_of_a_step_list(h, lines, numbered)]
     at: dict[tuple[str, int | None], list[int]] = {}
     for k, cand in enumerate(candidates):
         at.setdefault((cand.style, cand.number), []).append(k)
