@@ -4,14 +4,15 @@
 #   scripts/test.sh    ruff; lint-imports (docs/architecture.md's layers); mypy; the fast tier
 #                      (pytest -q, on every core); then the slow tier: its long fault, property,
 #                      browser and whole-session tests on every core, then its realtime ones (live
-#                      play into the sound server, recorded) one at a time
+#                      play into the sound server, recorded) three at a time, then the one that
+#                      loads the machine on purpose, by itself
 #
-# Realtime tests run alone, after everything else: they measure onsets in a recording, and a
-# machine busy with renders makes their hang guards the verdict.
+# Realtime tests run after everything else: they measure onsets in a recording, and a machine
+# busy with renders makes their hang guards the verdict.
 # The exit status is non-zero if any check failed; the last line counts every run.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-case "${1:-}" in -h|--help) sed -n '2,11s/^# \{0,1\}//p' "$0"; exit 0 ;; esac
+case "${1:-}" in -h|--help) sed -n '2,13s/^# \{0,1\}//p' "$0"; exit 0 ;; esac
 python=.venv/bin/python
 .venv/bin/ruff check . || exit 1
 .venv/bin/lint-imports --no-cache >/dev/null || { .venv/bin/lint-imports --no-cache; exit 1; }  # quiet when the layers hold
@@ -29,7 +30,9 @@ tier() {  # tier NAME BOUND PYTEST-ARGS...: one pytest run, logged; a failure is
 }
 tier fast 1500
 tier slow 1500 -m "slow and not realtime"
-tier realtime 2400 -m "slow and realtime" -n 0
+# Realtime tests mostly wait for the sound to play, each module into its own sound server: three at once.
+tier realtime 1500 -m "slow and realtime and not alone" -n 3 --dist load
+tier alone 600 -m "alone" -n 0
 count() {  # the number before "$1" in a pytest log's closing line, or 0
   local n
   n=$(tail -n 1 "$2" | grep -Eo "[0-9]+ $1" | cut -d' ' -f1)
@@ -37,7 +40,7 @@ count() {  # the number before "$1" in a pytest log's closing line, or 0
 }
 passed=0
 failed=0
-for log in "$logs"/fast "$logs"/slow "$logs"/realtime; do
+for log in "$logs"/fast "$logs"/slow "$logs"/realtime "$logs"/alone; do
   passed=$(( passed + $(count passed "$log") ))
   failed=$(( failed + $(count failed "$log") + $(count error "$log") ))
 done

@@ -25,20 +25,20 @@ from tests.conftest import ROOT
 ROUTINE = """\
 title: Panel check
 settings:
-  rest: 8
+  rest: 5
   breath: "4:4"
 exercises:
   - name: Stand still
     steps:
       - say: Stand tall and let your arms hang.
-      - hold: 20 seconds
+      - hold: 8 seconds
   - name: Easy breathing
     steps:
       - say: Breathe slowly through your nose.
       - breathe: 4 cycles
 """
 TITLE = "Panel check"
-WAIT = 90.0  # hang guard: the whole session lasts about a minute
+WAIT = 90.0  # hang guard: the whole session lasts under a minute
 
 
 
@@ -70,7 +70,7 @@ def playing(tmp_path: Path, columns: int, rows: int) -> Iterator[Window]:
     routine = tmp_path / "panel.yaml"
     routine.write_text(ROUTINE, encoding="utf-8")
     window = Window(str(tmp_path / f"tmux-{columns}"), columns, rows)
-    command = " ".join([sys.executable, "-m", "voiceguide", "play", str(routine), "--brief"])
+    command = " ".join([sys.executable, "-m", "voiceguide", "play", str(routine), "--brief", "--lead-in", "0", "--rate", "200"])
     env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
     subprocess.run(
         ["tmux", "-S", window.socket, "-f", "/dev/null", "new-session", "-d", "-x", str(columns), "-y", str(rows), "-s", "play", command],

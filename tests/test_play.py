@@ -402,6 +402,7 @@ def test_dropout_finder_finds_a_gap_in_a_sound_and_a_sound_not_heard():
     assert len(dropouts(late, plan, 0.0)) == 2  # the gap, and the stream running 100 ms late after the stall
 
 
+@pytest.mark.alone  # it loads both cores on purpose: other realtime tests beside it would be its load too
 def test_a_session_on_a_fully_loaded_machine_speaks_every_cue_on_time_without_dropouts(sink, speech):
     """Both cores busy and the panel drawing in a terminal, as a user plays: every cue heard within TOLERANCE of
     its planned time, nothing heard where the plan has no sound, no dropouts, no ALSA text on the screen."""
