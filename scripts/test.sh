@@ -4,7 +4,7 @@
 #   scripts/test.sh    ruff; lint-imports (docs/architecture.md's layers); mypy; the fast tier
 #                      (pytest -q, on every core); then the slow tier: its long fault, property,
 #                      browser and whole-session tests on every core, then its realtime ones (live
-#                      play into the sound server, recorded) three at a time, then the one that
+#                      play into the sound server, recorded) six at a time, then the one that
 #                      loads the machine on purpose, by itself
 #
 # Realtime tests run after everything else: they measure onsets in a recording, and a machine
@@ -30,8 +30,9 @@ tier() {  # tier NAME BOUND PYTEST-ARGS...: one pytest run, logged; a failure is
 }
 tier fast 1500
 tier slow 1500 -m "slow and not realtime"
-# Realtime tests mostly wait for the sound to play, each module into its own sound server: three at once.
-tier realtime 1500 -m "slow and realtime and not alone" -n 3 --dist load
+# Realtime tests mostly wait for the sound to play (a fifth of a core each), each module into its own sound
+# server: six at once.
+tier realtime 1500 -m "slow and realtime and not alone" -n 6 --dist load
 tier alone 600 -m "alone" -n 0
 count() {  # the number before "$1" in a pytest log's closing line, or 0
   local n
