@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import voiceguide
-from tests.audio_sink import onsets
+from tests.audio_sink import RATE, loud_frames, onsets
 from tests.conftest import ROOT, SHORT
 from voiceguide.live.listening import GUARD, VAD_WINDOW, over_the_guide
 from voiceguide.timeline import Event
@@ -129,75 +129,141 @@ def say(sink, spoken, voice: str, words: str) -> float:
     return began + end
 
 
+def guide_sounds(session, timeline) -> list[tuple[float, float]]:
+    """(start, end) of each of the guide's sounds in stream seconds: where added time ('longer') has moved them."""
+    to_stream = session.timing.to_stream
+    sounds = (e for e in timeline.events if e.kind in ("speech", "cue"))
+    return sorted((to_stream(e.start), to_stream(e.start) + e.end - e.start) for e in sounds)
+
+
 def quiet_for(session, timeline, seconds: float) -> None:
     """Wait until the guide is silent from now for `seconds` (plus the guard either side, and before: the
     voice activity detector's window, by which an utterance begins before its words)."""
-    sounds = [e for e in timeline.events if e.kind in ("speech", "cue")]
     deadline = time.monotonic() + 60  # a hang guard: the session ends without such a pause
     while time.monotonic() < deadline:
-        now = session.position()
-        if session.state == "playing" and not any(
-            e.start < now + seconds + GUARD and e.end > now - GUARD - VAD_WINDOW for e in sounds
-        ) and any(e.start > now for e in sounds):
+        status, sounds = session.status(), guide_sounds(session, timeline)
+        now = status.clock
+        if status.state == "playing" and not any(
+            start < now + seconds + GUARD and end > now - GUARD - VAD_WINDOW for start, end in sounds
+        ) and any(start > now for start, _ in sounds):
             return
         time.sleep(0.02)
     pytest.fail(f"the guide was never quiet for {seconds} s")
 
 
+def say_before_the_next_sound(session, timeline, sink, spoken, voice: str, words: str) -> tuple[float, float]:
+    """Say the words in a silence of the guide's, timed to end TAKES_EFFECT_WITHIN before its next sound is due (and
+    late enough after the one before for the guard): if the command takes effect in time, that sound is not heard
+    when it was due. Returns (when the words end, when that sound was due), in time.monotonic()."""
+    path, end = spoken[voice, words]
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        status, now, sounds = session.status(), time.monotonic(), guide_sounds(session, timeline)
+        coming = [start for start, _ in sounds if start > status.clock]
+        if status.state == "playing" and coming:
+            due_at = coming[0]
+            quiet_from = max((stop for start, stop in sounds if start < due_at), default=-math.inf)
+            begin_at = due_at - TAKES_EFFECT_WITHIN - end  # stream seconds
+            if begin_at - status.clock >= 0.1 and begin_at - quiet_from >= GUARD + VAD_WINDOW:
+                begin = now + begin_at - status.clock
+                time.sleep(max(0.0, begin - time.monotonic()))
+                subprocess.Popen(["paplay", "--device=mic", str(path)], env={**os.environ, **sink.env})
+                return begin + end, now + due_at - status.clock
+        time.sleep(0.02)
+    pytest.fail(f"the guide never left room to say {words!r} before a sound")
+
+
+def heard_between(recording, begin: float, end: float) -> bool:
+    """Whether the recording has sound between two moments (time.monotonic())."""
+    first, last = (max(0, int((t - recording.began) * RATE)) for t in (begin + 0.05, end))
+    return bool(loud_frames(recording.samples[first:last]).any())
+
+
 @pytest.mark.espeak
 @pytest.mark.audio_device
 def test_each_spoken_command_takes_effect_within_a_second_and_a_half(sink, spoken, speech):
-    """Each command said once in a pause of the guide's; the session acts within 1.5 s of the words' end. A skip
-    (repeat, next, back) is also heard in the recording of what played within 1.5 s: said where the guide would
-    stay quiet for longer, the sound that starts then is the skip's. (Pause, resume, longer and stop act in a
-    silence, so the recording cannot show them: the session's own record of when it acted is checked.)"""
+    """Each command said once, in a pause of the guide's; the session acts within 1.5 s of the words' end, and the
+    recording of what played shows it:
+    - pause and stop are said to end 1.5 s before the guide's next sound: that sound is not heard then;
+    - resume: the sound after the paused place comes as soon after the resume as it was due after the pause;
+    - longer, said early in a hold: the countdown is not heard when it was due (10 s were added first);
+    - repeat, next and back are said where the guide stays quiet for longer: the sound that starts then is the skip's."""
     timeline = voiceguide.plan(SHORT, speech=speech, **CHOICES)
+    sound_starts = sorted(e.start for e in timeline.events if e.kind in ("speech", "cue"))
     recording = sink.record("commands").start()
     session = voiceguide.play(SHORT, wait=False, speech=speech, listen=True, **CHOICES)
     assert session.status().listening
     lags: dict[str, float] = {}
     skips: dict[str, float] = {}  # what, when its words ended (time.monotonic())
+    resumes: dict[str, tuple[float, float]] = {}  # what, (when its words ended, plan seconds from the pause to the next sound)
+    silences: dict[str, tuple[float, float]] = {}  # what, (from, to): the recording is silent then
 
-    def command(voice: str, words: str, action: str, quiet: float = 1.2) -> None:
-        if session.state != "paused":
-            quiet_for(session, timeline, quiet)
-        else:
+    def command(voice: str, words: str, action: str, quiet: float | None = 1.2) -> tuple[float, float]:
+        """Say the words (quiet=None: timed to end 1.5 s before the guide's next sound); returns (their end, when
+        the guide's next sound was due: timed ones only)."""
+        due = math.nan
+        if session.state == "paused":
             time.sleep(0.5)
+            ended = say(sink, spoken, voice, words)
+        elif quiet is None:
+            ended, due = say_before_the_next_sound(session, timeline, sink, spoken, voice, words)
+        else:
+            quiet_for(session, timeline, quiet)
+            ended = say(sink, spoken, voice, words)
         count = len(session.history)
-        ended = say(sink, spoken, voice, words)
         deadline = ended + 5
         while time.monotonic() < deadline and not any(m.action == action for m in session.history[count:]):
             time.sleep(0.01)
         done = next((m for m in session.history[count:] if m.action == action), None)
         heard = [(h.words, round(h.fit, 2), h.verdict) for h in session.heard]
+        name = f"{words} ({VOICES[voice]})"
         assert done is not None, f"'{words}' ({VOICES[voice]}) did not {action}; heard: {heard}"
-        lags[f"{words} ({VOICES[voice]})"] = done.at - ended
+        lags[name] = done.at - ended
         if action == "seek":
-            skips[f"{words} ({VOICES[voice]})"] = ended
+            skips[name] = ended
+        if action == "play":
+            paused_at = session.history[count - 1].position
+            resumes[name] = (ended, next(s for s in sound_starts if s >= paused_at) - paused_at)
+        return ended, due
+
+    def pause_then_resume(pause_voice: str, resume_voice: str, resume_words: str) -> None:
+        ended, due = command(pause_voice, "pause", "pause", quiet=None)
+        time.sleep(max(0.0, due - time.monotonic()))  # the sound due after the words has its time to be heard (it must not)
+        resumed, _ = command(resume_voice, resume_words, "play")
+        silences[f"pause ({VOICES[pause_voice]})"] = (ended, resumed)
 
     try:
-        command("a", "longer", "extend")
-        command("b", "pause", "pause")
-        command("a", "go on", "play")
+        pause_then_resume("b", "a", "go on")
+        ended, _ = command("a", "longer", "extend")  # early in the hold: its countdown is due some 4 s later
+        three = next(e.start for e in timeline.events if e.text == "Three.")
+        status = session.status()
+        due = time.monotonic() + session.timing.to_stream(three) - 10 - status.clock  # without the 10 s added
+        time.sleep(max(0.0, due + 1.0 - time.monotonic()))
+        silences[f"longer ({VOICES['a']})"] = (ended, due + 1.0)
         command("b", "repeat", "seek", quiet=TAKES_EFFECT_WITHIN + 1.2)
         assert session.history[-1].position == pytest.approx(next(e.start for e in timeline.events if e.text == "Hold for eight seconds."))
         command("b", "back", "seek", quiet=TAKES_EFFECT_WITHIN + 1.2)  # to the first exercise's start
         assert session.status().index == 1
         assert session.history[-1].position < next(e.start for e in timeline.events if e.text == "Turn your head to the right.")
-        command("a", "pause", "pause")
-        command("b", "resume", "play")
+        pause_then_resume("a", "b", "resume")
         command("a", "next", "seek", quiet=TAKES_EFFECT_WITHIN + 1.2)
         assert session.status().index == 2
-        command("b", "stop", "quit")
+        ended, due = command("b", "stop", "quit", quiet=None)
         assert session.wait(2)
+        time.sleep(max(0.0, due + 0.5 - time.monotonic()))
+        silences[f"stop ({VOICES['b']})"] = (ended, due + 0.5)
     finally:
         session.quit()
         recording.stop()
     found = onsets(recording.samples) + recording.began
     in_recording = {k: float(found[found > ended][0] - ended) if (found > ended).any() else math.inf for k, ended in skips.items()}
+    for name, (ended, quiet_after) in resumes.items():  # its first sound, less the plan's quiet before it
+        in_recording[name] = float(found[found > ended][0] - quiet_after - ended) if (found > ended).any() else math.inf
+    sounded = {name: heard_between(recording, begin, end) for name, (begin, end) in silences.items()}
     print("lags:", {k: round(v, 2) for k, v in lags.items()}, "in the recording:", {k: round(v, 2) for k, v in in_recording.items()})
     assert all(lag <= TAKES_EFFECT_WITHIN for lag in lags.values()), lags
     assert all(lag <= TAKES_EFFECT_WITHIN for lag in in_recording.values()), in_recording
+    assert not any(sounded.values()), f"sound where a command had silenced the guide: {sounded}"
     assert all(h.verdict == "obeyed" for h in session.heard), session.heard  # nothing else was heard
 
 
