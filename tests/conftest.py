@@ -28,8 +28,8 @@ SHORT = ROOT / "tests" / "routines" / "short.yaml"  # a minute of session: for t
 
 # A test is slow (run with `pytest -m slow`) when it needs the sound server or a browser, by the fixtures that
 # start them; long fault and whole-session tests say so themselves with @pytest.mark.slow. Only the sound server's
-# are realtime (run alone): they measure onsets in a recording. The browser's seek a muted page and read it, which
-# a busy machine only slows, so they share the cores with the rest of the slow tier.
+# are realtime (run after the rest): they measure onsets in a recording. The browser's seek a muted page and read it,
+# which a busy machine only slows, so they share the cores with the rest of the slow tier.
 SLOW_FIXTURES = {"sink", "browser"}
 REALTIME_FIXTURES = {"sink"}
 
@@ -41,6 +41,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.slow)
         if REALTIME_FIXTURES & fixtures:
             item.add_marker(pytest.mark.realtime)
+    # xdist's load scheduling hands each worker two tests at a time, in this order: the realtime tests that play
+    # longest go first, each paired with one that does not, so no worker starts with two long ones.
+    realtime = [item for item in items if item.get_closest_marker("realtime")]
+    playing = sorted((i for i in realtime if i.get_closest_marker("plays")), key=lambda i: -i.get_closest_marker("plays").args[0])
+    brief = [item for item in realtime if not item.get_closest_marker("plays") and not item.get_closest_marker("alone")]
+    paired = [item for pair in zip(playing, brief, strict=False) for item in pair] + playing[len(brief) :] + brief[len(playing) :]
+    alone = [item for item in realtime if item.get_closest_marker("alone")]  # run by themselves (-m alone)
+    items[:] = [item for item in items if not item.get_closest_marker("realtime")] + paired + alone
 
 
 @pytest.fixture(scope="module")

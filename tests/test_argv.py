@@ -200,7 +200,7 @@ def option_args(draw, values: list[str], flags: list[str]) -> list[str]:
     return args
 
 
-SETTINGS = settings(max_examples=50, deadline=None, suppress_health_check=list(HealthCheck), derandomize=False)
+SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck), derandomize=False)
 
 
 @pytest.mark.slow

@@ -179,6 +179,7 @@ def heard_between(recording, begin: float, end: float) -> bool:
     return bool(loud_frames(recording.samples[first:last]).any())
 
 
+@pytest.mark.plays(65)
 @pytest.mark.espeak
 @pytest.mark.audio_device
 def test_each_spoken_command_takes_effect_within_a_second_and_a_half(sink, spoken, speech):
@@ -267,6 +268,7 @@ def test_each_spoken_command_takes_effect_within_a_second_and_a_half(sink, spoke
     assert all(h.verdict == "obeyed" for h in session.heard), session.heard  # nothing else was heard
 
 
+@pytest.mark.plays(60)
 @pytest.mark.espeak
 @pytest.mark.audio_device
 @pytest.mark.usefixtures("sink")

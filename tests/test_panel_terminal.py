@@ -94,6 +94,7 @@ def whole(window: Window, screen: str, moment: str) -> str:
     return " ".join(line.strip("│ ") for line in lines)
 
 
+@pytest.mark.plays(45)
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("tmux") is None, reason="no tmux to size a terminal with")
 @pytest.mark.usefixtures("sink")

@@ -69,6 +69,7 @@ def planned(speech) -> list[tuple[float, float]]:
     return expected_onsets((e, sounds(e)) for e in timeline.events if e.kind in ("speech", "cue"))
 
 
+@pytest.mark.plays(60)
 @pytest.mark.espeak
 @pytest.mark.ffmpeg
 @pytest.mark.audio_device
@@ -103,6 +104,7 @@ def test_play_command_prints_each_cue_and_lays_the_background_under_the_voice(si
     assert np.percentile(heard, 95) - np.percentile(heard, 10) >= 8  # and dips under the sentences
 
 
+@pytest.mark.plays(25)
 @pytest.mark.espeak
 @pytest.mark.audio_device
 def test_session_pauses_resumes_and_skips_with_cues_on_time(sink, speech):
@@ -494,6 +496,7 @@ def test_start_takes_a_number_or_a_name_and_refuses_others():
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.plays(40)
 def test_plus_during_an_8_s_hold_makes_it_18_s(sink, speech):
     choices = CHOICES  # the routine's 8 s hold: '+' pressed 3 s in, before its countdown is handed to the device
     timeline = voiceguide.plan(SHORT, speech=speech, **choices)
