@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from tests.conftest import cli, run_cli
+from tests.conftest import HANG_GUARD, cli, run_cli
 from tests.test_render import loudness
 from voiceguide import api
 from voiceguide.audio.leveling import SESSION_LUFS
@@ -235,3 +238,24 @@ def _peak_mb(pid: int | None) -> float:
     """A process's peak resident memory (VmHWM), in MB."""
     status = Path(f"/proc/{pid}/status").read_text()
     return int(status.split("VmHWM:")[1].split()[0]) / 1024
+
+
+@pytest.mark.slow  # starts the natural voice's workers twice
+@pytest.mark.usefixtures("natural")
+def test_a_script_without_a_main_guard_is_told_why_its_voice_stopped(tmp_path) -> None:
+    """The voice's workers import the user's script again (spawn): unguarded, the script is told what to change,
+    not "out of memory?", and nothing is written; guarded, it renders."""
+    phrase = f"Reach up {secrets.randbelow(10**6)} times."  # never cached: the workers must start
+    routine = tmp_path / "reach.yaml"
+    routine.write_text(f"title: Reach\nexercises:\n  - name: Reach\n    steps:\n      - say: {phrase}\n", encoding="utf-8")
+    call = f"voiceguide.render({str(routine)!r}, 'out.wav', brief=True)"
+    script = tmp_path / "unguarded.py"
+    script.write_text(f"import voiceguide\n{call}\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, cwd=tmp_path, timeout=HANG_GUARD)
+    assert result.returncode != 0
+    assert f"out of memory? or {piper.UNGUARDED}" in result.stderr, result.stderr[-2000:]
+    assert not (tmp_path / "out.wav").exists()
+    script.write_text(f"import voiceguide\n\nif __name__ == '__main__':\n    {call}\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, cwd=tmp_path, timeout=HANG_GUARD)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (tmp_path / "out.wav").stat().st_size > 0

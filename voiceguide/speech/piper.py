@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import re
+import sys
 import threading
 from dataclasses import dataclass
 from importlib import metadata
@@ -242,6 +243,13 @@ def _packed(parts: list[str], limit: int, joiner: str) -> list[str]:
     return runs
 
 
+# Workers start as fresh interpreters that import the main script again (multiprocessing's spawn).
+UNGUARDED = (
+    'a script that speaks with a natural voice must keep its top level under `if __name__ == "__main__":`,'
+    " as its workers import the script"
+)
+
+
 class PiperProcesses:
     """A Piper voice spoken by WORKERS processes of their own, each with its own copy of the model.
 
@@ -256,6 +264,8 @@ class PiperProcesses:
         from concurrent.futures import ProcessPoolExecutor
 
         self.voice = voice
+        if getattr(sys.modules.get("__main__"), "__name__", "") == "__mp_main__":  # a worker starting, running a script again
+            raise VoiceguideError(UNGUARDED)
         # spawn: a fresh interpreter, never a fork of a process whose threads hold locks.
         self._pool = ProcessPoolExecutor(
             WORKERS, mp_context=multiprocessing.get_context("spawn"), initializer=_load_in_worker, initargs=(voice,)
@@ -268,7 +278,10 @@ class PiperProcesses:
         try:
             return self._pool.submit(_synthesize_in_worker, text, rate).result()
         except BrokenProcessPool:
-            raise PiperUnavailable(f"the Piper voice {self.voice.name} stopped: its worker process ended (out of memory?)") from None
+            main = sys.modules.get("__main__")
+            scripted = getattr(main, "__spec__", None) is None and getattr(main, "__file__", None)
+            why = f"out of memory? or {UNGUARDED}" if scripted else "out of memory?"
+            raise PiperUnavailable(f"the Piper voice {self.voice.name} stopped: its worker process ended ({why})") from None
 
 
     def stop(self) -> None:
