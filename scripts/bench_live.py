@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import fcntl
+import math
 import os
 import resource
 import select
@@ -30,6 +31,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository, for tests.audio_sink
 
 from tests.audio_sink import (
+    QUIET_BEFORE_ONSET,
     CpuLoad,
     NullSink,
     clip_onset,
@@ -97,6 +99,18 @@ def heard(speech) -> list[tuple[float, float]]:
     return spans
 
 
+def detectable(spans: list[tuple[float, float]]) -> list[float]:
+    """The planned onsets an onset detector can find: those after at least QUIET_BEFORE_ONSET of the plan's quiet
+    (and a margin). A chime straight after a sentence's last word is not one: the detector's nearest onset is the
+    sentence's, which once read as that chime "1.65 s late" (it is as far off in the sample-exact rendered file)."""
+    kept, last_end = [], -math.inf
+    for onset, end in sorted(spans):
+        if onset - last_end >= QUIET_BEFORE_ONSET + 0.02:
+            kept.append(onset)
+        last_end = max(last_end, end)
+    return kept
+
+
 def expected(speech) -> list[float]:
     return [onset for onset, _ in heard(speech)]
 
@@ -125,14 +139,14 @@ def session_figures(sink: NullSink) -> tuple[np.ndarray, float, float, float, tu
     from voiceguide.speech.engine import Speech
 
     spans = heard(Speech(rate=150))
-    plan = [onset for onset, _ in spans]
+    plan = detectable(spans)
     found = onsets(recording.samples)
     shift = found[0] - plan[0]
     errors = np.abs(match([t + shift for t in plan], found))
     first_sound = recording.began + found[0] - began
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     matched, stray = onset_count(spans, found, shift)
-    return errors, first_sound, cpu / (ended - began), ended - began, (matched, len(plan), stray)
+    return errors, first_sound, cpu / (ended - began), ended - began, (matched, len(spans), stray)
 
 
 def warm_first_sound(sink: NullSink) -> float:
@@ -149,6 +163,7 @@ def loaded_figures(sink: NullSink) -> tuple[list[float], np.ndarray, int]:
     """Dropouts (recording times) and onset errors of one warm-cache session with every core busy."""
     import voiceguide
     from voiceguide.audio.leveling import Leveled
+    from voiceguide.audio.samples import SAMPLE_RATE
     from voiceguide.audio.sounds import Sounds
     from voiceguide.speech.engine import Speech
 
@@ -164,7 +179,7 @@ def loaded_figures(sink: NullSink) -> tuple[list[float], np.ndarray, int]:
     if process.returncode != 0:
         raise SystemExit(f"bench_live: voiceguide play under load exited {process.returncode}")
     found = onsets(recording.samples)
-    plan = [start + clip_onset(sound) for start, sound in planned]
+    plan = detectable([(start + clip_onset(sound), start + sound.size / SAMPLE_RATE) for start, sound in planned])
     shift = found[0] - plan[0]
     return dropouts(recording.samples, planned, shift), np.abs(match([t + shift for t in plan], found)), load.cores
 
