@@ -3,15 +3,15 @@
 
     .venv/bin/python scripts/import_score.py              # both halves of tests/articles/real, per page
     .venv/bin/python scripts/import_score.py --misses     # also what the development half got wrong
-    .venv/bin/python scripts/import_score.py --split      # draw the halves (done once; the seed is kept)
+    .venv/bin/python scripts/import_score.py --split SEED # pages gathered since: a new batch, split with SEED
 
 Each page in tests/articles/real/ has NAME.facts.yaml beside it, written by hand from the page:
 exercise names, holds, repetitions, sets, sides, breath patterns, cycles, work, rests and rounds.
 A page is imported as `voiceguide import` imports it, `check` included: a page whose routine
 `check` refuses scores nothing. The facts are scored by tests/test_import_articles.score.
 
-The corpus was split once, at random, into a development half (improve the importer on it) and a
-held-out half (read its score, never its misses): split.yaml holds the seed and both lists.
+Each batch of pages, as it was gathered, is split at random into a development half (improve the importer
+on it) and a held-out half (read its score, never its misses): split.yaml holds each batch's seed and lists.
 --misses prints misses of the development half only, so the held-out half stays unseen.
 """
 
@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import random
 import sys
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,7 +34,6 @@ from voiceguide.importer.writing import import_article  # noqa: E402
 
 REAL = ROOT / "tests" / "articles" / "real"
 SPLIT = REAL / "split.yaml"
-SEED = 25  # the issue's number; recorded in split.yaml with the lists it drew
 HALVES = ("development", "held-out")
 
 
@@ -41,11 +41,21 @@ def pages() -> list[Path]:
     return sorted(p for p in REAL.iterdir() if p.suffix in (".txt", ".md", ".html", ".htm") and not p.name.startswith("."))
 
 
-def draw_split(seed: int = SEED) -> dict:
-    names = [p.name for p in pages()]
+def draw_split(names: list[str], seed: int) -> dict:
+    """One batch of pages, split at random into halves (the larger half for development)."""
+    names = sorted(names)
     random.Random(seed).shuffle(names)
     half = (len(names) + 1) // 2
-    return {"seed": seed, "development": sorted(names[:half]), "held-out": sorted(names[half:])}
+    return {"development": sorted(names[:half]), "held-out": sorted(names[half:])}
+
+
+def batches() -> list[dict]:
+    return yaml.safe_load(SPLIT.read_text())["batches"]
+
+
+def halves() -> dict[str, list[str]]:
+    """Every batch's development pages, and every batch's held-out pages."""
+    return {half: sorted(name for batch in batches() for name in batch[half]) for half in HALVES}
 
 
 def page_score(path: Path) -> tuple[int, int, list[str]]:
@@ -71,15 +81,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter,
                                      epilog=__doc__.split("\n\n", 1)[1])
     parser.add_argument("--misses", action="store_true", help="print what the development half got wrong")
-    parser.add_argument("--split", action="store_true", help=f"draw the halves with seed {SEED} and write {SPLIT.name}")
+    parser.add_argument("--split", type=int, metavar="SEED", help=f"split the pages in no batch yet into a new batch's halves, "
+                        f"drawn with SEED, and add it to {SPLIT.name}")
     args = parser.parse_args(argv)
-    if args.split:
-        if SPLIT.exists():
-            print(f"{SPLIT} exists: the corpus is split once", file=sys.stderr)
+    if args.split is not None:
+        known = {name for batch in batches() for half in HALVES for name in batch[half]}
+        new = [p.name for p in pages() if p.name not in known]
+        if not new:
+            print("every page is in a batch already", file=sys.stderr)
             return 2
-        SPLIT.write_text("# The corpus split once, at random (scripts/import_score.py --split, issue 25).\n"
-                         + yaml.safe_dump(draw_split(), sort_keys=False))
-    split = yaml.safe_load(SPLIT.read_text())
+        batch = {"gathered": f"{date.today()}, {len(new)} pages", "seed": args.split, **draw_split(new, args.split)}
+        header = "".join(line for line in SPLIT.read_text().splitlines(keepends=True) if line.startswith("#"))
+        SPLIT.write_text(header + yaml.safe_dump({"batches": [*batches(), batch]}, sort_keys=False, width=200))
+    split = halves()
     for half in HALVES:
         right, total, rows = half_scores(split[half])
         print(f"{half} half ({len(rows)} pages):")

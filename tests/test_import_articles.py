@@ -604,3 +604,49 @@ def test_odd_pages_import_to_routines_check_accepts_or_are_refused_in_one_line()
             text, refused = None, str(error)
         assert refused is None or refused.startswith("odd.md: no exercises found"), (article, refused)
         assert text is None or parse_routine(text, "odd.md").exercises
+
+
+# --- page layouts met in the second batch of real pages (issue 25) ---------------------------------
+
+
+@pytest.mark.parametrize("page", [
+    # a number alone over the name ("#1" / "Exercise 2:" lines, as a slideshow's text reads)
+    "Yoga for backs\nHere are two poses.\n#1\nCat-cow pose\nGet on all fours. Round your back.\n#2\nChild's pose\n"
+    "Sit back on your heels. Hold for 30 seconds.\n",
+    # plain names over labelled lines, not prose
+    "Yoga for backs\n\nTwo poses to ease the back.\n\nCat-cow pose\n\nModification: Knees wide\n\nHold: 5 breaths\n\n"
+    "Child's pose\n\nHold: 30 seconds\n\nTip: Relax your shoulders\n",
+    # names before a dash, each paragraph one exercise
+    "Yoga for backs\n\nCat-cow pose- Get on all fours. Round your back.\n\nChild's pose- Sit back on your heels. "
+    "Hold for 30 seconds.\n",
+])  # fmt: skip
+def test_exercise_names_are_found_in_the_layouts_pages_use(page):
+    draft = draft_of(page)
+    assert [e.name.lower() for e in draft.exercises] == ["cat-cow pose", "child's pose"]
+
+
+def test_figure_four_is_an_exercise_and_figure_1_a_caption():
+    draft = draft_of("Hip stretches\n\nFigure Four\n\nHold: 30 seconds each side\n\nFigure 1: the stretch from above\n\n"
+                     "Pigeon\n\nHold: 30 seconds each side\n")
+    assert [e.name for e in draft.exercises] == ["Figure Four", "Pigeon"]
+    assert all("Figure 1" not in text for text in spoken_texts(draft))
+
+
+def test_a_dash_chain_of_breath_phases_is_no_exercise_name():
+    draft = draft_of("Box breathing\n\nSit tall and close your eyes.\n\nBreathe in for 4 – Hold for 4 – Breathe out for 4 – Hold for 4\n")
+    assert len(draft.exercises) == 1
+    assert not draft.exercises[0].name.lower().startswith("breathe in")
+
+
+def test_repeat_other_leg_makes_it_two_sided():
+    draft = draft_of("Stretches\n\nKnee to Chest- Lie on your back. Pull one knee to your chest. Hold for 15 seconds, repeat other leg.\n\n"
+                     "Forward Bend- Stand tall. Reach for the floor. Hold 20 seconds.\n")
+    assert [len(e.sides) for e in draft.exercises] == [2, 0]
+
+
+def test_sets_of_a_work_interval_are_its_rounds_and_its_pause_a_rest():
+    draft = draft_of("Tabata\n\nROW: Drive hard with your legs. Row for 20 seconds of maximal work. Rest 10 seconds. Do eight sets.\n\n"
+                     "SQUATS: Stand tall and sit back. Squat for 20 seconds of maximal work. Rest 10 seconds. Perform eight sets.\n")
+    for exercise in draft.exercises:
+        assert (exercise.sets, exercise.rounds and exercise.rounds.high) == (None, 8), exercise
+        assert [s.kind for s in exercise.steps if s.kind in ("work", "rest", "hold")] == ["work", "rest"], exercise.steps

@@ -228,7 +228,8 @@ def _headings(raw: list[str], lines: list[str]) -> list[_Heading]:
         heading = _styled_heading(i, style, content) if style else _unstyled_heading(lines, i, spaced)
         if heading is not None:
             found.append(_named_below(heading, lines))
-    return found
+    naming = {h.name_line for h in found}  # "#1" over "Cat-cow pose": that line names the heading above, heads nothing
+    return [h for h in found if h.index not in naming]
 
 
 _NUMBER_ONLY = re.compile(r"^(?:exercise|stretch|pose|move|movement|part|position|technique|drill)?\s*#?\d{1,3}$", re.I)
@@ -289,17 +290,30 @@ def _unstyled_heading(lines: list[str], i: int, spaced: bool) -> _Heading | None
     if numbered:
         number, name, amount, body = numbered
         return _Heading(i, "num", name, number, amount, body, line)
+    if _NUMBER_ONLY.match(line.strip(" :.")) and re.search(r"[#a-z]", line, re.I):  # "#1", "Exercise 2:" over its name
+        bare = _Heading(i, "num", line.strip(" :."), int(re.sub(r"\D", "", line)), None, None, line)
+        named = _named_below(bare, lines)
+        if named.name_line is not None:
+            return named
     if lettered and _looks_like_name(_split_name(lettered.group(2))[0]):
         name, amount, body = _split_name(lettered.group(2))
         return _Heading(i, "letter", name, ord(lettered.group(1)) - ord("A") + 1, amount, body, line)
     if (item := _list_item(line)) is not None:
         return _Heading(i, "item", *item, line)
     lead = _NAME_LEAD.match(line)
-    if lead and _is_lead_name(lead["name"]) and _instructions([lead["rest"]]) > 0:  # "Sit to stand: Sit on a chair..."
+    # "Sit to stand: Sit on a chair...". After a dash, a name in capitals ("Knee to Chest- Lay with...") or one that is no
+    # instruction itself, with one at once after it ("Cat-cow pose- Get on all fours"): not "Regular practice of Downward
+    # dog – Adho Mukha Svanasana will help...", "Relax your thighs – ...", nor a chain of dashes ("In for 4 – Hold – Out").
+    lead_named = lead is not None and (lead["sep"] == ":" or (not re.search(r"\s[-–—]\s", lead["rest"]) and (
+        _is_title_cased(lead["name"]) or lead["name"].isupper()
+        or (_first_word(lead["name"]) not in IMPERATIVES and _instructions(sentences(lead["rest"])[:1]) > 0)
+    )))
+    if lead and lead_named and _is_lead_name(lead["name"]) and _instructions([lead["rest"]]) > 0:
         return _Heading(i, "lead", lead["name"], None, None, lead["rest"], line)
     after = next((lines[j] for j in range(i + 1, len(lines)) if lines[j] and not _STEP_LABEL.match(lines[j])), "")
     before = lines[i - 1] if i else ""
-    if _is_short_title(line) and after and _is_prose(after) and (not before or (not spaced and before.endswith(_TERMINAL))):
+    over_text = after and (_is_prose(after) or _labelled_line(after))  # "Child's Pose" over "Hold: 5-8 breaths"
+    if _is_short_title(line) and over_text and not _labelled_line(line) and (not before or (not spaced and before.endswith(_TERMINAL))):
         name, amount, body = _split_name(line)
         return _Heading(i, "plain", name, None, amount, body, line)
     if _is_named_label(line) and after and not _is_named_label(after):
@@ -307,8 +321,20 @@ def _unstyled_heading(lines: list[str], i: int, spaced: bool) -> _Heading | None
     return None
 
 
-# A paragraph that names its exercise before a colon: "Sit to stand: Sit on a chair with your feet flat. ..."
-_NAME_LEAD = re.compile(r"^(?P<name>[A-Z][\w'’ -]{1,40}?)\s*:\s+(?P<rest>[A-Z]\S.*)$")
+def _first_word(text: str) -> str:
+    words = re.findall(r"[a-z']+", text.lower())
+    return words[0] if words else ""
+
+
+def _labelled_line(line: str) -> bool:
+    """'Hold: 5-8 breaths', 'Modification: Knees together': a label the reader knows, then what it says."""
+    label = re.match(r"^([A-Za-z][\w' -]{0,24}?)\s*:\s+\S", line)
+    return label is not None and label[1].lower() in LABEL_ROLES
+
+
+# A paragraph that names its exercise before a colon or a dash: "Sit to stand: Sit on a chair with your feet flat. ...",
+# "Knee to Chest- Lay with back flat on the floor. ..."
+_NAME_LEAD = re.compile(r"^(?P<name>[A-Z][\w'’ -]{1,40}?)\s*(?P<sep>:|[-–—])\s+(?P<rest>[A-Z]\S.*)$")
 
 
 # Words before a colon that grade or label a move rather than name it: "Easy: Seal jack", "Option 2: ..."
@@ -696,7 +722,9 @@ def _is_caption_text(line: str) -> bool:
     if _FURNITURE_LINE.match(line) or (len(line.split()) <= 24 and _PICTURED.match(line)):
         return True
     return bool(re.match(
-        r"^(?:picture|image|photo|photograph|illustration|figure|fig\.|video|credit|source|advertisement|getty images"
+        # "Figure four", "Figure 4 stretch", "Figure-eight" are exercises; "Figure 4: ..." a caption
+        r"^(?:picture|image|photo|photograph|illustration|figure(?![ -]?(?:four|4|eight|8)\b(?!\s*[:.]))|fig\.|video|credit|source"
+        r"|advertisement|getty images"
         r"|slide \d+ of \d+|\d+ of \d+$|shutterstock|istock)\b", line, re.I,
     ))
 

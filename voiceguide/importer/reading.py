@@ -389,6 +389,7 @@ _SIDE_ADVERB = re.compile(
 )
 _SIDE_SWITCH = re.compile(
     r"\b(?:the|your)\s+(?:opposite|other)\s+(?:side|leg|arm|foot|hand|knee|hip|shoulder|direction|way)\b"
+    r"|\brepeat\s+(?:(?:on|with)\s+)?(?:opposite|other)\s+(?:side|leg|arm|foot|hand|knee)\b"  # "repeat other leg", notes' shorthand
     r"|\b(?:switch|swap|change|alternate)\s+(?:the\s+)?(?:sides|legs|arms|feet|hands|direction)\b"
     r"|^\s*(?:and\s+)?(?:then\s+)?(?:switch|swap|change)(?:\s+over)?\s*[.!]?\s*$"
     r"|\b(?:repeat|do the same|the same)\b.*?\b(?:on|with|using)\s+(?:your|the)\s+(?:left|right|good|other|opposite|uninjured|healthy|unaffected)(?:\s+(?:side|leg|arm|hand|foot|knee))?\b",
@@ -701,7 +702,13 @@ _MOMENT = re.compile(rf"\b(?:at|after|within|every)\s+(?:about\s+|approximately\
 _HEDGE = re.compile(r",?\s*\bor as (?:often as )?(?:directed|advised|instructed|prescribed)(?: by [\w' ]+?)?(?=[.!?]?$)", re.I)
 _AFTER_A_TIME = re.compile(rf"^after\s+((?:about\s+|around\s+)?{NUM}\s*(?:seconds?|minutes?|breaths?))\s*,\s*(\w.*)$", re.I)
 # A movement kept up for a time: "Repeat these movements for 5 minutes", "Continue for 30 seconds".
-_TIMED = re.compile(r"^\s*(?:\w+ly\s+)?(?:repeat|continue|keep going|keep repeating|carry on)\b", re.I)
+# A time spent moving, not holding still: "Repeat for 5 minutes", "Row for 20 seconds of maximal work", "as many as you can"
+_TIMED = re.compile(
+    r"^\s*(?:\w+ly\s+)?(?:repeat|continue|keep going|keep repeating|carry on)\b"
+    r"|\bof\s+(?:max(?:imal|imum)?\s+|all[- ]out\s+|hard\s+|intense\s+)?(?:work|effort)\b"
+    r"|\bas\s+(?:many\s+(?:reps\s+|repetitions\s+|rounds\s+|times\s+)?|fast\s+|hard\s+)as\s+(?:you\s+)?(?:can|possible)\b",
+    re.I,
+)
 
 
 def _phase(clause: str) -> Literal["inhale", "exhale"] | None:
@@ -826,7 +833,11 @@ def _exercise(
         breath, breath_from = shape.breath, shape.breath_from
     repeat = _from_page(final, repeat, shape, page)
     rounds = _circuit(final, repeat, page)
-    sets = one_count(shape.sets or page.sets)
+    final = _rest_after_work(final)
+    sets_said = shape.sets or page.sets
+    if rounds is None and repeat is None and sets_said is not None and any(s.kind == "work" for s in final):
+        rounds, sets_said = sets_said, None  # "20 seconds of work, rest 10 seconds, eight sets": eight rounds of the interval
+    sets = one_count(sets_said)
     rest_between = shape.rest_between_sets or (page.rest_between_sets if sets else None)
     exercise = DraftExercise(
         name=section.name, heading=section.heading, steps=tuple(_closed(final, repeat, section)), about=" ".join(about) or None, setup=tuple(setup),
@@ -963,6 +974,12 @@ def _circuit(final: list[DraftStep], repeat: Amount | None, page: _PageAmounts) 
     if page.rest is not None:
         final.append(DraftStep("rest", "", page.rest))
     return page.rounds
+
+
+def _rest_after_work(final: list[DraftStep]) -> list[DraftStep]:
+    """'Work for 20 seconds. Rest 10 seconds.': the pause after a work interval is its rest, not a hold."""
+    return [DraftStep("rest", "", s.amount) if s.kind == "hold" and k and final[k - 1].kind == "work"
+            and re.fullmatch(r"(?:and\s+)?(?:then\s+)?rest\.?", s.text.strip(), re.I) else s for k, s in enumerate(final)]
 
 
 def _closed(final: list[DraftStep], repeat: Amount | None, section: Section) -> list[DraftStep]:
