@@ -650,3 +650,10 @@ def test_sets_of_a_work_interval_are_its_rounds_and_its_pause_a_rest():
     for exercise in draft.exercises:
         assert (exercise.sets, exercise.rounds and exercise.rounds.high) == (None, 8), exercise
         assert [s.kind for s in exercise.steps if s.kind in ("work", "rest", "hold")] == ["work", "rest"], exercise.steps
+
+
+def test_a_rest_between_sets_given_as_a_range_is_one_length_the_routine_accepts():
+    text = import_article("Tennis elbow\n\n1. Wrist curl\n\nCurl your wrist up slowly. Do 3 sets of 10. Rest 2-3 minutes between sets.\n",
+                          "elbow.txt")  # fmt: skip
+    assert "rest_between_sets: 2 minutes" in text
+    assert "lower end of the article's range" in text

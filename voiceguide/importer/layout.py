@@ -328,8 +328,8 @@ def _first_word(text: str) -> str:
 
 def _labelled_line(line: str) -> bool:
     """'Hold: 5-8 breaths', 'Modification: Knees together': a label the reader knows, then what it says."""
-    label = re.match(r"^([A-Za-z][\w' -]{0,24}?)\s*:\s+\S", line)
-    return label is not None and label[1].lower() in LABEL_ROLES
+    found = re.match(r"^([A-Za-z][\w' -]{0,24}?)\s*:\s+\S", line)
+    return found is not None and found[1].lower() in LABEL_ROLES
 
 
 # A paragraph that names its exercise before a colon or a dash: "Sit to stand: Sit on a chair with your feet flat. ...",

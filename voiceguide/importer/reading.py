@@ -770,10 +770,7 @@ class _SentenceSteps:
         self.close()
         self.pending.append((sep, clause))
         self.say_pending()
-        amount = duration[2]
-        if amount.low != amount.high:
-            amount = Amount(amount.low, amount.low, amount.unit, amount.phrase, True, "the lower end of the article's range")
-        self.steps.append(DraftStep("work", "", amount))
+        self.steps.append(DraftStep("work", "", one_length(duration[2])))
 
     def plain(self, sep: str, clause: str) -> None:
         """A clause with no amount or phase: a hold's note ("feel the stretch"), part of a breath, or said."""
@@ -838,7 +835,7 @@ def _exercise(
     if rounds is None and repeat is None and sets_said is not None and any(s.kind == "work" for s in final):
         rounds, sets_said = sets_said, None  # "20 seconds of work, rest 10 seconds, eight sets": eight rounds of the interval
     sets = one_count(sets_said)
-    rest_between = shape.rest_between_sets or (page.rest_between_sets if sets else None)
+    rest_between = one_length(shape.rest_between_sets or (page.rest_between_sets if sets else None))
     exercise = DraftExercise(
         name=section.name, heading=section.heading, steps=tuple(_closed(final, repeat, section)), about=" ".join(about) or None, setup=tuple(setup),
         sides=sides, sides_from=sides_from, repeat=repeat, unspoken=tuple(blocks.unspoken), sets=sets,
@@ -970,15 +967,22 @@ def _circuit(final: list[DraftStep], repeat: Amount | None, page: _PageAmounts) 
                 for s in final if not (s.kind == "hold" and _same(s.amount, page.work) and not s.text)]
     if any(s.kind in ("hold", "work", "breathe") for s in final):
         return None
-    final.append(DraftStep("work", "", page.work))
+    final.append(DraftStep("work", "", one_length(page.work)))
     if page.rest is not None:
-        final.append(DraftStep("rest", "", page.rest))
+        final.append(DraftStep("rest", "", one_length(page.rest)))
     return page.rounds
+
+
+def one_length(amount: Amount | None) -> Amount | None:
+    """A work interval or a rest is one length of time (a routine has no ranges there): a range's lower end."""
+    if amount is None or amount.low == amount.high:
+        return amount
+    return Amount(amount.low, amount.low, amount.unit, amount.phrase, True, "the lower end of the article's range")
 
 
 def _rest_after_work(final: list[DraftStep]) -> list[DraftStep]:
     """'Work for 20 seconds. Rest 10 seconds.': the pause after a work interval is its rest, not a hold."""
-    return [DraftStep("rest", "", s.amount) if s.kind == "hold" and k and final[k - 1].kind == "work"
+    return [DraftStep("rest", "", one_length(s.amount)) if s.kind == "hold" and k and final[k - 1].kind == "work"
             and re.fullmatch(r"(?:and\s+)?(?:then\s+)?rest\.?", s.text.strip(), re.I) else s for k, s in enumerate(final)]
 
 
