@@ -116,9 +116,9 @@ def expected(speech) -> list[float]:
 
 
 def onset_count(spans: list[tuple[float, float]], found: np.ndarray, shift: float) -> tuple[int, int]:
-    """Planned onsets with a found onset within ONSET_MATCH, and found onsets where no sound was planned
-    (a word starting inside a sentence is not one: only onsets outside every planned sound count)."""
-    matched = sum(bool(found.size) and float(np.min(np.abs(found - (onset + shift)))) <= ONSET_MATCH for onset, _ in spans)
+    """Planned onsets a detector can find (detectable) with a found onset within ONSET_MATCH, and found onsets where
+    no sound was planned (a word starting inside a sentence is not one: only onsets outside every planned sound count)."""
+    matched = sum(bool(found.size) and float(np.min(np.abs(found - (onset + shift)))) <= ONSET_MATCH for onset in detectable(spans))
     stray = sum(not any(onset + shift - ONSET_MATCH <= t <= end + shift for onset, end in spans) for t in found)
     return matched, stray
 
@@ -146,7 +146,7 @@ def session_figures(sink: NullSink) -> tuple[np.ndarray, float, float, float, tu
     first_sound = recording.began + found[0] - began
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     matched, stray = onset_count(spans, found, shift)
-    return errors, first_sound, cpu / (ended - began), ended - began, (matched, len(spans), stray)
+    return errors, first_sound, cpu / (ended - began), ended - began, (matched, len(plan), stray)
 
 
 def warm_first_sound(sink: NullSink) -> float:

@@ -154,6 +154,10 @@ class Timing:
         return seconds - added
 
 
+FIRST_SOUND_AHEAD = 0.5  # seconds the first sound may take to start before the rest of the session is prepared
+KNOWN_MARGIN = 0.01  # seconds short of a sound's planned end the score counts as known: rounding never loses a sample
+
+
 class Score:
     """Every sound known so far, mixed on request for any stretch of stream time (the Player's source)."""
 
@@ -170,9 +174,12 @@ class Score:
         self.gain = 1.0  # the listener's volume (Session.louder/softer), on the whole mix
 
     def add(self, event: Event, sound: np.ndarray | None) -> None:
-        """Every event, in order of start: the latest start is as far as the score is known."""
+        """Every event, in order of start. No speech or cue starts under an earlier one (the compiler's promise,
+        tests/test_cue_placement.py), so the score is known to the end of the latest sound, or to the latest start:
+        the opening bell plays while the title after it is still being synthesized."""
         with self.lock:
-            self.known_until = event.start
+            reach = event.end - KNOWN_MARGIN if event.kind in ("speech", "cue") else event.start
+            self.known_until = max(self.known_until, event.start, reach)
             if sound is not None:
                 self.starts.append(event.start)
                 self.sounds.append((event, sound))
@@ -497,6 +504,7 @@ class Session:
     # --- inside ------------------------------------------------------------------
 
     def _feed(self) -> None:
+        heard_first = self.first != 0  # from the start: the opening sound plays before the speech engine starts
         try:
             for event in iter_events(self.routine, self.options, self.speech.duration, self.cue_lengths):
                 sound = self.sounds(event)
@@ -504,6 +512,11 @@ class Session:
                     if self._state == "stopped":
                         return
                     self._add(event, sound)
+                    if not heard_first and sound is not None:
+                        # A cold natural voice starts two processes, which would take both cores from the
+                        # opening bell; they start once it plays (the first speech is seconds later).
+                        self._cond.wait_for(lambda: self.history or self._state == "stopped", FIRST_SOUND_AHEAD)
+                        heard_first = True
             with self._cond:
                 self._total = session_total(self._events)
                 self.score.close(self._total)
