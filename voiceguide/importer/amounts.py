@@ -226,7 +226,7 @@ _REPEAT_FOR = re.compile(
 # "Reps: 10", "Do 5 per side", "Do eight reaches", "Repeat for 20 steps": a bare count, labelled, followed by its side,
 # or of the movement itself.
 _COUNT = re.compile(
-    rf"\b(?:reps|repetitions|repeats)\s*:\s*(\b{NUM})(?:{_TO}({NUM}))?"
+    rf"\b(?:reps?|repetitions?|repeats)\s*:\s*(\b{NUM})(?:{_TO}({NUM}))?"
     rf"|\b(\b{NUM})(?:{_TO}({NUM}))?(?=\s+(?:per|each|on each|on both|on either|in each|in either|in both)\s+(?:side|leg|arm|hand|foot|direction)s?\b)"
     rf"|(?:(?<=\bdo )|(?<=\bmake )|(?<=\brepeat for ))(\b{NUM})(?:{_TO}({NUM}))?\s+(?:more\s+|slow\s+|full\s+)?(?!seconds|minutes|breaths)[a-z]+s\b",
     re.I,

@@ -136,6 +136,11 @@ class _Heading:
 
 def _split_name(text: str) -> tuple[str, str | None, str | None]:
     """'Neck tilt – 30 secs' -> ('Neck tilt', '30 secs', None); 'Lying rest - breathe in' -> ('Lying rest', None, 'Breathe in')."""
+    inline = _INLINE_AMOUNTS.search(text)  # "Calf Pumps Sets: 2 / Repetition:10": the name, then its labelled amounts
+    if inline and inline.start() > 0 and _looks_like_name(text[: inline.start()].strip(" -–—:|")):
+        parts = re.split(r"\s*[/|,;]\s*|\s+(?=" + _AMOUNT_LABEL + r"\s*:)", text[inline.start():], flags=re.I)
+        said = " ".join(re.sub(r"\s*:\s*", ": ", part.strip(), count=1).rstrip(".") + "." for part in parts if part.strip())
+        return text[: inline.start()].strip(" -–—:|"), None, said
     bracket = re.match(r"^(.*?\w)\s*\(([^()]*)\)\s*$", text)  # "Cat-cow (1 minute)"
     if bracket and (find_duration(bracket.group(2)) or find_reps(bracket.group(2)) or find_sets(bracket.group(2))):
         return bracket.group(1).strip(), bracket.group(2).strip(), None
@@ -153,6 +158,10 @@ def _split_name(text: str) -> tuple[str, str | None, str | None]:
     if _looks_like_name(name):
         return name, None, rest[0].upper() + rest[1:]
     return text.strip(), None, None
+
+
+_AMOUNT_LABEL = r"(?:sets?|reps?|repetitions?|hold|rest|time|duration|rounds?)"
+_INLINE_AMOUNTS = re.compile(rf"\b{_AMOUNT_LABEL}\s*:\s*\d", re.I)
 
 
 # A heading's first word that only says what kind of thing follows: "Stretch: Child's pose", "Exercise: Bridge".
@@ -435,7 +444,7 @@ def parse_article(text: str) -> Article:
     for (_, heading), (end, _) in pairwise(bounds):
         assert heading is not None
         body_lines = lines[heading.body_start: end]
-        body = ([Block("text", heading.body)] if heading.body else []) + list(
+        body = (_labelled([Block("text", heading.body)]) if heading.body else []) + list(
             _blocks(lines, heading.body_start, end, width, in_section=True))
         is_exercise = not NOT_EXERCISES.match(heading.name) and heading.name.lower() not in LABEL_ROLES and (
             _instructions(body_lines + ([heading.body] if heading.body else [])) > 0 or heading.amount is not None
@@ -750,7 +759,8 @@ LABEL_ROLES: dict[str, Role] = {
     "set up": "setup", "position": "setup", "get into position": "setup",
     "how to": "steps", "how to do it": "steps", "do it": "steps", "instructions": "steps", "steps": "steps",
     "method": "steps", "movement": "steps", "action": "steps", "what to do": "steps",
-    "reps": "amount", "repetitions": "amount", "sets": "amount", "hold": "amount", "time": "amount",
+    "reps": "amount", "repetitions": "amount", "sets": "amount", "hold": "amount", "time": "amount", "rep": "amount",
+    "repetition": "amount", "set": "amount", "rounds": "amount", "round": "amount",
     "duration": "amount", "rest": "amount", "repeat": "amount", "frequency": "comment",
     "targets": "comment", "target": "comment", "muscles worked": "comment", "muscles": "comment", "works": "comment",
     "equipment": "comment", "you'll need": "comment", "level": "comment", "difficulty": "comment", "tip": "comment",
