@@ -142,7 +142,10 @@ def read_article(data: bytes | str, source: str = "<article>") -> Draft:
     intro = list(article.preamble)
     for section in article.sections[:first]:  # background under its own headings ("Why stretch?")
         intro += [Block("label", section.heading), *section.blocks]
-    page = _page_amounts(intro, single=len(article.exercises) == 1)
+    # "For both exercises practice 2-3 sets of 10-15 repetitions" after the last one is said for all of them too
+    said_after = [Block("text", sentence) for section in article.sections[last:] for block in section.blocks
+                  if block.kind in ("text", "step") for sentence in sentences(block.text) if _EVERY_EXERCISE.search(sentence)]
+    page = _page_amounts(intro + said_after if len(article.exercises) > 1 else intro, single=len(article.exercises) == 1)
     exercises, outro = _exercises(article.sections, first, last, page)
     exercises, repeated = _safety_said_once(_namesakes_merged(exercises))
     after, closing = _close_of_page(article.sections[last + 1:])
@@ -289,7 +292,7 @@ class _PageAmounts:
 
 
 _EVERY_EXERCISE = re.compile(
-    r"\b(?:each|every|all(?: of)?(?: these| the)?)\s+(?:of\s+(?:these|the)\s+)?(?:exercises?|stretch(?:es)?|poses?|moves?|movements?|positions?|one)\b"
+    r"\b(?:each|every|both|all(?: of)?(?: these| the)?)\s+(?:of\s+(?:these|the)\s+)?(?:exercises?|stretch(?:es)?|poses?|moves?|movements?|positions?|one)\b"
     r"|\bof each\b|\b(?:these|the) (?:exercises|stretches|poses|moves)\b",
     re.I,
 )
