@@ -228,7 +228,7 @@ _REPEAT_FOR = re.compile(
 _COUNT = re.compile(
     rf"\b(?:reps?|repetitions?|repeats)\s*:\s*(\b{NUM})(?:{_TO}({NUM}))?"
     rf"|\b(\b{NUM})(?:{_TO}({NUM}))?(?=\s+(?:per|each|on each|on both|on either|in each|in either|in both)\s+(?:side|leg|arm|hand|foot|direction)s?\b)"
-    rf"|(?:(?<=\bdo )|(?<=\bmake )|(?<=\brepeat for ))(\b{NUM})(?:{_TO}({NUM}))?\s+(?:more\s+|slow\s+|full\s+)?(?!seconds|minutes|breaths)[a-z]+s\b",
+    rf"|(?:(?<=\bdo )|(?<=\bmake )|(?<=\brepeat for ))(\b{NUM})(?:{_TO}({NUM}))?\s+(?:more\s+|slow\s+|full\s+)?(?!(?:secs|seconds|mins|minutes|hrs|hours|breaths)\b)[a-z]+s\b",
     re.I,
 )
 

@@ -824,8 +824,9 @@ def _exercise(
     setup, final = _said_steps(stripped, paced_lines, blocks.setup, shape.repeat)
     if shape.breath is not None:  # "Continue for 5 minutes" of a paced breath: breathing held for that long, not a work interval
         final = [DraftStep("hold", "", s.amount) if s.kind == "work" else s for s in final]
-    if stated_holds and not any(step.kind == "hold" for step in final):
-        final += stated_holds[:1]
+    if stated_holds and not any(step.kind in ("hold", "work") for step in final):
+        interval = [step for step in stated_holds if step.kind in ("work", "rest")]
+        final += interval or stated_holds[:1]
     final, breath, breath_from, repeat = _breath_pattern(final, shape.repeat)
     if breath is not None:  # "repeat the three steps for 4 minutes": how long to keep breathing, no work interval
         final = _cycles_for_a_time(final, breath)
@@ -907,6 +908,12 @@ def _stated_holds(blocks: _Blocks, section: Section, shape: _Shape) -> list[Draf
     counts go into shape, and a stated line with more to say is kept unspoken."""
     stated_holds: list[DraftStep] = []
     for text in [*blocks.stated, *([section.heading_amount] if section.heading_amount else [])]:
+        work, pause, _ = find_circuit(text)  # "Sit-ups – 20 secs work, 10 secs rest": an interval, not a hold
+        if work is not None:
+            where = f'from "{text}"'
+            stated_holds += [DraftStep("work", "", one_length(work), comment=where)]
+            stated_holds += [DraftStep("rest", "", one_length(pause), comment=where)] if pause is not None else []
+            continue
         left = _strip_shape(text, shape)
         duration = find_duration(left)
         where = f'from the heading "{section.heading}"' if text == section.heading_amount else f'from "{text}"'
