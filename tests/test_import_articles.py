@@ -657,3 +657,19 @@ def test_a_rest_between_sets_given_as_a_range_is_one_length_the_routine_accepts(
                           "elbow.txt")  # fmt: skip
     assert "rest_between_sets: 2 minutes" in text
     assert "lower end of the article's range" in text
+
+
+def test_a_breath_written_out_for_each_nostril_is_one_pattern_and_its_rounds():
+    draft = draft_of(
+        "Summary\nAlternate nostril breathing is primarily a balancing form of breath control.\n\nInstructions\n"
+        "Sit tall and raise your right hand.\n\nClose the right nostril and inhale through the left nostril for a count of 4.\n\n"
+        "Close both nostrils and hold the breath for a count of 4.\n\nExhale through the right nostril for a count of 8.\n\n"
+        "Inhale through the right nostril for a count of 4.\n\nClose both nostrils and hold the breath for a count of 4.\n\n"
+        "Exhale through the left nostril for a count of 8.\n\nPractice 5 rounds.\n"
+    )
+    assert draft.title != "Summary"
+    [exercise] = draft.exercises
+    assert exercise.name == "Alternate nostril breathing"
+    assert exercise.breath == (4.0, 4.0, 8.0)
+    assert [s.amount.low for s in exercise.steps if s.kind == "breathe"] == [5.0]
+    assert not any("balancing form" in s.text for s in exercise.steps)  # the background is no step

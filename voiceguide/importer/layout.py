@@ -115,6 +115,9 @@ NOT_EXERCISES = re.compile(
     r"|risks?\b|side effects|variations?\b|modifications?\b|common mistakes|mistakes\b)",
     re.I,
 )
+# A heading that only labels a part of the page: never the page's title nor an exercise's name.
+_SECTION_WORD = re.compile(r"(?:summary|overview|introduction|intro|instructions|directions|contents|background|description"
+                           r"|about|method|procedure|technique|steps)", re.I)
 _HOW_TO = re.compile(r"^(?:(?:here's |here is )?how to\s+(?:do|practi[cs]e|perform|try)?\s*|steps?(?: to| for)?\s*|instructions?(?: for)?\s*|method\s*)", re.I)
 
 
@@ -391,6 +394,23 @@ def _list_item(line: str) -> tuple[str, None, str | None, str | None] | None:
     return name, None, amount, body
 
 
+_SUBJECT_VERBS = frozenset(["is", "are", "was", "were", "has", "have", "can", "will", "may", "helps", "promotes", "improves",
+                            "reduces", "increases", "works", "uses", "involves", "requires", "targets", "allows", "lets", "means",
+                            "gives", "makes", "calms", "relaxes", "activates", "balances"])
+_ADVERBS = frozenset(["also", "thus", "then", "often", "usually", "really", "simply", "primarily", "mainly", "therefore"])
+
+
+def _statement(words: list[str]) -> bool:
+    """'Alternate nostril breathing is...', 'Stretching helps...': a subject and its verb, not an imperative
+    ('Hold until it is comfortable' stays one: a pronoun or a conjunction comes before the verb)."""
+    for word in [w for w in words[1:6] if w not in _ADVERBS][:3]:
+        if word in _SUBJECT_VERBS:
+            return True
+        if word in ("it", "this", "that", "you", "they", "there", "until", "when", "if", "as", "and", "or", "your", "the", "a"):
+            return False
+    return False
+
+
 def _instructions(lines: list[str]) -> int:
     """How many sentences in these lines are instructions (an imperative, an amount or a marked step)."""
     count = 0
@@ -400,7 +420,8 @@ def _instructions(lines: list[str]) -> int:
         words = re.findall(r"[a-z']+", first.lower())
         while words and (words[0].endswith("ly") or words[0] in ("now", "then", "next", "first", "finally", "and", "gently")):
             words.pop(0)
-        if (words and words[0] in IMPERATIVES) or find_duration(sentence) or find_reps(sentence) or find_sets(sentence):
+        if (words and words[0] in IMPERATIVES and not _statement(words)) or find_duration(sentence) or find_reps(sentence) \
+                or find_sets(sentence):
             count += 1
     return count
 
@@ -427,10 +448,13 @@ def parse_article(text: str) -> Article:
         if _is_caption_text(title):  # "Skip to content", "Menu", an image's caption: the page's title is further down
             title, start = _title_below_furniture(lines, first_line)
             skipped = [Block("caption", line) for line in lines[first_line: start - 1 if title else start] if line]
-        headings = [h for h in headings if h.index >= start]
+    labelled = title is not None and bool(_SECTION_WORD.fullmatch(title.rstrip(":")))
+    if labelled:  # "Summary" over the page's first paragraph: a section's label, not its title
+        title = None
+    headings = [h for h in headings if h.index >= start]
     width = _wrap_width(lines) or _paragraph_gaps(lines)
     chosen = _choose(headings, lines)
-    if title is None and top is not None and top not in chosen:  # "2. Downward dog", one page of a numbered series
+    if title is None and top is not None and top not in chosen and not labelled:  # "2. Downward dog", one of a series
         title, start = lines[first_line], first_line + 1
         chosen = [h for h in chosen if h.index >= start]
     first_exercise = _first_line_exercise(every_heading, chosen, lines, first_line)
@@ -689,14 +713,16 @@ def _one_technique(title: str | None, lines: list[str], start: int, width: int |
 
 # "The 4-7-8 breathing technique is a simple relaxation exercise": the page names its technique in a sentence.
 _NAMED_IN_TEXT = re.compile(
-    r"^(?:the\s+)?([\w'-]+(?:\s+[\w'-]+){0,3}?)\s+(?:technique|method|exercise|stretch|pose)\s+(?:is|are|helps|can|will)\b", re.I)
+    r"^(?:the\s+)?([\w'-]+(?:\s+[\w'-]+){0,3}?)\s+(?:technique|method|exercise|stretch|pose)\s+(?:is|are|helps|can|will)\b"
+    r"|^(?:the\s+)?((?:[\w'-]+\s+){1,3}breathing)\s+(?:is|helps|can|will)\b", re.I)  # "Alternate nostril breathing is..."
 
 
 def _named_in_text(blocks: tuple[Block, ...]) -> str | None:
     for block in blocks:
         match = _NAMED_IN_TEXT.match(block.text) if block.kind == "text" else None
         if match:
-            return match[1][0].upper() + match[1][1:]
+            named = match[1] or match[2]
+            return named[0].upper() + named[1:]
     return None
 
 

@@ -399,7 +399,7 @@ _SIDE_SWITCH = re.compile(
     re.I,
 )
 _SEPARATOR = re.compile(r"(,\s*(?:and then|and|then|or|but)?\s*|;\s*|\s+(?:and then|then|and)\s+)", re.I)
-_INHALE = re.compile(r"(?<!the )(?<!next )(?<!each )(?<!every )(?<!your )(?<!an )\b(?:inhale|inhaling|breathe in|breathing in|breath in|in-breath)\b", re.I)
+_INHALE = re.compile(r"(?<!the )(?<!next )(?<!each )(?<!every )(?<!your )(?<!an )\b(?:inhale|inhaling|breathe in|breathing in|breath in(?!\s+(?:the|your|a|an|each|one|both|and)\b)|in-breath)\b", re.I)
 _EXHALE = re.compile(
     r"(?<!the )(?<!next )(?<!each )(?<!every )(?<!your )(?<!an )\b(?:exhale|exhaling|breathe out|breathing out|breath out|out-breath"
     r"|(?:let|letting|push|pushing|blow|blowing)\s+(?:all\s+)?(?:of\s+)?(?:the\s+)?(?:air|breath)\s+out"
@@ -1043,12 +1043,14 @@ def _breath_pattern(
     The phases may have a few sentences between them, and may start anywhere in the cycle: box breathing
     written 'out, hold, in, hold' is the pattern 4:4:4:4 all the same.
     """
-    for run in _phase_runs(steps):
+    for whole in _phase_runs(steps):
+        run = _one_period(whole, steps)  # alternate nostril breathing: the same breath written out for each nostril
         kinds = tuple(steps[i].kind for i in run)
         turn = next((k for k in range(len(run)) if (kinds[k:] + kinds[:k]) in _PATTERNS), None)
         if turn is None:
             continue
         ordered = run[turn:] + run[:turn]
+        run = whole
         amounts = [a for a in (steps[i].amount for i in ordered) if a is not None]
         pattern = tuple(a.low for a in amounts)
         first, last = run[0], run[-1]
@@ -1085,6 +1087,17 @@ def _cycles_for_a_time(steps: list[DraftStep], pattern: tuple[float, ...]) -> li
 
 def _same(a: Amount | None, b: Amount | None) -> bool:
     return a is not None and b is not None and (a.low, a.high, a.unit) == (b.low, b.high, b.unit)
+
+
+def _one_period(run: list[int], steps: list[DraftStep]) -> list[int]:
+    """The run's first breath when the run is that breath written out again and again (each phase the same length)."""
+    for period in (3, 4):
+        if len(run) > period and len(run) % period == 0 and all(
+            steps[run[k]].kind == steps[run[k % period]].kind and _same(steps[run[k]].amount, steps[run[k % period]].amount)
+            for k in range(len(run))
+        ):
+            return run[:period]
+    return run
 
 
 def _phase_runs(steps: list[DraftStep]) -> list[list[int]]:
