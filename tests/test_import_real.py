@@ -19,7 +19,7 @@ from voiceguide.importer.reading import read_article
 from voiceguide.importer.writing import import_article
 
 NO_EXERCISES = "(expected headings like '1. Cat-cow stretch' or 'Knee rolls', or numbered steps)"
-DEVELOPMENT_REACHED = 0.935  # scripts/import_score.py: 798/853 on the development halves of the three batches
+DEVELOPMENT_REACHED = 0.944  # scripts/import_score.py: 805/852 on the development halves of the three batches
 
 
 def test_the_corpus_is_at_least_forty_pages_each_with_its_address_and_facts():

@@ -252,7 +252,8 @@ def _named_below(heading: _Heading, lines: list[str]) -> _Heading:
     if not _NUMBER_ONLY.match(heading.name.strip(" :.")) or heading.body:
         return heading
     below = next((j for j in range(heading.index + 1, min(heading.index + 3, len(lines))) if lines[j]), None)
-    if below is None or not _is_short_title(lines[below]) or not _looks_like_name(lines[below]):
+    if below is None or not _is_short_title(lines[below]) or not _looks_like_name(lines[below]) \
+            or re.search(r"\b(?:your|you)\b", lines[below], re.I):  # "Sitting or lying on your back": its setup, no name
         return heading
     name, amount, body = _split_name(lines[below])
     number = heading.number if heading.number is not None else int(re.sub(r"\D", "", heading.name) or 0) or None
@@ -307,6 +308,9 @@ def _unstyled_heading(lines: list[str], i: int, spaced: bool) -> _Heading | None
         named = _named_below(bare, lines)
         if named.name_line is not None:
             return named
+        body = [lines[j] for j in range(i + 1, min(i + 4, len(lines))) if lines[j]]
+        if body and _instructions(body) > 0:  # "Exercise 1" over its instructions: the number is its name
+            return replace(bare, style="plain")
     if lettered and _looks_like_name(_split_name(lettered.group(2))[0]):
         name, amount, body = _split_name(lettered.group(2))
         return _Heading(i, "letter", name, ord(lettered.group(1)) - ord("A") + 1, amount, body, line)
@@ -730,6 +734,7 @@ def _named_in_text(blocks: tuple[Block, ...]) -> str | None:
 _FURNITURE_LINE = re.compile(
     r"^(?:skip to (?:main )?content|menu|home|search|sign in|log in|sign up|subscribe|newsletter"
     r"|share(?: this(?: page| article| post)?)?:?|facebook|twitter|x|pinterest|linkedin|whatsapp|email|print"
+    r"|toggle (?:high )?contrast|text size|accessibility|printed (?:at|on)\b.*|print this page"
     r"|advertisement|cookie settings|accept(?: all)? cookies|(?:back|return) to top|(?:top|bottom|end) of (?:the )?page|read more|see also"
     r"|related(?: articles| posts| content| pages| links)?:?"
     r"|(?:page )?last (?:reviewed|updated)\b.*|next review due\b.*|(?:updated|published|posted)\b.*\d{4}"
