@@ -308,8 +308,8 @@ def _unstyled_heading(lines: list[str], i: int, spaced: bool) -> _Heading | None
         named = _named_below(bare, lines)
         if named.name_line is not None:
             return named
-        body = [lines[j] for j in range(i + 1, min(i + 4, len(lines))) if lines[j]]
-        if body and _instructions(body) > 0:  # "Exercise 1" over its instructions: the number is its name
+        under = [lines[j] for j in range(i + 1, min(i + 4, len(lines))) if lines[j]]
+        if under and _instructions(under) > 0:  # "Exercise 1" over its instructions: the number is its name
             return replace(bare, style="plain")
     if lettered and _looks_like_name(_split_name(lettered.group(2))[0]):
         name, amount, body = _split_name(lettered.group(2))
