@@ -163,10 +163,6 @@ def _split_name(text: str) -> tuple[str, str | None, str | None]:
     return text.strip(), None, None
 
 
-_AMOUNT_LABEL = r"(?:sets?|reps?|repetitions?|hold|rest|time|duration|rounds?)"
-_INLINE_AMOUNTS = re.compile(rf"\b{_AMOUNT_LABEL}\s*:\s*\d", re.I)
-
-
 # A heading's first word that only says what kind of thing follows: "Stretch: Child's pose", "Exercise: Bridge".
 _KIND = re.compile(r"(?:exercise|stretch|pose|move|movement|position|drill|technique|asana)", re.I)
 _SMALL_WORDS = frozenset({"a", "an", "and", "the", "of", "to", "for", "in", "on", "with", "or", "at", "by", "your"})
@@ -322,7 +318,7 @@ def _unstyled_heading(lines: list[str], i: int, spaced: bool) -> _Heading | None
     # dog – Adho Mukha Svanasana will help...", "Relax your thighs – ...", nor a chain of dashes ("In for 4 – Hold – Out").
     lead_named = lead is not None and (lead["sep"] == ":" or (not re.search(r"\s[-–—]\s", lead["rest"]) and (
         _is_title_cased(lead["name"]) or lead["name"].isupper()
-        or (_first_word(lead["name"]) not in IMPERATIVES and _instructions(sentences(lead["rest"])[:1]) > 0)
+        or (lead["name"].split()[0].lower() not in IMPERATIVES and _instructions(sentences(lead["rest"])[:1]) > 0)
     )))
     if lead and lead_named and _is_lead_name(lead["name"]) and _instructions([lead["rest"]]) > 0:
         return _Heading(i, "lead", lead["name"], None, None, lead["rest"], line)
@@ -337,15 +333,10 @@ def _unstyled_heading(lines: list[str], i: int, spaced: bool) -> _Heading | None
     return None
 
 
-def _first_word(text: str) -> str:
-    words = re.findall(r"[a-z']+", text.lower())
-    return words[0] if words else ""
-
-
 def _labelled_line(line: str) -> bool:
     """'Hold: 5-8 breaths', 'Modification: Knees together': a label the reader knows, then what it says."""
-    found = re.match(r"^([A-Za-z][\w' -]{0,24}?)\s*:\s+\S", line)
-    return found is not None and found[1].lower() in LABEL_ROLES
+    found = _LABEL_AT.match(line)
+    return found is not None and bool(line[found.end():].strip())
 
 
 # A paragraph that names its exercise before a colon or a dash: "Sit to stand: Sit on a chair with your feet flat. ...",
@@ -800,6 +791,9 @@ LABEL_ROLES: dict[str, Role] = {
     "variation": "comment", "progression": "comment", "avoid": "comment", "common mistake": "comment",
 }
 _LABEL_WORDS = "|".join(re.escape(k) for k in sorted(LABEL_ROLES, key=len, reverse=True))
+# The labels of an amount, said inside a heading: "Calf Pumps Sets: 2 / Repetition:10"
+_AMOUNT_LABEL = "(?:" + "|".join(re.escape(k) for k, role in sorted(LABEL_ROLES.items(), key=lambda kv: -len(kv[0])) if role == "amount") + ")"
+_INLINE_AMOUNTS = re.compile(rf"\b{_AMOUNT_LABEL}\s*:\s*\d", re.I)
 _LABEL_AT = re.compile(rf"(?:^|(?<=[\s.!?)]))((?i:{_LABEL_WORDS}))\s*:\s*")
 
 

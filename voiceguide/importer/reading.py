@@ -704,7 +704,6 @@ _MOMENT = re.compile(rf"\b(?:at|after|within|every)\s+(?:about\s+|approximately\
 # "Repeat these movements for about 5 minutes, or as directed": the clinician's caveat, no step of its own.
 _HEDGE = re.compile(r",?\s*\bor as (?:often as )?(?:directed|advised|instructed|prescribed)(?: by [\w' ]+?)?(?=[.!?]?$)", re.I)
 _AFTER_A_TIME = re.compile(rf"^after\s+((?:about\s+|around\s+)?{NUM}\s*(?:seconds?|minutes?|breaths?))\s*,\s*(\w.*)$", re.I)
-# A movement kept up for a time: "Repeat these movements for 5 minutes", "Continue for 30 seconds".
 # A time spent moving, not holding still: "Repeat for 5 minutes", "Row for 20 seconds of maximal work", "as many as you can"
 _TIMED = re.compile(
     r"^\s*(?:\w+ly\s+)?(?:repeat|continue|keep going|keep repeating|carry on)\b"
@@ -1043,14 +1042,13 @@ def _breath_pattern(
     The phases may have a few sentences between them, and may start anywhere in the cycle: box breathing
     written 'out, hold, in, hold' is the pattern 4:4:4:4 all the same.
     """
-    for whole in _phase_runs(steps):
-        run = _one_period(whole, steps)  # alternate nostril breathing: the same breath written out for each nostril
-        kinds = tuple(steps[i].kind for i in run)
-        turn = next((k for k in range(len(run)) if (kinds[k:] + kinds[:k]) in _PATTERNS), None)
+    for run in _phase_runs(steps):
+        period = _one_period(run, steps)  # alternate nostril breathing: the same breath written out for each nostril
+        kinds = tuple(steps[i].kind for i in period)
+        turn = next((k for k in range(len(period)) if (kinds[k:] + kinds[:k]) in _PATTERNS), None)
         if turn is None:
             continue
-        ordered = run[turn:] + run[:turn]
-        run = whole
+        ordered = period[turn:] + period[:turn]
         amounts = [a for a in (steps[i].amount for i in ordered) if a is not None]
         pattern = tuple(a.low for a in amounts)
         first, last = run[0], run[-1]

@@ -611,7 +611,7 @@ class Session:
     def _known_past(self, position: float) -> bool:
         """Whether the feeder has compiled the session beyond `position` (so its first sound is there): a later
         event, or a sound that plays on past it (the opening bell, while the title after it is synthesized)."""
-        return self._total is not None or (bool(self._starts) and self._starts[-1] > position) or self.score.known_until > position
+        return self._total is not None or self.score.known_until > position  # known_until is never before the latest start
 
     def _around(self, kind: str, position: float) -> Event | None:
         """The event of this kind going on at `position`, if any (events of one kind never overlap)."""
