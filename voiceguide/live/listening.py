@@ -182,6 +182,7 @@ class Listener:
         self.endpointer = Endpointer(window=VAD_WINDOW, ratio=0.9, vad_mode=3)  # 3: the most aggressive: rain is not speech
         self.heard: collections.deque[tuple[float, float | None]] = collections.deque(maxlen=int(HISTORY * 1000 / 30))
         self.listening = False
+        self.ignored = 0  # utterances dropped unheard: said over the guide's own sounds, or too long for a command
         self._stop = threading.Event()
 
     def start(self) -> Listener:
@@ -224,6 +225,7 @@ class Listener:
 
     def _utterance(self, audio: bytes, began: float, ended: float) -> None:
         if ended - began > LONGEST_COMMAND or over_the_guide(self.session.guide_events(), self.heard, began, ended):
+            self.ignored += 1
             return
         result = self.recognizer.recognize(audio)
         if result is not None:
