@@ -296,6 +296,8 @@ def test_the_typed_draft_records_where_values_came_from():
     ("for 1.5 minutes", "90 seconds", True),
     ("for a couple of minutes", "2 minutes", True),
     ("Hold 20-30 s", "20-30 seconds", False),
+    ("Hold the position as long as you can (about 30 seconds)", "30 seconds", True),  # the vague amount's own gloss
+    ("Take a few slow, deep breaths", "3 breaths", True),
 ])
 def test_durations(phrase, value, inferred):
     found = find_duration(phrase)
@@ -315,6 +317,8 @@ def test_not_durations(phrase):
     ("Repeat 7-10 times.", "7-10"), ("Do 8 to 12 reps", "8-12"), ("Repeat five times", "5"),
     ("10 times each side", "10"), ("Do this twice", "2"), ("Repeat for ten breaths.", "10"),
     ("Reps: 8-12", "8-12"), ("Do 5 per side.", "5"), ("six on each leg", "6"),
+    ("Take 10-20 steps this way", "10-20"), ("10 slow reps, 2 sets", "10"), ("10-20 iterations", "10-20"),
+    ("5 holds each direction", "5"), ("3 x 20-30 seconds", "3"),  # a hold done three times, not three sets
 ])
 def test_repetitions(phrase, value):
     found = find_reps(phrase)
@@ -466,3 +470,39 @@ def test_an_articles_superscripts_and_fractions_are_kept_as_written(tmp_path):
     article.write_text("# Neck\n\n## Chin tuck\n\nTuck your chin 5² times, ½ as far as it goes.\n", encoding="utf-8")
     imported = routine_yaml(read_article(article.read_bytes(), article.name))
     assert "5² times, ½ as far" in imported
+
+
+def test_plain_headings_typed_line_by_line_under_a_spaced_introduction_head_exercises():
+    article = ("Exercise to prevent falls\n\nBelow are a few easy exercises.\nWeight shifting\n"
+               "Shift your weight to one side. Hold for 30 seconds, then shift to the other side and repeat three times.\n"
+               "Leg raises\nSit in a sturdy chair.\nSlowly extend one leg.\nRepeat 10-15 times, then switch to the other leg.\n")
+    routine = parse_routine(import_article(article, "falls.txt"))
+    assert [e.name for e in routine.exercises] == ["Weight shifting", "Leg raises"]
+    assert all(e.sides for e in routine.exercises)
+
+
+def test_cards_named_below_their_instructions_are_named_above_them():
+    cards = "".join(f"{amount}\n\n{body}\n\n{name}\n\n\n" for amount, body, name in [
+        ("3 x 20-30 seconds", "Pull one arm across your body until you feel a stretch.", "Cross-body shoulder stretch"),
+        ("10-20 iterations", "Gently roll both shoulders back.", "backward shoulder rolls"),
+        ("10 x 5 seconds", "Squeeze your shoulder blades together.", "Scapular retractions"),
+    ])
+    routine = parse_routine(import_article("Five stretches for your neck\n\n" + cards, "cards.txt"))
+    assert [(e.name, e.repeat) for e in routine.exercises] == [
+        ("Cross-body shoulder stretch", Span(3, 3)), ("Backward shoulder rolls", Span(10, 20)), ("Scapular retractions", Span(10, 10))]
+    assert [holds(e) for e in routine.exercises] == [[(20, 30, "seconds")], [], [(5, 5, "seconds")]]
+
+
+def test_an_ellipsis_between_counted_phases_parts_them_and_a_later_count_of_breaths_is_the_cycles():
+    article = ("Breathing exercise\n\nCount to four as you breathe in...pause and hold that breath for two counts..."
+               "Count to four as you breathe out...pause for two counts with no breath. That is one breath. Do ten full breaths.\n")
+    text = routine_yaml(read_article(article, "breath.txt"))
+    assert "breath: 4:2:4:2" in text
+    assert '- breathe: 10  # from "ten full breaths"' in text
+
+
+def test_a_count_said_with_an_uncounted_breath_counts_it():
+    article = "Belly breathing\n\n1. Inhale, taking a deep breath as you count to three.\n2. Exhale while counting to three.\n"
+    text = routine_yaml(read_article(article, "belly.txt"))
+    assert "breath: 3:3" in text
+    assert "hold:" not in text

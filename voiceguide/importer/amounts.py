@@ -37,7 +37,7 @@ _WORD_NUMBER = (
 )
 NUM = rf"(?:\d+(?:\.\d+)?|{_WORD_NUMBER})"
 _TO = r"\s*(?:-|–|—|\bto\b|\bor\b)\s*"
-_ADJ = r"(?:(?:deep|slow|full|long|calm|steady|easy|relaxed|big|comfortable|gentle|complete|more)\s+)?"
+_ADJ = r"(?:(?:deep|slow|full|long|calm|steady|easy|relaxed|big|comfortable|gentle|complete|more),?\s+){0,2}"  # "a few slow, deep breaths"
 _UNIT_WORDS = {
     "s": "seconds", "sec": "seconds", "secs": "seconds", "second": "seconds", "seconds": "seconds",
     "min": "minutes", "mins": "minutes", "minute": "minutes", "minutes": "minutes",
@@ -146,7 +146,20 @@ def find_duration(text: str) -> tuple[int, int, Amount] | None:
             if best is None or (found[0], -found[1]) < (best[0], -best[1]):
                 best = found
             break
-    return best
+    return _glossed(text, best) if best is not None and best[2].note == DEFAULT_NOTE else best
+
+
+_GLOSS = re.compile(r"\s*\(([^()]{1,40})\)")
+
+
+def _glossed(text: str, vague: tuple[int, int, Amount]) -> tuple[int, int, Amount]:
+    """'as long as you can (about 30 seconds)': a vague amount the article glosses with a figure in brackets is that figure."""
+    gloss = _GLOSS.match(text, vague[1])
+    figure = find_duration(gloss.group(1)) if gloss else None
+    if gloss is None or figure is None or figure[2].note == DEFAULT_NOTE:
+        return vague
+    amount = figure[2]
+    return vague[0], gloss.end(), Amount(amount.low, amount.high, amount.unit, text[vague[0]: gloss.end()].strip(), True)
 
 
 def _duration(kind: str, m: re.Match[str]) -> Amount | None:
@@ -206,7 +219,7 @@ def _span_duration(m: re.Match[str], phrase: str) -> Amount | None:
 
 
 _REPS = re.compile(
-    rf"{_QUALIFIER}\b(?:\b({NUM})(?:{_TO}({NUM}))?\s+(?:more\s+)?(?:times|reps|repetitions|rounds|cycles)\b|(twice))"
+    rf"{_QUALIFIER}\b(?:\b({NUM})(?:{_TO}({NUM}))?\s+(?:more\s+|slow\s+|controlled\s+|full\s+)?(?:times|reps|repetitions|iterations|holds|rounds|cycles)\b|(twice))"
     rf"(?!\s+(?:(?:a|per|each|every)\s+(?:day|week|morning|evening|night)|daily|weekly|nightly)\b)",
     re.I,
 )
@@ -223,20 +236,22 @@ _REPEAT_FOR = re.compile(
 )
 
 
-# "Reps: 10", "Do 5 per side", "Do eight reaches", "Repeat for 20 steps": a bare count, labelled, followed by its side,
-# or of the movement itself.
+# "Reps: 10", "Do 5 per side", "Do eight reaches", "Repeat for 20 steps", "Take 10-20 steps": a bare count, labelled,
+# followed by its side, or of the movement itself.
 _COUNT = re.compile(
     rf"\b(?:reps?|repetitions?|repeats)\s*:\s*(\b{NUM})(?:{_TO}({NUM}))?"
     rf"|\b(\b{NUM})(?:{_TO}({NUM}))?(?=\s+(?:per|each|on each|on both|on either|in each|in either|in both)\s+(?:side|leg|arm|hand|foot|direction)s?\b)"
-    rf"|(?:(?<=\bdo )|(?<=\bmake )|(?<=\brepeat for ))(\b{NUM})(?:{_TO}({NUM}))?\s+(?:more\s+|slow\s+|full\s+)?(?!(?:secs|seconds|mins|minutes|hrs|hours|breaths)\b)[a-z]+s\b",
+    rf"|(?:(?<=\bdo )|(?<=\bmake )|(?<=\brepeat for ))(\b{NUM})(?:{_TO}({NUM}))?\s+(?:more\s+|slow\s+|full\s+)?(?!(?:secs|seconds|mins|minutes|hrs|hours|breaths)\b)[a-z]+s\b"
+    rf"|(?:(?<=\btake )|(?<=\bwalk ))(\b{NUM})(?:{_TO}({NUM}))?\s+(?:more\s+|slow\s+|small\s+)?steps\b",
     re.I,
 )
 
 
-# Counts written with a multiplication sign: "Repeat x 10", "Do this 10x", "10 x each leg", "Hold 10 seconds x 3";
-# not "3 x 10" (sets of reps, voiceguide.importer.amounts.find_sets).
+# Counts written with a multiplication sign: "Repeat x 10", "Do this 10x", "10 x each leg", "Hold 10 seconds x 3",
+# "3 x 30 seconds" (a hold done three times); not "3 x 10" (sets of reps, voiceguide.importer.amounts.find_sets).
 _TIMES_X = re.compile(
     r"\b(?:repeat|reps?|repetitions?|do|perform|complete)\s*[x×]\s*(\d{1,3})\b"
+    r"|\b(\d{1,2})\s*[x×]\s*(?=\d{1,3}(?:\s*[-–]\s*\d{1,3})?\s*(?:seconds|second|secs|sec|s|minutes|minute|mins|min)\b)"
     r"|\b(\d{1,3})\s*[x×](?=\s*(?:$|[.,;)]|each\b|per\b|on\b|daily\b|a day\b|with\b))"
     r"|(?:(?<=seconds)|(?<=second)|(?<=secs)|(?<=sec)|(?<=breaths))\s*[x×]\s*(\d{1,3})\b",
     re.I,
@@ -299,14 +314,14 @@ def _count(first: str, second: str | None, phrase: str) -> Amount | None:
     return amount if low >= 1 and low.is_integer() and high.is_integer() and amount.fits() else None
 
 
-# "3 x 10", "2 x 30 seconds": sets times repetitions, or sets of a hold (the hold stays in the text).
+# "3 x 10": sets times repetitions ("2 x 30 seconds" is a hold done twice: voiceguide.importer.amounts.find_reps).
 _TIMES_SIGN = re.compile(r"\b(\d{1,2})\s*[x×]\s*(?=\d)(?:(\d{1,3})(?:\s*[-–]\s*(\d{1,3}))?\b(?!\s*(?:-\s*\d+\s*)?(?:seconds|second|secs|sec|s|minutes|minute|mins|min)\b)(?:\s*(?:reps|repetitions|times))?)?", re.I)
 
 
 def find_sets(text: str) -> tuple[int, int, Amount, Amount | None] | None:
     """Sets, and the repetitions in each when said together: "3 sets of 8-12 reps", "Sets: 2", "2 sets", "3 x 10"."""
     m = _TIMES_SIGN.search(text)
-    if m:
+    if m and m.group(2):
         sets = _count(m.group(1), None, m.group(0).strip())
         reps = _count(m.group(2), m.group(3), m.group(0).strip()) if m.group(2) else None
         if sets is not None:

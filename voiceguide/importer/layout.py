@@ -101,7 +101,7 @@ _NUMBERED = re.compile(
     r"^(?:(exercise|stretch|pose|move|movement|part|position|technique)\s+)?#?(\d{1,3})\s*(?:[.):]|[-–—](?=\s|[A-Z])|(?=[A-Z][a-z]))\s*(\S.*)$",
     re.I,
 )
-_STEP_MARK = re.compile(r"^(?:step\s+\d{1,2}\s*[.:)-]?|\d{1,2}\s*[.)]|[-*•–])\s+(?=\S)", re.I)
+_STEP_MARK = re.compile(r"^(?:step\s+\d{1,2}\s*[.:)-]\s*|(?:step\s+\d{1,2}|\d{1,2}\s*[.)]|[-*•–])\s+)(?=\S)", re.I)  # "Step 1:Stand"
 _LETTERED = re.compile(r"^([A-H])\s*[.)]\s+(\S.*)$")
 _SETEXT = re.compile(r"^(=+|-+)$")
 # "Neck tilt – 30 secs", "Lying rest - breathe in and out slowly": a name, then an amount or a sentence.
@@ -229,15 +229,25 @@ def _headings(raw: list[str], lines: list[str]) -> list[_Heading]:
     # Where paragraphs are set apart by blank lines, so are headings; elsewhere a heading follows a full stop.
     filled = [i for i, line in enumerate(lines) if line]
     spaced = bool(filled) and any(not line for line in lines[filled[0]: filled[-1]])
+    tail = _unspaced_tail(lines) if spaced else len(lines)
     for i, line in enumerate(lines):
         if not line:
             continue
         style, content = _heading_style(raw, lines, i)
-        heading = _styled_heading(i, style, content) if style else _unstyled_heading(lines, i, spaced)
+        heading = _styled_heading(i, style, content) if style else _unstyled_heading(lines, i, spaced and i < tail)
         if heading is not None:
             found.append(_named_below(heading, lines))
+    run_in = [h for h in found if h.index >= tail and h.style == "plain" and lines[h.index - 1]]  # headed only as the tail's
+    if len(run_in) < 2:  # one short line in the last paragraph is no list
+        found = [h for h in found if h not in run_in]
     naming = {h.name_line for h in found}  # "#1" over "Cat-cow pose": that line names the heading above, heads nothing
     return [h for h in found if h.index not in naming]
+
+
+def _unspaced_tail(lines: list[str]) -> int:
+    """Where the page's last blank line is: a spaced introduction can sit over an exercise list typed line by line,
+    whose plain headings each follow a full stop."""
+    return max((i for i, line in enumerate(lines) if not line and any(lines[i:])), default=-1) + 1
 
 
 _NUMBER_ONLY = re.compile(r"^(?:exercise|stretch|pose|move|movement|part|position|technique|drill)?\s*#?\d{1,3}$", re.I)
@@ -341,7 +351,7 @@ def _labelled_line(line: str) -> bool:
 
 # A paragraph that names its exercise before a colon or a dash: "Sit to stand: Sit on a chair with your feet flat. ...",
 # "Knee to Chest- Lay with back flat on the floor. ..."
-_NAME_LEAD = re.compile(r"^(?P<name>[A-Z][\w'’ -]{1,40}?)\s*(?P<sep>:|[-–—])\s+(?P<rest>[A-Z]\S.*)$")
+_NAME_LEAD = re.compile(r"^(?P<name>[A-Z][\w'’ /-]{1,40}?)\s*(?P<sep>:|[-–—])\s+(?P<rest>[A-Z]\S.*)$")  # "Opening/Stretch - Open..."
 
 
 # Words before a colon that grade or label a move rather than name it: "Easy: Seal jack", "Option 2: ..."
@@ -386,7 +396,14 @@ def _list_item(line: str) -> tuple[str, None, str | None, str | None] | None:
     name, amount, body = _split_name(text)
     if name == text.strip() or name.lower() in LABEL_ROLES or not (amount or body):
         return None
+    if name.split()[0].lower() in _POINT_WORDS:
+        return None  # "- For all levels – ...", "- You don't need any equipment – ...": a point made, not a move
     return name, None, amount, body
+
+
+# Words a list item's lead starts with when it makes a point about the workout rather than naming a move.
+_POINT_WORDS = frozenset(["you", "your", "you'll", "you're", "for", "if", "when", "why", "how", "it", "it's", "this", "these",
+                          "there", "no", "not"])
 
 
 _SUBJECT_VERBS = frozenset(["is", "are", "was", "were", "has", "have", "can", "will", "may", "helps", "promotes", "improves",
@@ -423,7 +440,7 @@ def _instructions(lines: list[str]) -> int:
 
 def parse_article(text: str) -> Article:
     """The article's title, the text before the exercises, and one Section per heading of the exercises' kind."""
-    raw = _tables_as_lines(text.split("\n"))
+    raw = _cards_named_below(_tables_as_lines(text.split("\n")))
     lines = [clean_line(line) for line in raw]
     for i, line in enumerate(raw):  # underlines and rules are layout, not text
         if (_SETEXT.match(line.strip()) and len(line.strip()) >= 3) or re.fullmatch(r"\s*(?:\*\s*){3,}|\s*_{3,}\s*", line):
@@ -525,6 +542,33 @@ def _tables_as_lines(raw: list[str]) -> list[str]:
         else:
             out[i] = ", ".join(c for c in cells if c)
     return out
+
+
+# A card's amount on a line of its own: "3 x 20-30 seconds", "10-20 iterations", "10 x 5 seconds".
+_AMOUNT_LINE = re.compile(
+    r"^\d{1,3}(?:\s*[-–x×]\s*\d{1,3}){0,2}\s*(?:seconds?|secs?|minutes?|mins?|reps?|repetitions?|iterations?|times|breaths?)?$", re.I)
+_CARDS = 3  # fewest cards that make a page of cards: one or two such lines are a page's own pattern
+
+
+def _cards_named_below(lines: list[str]) -> list[str]:
+    """A page laid out as cards, each its amount line, its instructions, then its name (an image's caption) last:
+    each name moved up to head its card, its amount beside it ('Chest stretch – 3 x 20-30 seconds')."""
+    starts = [i for i, line in enumerate(lines) if _AMOUNT_LINE.match(line.strip())]
+    if len(starts) < _CARDS:
+        return lines
+    out = lines[: starts[0]]
+    for start, end in pairwise([*starts, len(lines)]):
+        card = [j for j in range(start + 1, end) if lines[j].strip()]
+        if len(card) < 2 or not _is_card_name(lines[card[-1]]) or not all(_is_prose(lines[j].strip()) for j in card[:-1]):
+            return lines
+        name, amount = lines[card[-1]].strip(), re.sub(r"\s*([-–])\s*", r"\1", lines[start].strip())  # "3x20 - 30 seconds"
+        out += ["", f"{name[0].upper()}{name[1:]} – {amount}", "", *(lines[j] for j in card[:-1]), ""]
+    return out
+
+
+def _is_card_name(line: str) -> bool:
+    text = line.strip()
+    return 1 <= len(text.split()) <= 6 and not text.endswith(_TERMINAL) and _looks_like_name(text) and not _is_prose(text)
 
 
 def _first_line_exercise(headings: list[_Heading], chosen: list[_Heading], lines: list[str], first: int) -> _Heading | None:
@@ -955,10 +999,14 @@ _ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "approx.", "vs.", "min.", "sec.", "Dr.
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"')\]]))\s+(?=[\"'(\[]?[A-Z0-9])")
 
 
+# An ellipsis run between two words is a pause between two instructions: "breathe in...pause and hold that breath".
+_ELLIPSIS = re.compile(r"(?<=[a-z])\.{3,}\s*(?=[A-Za-z])")
+
+
 def sentences(text: str) -> list[str]:
     """Split a paragraph into sentences, minding common abbreviations."""
     out: list[str] = []
-    for piece in _SENTENCE_END.split(text):
+    for piece in (p for part in _ELLIPSIS.split(text) for p in _SENTENCE_END.split(part)):
         piece = piece.strip()
         if not piece:
             continue

@@ -16,6 +16,7 @@ from typing import Literal
 from voiceguide.errors import RoutineError
 from voiceguide.importer.amounts import (
     NUM,
+    NUMBER_WORDS,
     Amount,
     find_another_set,
     find_circuit,
@@ -386,7 +387,8 @@ _HOLD_WORDS = frozenset(
     ["hold", "holding", "held", "stay", "staying", "remain", "remaining", "in", "this", "that", "the", "position", "pose", "stretch", "posture", "it", "there", "here", "for", "keep", "keeping", "yourself", "at", "top"]
 )
 _SIDE_ADVERB = re.compile(
-    r"\s*\b(?:(?:on|for|with|to|in|using)\s+)?(?<!\bof )(?:(?:each|either)\s+(?:side|leg|arm|foot|hand|knee|hip|shoulder|direction)s?|both\s+(?:sides|directions|ways))\b"
+    r"\s*\b(?:(?:on|for|with|to|in|using)\s+)?(?<!\bof )(?:(?:each|either)\s+(?:side|leg|arm|foot|hand|knee|hip|shoulder|elbow|ankle|wrist|direction)s?|both\s+(?:sides|directions|ways))\b"
+    r"(?!\s+of\b)"  # "hands on either side of the door": where, not which side
     r"|\s*\bper\s+(?:side|leg|arm)\b",
     re.I,
 )
@@ -394,7 +396,9 @@ _SIDE_SWITCH = re.compile(
     r"\b(?:the|your)\s+(?:opposite|other)\s+(?:side|leg|arm|foot|hand|knee|hip|shoulder|direction|way)\b"
     r"|\brepeat\s+(?:(?:on|with)\s+)?(?:opposite|other)\s+(?:side|leg|arm|foot|hand|knee)\b"  # "repeat other leg", notes' shorthand
     r"|\b(?:switch|swap|change|alternate)\s+(?:the\s+)?(?:sides|legs|arms|feet|hands|direction)\b"
-    r"|^\s*(?:and\s+)?(?:then\s+)?(?:switch|swap|change)(?:\s+over)?\s*[.!]?\s*$"
+    r"|\b(?:switch|swap|change)(?:\s+over)?\s+to\s+(?:your|the)\s+(?:other|opposite|non-?operated|unoperated|uninjured|unaffected|good)"
+    r"\s+(?:side|leg|arm|foot|hand|knee)\b"  # "Change to the non-operated leg and repeat"
+    r"|^\s*(?:and\s+)?(?:then\s+)?(?:switch|swap|change)(?:\s+over|\s+(?:foot|leg|arm|hand|side))?\s*[.!]?\s*$"  # "Switch foot."
     r"|\b(?:repeat|do the same|the same)\b.*?\b(?:on|with|using)\s+(?:your|the)\s+(?:left|right|good|other|opposite|uninjured|healthy|unaffected)(?:\s+(?:side|leg|arm|hand|foot|knee))?\b",
     re.I,
 )
@@ -463,6 +467,10 @@ def _is_instruction(sentence: str) -> bool:
     )
 
 
+# Adjectives of a breath or a movement's manner: a comma after one joins it to the next adjective, not a new clause.
+_MANNER = frozenset(["slow", "deep", "long", "gentle", "steady", "full", "easy", "relaxed", "calm", "big", "smooth", "controlled", "soft"])
+
+
 def _clauses(sentence: str) -> list[tuple[str, str]]:
     """'A, then B and C' -> [('', 'A'), (', then ', 'B'), (' and ', 'C')].
 
@@ -473,12 +481,20 @@ def _clauses(sentence: str) -> list[tuple[str, str]]:
     out = [("", parts[0])]
     for i in range(1, len(parts), 2):
         sep, clause = parts[i], parts[i + 1]
-        first = (_words(clause) or [""])[0]
-        if "," not in sep and ";" not in sep and first not in IMPERATIVES and first not in _ADVERBS:
+        if _goes_on(out[-1][1], sep, clause):
             out[-1] = (out[-1][0], out[-1][1] + sep + clause)
         else:
             out.append((sep, clause))
     return out
+
+
+def _goes_on(before: str, sep: str, clause: str) -> bool:
+    """The clause is part of the one before: after a bare 'and' that starts no instruction, or a comma between two
+    adjectives ('a few slow, deep breaths')."""
+    first = (_words(clause) or [""])[0]
+    if sep.strip() == "," and (_words(before) or [""])[-1] in _MANNER and first not in IMPERATIVES:
+        return True
+    return "," not in sep and ";" not in sep and first not in IMPERATIVES and first not in _ADVERBS
 
 
 def _join(clauses: list[tuple[str, str]]) -> str:
@@ -534,7 +550,11 @@ def _take(clause: str, start: int, end: int) -> tuple[str, bool]:
 
 
 # Verbs that, done with "the other leg", mean the movement is done again on the other side.
-_AGAIN_VERBS = frozenset(["repeat", "swing", "roll", "switch", "swap", "change", "do", "perform", "stretch", "kick", "lift", "raise", "circle", "rotate"])
+_AGAIN_VERBS = frozenset(["repeat", "swing", "roll", "switch", "swap", "change", "do", "perform", "stretch", "kick", "lift", "raise", "circle", "rotate",
+                          "alternate", "shift"])
+
+
+_SENSATION = re.compile(r"\b(?:feel|feeling|felt|sense)\b", re.I)
 
 
 def _switches_inside(clause: str, switch: re.Match[str]) -> bool:
@@ -542,9 +562,11 @@ def _switches_inside(clause: str, switch: re.Match[str]) -> bool:
     said = switch.group(0).lower()
     if re.match(r"(?:repeat|do the same|the same|switch|swap|change|alternate)\b", said):
         return True
+    if _SENSATION.search(clause[: switch.start()]):
+        return False  # "You should feel your neck stretch on the opposite side": where it is felt
     before = _words(clause[: switch.start()])
-    while before and before[-1] in ("to", "with", "on", "using", "for", "over"):
-        before.pop()
+    while before and (before[-1] in ("to", "with", "on", "using", "for", "over", "more", "times", "reps") or before[-1] in NUMBER_WORDS):
+        before.pop()  # "do ten more on the other side"
     return bool(before) and before[-1] in _AGAIN_VERBS and said.startswith("the ")
 
 
@@ -678,7 +700,7 @@ def _steps_of(sentence: str) -> list[DraftStep]:
     after = _AFTER_A_TIME.match(sentence)
     duration = find_duration(after[1]) if after else None
     if after and duration is not None:  # "After 10 seconds, lower your leg.": stay there that long, then move
-        return [DraftStep("hold", "", duration[2]), *_steps_of(after[2][0].upper() + after[2][1:])]
+        return [DraftStep("hold", "", duration[2]), *(_steps_of(after[2][0].upper() + after[2][1:]) if after[2] else [])]
     phases = _BOTH_PHASES.search(sentence) is None  # "breathe in and out" paces nothing
     steps = _SentenceSteps()
     timeless = _TREATMENT.search(sentence) or _MOMENT.search(sentence)
@@ -690,6 +712,8 @@ def _steps_of(sentence: str) -> list[DraftStep]:
             steps.work(sep, clause, duration)  # "Repeat these movements for about 5 minutes": moving, not holding
         elif phase and (duration is None or (duration[2].unit == "seconds" and duration[2].high <= BREATH_PHASE_LIMITS[1])):
             steps.breath(phase, sep, clause, duration[2] if duration else None)
+        elif duration is not None and steps.counts_open_breath(clause, duration[2]):
+            pass  # "Inhale, taking a deep breath as you count to three": the count is the in-breath's
         elif duration is not None:
             steps.hold(clause, duration)
         else:
@@ -703,7 +727,10 @@ _TREATMENT = re.compile(r"\b(?:ice|icing|iced|ice pack|cold pack|heat pack|heati
 _MOMENT = re.compile(rf"\b(?:at|after|within|every)\s+(?:about\s+|approximately\s+|around\s+|roughly\s+)?{NUM}\s*(?:seconds?|minutes?)\b", re.I)
 # "Repeat these movements for about 5 minutes, or as directed": the clinician's caveat, no step of its own.
 _HEDGE = re.compile(r",?\s*\bor as (?:often as )?(?:directed|advised|instructed|prescribed)(?: by [\w' ]+?)?(?=[.!?]?$)", re.I)
-_AFTER_A_TIME = re.compile(rf"^after\s+((?:about\s+|around\s+)?{NUM}\s*(?:seconds?|minutes?|breaths?))\s*,\s*(\w.*)$", re.I)
+# "After 10 seconds, lower your leg", "After a few breaths of holding, switch sides": a hold, then the next move.
+_AFTER_A_TIME = re.compile(
+    rf"^after\s+((?:about\s+|around\s+)?(?:{NUM}|a few|a couple of|several)\s*(?:slow\s+|deep\s+)?(?:seconds?|minutes?|breaths?))"
+    rf"(?:\s+of\s+holding)?(?:\s*,\s*(\w.*)|\s*[.!]?)$", re.I)
 # A time spent moving, not holding still: "Repeat for 5 minutes", "Row for 20 seconds of maximal work", "as many as you can"
 _TIMED = re.compile(
     r"^\s*(?:\w+ly\s+)?(?:repeat|continue|keep going|keep repeating|carry on)\b"
@@ -715,6 +742,11 @@ _TIMED = re.compile(
 
 def _phase(clause: str) -> Literal["inhale", "exhale"] | None:
     return "inhale" if _INHALE.search(clause) else "exhale" if _EXHALE.search(clause) else None
+
+
+# A clause that goes on with the one before: "taking a deep breath", "as you count to three", "while counting to four".
+_CONTINUING = re.compile(r"^\s*(?!(?:holding|pausing|keeping|staying|resting)\b)(?:\w+ing\b|as you\b|while\b|to a count\b)"
+                         r"(?!.*\b(?:hold|holding|pause|pausing)\b)", re.I)
 
 
 class _SentenceSteps:
@@ -746,6 +778,15 @@ class _SentenceSteps:
         self.open_kind, self.open_parts = phase, [*self.pending, (sep, clause)]
         self.open_amount = amount
         self.pending.clear()
+
+    def counts_open_breath(self, clause: str, amount: Amount) -> bool:
+        """A clause going on with an uncounted breath phase ('taking a deep breath as you count to three') counts it."""
+        if self.open_kind not in ("inhale", "exhale") or self.open_amount is not None or amount.unit != "seconds" \
+                or amount.high > BREATH_PHASE_LIMITS[1] or not _CONTINUING.match(clause):
+            return False
+        self.open_parts.append((", ", clause))
+        self.open_amount = amount
+        return True
 
     def hold(self, clause: str, duration: tuple[int, int, Amount]) -> None:
         """A hold opens; the clause's other words are its note."""
@@ -816,9 +857,9 @@ def _exercise(
     outro = _take_outro(blocks.lines) if last else []
     about, lines = _take_about(blocks, section)
     shape = _Shape()
+    stated_holds = _stated_holds(blocks, section, shape)  # "Repetition: 10" is the count, whatever a sentence repeats
     stripped = _strip_lines(lines, shape)
     paced_lines = {line.text for line in lines if shape.breath and _PACED.search(line.text)}
-    stated_holds = _stated_holds(blocks, section, shape)
     sides, sides_from, stripped = _exercise_sides(stripped, shape, page)
     setup, final = _said_steps(stripped, paced_lines, blocks.setup, shape.repeat)
     if shape.breath is not None:  # "Continue for 5 minutes" of a paced breath: breathing held for that long, not a work interval
@@ -1070,10 +1111,16 @@ def _cycles_for_a_time(steps: list[DraftStep], pattern: tuple[float, ...]) -> li
     and counts of its breaths after it ("This is one breath", "a total of four breaths") no holds of their own."""
     timed = next((s.amount for s in steps if s.kind == "work" and s.amount is not None), None)
     at = next((k for k, s in enumerate(steps) if s.kind == "breathe"), len(steps))
+    told = [s.amount for k, s in enumerate(steps) if k > at and s.kind == "hold" and s.amount and s.amount.unit == "breaths"]
     out = [s for k, s in enumerate(steps)
            if s.kind != "work" and not (k > at and s.kind == "hold" and s.amount and s.amount.unit == "breaths")]
+    out = _pattern_said_again(out, pattern)
     breathe = next((k for k, s in enumerate(out) if s.kind == "breathe"), None)
     counted = out[breathe].amount if breathe is not None else None
+    breaths = next((a for a in told if a.low > 1), None)  # "That is one breath. Do ten full breaths."
+    if breathe is not None and counted is not None and counted.note and breaths is not None:
+        out[breathe] = DraftStep("breathe", "", Amount(breaths.low, breaths.low, "times", breaths.phrase, breaths.inferred))
+        return out
     if timed is None or breathe is None or counted is None or not counted.note:
         return out  # the article counts the cycles itself
     seconds = timed.low * (60 if timed.unit == "minutes" else 1)
@@ -1081,6 +1128,19 @@ def _cycles_for_a_time(steps: list[DraftStep], pattern: tuple[float, ...]) -> li
     out[breathe] = DraftStep("breathe", "", Amount(cycles, cycles, "times", timed.phrase, True,
                                                    f"{timed.words()} at {sum(pattern):g} seconds a cycle"))
     return out
+
+
+def _pattern_said_again(steps: list[DraftStep], pattern: tuple[float, ...]) -> list[DraftStep]:
+    """After the cycles, the pattern's counts said again in order ("the inhale for four counts, hold for two counts, ...")
+    recap the breath: said, not held again."""
+    at = next((k for k, s in enumerate(steps) if s.kind == "breathe"), None)
+    if at is None:
+        return steps
+    counted = [k for k in range(at + 1, len(steps)) if steps[k].kind in ("inhale", "exhale", "hold") and steps[k].amount is not None]
+    if tuple(steps[k].amount.low for k in counted[: len(pattern)]) != pattern:  # type: ignore[union-attr]
+        return steps
+    recap = set(counted[: len(pattern)])
+    return [DraftStep("say", s.text or "Hold your breath.") if k in recap else s for k, s in enumerate(steps)]
 
 
 def _same(a: Amount | None, b: Amount | None) -> bool:
