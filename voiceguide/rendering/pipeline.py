@@ -43,6 +43,7 @@ from voiceguide.rendering import captions
 from voiceguide.rendering.halves import Cut, balanced_target, find_cut
 from voiceguide.rendering.mp3_join import JoinError, join, set_length
 from voiceguide.rendering.page import page_html
+from voiceguide.rendering.peaks import Dips, overshoots
 from voiceguide.rendering.tags import check_chapter_count, tags_for, write_tags
 from voiceguide.rendering.verify import check_encoder_log, verify_render
 from voiceguide.routine import Routine
@@ -50,6 +51,7 @@ from voiceguide.speech.engine import Speech, session_speech
 from voiceguide.timeline import Event, Timeline
 
 Progress = Callable[[float, "float | None"], None]  # (session seconds done, session length once known)
+PEAK_PASSES = 3  # encodings at most: two rounds of dips have always been enough (a third is kept as it is)
 
 FFMPEG_HINT = "install it with 'sudo apt-get install ffmpeg' (or run scripts/setup.sh)"
 ABORT_WAIT = 2.0  # seconds a stopped render gives a thread of its own to end before it leaves it (a daemon)
@@ -92,6 +94,15 @@ class Format:
     bitrate: str | None  # default for lossy formats: plenty for one voice at 22050 Hz
     extra: tuple[str, ...] = ()
     bitrates: tuple[int, int] | None = None  # kbps the encoder accepts for 22050 Hz mono
+    # kbps from which the encoder's noise stays inside the mix's headroom (scripts/soundcheck.py); below, and for
+    # an encoder never within it, the written file is decoded and its peaks dipped under the limit (rendering/peaks.py)
+    bounded_from: int | None = None
+
+    def measured(self, bitrate: str | None) -> bool:
+        """Whether a file written at this bitrate ("64k") is decoded to check its true peak."""
+        if self.codec is None or bitrate is None:
+            return False  # WAV and FLAC are the mix's own samples
+        return self.bounded_from is None or float(bitrate.removesuffix("k")) < self.bounded_from
 
 
 FORMATS = {
@@ -101,7 +112,8 @@ FORMATS = {
     # frame after a loud consonant and its noise overshoots by up to 3 dB true peak; ABR keeps it under 0.5 dB.
     # LAME scales what it encodes by -0.446 dB (measured on a sine and on sessions, any bitrate, as ffmpeg
     # and miniaudio decode it): the volume filter gives it back, in float, so the MP3 measures as the WAV.
-    ".mp3": Format("mp3", "libmp3lame", "64k", ("-id3v2_version", "0", "-abr", "1", "-af", "volume=0.446dB"), (8, 160)),
+    # Vorbis decoded 2.4 dB over the mix's -3 dBTP (the natural voice at 80 wpm, 64 kbps): never bounded.
+    ".mp3": Format("mp3", "libmp3lame", "64k", ("-id3v2_version", "0", "-abr", "1", "-af", "volume=0.446dB"), (8, 160), 64),
     ".ogg": Format("ogg", "libvorbis", "64k", (), (16, 90)),
     ".flac": Format("flac", "flac", None, ("-sample_fmt", "s16")),
     ".wav": Format("wav", None, None),
@@ -377,12 +389,14 @@ class _SecondHalf:
 
 def _mix_into(
     sink: _WavSink | _FfmpegSink, compiling: _Compiling, sounds: Leveled, bed: Bed | None,
-    split: Callable[[int], _SecondHalf | None] | None, progress: Progress | None,
+    split: Callable[[int], _SecondHalf | None] | None, progress: Progress | None, dips: Dips,
 ) -> None:
-    """Mix the session into sink. With split, once the whole timeline is known, ask it once (with the samples
-    mixed so far) for a second encoder to take the session from a cut on, and stop this one at the cut."""
+    """Mix the session into sink, dipped where an encoding passed the peak limit (rendering/peaks.py). With split,
+    once the whole timeline is known, ask it once (with the samples mixed so far) for a second encoder to take the
+    session from a cut on, and stop this one at the cut."""
     position, second, told = 0, None, False
-    for chunk in stream(compiling, sounds, bed=bed):
+    for mixed in stream(compiling, sounds, bed=bed):
+        chunk = dips.apply(mixed, position)
         if not told and compiling.total is not None:
             sink.expect(compiling.total)
             told = True
@@ -440,36 +454,46 @@ def render_session(
 def _render(
     routine: Routine, options: Options, outputs: _Outputs, bitrate: str | None, progress: Progress | None, split: bool
 ) -> None:
+    """Render once; where the encoded file's true peak passes the limit, again with the mix dipped there (in one
+    encoder: the dips are placed by sample), up to PEAK_PASSES encodings in all (the last is kept as it is)."""
     output = outputs.audio
     fmt = format_for(check_target(output))  # "-o somefolder" is a folder before it is a missing extension
     rate = check_bitrate(fmt, bitrate)
     check_chapter_count(routine, fmt.kind)
     ffmpeg = find_ffmpeg(fmt) if fmt.codec else None
-    job = _Render(routine, options, outputs, _Encoding(fmt, rate, ffmpeg), progress)
-    try:
-        job.run(split)
-    except OSError as exc:  # the output's folder, a full disk
-        where = job.staging.target_of(exc.filename) if exc.filename else output
-        raise VoiceguideError(f"cannot write {where}: {exc.strerror or exc}") from None
-    finally:
-        job.close()
+    dips = Dips()
+    for passes_left in reversed(range(PEAK_PASSES if fmt.measured(rate) else 1)):
+        job = _Render(routine, options, outputs, _Encoding(fmt, rate, ffmpeg), progress, dips, measure=passes_left > 0)
+        try:
+            over = job.run(split and not dips)
+        except OSError as exc:  # the output's folder, a full disk
+            where = job.staging.target_of(exc.filename) if exc.filename else output
+            raise VoiceguideError(f"cannot write {where}: {exc.strerror or exc}") from None
+        finally:
+            job.close()
+        if not over:
+            return
+        dips.add(over)
 
 
 class _Render:
     """One render into staged files, holding what close() must stop if it fails part way."""
 
     def __init__(
-        self, routine: Routine, options: Options, outputs: _Outputs, encoding: _Encoding, progress: Progress | None
+        self, routine: Routine, options: Options, outputs: _Outputs, encoding: _Encoding, progress: Progress | None,
+        dips: Dips, measure: bool,
     ) -> None:
         self.routine, self.options, self.outputs, self.encoding, self.progress = routine, options, outputs, encoding, progress
+        self.dips, self.measure = dips, measure  # measure: decode the file for its peaks, and return them if over
         self.output = outputs.audio
         self.staging = Staging()
         self.sink: _WavSink | _FfmpegSink | None = None
         self.second: _SecondHalf | None = None
         self.compiling: _Compiling | None = None
 
-    def run(self, split: bool) -> None:
-        """Mix and encode the session, write its companions, and put them all in place."""
+    def run(self, split: bool) -> list[tuple[int, float]]:
+        """Mix and encode the session, write its companions, and put them all in place; or, measuring, return where
+        the encoded file passes the peak limit, leaving nothing in place."""
         with _signals_held():  # each temp file and the encoder writing it are recorded before a stop can land
             temp = self.staging.temp_for(self.output)
             self.sink = sink = self.encoding.open(temp, self.output)  # ffmpeg loads meanwhile
@@ -479,15 +503,21 @@ class _Render:
         # MP3 only (its frames join exactly); a background bed is never silent, so there is no place to cut.
         can_split = split and self.encoding.fmt.kind == "mp3" and bed is None and self.encoding.ffmpeg
         halves = functools.partial(self._second_half, speech, sink, compiling) if can_split else None
-        _mix_into(sink, compiling, sounds, bed, halves, self.progress)
+        _mix_into(sink, compiling, sounds, bed, halves, self.progress, self.dips)
         timeline = compiling.timeline()  # while ffmpeg encodes its last queued chunks
         tags = tags_for(timeline, self.routine.description)
         encoder_log = self._finish_encoding(sink, temp, compiling.total)
         write_tags(temp, self.encoding.fmt.kind, tags)
         verify_render(temp, self.encoding.fmt.kind, timeline.total, self.output, timeline.title, encoder_log)
+        if self.measure:
+            assert self.encoding.ffmpeg is not None  # only encoded formats are measured
+            over = overshoots(temp, self.encoding.ffmpeg, self.output)
+            if over:
+                return over
         self._write_companions(extras, timeline, temp)
         with _signals_held(done_wins=True):  # every output in place, or none
             self.staging.commit()
+        return []
 
     def _start(self, speech: Speech) -> tuple[_Compiling, Leveled, Bed | None]:
         """Start compiling the timeline; return it (the events to mix), the sounds they play and the bed under them."""
