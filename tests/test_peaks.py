@@ -53,6 +53,7 @@ def test_a_dip_turns_down_smoothly_around_its_peak_and_leaves_the_rest_alone():
     assert np.array_equal(halves, gain)  # the same, chunk by chunk as the mix streams
 
 
+@pytest.mark.slow  # three encodings of a stress case: the render test below is the fast tier's
 @pytest.mark.espeak
 @pytest.mark.ffmpeg
 def test_speech_that_vorbis_overshoots_all_over_is_brought_under_the_limit_in_two_more_passes(tmp_path):

@@ -21,7 +21,7 @@ from voiceguide import stalls
 from voiceguide.audio.decoding import decode_audio
 from voiceguide.errors import VoiceguideError
 
-pytestmark = [pytest.mark.espeak, pytest.mark.ffmpeg]
+pytestmark = [pytest.mark.espeak, pytest.mark.ffmpeg, pytest.mark.slow]  # fault tests, long: the slow tier
 
 SHORT = str(ROOT / "tests" / "routines" / "short.yaml")
 

@@ -18,7 +18,7 @@ from voiceguide.audio.cue_files import cue_length
 from voiceguide.audio.samples import SAMPLE_RATE
 from voiceguide.errors import VoiceguideError
 
-pytestmark = [pytest.mark.espeak, pytest.mark.ffmpeg]
+pytestmark = [pytest.mark.espeak, pytest.mark.ffmpeg, pytest.mark.slow]  # fault tests, long: the slow tier
 
 MB = 2**20
 

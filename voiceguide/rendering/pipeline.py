@@ -43,7 +43,7 @@ from voiceguide.rendering import captions
 from voiceguide.rendering.halves import Cut, balanced_target, find_cut
 from voiceguide.rendering.mp3_join import JoinError, join, set_length
 from voiceguide.rendering.page import page_html
-from voiceguide.rendering.peaks import Dips, overshoots
+from voiceguide.rendering.peaks import Dips, overshoots_in
 from voiceguide.rendering.tags import check_chapter_count, tags_for, write_tags
 from voiceguide.rendering.verify import check_encoder_log, verify_render
 from voiceguide.routine import Routine
@@ -94,15 +94,11 @@ class Format:
     bitrate: str | None  # default for lossy formats: plenty for one voice at 22050 Hz
     extra: tuple[str, ...] = ()
     bitrates: tuple[int, int] | None = None  # kbps the encoder accepts for 22050 Hz mono
-    # kbps from which the encoder's noise stays inside the mix's headroom (scripts/soundcheck.py); below, and for
-    # an encoder never within it, the written file is decoded and its peaks dipped under the limit (rendering/peaks.py)
-    bounded_from: int | None = None
 
-    def measured(self, bitrate: str | None) -> bool:
-        """Whether a file written at this bitrate ("64k") is decoded to check its true peak."""
-        if self.codec is None or bitrate is None:
-            return False  # WAV and FLAC are the mix's own samples
-        return self.bounded_from is None or float(bitrate.removesuffix("k")) < self.bounded_from
+    @property
+    def lossy(self) -> bool:
+        """Decoded, it is not the mix's own samples: its true peak is measured once written (rendering/peaks.py)."""
+        return self.bitrates is not None
 
 
 FORMATS = {
@@ -112,8 +108,7 @@ FORMATS = {
     # frame after a loud consonant and its noise overshoots by up to 3 dB true peak; ABR keeps it under 0.5 dB.
     # LAME scales what it encodes by -0.446 dB (measured on a sine and on sessions, any bitrate, as ffmpeg
     # and miniaudio decode it): the volume filter gives it back, in float, so the MP3 measures as the WAV.
-    # Vorbis decoded 2.4 dB over the mix's -3 dBTP (the natural voice at 80 wpm, 64 kbps): never bounded.
-    ".mp3": Format("mp3", "libmp3lame", "64k", ("-id3v2_version", "0", "-abr", "1", "-af", "volume=0.446dB"), (8, 160), 64),
+    ".mp3": Format("mp3", "libmp3lame", "64k", ("-id3v2_version", "0", "-abr", "1", "-af", "volume=0.446dB"), (8, 160)),
     ".ogg": Format("ogg", "libvorbis", "64k", (), (16, 90)),
     ".flac": Format("flac", "flac", None, ("-sample_fmt", "s16")),
     ".wav": Format("wav", None, None),
@@ -462,7 +457,7 @@ def _render(
     check_chapter_count(routine, fmt.kind)
     ffmpeg = find_ffmpeg(fmt) if fmt.codec else None
     dips = Dips()
-    for passes_left in reversed(range(PEAK_PASSES if fmt.measured(rate) else 1)):
+    for passes_left in reversed(range(PEAK_PASSES if fmt.lossy else 1)):
         job = _Render(routine, options, outputs, _Encoding(fmt, rate, ffmpeg), progress, dips, measure=passes_left > 0)
         try:
             over = job.run(split and not dips)
@@ -485,6 +480,7 @@ class _Render:
     ) -> None:
         self.routine, self.options, self.outputs, self.encoding, self.progress = routine, options, outputs, encoding, progress
         self.dips, self.measure = dips, measure  # measure: decode the file for its peaks, and return them if over
+        self.over: list[tuple[int, float]] = []  # where the encoded file passes the peak limit, measured
         self.output = outputs.audio
         self.staging = Staging()
         self.sink: _WavSink | _FfmpegSink | None = None
@@ -509,11 +505,8 @@ class _Render:
         encoder_log = self._finish_encoding(sink, temp, compiling.total)
         write_tags(temp, self.encoding.fmt.kind, tags)
         verify_render(temp, self.encoding.fmt.kind, timeline.total, self.output, timeline.title, encoder_log)
-        if self.measure:
-            assert self.encoding.ffmpeg is not None  # only encoded formats are measured
-            over = overshoots(temp, self.encoding.ffmpeg, self.output)
-            if over:
-                return over
+        if self.over:
+            return self.over
         self._write_companions(extras, timeline, temp)
         with _signals_held(done_wins=True):  # every output in place, or none
             self.staging.commit()
@@ -558,6 +551,7 @@ class _Render:
         if second is None:
             if self.encoding.fmt.kind == "mp3" and isinstance(sink, _FfmpegSink) and not encoder_log.strip():
                 set_length(temp, sink.written)  # ffmpeg's own tag gives its decoders a few samples more
+            self._measure([(temp, 0)])
             return encoder_log
         cut, progress = second.cut, self.progress
 
@@ -569,8 +563,13 @@ class _Render:
         part, samples = second.sink.path, cut.resume + second.written
         self.second = None
         check_encoder_log(encoder_log, self.output)  # before joining: a failed half is the encoder's fault
+        self._measure([(temp, 0), (part, cut.resume)])  # each half on a core of its own; each file starts where it was fed
         join(temp, part, cut.cut, samples)
         return encoder_log
+
+    def _measure(self, parts: list[tuple[Path, int]]) -> None:
+        if self.measure and self.encoding.ffmpeg is not None:
+            self.over = overshoots_in(parts, self.encoding.ffmpeg, self.output)
 
     def _write_companions(self, extras: dict[str, Path], timeline: Timeline, temp: Path) -> None:
         """The captions, timeline and page asked for, into their temp files."""
