@@ -14,7 +14,7 @@ import voiceguide
 from voiceguide.audio.leveling import leveled_clip
 from voiceguide.audio.loudness import integrated_loudness, true_peak
 from voiceguide.audio.samples import SAMPLE_RATE, to_float
-from voiceguide.rendering.peaks import FILE_CEILING_DBTP, HOLD, RAMP, Dips, overshoots
+from voiceguide.rendering.peaks import AIM_DBTP, FILE_CEILING_DBTP, HOLD, RAMP, Dips, Overshoots, overshoots
 from voiceguide.rendering.pipeline import FORMATS
 
 from .conftest import SHORT
@@ -49,8 +49,45 @@ def test_a_dip_turns_down_smoothly_around_its_peak_and_leaves_the_rest_alone():
     assert np.all(gain[: 10_000 - HOLD - RAMP] == 1.0)
     assert np.all(gain[10_000 + HOLD + RAMP + 1 :] == 1.0)
     assert np.abs(np.diff(gain)).max() < 0.01  # no step: no click
-    halves = np.concatenate([dips.apply(np.ones(7_000, dtype=np.float32), 0), dips.apply(np.ones(13_000, dtype=np.float32), 7_000)])
-    assert np.array_equal(halves, gain)  # the same, chunk by chunk as the mix streams
+    for cut in (7_000, 10_000, 10_000 - HOLD - RAMP, 10_000 + HOLD + 1):  # the same, chunk by chunk as the mix streams
+        halves = np.concatenate([dips.apply(np.ones(cut, dtype=np.float32), 0), dips.apply(np.ones(20_000 - cut, dtype=np.float32), cut)])
+        assert np.array_equal(halves, gain), cut
+
+
+def test_peaks_found_together_each_get_their_own_dip_not_one_on_top_of_another():
+    dips = Dips()
+    over = 10 ** (-0.5 / 20)  # each -0.5 dBTP, a pitch period apart: one dip's worth, not three stacked
+    dips.add([(10_000, over), (10_100, over), (10_200, over)])
+    gain = dips.apply(np.ones(20_000, dtype=np.float32), 0)
+    expected = 10 ** (AIM_DBTP / 20) / over
+    assert np.allclose(gain[[10_000, 10_100, 10_200]], expected)
+    dips.add([(10_100, 10 ** (-0.8 / 20))])  # measured again through the dip: deepened by what is still over
+    assert np.isclose(dips.apply(np.ones(1, dtype=np.float32), 10_100)[0], expected * 10 ** (AIM_DBTP / 20) / 10 ** (-0.8 / 20))
+
+
+@pytest.mark.parametrize("stretch", [1_000, 4_096, 65_536])
+def test_a_signal_measured_a_stretch_at_a_time_finds_what_measured_whole_finds(stretch):
+    """Bursts over the limit wherever a stretch ends: each is found once, at its own sample."""
+    t = np.arange(200) / SAMPLE_RATE
+    burst = (np.sin(2 * np.pi * 5000 * t) * 0.97).astype(np.float32)  # between its samples it passes -1 dBTP
+    signal = np.zeros(300_000, dtype=np.float32)
+    starts = range(900, 299_000, 3_077)
+    for at in starts:
+        signal[at : at + burst.size] = burst
+    whole = Overshoots()
+    whole.feed(signal)
+    expected = whole.finish()
+    streamed = Overshoots()
+    for first in range(0, signal.size, stretch):
+        streamed.feed(signal[first : first + stretch])
+    found = streamed.finish()
+
+    def loudest(places: list[tuple[int, float]]) -> list[float]:  # per burst: a run split where a stretch ends is two
+        return [max((level for p, level in places if at <= p < at + burst.size), default=0.0) for at in starts]
+
+    assert all(any(at <= p < at + burst.size for at in starts) for p, _ in found)  # nothing found but the bursts
+    assert min(loudest(expected)) > 10 ** (FILE_CEILING_DBTP / 20)
+    assert np.allclose(loudest(found), loudest(expected), rtol=1e-6)
 
 
 @pytest.mark.slow  # three encodings of a stress case: the render test below is the fast tier's
@@ -92,3 +129,17 @@ def test_a_render_whose_encoder_overshoots_decodes_under_the_limit_whole(tmp_pat
     assert true_peak(samples) <= LIMIT
     assert samples.size == decoded(wav).size  # the whole session, sample-exact in length
     assert abs(integrated_loudness(samples, SAMPLE_RATE) - integrated_loudness(once, SAMPLE_RATE)) < 0.05  # a few short dips
+
+
+@pytest.mark.slow  # a quarter hour of session, encoded twice
+@pytest.mark.espeak
+@pytest.mark.ffmpeg
+def test_a_long_mp3_measured_in_its_two_halves_decodes_under_the_limit_whole(tmp_path):
+    """The built-in session is long enough to be encoded in two halves, each measured from where it starts in the
+    session; at 32k it passes -1 dBTP in both halves (measured: up to -0.13 dBTP in the first, -0.55 in the second),
+    and is dipped there: a dip placed off its peak would leave it over."""
+    out = voiceguide.render(output=tmp_path / "long.mp3", bitrate="32k")
+    wav = voiceguide.render(output=tmp_path / "long.wav")
+    samples = decoded(out)
+    assert true_peak(samples) <= LIMIT
+    assert samples.size == decoded(wav).size

@@ -15,7 +15,8 @@ from __future__ import annotations
 import contextlib
 import queue
 import subprocess
-from concurrent.futures import ThreadPoolExecutor
+import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -36,54 +37,108 @@ _CEILING = 10 ** (FILE_CEILING_DBTP / 20)
 _AIM = 10 ** (AIM_DBTP / 20)
 
 
-def overshoots(path: Path, ffmpeg: str, target: Path) -> list[tuple[int, float]]:
+def overshoots(path: Path, ffmpeg: str, target: Path, stop: threading.Event | None = None) -> list[tuple[int, float]]:
     """(sample, true peak) of each place where the file at path (to become target), decoded, passes FILE_CEILING_DBTP:
-    the loudest point of each run of samples over it. Empty if it never does."""
+    the loudest point of each run of samples over it. Empty if it never does. `stop` set: ends early, with nothing."""
     decoding = subprocess.Popen(
         [ffmpeg, "-nostdin", "-v", "error", "-i", str(path), "-f", "f32le", "-ac", "1", "-ar", str(SAMPLE_RATE), "pipe:1"],
         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     assert decoding.stdout is not None
-    watchdog = stalls.Watchdog(decoding, "ffmpeg")
-    stretches: queue.Queue[bytes] = queue.Queue(maxsize=2)  # read ahead: ffmpeg decodes on one core while we measure
-    reader = threads.start(_read, "voiceguide-peaks-read", decoding.stdout, stretches)
-    found: list[tuple[int, float]] = []
-    reach = INTERPOLATOR_TAPS
-    before = np.zeros(0, dtype=np.float32)  # the end of the stretch before: the interpolator looks back over it
-    position = 0  # the sample `before` ends at
     try:
-        while True:
-            with watchdog.waiting():
-                data = stretches.get()
-            if not data:
-                break
-            samples = np.concatenate((before, np.frombuffer(data[: len(data) // 4 * 4], dtype="<f4")))
-            envelope = peak_envelope_near(samples, _CEILING / 2)[before.size :]
-            found += _loudest_of_each_run(envelope, position)
-            position += envelope.size
-            before = samples[-reach:]
+        watchdog = stalls.Watchdog(decoding, "ffmpeg")
+        try:
+            stretches: queue.Queue[bytes] = queue.Queue(maxsize=2)  # read ahead: ffmpeg decodes on one core, we measure
+            reader = threads.start(_read, "voiceguide-peaks-read", decoding.stdout, stretches)
+            try:
+                found = _measured(stretches, watchdog, stop)
+                stopped = stop is not None and stop.is_set()  # else its output ended: it has exited, or is exiting
+                with watchdog.waiting():
+                    failed = not stopped and decoding.wait() != 0  # one that died part way measured part of the file
+            finally:
+                decoding.kill()  # done, or stopped part way by an error or Ctrl-C
+                decoding.wait()
+                _drain(reader, stretches)
+        finally:
+            watchdog.close()
     finally:
-        decoding.kill()  # done reading, or stopped part way by an error or Ctrl-C
-        decoding.wait()
-        while reader.is_alive():  # it ends at the pipe's end; take what it still puts
-            with contextlib.suppress(queue.Empty):
-                stretches.get(timeout=0.05)
         decoding.stdout.close()
-        watchdog.close()
     if watchdog.stalled:
         raise VoiceguideError(f"{target} was not replaced: measuring its peaks, {stalls.stopped('ffmpeg')}")
+    if failed:
+        raise VoiceguideError(f"{target} was not replaced: the written file does not decode to its end")
     return found
 
 
-def overshoots_in(parts: list[tuple[Path, int]], ffmpeg: str, target: Path) -> list[tuple[int, float]]:
-    """overshoots() of a session encoded in parts, each (file, the session's sample it starts at), measured at once."""
-    def measured(part: tuple[Path, int]) -> list[tuple[int, float]]:
-        return [(at + part[1], level) for at, level in overshoots(part[0], ffmpeg, target)]
+def _measured(stretches: queue.Queue[bytes], watchdog: stalls.Watchdog, stop: threading.Event | None) -> list[tuple[int, float]]:
+    """overshoots() of the decoded stretches, until b"" (or `stop`)."""
+    measure = Overshoots()
+    while not (stop and stop.is_set()):
+        with watchdog.waiting():
+            data = stretches.get()
+        if not data:
+            break
+        measure.feed(np.frombuffer(data[: len(data) // 4 * 4], dtype="<f4"))
+    return measure.finish()
 
-    if len(parts) == 1:
-        return measured(parts[0])
-    with ThreadPoolExecutor(len(parts), thread_name_prefix="voiceguide-peaks") as pool:
-        return sorted(found for part in pool.map(measured, parts) for found in part)
+
+class Overshoots:
+    """The places over FILE_CEILING_DBTP in a signal given a stretch at a time: each stretch's last samples are
+    measured with the next one, as the interpolator looks that far ahead (and as far back)."""
+
+    def __init__(self) -> None:
+        self.found: list[tuple[int, float]] = []
+        self.held = np.zeros(0, dtype=np.float32)  # samples seen, not yet measured (and the ones before them)
+        self.measured = 0  # the session's sample self.held's first not-yet-measured sample is
+        self.back = 0  # how many of self.held's first samples are already measured (kept to look back over)
+
+    def feed(self, samples: np.ndarray) -> None:
+        both = np.concatenate((self.held, samples))
+        ahead = INTERPOLATOR_TAPS  # the last samples wait for the next stretch
+        if both.size - self.back <= ahead:
+            self.held = both
+            return
+        envelope = peak_envelope_near(both, _CEILING / 2)[self.back : both.size - ahead]
+        self._note(envelope)
+        self.back = min(ahead, both.size - ahead)  # measured samples kept to look back over
+        self.held = both[both.size - ahead - self.back :]
+
+    def finish(self) -> list[tuple[int, float]]:
+        if self.held.size > self.back:
+            self._note(peak_envelope_near(self.held, _CEILING / 2)[self.back :])  # the end: silence after it
+            self.held = self.held[:0]
+        return self.found
+
+    def _note(self, envelope: np.ndarray) -> None:
+        self.found += _loudest_of_each_run(envelope, self.measured)
+        self.measured += envelope.size
+
+
+def overshoots_in(parts: list[tuple[Path, int]], ffmpeg: str, target: Path) -> list[tuple[int, float]]:
+    """overshoots() of a session encoded in parts, each (file, the session's sample it starts at), measured at once:
+    the first here, the others on threads of our own (which leave Ctrl-C to this one, and stop when it does)."""
+    stop = threading.Event()
+    results: dict[int, list[tuple[int, float]] | BaseException] = {}
+
+    def measure(k: int) -> None:
+        try:
+            results[k] = [(at + parts[k][1], level) for at, level in overshoots(parts[k][0], ffmpeg, target, stop)]
+        except BaseException as exc:  # noqa: BLE001 - raised on the calling thread below
+            results[k] = exc
+
+    others = [threads.start(measure, "voiceguide-peaks", k) for k in range(1, len(parts))]
+    try:
+        measure(0)
+        for other in others:
+            while other.is_alive():
+                other.join(0.25)  # in steps, so Ctrl-C lands
+    except BaseException:
+        stop.set()  # the others end within a stretch (their decoders are killed): left behind as daemons
+        raise
+    for k in range(len(parts)):
+        if isinstance(results[k], BaseException):
+            raise results[k]  # type: ignore[misc]
+    return sorted(found for k in range(len(parts)) for found in results[k])  # type: ignore[union-attr]
 
 
 def _read(stdout: IO[bytes], stretches: queue.Queue[bytes]) -> None:
@@ -91,11 +146,19 @@ def _read(stdout: IO[bytes], stretches: queue.Queue[bytes]) -> None:
     try:
         while data := stdout.read(4 * STRETCH):
             stretches.put(data)
-    except (OSError, ValueError):  # the pipe closed under us: overshoots() stopped reading
+    except (OSError, ValueError):  # the pipe closed under us
         pass
     finally:
         with contextlib.suppress(queue.Full):
             stretches.put(b"", timeout=1.0)
+
+
+def _drain(reader: threading.Thread, stretches: queue.Queue[bytes], wait: float = 2.0) -> None:
+    """Let the reader end (its decoder is gone: it reads to the pipe's end), taking what it still puts; bounded."""
+    deadline = time.monotonic() + wait
+    while reader.is_alive() and time.monotonic() < deadline:
+        with contextlib.suppress(queue.Empty):
+            stretches.get(timeout=0.05)
 
 
 def _loudest_of_each_run(envelope: np.ndarray, offset: int) -> list[tuple[int, float]]:
@@ -117,8 +180,9 @@ class Dips:
         return bool(self.gains)
 
     def add(self, found: list[tuple[int, float]]) -> None:
-        for at, level in found:  # measured through the dips so far: deepen by what is still over
-            now = float(self.apply(np.ones(1, dtype=np.float32), at)[0])
+        before = Dips(dict(self.gains))  # what the measured encoding was dipped by: each new dip is set against it alone
+        for at, level in found:  # deepen by what is still over
+            now = float(before.apply(np.ones(1, dtype=np.float32), at)[0])
             self.gains[at] = min(self.gains.get(at, 1.0), now * _AIM / level)
 
     def apply(self, chunk: np.ndarray, position: int) -> np.ndarray:

@@ -458,7 +458,8 @@ def _render(
     ffmpeg = find_ffmpeg(fmt) if fmt.codec else None
     dips = Dips()
     for passes_left in reversed(range(PEAK_PASSES if fmt.lossy else 1)):
-        job = _Render(routine, options, outputs, _Encoding(fmt, rate, ffmpeg), progress, dips, measure=passes_left > 0)
+        told = progress if not dips else None  # a pass with dips is the same session again: the bar stays at its end
+        job = _Render(routine, options, outputs, _Encoding(fmt, rate, ffmpeg), told, dips, measure=passes_left > 0)
         try:
             over = job.run(split and not dips)
         except OSError as exc:  # the output's folder, a full disk
