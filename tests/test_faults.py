@@ -92,8 +92,9 @@ def full_sizes(full_renders) -> dict[str, int]:
     return {suffix: path.stat().st_size for suffix, path in full_renders.items()}
 
 
+@pytest.mark.slow  # renders the whole session in every format: the slow tier
 @pytest.mark.parametrize("suffix", FORMATS)
-@pytest.mark.parametrize("kept", [0.5, *(pytest.param(k, marks=pytest.mark.slow) for k in (0.9, 0.995))])  # the rest: slow tier
+@pytest.mark.parametrize("kept", [0.5, 0.9, 0.995])
 def test_a_file_cut_short_is_caught_by_verification(tmp_path, full_renders, suffix, kept):
     """What a full disk can leave while the encoder exits 0: headers promising the whole session, data cut."""
     from voiceguide.rendering.verify import RenderFailed, verify_render
@@ -172,6 +173,7 @@ def test_disk_full_while_writing_the_id3_tag_is_one_line(tmp_path):
         assert "No space left" in str(caught.value)
 
 
+@pytest.mark.slow  # a long render killed part way
 def test_kill_9_mid_render_leaves_temp_files_the_next_run_removes(tmp_path):
     target = tmp_path / "long.mp3"
     target.write_bytes(OLD)

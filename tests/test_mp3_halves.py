@@ -159,6 +159,7 @@ def test_halves_that_do_not_meet_are_refused_and_the_first_left_as_it_was(sessio
     assert decoded(first).size == wav.size
 
 
+@pytest.mark.slow  # a fault path, rendering the session twice
 def test_when_the_halves_cannot_join_the_render_uses_one_encoder(session, tmp_path, monkeypatch):
     def refuse(*_args: object) -> None:  # as an encoder that frames the halves otherwise would be refused
         raise JoinError("the first half has other frames")

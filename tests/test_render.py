@@ -259,6 +259,7 @@ def test_bitrate_the_encoder_refuses_is_one_line_with_the_accepted_range(tmp_pat
 
 @pytest.mark.espeak
 @pytest.mark.ffmpeg
+@pytest.mark.slow  # four renders at the range's ends: the slow tier
 @pytest.mark.parametrize(("suffix", "bitrate"), [(".ogg", "16k"), (".ogg", "90k"), (".mp3", "8k"), (".mp3", "160k")])
 def test_every_bitrate_in_the_accepted_range_renders(tmp_path, suffix, bitrate):
     result = run_cli("render", str(SHORT), "-o", str(tmp_path / f"neck{suffix}"), "--bitrate", bitrate)

@@ -348,8 +348,8 @@ def open_sink(fmt: Format, rate: str | None, ffmpeg: str | None, temp: Path, out
 class _SecondHalf:
     """The session from a cut on, mixed on its own thread into a second encoder (rendering/halves.py)."""
 
-    def __init__(self, sink: _FfmpegSink, events: list[Event], sounds: Leveled, cut: Cut) -> None:
-        self.sink, self.cut = sink, cut
+    def __init__(self, sink: _FfmpegSink, events: list[Event], sounds: Leveled, cut: Cut, dips: Dips) -> None:
+        self.sink, self.cut, self.dips = sink, cut, dips
         self.written = 0  # samples mixed, from cut.resume on
         self._error: BaseException | None = None
         self._stopped = threading.Event()
@@ -361,7 +361,7 @@ class _SecondHalf:
             for chunk in stream(events, sounds, start=self.cut.resume):
                 if self._stopped.is_set():
                     return
-                self.sink.write(chunk)
+                self.sink.write(self.dips.apply(chunk, self.cut.resume + self.written))
                 self.written += chunk.size
         except BaseException as exc:  # noqa: BLE001 - raised on the rendering thread by finish()
             self._error = exc
@@ -449,8 +449,8 @@ def render_session(
 def _render(
     routine: Routine, options: Options, outputs: _Outputs, bitrate: str | None, progress: Progress | None, split: bool
 ) -> None:
-    """Render once; where the encoded file's true peak passes the limit, again with the mix dipped there (in one
-    encoder: the dips are placed by sample), up to PEAK_PASSES encodings in all (the last is kept as it is)."""
+    """Render once; where the encoded file's true peak passes the limit, again with the mix dipped there (the dips
+    are placed by the session's sample, in either half), up to PEAK_PASSES encodings in all (the last is kept)."""
     output = outputs.audio
     fmt = format_for(check_target(output))  # "-o somefolder" is a folder before it is a missing extension
     rate = check_bitrate(fmt, bitrate)
@@ -461,7 +461,7 @@ def _render(
         told = progress if not dips else None  # a pass with dips is the same session again: the bar stays at its end
         job = _Render(routine, options, outputs, _Encoding(fmt, rate, ffmpeg), told, dips, measure=passes_left > 0)
         try:
-            over = job.run(split and not dips)
+            over = job.run(split)
         except OSError as exc:  # the output's folder, a full disk
             where = job.staging.target_of(exc.filename) if exc.filename else output
             raise VoiceguideError(f"cannot write {where}: {exc.strerror or exc}") from None
@@ -541,7 +541,7 @@ class _Render:
             sounds = Leveled(Sounds(speech, self.options.cue_dir))  # one thread's
             with _signals_held():  # the scratch file and its encoder are recorded (self.second) before a stop lands
                 part = _FfmpegSink(ffmpeg, fmt, rate, self.staging.scratch_for(self.output), self.output)
-                self.second = _SecondHalf(part, timeline, sounds, cut)
+                self.second = _SecondHalf(part, timeline, sounds, cut, self.dips)
         return self.second
 
     def _finish_encoding(self, sink: _WavSink | _FfmpegSink, temp: Path, total: float | None) -> str:
