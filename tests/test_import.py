@@ -319,6 +319,7 @@ def test_not_durations(phrase):
     ("Reps: 8-12", "8-12"), ("Do 5 per side.", "5"), ("six on each leg", "6"),
     ("Take 10-20 steps this way", "10-20"), ("10 slow reps, 2 sets", "10"), ("10-20 iterations", "10-20"),
     ("5 holds each direction", "5"), ("3 x 20-30 seconds", "3"),  # a hold done three times, not three sets
+    ("do each exercise at least 5 to10 times", "5-10"),  # a range typed without its space
 ])
 def test_repetitions(phrase, value):
     found = find_reps(phrase)
@@ -506,3 +507,36 @@ def test_a_count_said_with_an_uncounted_breath_counts_it():
     text = routine_yaml(read_article(article, "belly.txt"))
     assert "breath: 3:3" in text
     assert "hold:" not in text
+
+
+def test_a_table_typed_without_its_outer_pipes_gives_its_amounts_to_headings_after_sentences():
+    article = ("Hip exercises\n\nThe following exercises can be done while lying down.\nAnkle pumps\n"
+               "This helps your circulation.\nFrequency | Hourly |\n---|---|\nRepetitions | 20 |\n\n1.\n"
+               "Bend and straighten your ankles briskly.\nStatic quads\nFrequency | Three times a day |\n---|---|\n"
+               "Repetitions | 10 |\n\n1.\nPush the backs of your knees down. Hold for five seconds.\n")
+    routine = parse_routine(import_article(article, "hip.txt"))
+    assert [(e.name, e.repeat) for e in routine.exercises] == [("Ankle pumps", Span(20, 20)), ("Static quads", Span(10, 10))]
+
+
+def test_moves_listed_by_name_under_a_shared_timing_are_each_an_exercise():
+    article = ("Weekend workout\n\n20 sec of work, 10 sec of rest, complete 8 rounds of each pairing.\n\nGroup 1\nJump Squats\n"
+               "Push ups\n\nGroup 2\nLateral Bounding (think speed skater movement)\n\nGood luck!\n")
+    text = routine_yaml(read_article(article, "hiit.txt"))
+    routine = parse_routine(import_article(article, "hiit.txt"))
+    assert [e.name for e in routine.exercises] == ["Jump Squats", "Push ups", "Lateral Bounding"]
+    assert text.count("- work: 20 seconds") == 3
+
+
+def test_a_single_stretch_under_a_question_is_named_by_its_how_to_line_and_keeps_its_labelled_amounts():
+    article = ("How can I stretch my calves?\n\nHere's how to do a standing lower calf stretch:\n\nReps: 3-4\nHold: 10-30 seconds\n\n"
+               "Movement: Place your hands on the wall. Extend one leg straight back and press the heel toward the floor.\n")
+    routine = parse_routine(import_article(article, "calf.txt"))
+    assert [(e.name, e.repeat) for e in routine.exercises] == [("Standing lower calf stretch", Span(3, 4))]
+    assert holds(routine.exercises[0]) == [(10, 30, "seconds")]
+
+
+def test_a_heading_run_into_its_first_sentence_is_parted_from_it():
+    article = ("Hip exercises\n\n  • Ankle pumpsThis exercise helps your circulation. Push your foot up and down.\n"
+               "  • Hip abductions: Lift your leg out to the side. Repeat this 10 times.\n")
+    routine = parse_routine(import_article(article, "hip.txt"))
+    assert [e.name for e in routine.exercises] == ["Ankle pumps", "Hip abductions"]

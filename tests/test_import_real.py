@@ -1,4 +1,4 @@
-"""`voiceguide import` on 102 real public exercise pages (issue 25), scored fact by fact.
+"""`voiceguide import` on 121 real public exercise pages (issue 25), scored fact by fact.
 
 tests/articles/real/ holds each page's exercise part as found, NAME.facts.yaml beside it (the page's
 address, title and the facts a careful person reads from it), and split.yaml: each batch of pages, as it
@@ -19,7 +19,7 @@ from voiceguide.importer.reading import read_article
 from voiceguide.importer.writing import import_article
 
 NO_EXERCISES = "(expected headings like '1. Cat-cow stretch' or 'Knee rolls', or numbered steps)"
-DEVELOPMENT_REACHED = 0.952  # scripts/import_score.py: 1034/1085 on the development halves of the four batches
+DEVELOPMENT_REACHED = 0.924  # scripts/import_score.py: 1194/1291 on the development halves of the five batches
 
 
 def test_the_corpus_is_at_least_forty_pages_each_with_its_address_and_facts():

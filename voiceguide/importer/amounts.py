@@ -36,7 +36,7 @@ _WORD_NUMBER = (
     rf"|{'|'.join(sorted(_ONES, key=len, reverse=True))}|half a|a full|one full|an|a)"
 )
 NUM = rf"(?:\d+(?:\.\d+)?|{_WORD_NUMBER})"
-_TO = r"\s*(?:-|–|—|\bto\b|\bor\b)\s*"
+_TO = r"\s*(?:-|–|—|\bto(?:\b|(?=\d))|\bor\b)\s*"  # "5 to10 times": a range typed without its space
 _ADJ = r"(?:(?:deep|slow|full|long|calm|steady|easy|relaxed|big|comfortable|gentle|complete|more),?\s+){0,2}"  # "a few slow, deep breaths"
 _UNIT_WORDS = {
     "s": "seconds", "sec": "seconds", "secs": "seconds", "second": "seconds", "seconds": "seconds",

@@ -18,11 +18,11 @@ import bisect
 import re
 import unicodedata
 from dataclasses import dataclass, replace
-from itertools import accumulate, pairwise
+from itertools import accumulate, pairwise, takewhile
 from typing import Literal
 
 from voiceguide.files import decode_text
-from voiceguide.importer.amounts import find_duration, find_reps, find_sets
+from voiceguide.importer.amounts import find_circuit, find_duration, find_reps, find_sets
 from voiceguide.importer.html import article_text, looks_like_html
 
 BlockKind = Literal["text", "step", "caption", "label"]
@@ -85,14 +85,18 @@ def clean_line(line: str) -> str:
     """Drop Markdown emphasis, link targets and editorial brackets; keep the words."""
     line = _LINK.sub(lambda m: m.group(1), line)
     line = _EDITORIAL.sub(lambda m: m.group(1), line)
-    return " ".join(_MARKUP.sub("", line).split())
+    return " ".join(_FUSED.sub(". ", _MARKUP.sub("", line)).split())
+
+
+# A heading run into its first sentence where a page's markup was dropped: "Ankle pumpsThis exercise will help..."
+_FUSED = re.compile(r"(?<=[a-z]{3})(?=(?:This|These|The|Your|You|It|To|Start|Stand|Sit|Lie|Place|Hold|Keep|Begin)\s)")
 
 
 _TERMINAL = (".", "!", "?", ":", ";", ",")
 # First words of instructions: a numbered line starting with one of these (and "your"/"the")
 # is a step, not an exercise heading.
 IMPERATIVES = frozenset(
-    ["alternate", "allow", "arch", "avoid", "attempt", "bend", "begin", "bring", "breathe", "brace", "change", "clench", "cross", "circle", "clasp", "close", "come", "complete", "continue", "control", "count", "curl", "do", "draw", "drive", "drop", "engage", "ensure", "exhale", "extend", "feel", "find", "flatten", "focus", "get", "go", "grab", "hinge", "hold", "hook", "hug", "imagine", "inhale", "interlace", "jog", "jump", "keep", "kick", "kneel", "lean", "let", "lie", "lift", "look", "lower", "lunge", "make", "maintain", "march", "move", "nod", "notice", "open", "pause", "perform", "place", "point", "position", "press", "pull", "push", "put", "raise", "reach", "run", "hop", "relax", "release", "repeat", "rest", "return", "rise", "roll", "rotate", "round", "secure", "shift", "shrug", "sink", "sit", "skip", "slide", "slowly", "sprint", "squat", "squeeze", "stand", "start", "stay", "step", "straighten", "stretch", "swap", "sweep", "swing", "switch", "take", "tap", "tense", "tighten", "tie", "tilt", "trace", "try", "tuck", "turn", "twist", "use", "walk", "widen", "wrap"]
+    ["alternate", "allow", "arch", "avoid", "attempt", "bend", "begin", "bring", "breathe", "brace", "change", "clench", "cross", "circle", "clasp", "close", "come", "complete", "continue", "control", "count", "curl", "do", "draw", "drive", "drop", "engage", "ensure", "exhale", "extend", "feel", "find", "flatten", "focus", "get", "go", "grab", "hinge", "hold", "hook", "hug", "imagine", "inhale", "interlace", "jog", "jump", "keep", "kick", "kneel", "lean", "let", "lie", "lift", "look", "lower", "lunge", "make", "maintain", "march", "move", "nod", "notice", "open", "pause", "perform", "place", "practice", "practise", "point", "position", "press", "pull", "push", "put", "raise", "reach", "run", "hop", "relax", "release", "repeat", "rest", "return", "rise", "roll", "rotate", "round", "secure", "shift", "shrug", "sink", "sit", "skip", "slide", "slowly", "sprint", "squat", "squeeze", "stand", "start", "stay", "step", "straighten", "stretch", "swap", "sweep", "swing", "switch", "take", "tap", "tense", "tighten", "tie", "tilt", "trace", "try", "tuck", "turn", "twist", "use", "walk", "widen", "wrap"]
 )
 
 # --- headings ------------------------------------------------------------------
@@ -230,6 +234,9 @@ def _headings(raw: list[str], lines: list[str]) -> list[_Heading]:
     filled = [i for i, line in enumerate(lines) if line]
     spaced = bool(filled) and any(not line for line in lines[filled[0]: filled[-1]])
     tail = _unspaced_tail(lines) if spaced else len(lines)
+    # Only hard-wrapped text runs its lines on after a full stop: elsewhere a line is a line, and a short title line
+    # after a sentence heads what follows even where some paragraphs are set apart by blank lines.
+    spaced = spaced and _wrap_width(lines) is not None
     for i, line in enumerate(lines):
         if not line:
             continue
@@ -334,13 +341,18 @@ def _unstyled_heading(lines: list[str], i: int, spaced: bool) -> _Heading | None
         return _Heading(i, "lead", lead["name"], None, None, lead["rest"], line)
     after = next((lines[j] for j in range(i + 1, len(lines)) if lines[j] and not _STEP_LABEL.match(lines[j])), "")
     before = lines[i - 1] if i else ""
-    over_text = after and (_is_prose(after) or _labelled_line(after))  # "Child's Pose" over "Hold: 5-8 breaths"
+    over_text = after and (_is_prose(after) or _labelled_line(after) or _cut_off(after, lines))  # "Child's Pose" over "Hold: 5-8 breaths"
     if _is_short_title(line) and over_text and not _labelled_line(line) and (not before or (not spaced and before.endswith(_TERMINAL))):
         name, amount, body = _split_name(line)
         return _Heading(i, "plain", name, None, amount, body, line)
     if _is_named_label(line) and after and not _is_named_label(after):
         return _Heading(i, "colon", line[:-1].strip(), None, None, None, line)
     return None
+
+
+def _cut_off(line: str, lines: list[str]) -> bool:
+    """The page's last line, an instruction broken off mid-sentence ('Stand tall with your'): a copy cut short."""
+    return line == next((text for text in reversed(lines) if text), "") and _instructions([line]) > 0
 
 
 def _labelled_line(line: str) -> bool:
@@ -473,7 +485,7 @@ def parse_article(text: str) -> Article:
     if title is not None and first_exercise is not None:  # "## Neck tilt" first, like the exercises after it
         title, start, chosen = None, first_line, [first_exercise, *chosen]
     if not chosen:
-        return _one_technique(title, lines, start, width, skipped)
+        return _name_list(title, lines, start, width, skipped) or _one_technique(title, lines, start, width, skipped)
     bounds = [(h.index, h) for h in chosen] + [(len(lines), None)]
     preamble = (*skipped, *_blocks(lines, start, bounds[0][0], width, in_section=False))
     sections = []
@@ -520,8 +532,9 @@ def _tables_as_lines(raw: list[str]) -> list[str]:
     becomes one '**Squat** Sets: 3. Reps: 10.' line a row; any other table, its rows' cells as one line each."""
     out = list(raw)
     header: list[str] | None = None
+    rows = _table_rows(raw)
     for i, line in enumerate(raw):
-        row = _TABLE_ROW.match(line)
+        row = _TABLE_ROW.match(line) or rows.get(i)
         if row is None:
             header = None
             continue
@@ -532,7 +545,7 @@ def _tables_as_lines(raw: list[str]) -> list[str]:
         if header is None:
             header = cells
             amounts = len(cells) > 1 and _TABLE_NAME.match(cells[0]) and all(_TABLE_AMOUNT.match(c) for c in cells[1:] if c)
-            out[i] = "" if amounts else ", ".join(c for c in cells if c)
+            out[i] = "" if amounts else _row_text(cells)
             header = cells if amounts else []
             continue
         if header and cells and cells[0]:
@@ -540,8 +553,33 @@ def _tables_as_lines(raw: list[str]) -> list[str]:
                                for label, cell in zip(header[1:], cells[1:], strict=False) if cell)
             out[i] = f"**{cells[0]}** {stated}." if stated else f"**{cells[0]}**"
         else:
-            out[i] = ", ".join(c for c in cells if c)
+            out[i] = _row_text(cells)
     return out
+
+
+_BARE_ROW = re.compile(r"^\s*\|?(.*?\|.*?)\|?\s*$")
+
+
+def _table_rows(raw: list[str]) -> dict[int, re.Match[str]]:
+    """A table typed without its outer pipes ('Repetitions | 20 |' under 'Frequency | Daily |' and '---|---|'):
+    its header row, its rule row and the rows after them that hold a pipe."""
+    rows: dict[int, re.Match[str]] = {}
+    for rule in (i for i, line in enumerate(raw) if i and "|" in line and _RULE_ROW.match(line)):
+        if "|" not in raw[rule - 1]:
+            continue
+        for i in [rule - 1, *takewhile(lambda k: "|" in raw[k], range(rule, len(raw)))]:
+            row = _BARE_ROW.match(raw[i])
+            if row is not None:
+                rows[i] = row
+    return rows
+
+
+def _row_text(cells: list[str]) -> str:
+    """A row of a table that lists no exercises: 'Repetitions | 20' is a label and what it says ('Repetitions: 20')."""
+    filled = [c for c in cells if c]
+    if len(filled) == 2 and filled[0].lower() in LABEL_ROLES:
+        return f"{filled[0]}: {filled[1]}"
+    return ", ".join(filled)
 
 
 # A card's amount on a line of its own: "3 x 20-30 seconds", "10-20 iterations", "10 x 5 seconds".
@@ -737,16 +775,64 @@ def _name_generic(sections: list[Section], title: str | None) -> list[Section]:
     return out
 
 
+_GROUP_LINE = re.compile(r"^(?:group|round|circuit|block|part|superset|pairing|pair)\s*(?:\d{1,2}|[A-H])?\s*:?$", re.I)
+_FEWEST_NAMES = 3
+
+
+def _bare_name(line: str) -> tuple[str, str | None] | None:
+    """'Jump Squats', '• box jumps', 'Lateral Bounding (think speed skater movement)': a move named and no more,
+    as (name, the words in brackets after it)."""
+    text = re.sub(r"^[-*•–]\s+", "", line.strip())
+    match = re.fullmatch(r"([^()]+?)\s*(?:\((.+)\))?", text)
+    if match is None or not _is_name_only(match[1]):
+        return None
+    return match[1], match[2]
+
+
+def _is_name_only(name: str) -> bool:
+    words = name.split()
+    return 1 <= len(words) <= 4 and not name.endswith(_TERMINAL) and not re.search(r"\d", name) and _looks_like_name(name) \
+        and not _GROUP_LINE.match(name) and not _is_caption_text(name)
+
+
+def _name_list(title: str | None, lines: list[str], start: int, width: int | None, skipped: list[Block]) -> Article | None:
+    """A timed workout that lists its moves by name only, one a line, perhaps under 'Group 1' lines, below the
+    timing they share ('20 sec of work, 10 sec of rest...'): each name is an exercise; the text above, background."""
+    named = [i for i in range(start, len(lines)) if lines[i] and _bare_name(lines[i])]
+    if len(named) < _FEWEST_NAMES:
+        return None
+    first, last = named[0], named[-1]
+    between = [lines[i] for i in range(first, last + 1) if lines[i] and i not in named]
+    if any(not _GROUP_LINE.match(line) for line in between) or find_circuit(" ".join(lines[start:first]))[0] is None:
+        return None
+    sections = []
+    for i in range(first, last + 1):
+        if not lines[i]:
+            continue
+        bare = _bare_name(lines[i])
+        if bare is None:
+            sections.append(Section(lines[i], (), False, None, lines[i]))  # "Group 2": how the moves are grouped
+            continue
+        name, note = bare
+        sections.append(Section(name, (Block("text", note),) if note else (), True, None, lines[i]))
+    closing = _blocks(lines, last + 1, len(lines), width, in_section=False)
+    if closing:
+        sections.append(Section("", closing, False, None, ""))
+    preamble = (*skipped, *_blocks(lines, start, first, width, in_section=False))
+    return Article(title, preamble, tuple(sections))
+
+
 def _one_technique(title: str | None, lines: list[str], start: int, width: int | None, skipped: list[Block]) -> Article:
     """A page that is one technique: its leading background paragraphs, then one exercise of the rest."""
     blocks = (*skipped, *_blocks(lines, start, len(lines), width, in_section=True))
     # A page's list of steps starts the exercise; prose before it is its introduction, however it begins
-    first = next((k for k, b in enumerate(blocks) if b.kind == "step"), None)
+    first = next((k for k, b in enumerate(blocks) if b.kind == "step" or b.role in ("setup", "steps", "amount")), None)  # "Move: Sit..."
     if first is None or any(_is_prose(b.text) and b.kind == "text" for b in blocks[first + 1:first + 2]):
         first = next((k for k, b in enumerate(blocks) if b.kind == "step" or _instructions([b.text]) > 0), None)
     if first is None:
         return Article(title, blocks, ())
-    name = technique_name(title) if title else _named_in_text(blocks[:first]) or "Technique"
+    asked = _how_to_named(blocks[:first]) if title and title.endswith("?") else None  # "How can I stretch my calves?": no name
+    name = asked or (technique_name(title) if title else _named_in_text(blocks[:first]) or "Technique")
     return Article(title, blocks[:first], (Section(name, blocks[first:], True),))
 
 
@@ -754,6 +840,15 @@ def _one_technique(title: str | None, lines: list[str], start: int, width: int |
 _NAMED_IN_TEXT = re.compile(
     r"^(?:the\s+)?([\w'-]+(?:\s+[\w'-]+){0,3}?)\s+(?:technique|method|exercise|stretch|pose)\s+(?:is|are|helps|can|will)\b"
     r"|^(?:the\s+)?((?:[\w'-]+\s+){1,3}breathing)\s+(?:is|helps|can|will)\b", re.I)  # "Alternate nostril breathing is..."
+
+
+# "Here's how to do a standing lower calf stretch:": the introduction names what follows.
+_HOW_TO_NAMED = re.compile(r"^(?:here'?s|here is)\s+how\s+to\s+(?:do|perform|practi[cs]e)\s+(?:an?|the|this)\s+([\w' -]{3,50}?)\s*[:.]?$", re.I)
+
+
+def _how_to_named(blocks: tuple[Block, ...]) -> str | None:
+    named = next((m[1] for b in blocks if b.kind == "text" and (m := _HOW_TO_NAMED.match(b.text))), None)
+    return named[0].upper() + named[1:] if named else None
 
 
 def _named_in_text(blocks: tuple[Block, ...]) -> str | None:
@@ -824,7 +919,7 @@ LABEL_ROLES: dict[str, Role] = {
     "starting position": "setup", "start position": "setup", "start": "setup", "setup": "setup", "set-up": "setup",
     "set up": "setup", "position": "setup", "get into position": "setup",
     "how to": "steps", "how to do it": "steps", "do it": "steps", "instructions": "steps", "steps": "steps",
-    "method": "steps", "movement": "steps", "action": "steps", "what to do": "steps",
+    "method": "steps", "movement": "steps", "move": "steps", "action": "steps", "what to do": "steps",
     "reps": "amount", "repetitions": "amount", "sets": "amount", "hold": "amount", "time": "amount", "rep": "amount",
     "repetition": "amount", "set": "amount", "rounds": "amount", "round": "amount",
     "duration": "amount", "rest": "amount", "repeat": "amount", "frequency": "comment",
@@ -962,7 +1057,10 @@ class _Paragraphs:
 def _role_of(label: str, text: str) -> Role:
     """A label's role for its text: "Hold: Hold your breath for a count of 7" names a phase of instructions, not an amount."""
     role = LABEL_ROLES[label.lower()]
-    return "steps" if role == "amount" and _instructions([text]) > 0 else role
+    return "steps" if role == "amount" and _instructions([text]) > 0 and not _AMOUNT_ONLY.match(text) else role
+
+
+_AMOUNT_ONLY = re.compile(r"^\d[\d\s.,–-]*(?:seconds?|secs?|minutes?|mins?|breaths?|reps?|repetitions?|times)?\.?$", re.I)  # "10-30 seconds"
 
 
 def _labelled(blocks: list[Block]) -> list[Block]:
