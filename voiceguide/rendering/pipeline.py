@@ -504,10 +504,11 @@ class _Render:
         timeline = compiling.timeline()  # while ffmpeg encodes its last queued chunks
         tags = tags_for(timeline, self.routine.description)
         encoder_log = self._finish_encoding(sink, temp, compiling.total)
+        if self.over:  # encoded again with dips: this file is neither tagged nor verified, only discarded
+            check_encoder_log(encoder_log, self.output)
+            return self.over
         write_tags(temp, self.encoding.fmt.kind, tags)
         verify_render(temp, self.encoding.fmt.kind, timeline.total, self.output, timeline.title, encoder_log)
-        if self.over:
-            return self.over
         self._write_companions(extras, timeline, temp)
         with _signals_held(done_wins=True):  # every output in place, or none
             self.staging.commit()
