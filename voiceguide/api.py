@@ -293,23 +293,19 @@ def render(
     page (.html) that plays the audio beside it; page="embed" puts the audio inside the page.
     `choices` are the timeline options, as for plan().
     """
-    from voiceguide.rendering.pipeline import default_output, render_session
+    from voiceguide.rendering.pipeline import Outputs, default_output, render_session
 
     loaded, options = resolve(routine, fit=False, **choices)
     target = Path(output) if output is not None else default_output(loaded.title)
     page_mode = "link" if page is True else page or None
     if page_mode not in (None, *PAGE_MODES):
         raise VoiceguideError(f"the page is 'link' (the audio beside it) or 'embed' (the audio inside it), not {page!r}")
-    companions = [".srt", ".vtt"] * captions + [".json"] * timeline + [".html"] * bool(page_mode)
-    outputs = [target, *(target.with_suffix(suffix) for suffix in companions)]
-    for path in outputs:  # before any work: a folder, a device or a pipe is no file to write
+    outputs = Outputs(target, captions, timeline, page_mode)
+    for path in outputs.paths():  # before any work: a folder, a device or a pipe is no file to write
         check_target(path)
-    check_not_input(outputs, _render_inputs(loaded, options))
+    check_not_input(outputs.paths(), _render_inputs(loaded, options))
     options = _fitted(loaded, options)
-    render_session(
-        loaded, options, target, bitrate=bitrate, captions_too=captions, timeline_too=timeline, page=page_mode,
-        progress=progress,
-    )
+    render_session(loaded, options, outputs, bitrate=bitrate, progress=progress)
     return target
 
 

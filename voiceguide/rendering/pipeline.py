@@ -419,27 +419,29 @@ class _Encoding:
 
 
 @dataclass(frozen=True)
-class _Outputs:
+class Outputs:
     """The files a render writes: the audio, and the companions asked for beside it."""
 
     audio: Path
-    captions: bool
-    timeline: bool
-    page: str | None  # "link" or "embed": see render_session
+    captions: bool = False  # FILE.srt and FILE.vtt
+    timeline: bool = False  # FILE.json
+    page: str | None = None  # FILE.html: "link" plays the audio beside it, "embed" holds it
 
     def companions(self) -> list[str]:
         """The suffixes of the text files asked for, in the order they are written."""
         wanted = {".srt": self.captions, ".vtt": self.captions, ".json": self.timeline, ".html": bool(self.page)}
         return [suffix for suffix, asked in wanted.items() if asked]
 
+    def paths(self) -> list[Path]:
+        """Every file written: the audio, then its companions."""
+        return [self.audio, *(self.audio.with_suffix(suffix) for suffix in self.companions())]
+
 
 def render_session(
-    routine: Routine, options: Options, output: Path, *, bitrate: str | None = None, captions_too: bool = False,
-    timeline_too: bool = False, page: str | None = None, progress: Progress | None = None,
+    routine: Routine, options: Options, outputs: Outputs, *, bitrate: str | None = None, progress: Progress | None = None
 ) -> None:
-    """Render the routine's session to output (format from its extension); see the module doc.
-    page "link" also writes the session page FILE.html playing the audio beside it, "embed" one holding it."""
-    outputs = _Outputs(output, captions_too, timeline_too, page)
+    """Render the routine's session to outputs.audio (format from its extension) and the companions asked for; see
+    the module doc."""
     try:
         _render(routine, options, outputs, bitrate, progress, split=True)
     except JoinError:  # an encoder that frames the halves otherwise than LAME does: one encoder, as always
@@ -447,7 +449,7 @@ def render_session(
 
 
 def _render(
-    routine: Routine, options: Options, outputs: _Outputs, bitrate: str | None, progress: Progress | None, split: bool
+    routine: Routine, options: Options, outputs: Outputs, bitrate: str | None, progress: Progress | None, split: bool
 ) -> None:
     """Render once; where the encoded file's true peak passes the limit, again with the mix dipped there (the dips
     are placed by the session's sample, in either half), up to PEAK_PASSES encodings in all (the last is kept)."""
@@ -476,7 +478,7 @@ class _Render:
     """One render into staged files, holding what close() must stop if it fails part way."""
 
     def __init__(
-        self, routine: Routine, options: Options, outputs: _Outputs, encoding: _Encoding, progress: Progress | None,
+        self, routine: Routine, options: Options, outputs: Outputs, encoding: _Encoding, progress: Progress | None,
         dips: Dips, measure: bool,
     ) -> None:
         self.routine, self.options, self.outputs, self.encoding, self.progress = routine, options, outputs, encoding, progress
