@@ -36,19 +36,16 @@ from pathlib import Path
 import yaml
 
 from voiceguide.errors import RoutineError
-from voiceguide.files import decode_text, read_input
-from voiceguide.limits import MAX_INPUT_BYTES, TALK_LEVELS
+from voiceguide.files import read_input
+from voiceguide.limits import TALK_LEVELS
 from voiceguide.option_table import OPTIONS, OptionSpec
 from voiceguide.options import options_from
 from voiceguide.routine import (
-    COMPOSER,
     PICKS,
-    _check_expanded_size,
-    _count_values,
     _Nodes,
-    _reader_error,
     _value,
     builtin_names,
+    compose_bounded,
     is_pick,
     parse_length,
     pick_position,
@@ -119,7 +116,7 @@ def is_program(ref: str | Path) -> bool:
     if str(ref) in builtin_names() and not path.exists():
         return False
     try:
-        root = _compose(read_input(path, "a programme file"), str(ref))
+        root = compose_bounded(read_input(path, "a programme file"), str(ref), "a programme")
     except RoutineError:
         return False
     return isinstance(root, yaml.MappingNode) and any(
@@ -133,36 +130,10 @@ def load_program(ref: str | Path) -> Program:
 
 
 def parse_program(data: bytes | str, source: str = "<program>", folder: Path = Path()) -> Program:
-    root = _compose(data, source)
+    root = compose_bounded(data, source, "a programme")
     if root is None:
         raise RoutineError(source, 1, "empty file: a programme needs program, weeks and sessions")
     return _ProgramReader(source, folder).program(root)
-
-
-def _compose(data: bytes | str, source: str) -> yaml.Node | None:
-    """The YAML node tree, bounded and its errors worded as a routine's are (routine.py's own steps).
-
-    routine.parse_routine composes and reads in one call; its composing half is repeated here
-    with the same helpers (routine.py could offer it as one function for both)."""
-    text = decode_text(data, source)
-    size = len(text.encode("utf-8", "surrogatepass"))
-    if size > MAX_INPUT_BYTES:
-        raise RoutineError(source, None, f"is {size / 2**20:.1f} MiB, larger than {MAX_INPUT_BYTES // 2**20} MiB, the limit")
-    try:
-        _count_values(text, source)
-        root = yaml.compose(text, Loader=COMPOSER)
-    except yaml.reader.ReaderError:
-        raise _reader_error(text, source) from None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise RoutineError(source, mark.line + 1 if mark else None, f"YAML syntax error: {exc.problem or exc.context}") from None
-    except yaml.YAMLError as exc:
-        raise RoutineError(source, None, "YAML error: " + " ".join(str(exc).split())) from None
-    except RecursionError:
-        raise RoutineError(source, None, "YAML nested too deeply") from None
-    if root is not None:
-        _check_expanded_size(root, source)
-    return root
 
 
 class _ProgramReader(_Nodes):

@@ -224,16 +224,25 @@ else:  # a PyYAML built without libyaml: the same routines, read in pure Python 
 
 
 def parse_routine(data: bytes | str, source: str = "<routine>") -> Routine:
-    """Parse routine YAML; raises RoutineError naming source and line.
+    """Parse routine YAML; raises RoutineError naming source and line."""
+    root = compose_bounded(data, source, "a routine")
+    if root is None:
+        raise RoutineError(source, 1, "empty file: a routine needs a title and exercises")
+    return _Reader(source).routine(root)
+
+
+def compose_bounded(data: bytes | str, source: str, what: str) -> yaml.Node | None:
+    """The YAML node tree of a routine or a programme (`what`, for the messages); None for an empty file.
+    Raises RoutineError naming source and line.
 
     Bounded before any node is built: at most MAX_INPUT_BYTES of text and MAX_YAML_VALUES values
-    (counted on libyaml's event stream, stopping at the limit), so an oversized routine is refused
+    (counted on libyaml's event stream, stopping at the limit), so an oversized file is refused
     in well under a second, naming its size; aliases are counted once expanded after composing."""
     text = decode_text(data, source)
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > MAX_INPUT_BYTES:
         raise RoutineError(
-            source, None, f"is {size / 2**20:.1f} MiB, larger than {MAX_INPUT_BYTES // 2**20} MiB, the limit for a routine"
+            source, None, f"is {size / 2**20:.1f} MiB, larger than {MAX_INPUT_BYTES // 2**20} MiB, the limit for {what}"
         )
     try:
         _count_values(text, source)
@@ -254,10 +263,9 @@ def parse_routine(data: bytes | str, source: str = "<routine>") -> Routine:
         raise RoutineError(source, None, "YAML error: " + " ".join(str(exc).split())) from None
     except RecursionError:
         raise RoutineError(source, None, "YAML nested too deeply") from None
-    if root is None:
-        raise RoutineError(source, 1, "empty file: a routine needs a title and exercises")
-    _check_expanded_size(root, source)
-    return _Reader(source).routine(root)
+    if root is not None:
+        _check_expanded_size(root, source)
+    return root
 
 
 _VALUE_EVENTS = (yaml.ScalarEvent, yaml.AliasEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)

@@ -109,7 +109,8 @@ _STEP_MARK = re.compile(r"^(?:step\s+\d{1,2}\s*[.:)-]\s*|(?:step\s+\d{1,2}|\d{1,
 _LETTERED = re.compile(r"^([A-H])\s*[.)]\s+(\S.*)$")
 _SETEXT = re.compile(r"^(=+|-+)$")
 # "Neck tilt – 30 secs", "Lying rest - breathe in and out slowly": a name, then an amount or a sentence.
-_NAME_SPLIT = re.compile(r"\s+[-–—|]\s+|:\s+|(?<=[a-z])\.\s+(?=[A-Z])")
+# A dash between two numbers is a range ("Hold for 20 – 30 seconds"), never a name's end.
+_NAME_SPLIT = re.compile(r"(?<!\d)\s+[-–—|]\s+|(?<=\d)\s+[-–—|]\s+(?!\d)|:\s+|(?<=[a-z])\.\s+(?=[A-Z])")
 # Headings that are never exercises: background, tips and the page's furniture.
 NOT_EXERCISES = re.compile(
     r"^(?:(?:\w+\s+)?tips?\b|.*\btips\b|why\b|benefits?\b|the benefits|how often|how long|when to\b|when should|safety|precautions?"
@@ -196,10 +197,13 @@ def _looks_like_name(name: str) -> bool:
     if " ".join(lowered) in _PHASE_NAMES:
         return False  # "1. Inhale: breathe in for 4": a phase of one technique, not an exercise
     small = {"a", "an", "and", "the", "of", "to", "for", "in", "on", "with", "or", "at", "by", "your"}
-    if len(words) >= 2 and all(w[0].isupper() for w in words if w.lower() not in small):
+    titled = _GLOSS_IN_NAME.sub("", name).split()  # "Sit to Stand (strength)": the gloss in brackets is no word of the title
+    if len(titled) >= 2 and all(w[0].isupper() for w in titled if w.lower() not in small):
         return True  # "Sit to Stand", "Lie Down and Hug": a title, not a sentence
     return not (lowered[0] in IMPERATIVES and any(w in ("your", "the", "you", "a", "to", "one", "both") for w in lowered[1:]))
 
+
+_GLOSS_IN_NAME = re.compile(r"\s*\([^()]*\)")
 
 # A breath's phases and a pause name steps of one technique, never an exercise.
 _PHASE_NAMES = frozenset(["inhale", "exhale", "hold", "breathe in", "breathe out", "breath in", "breath out", "rest", "relax",
@@ -309,8 +313,8 @@ def _styled_heading(i: int, style: str, content: str) -> _Heading | None:
 def _unstyled_heading(lines: list[str], i: int, spaced: bool) -> _Heading | None:
     """A plain line that heads an exercise: numbered, lettered, a list item, or a short title over prose."""
     line = lines[i]
-    if _STEP_LABEL.match(line):
-        return None  # "Step 2", "Step 2: Turn & hold": a step of the exercise above
+    if _STEP_LABEL.match(line) or _is_bare_label(line):
+        return None  # "Step 2", "Step 2: Turn & hold": a step of the exercise above; "Movement": a label inside one
     numbered = _numbered(line)
     lettered = _LETTERED.match(line)
     if numbered:
@@ -339,7 +343,7 @@ def _unstyled_heading(lines: list[str], i: int, spaced: bool) -> _Heading | None
     )))
     if lead and lead_named and _is_lead_name(lead["name"]) and _instructions([lead["rest"]]) > 0:
         return _Heading(i, "lead", lead["name"], None, None, lead["rest"], line)
-    after = next((lines[j] for j in range(i + 1, len(lines)) if lines[j] and not _STEP_LABEL.match(lines[j])), "")
+    after = _text_below(lines, i)
     before = lines[i - 1] if i else ""
     over_text = after and (_is_prose(after) or _labelled_line(after) or _cut_off(after, lines))  # "Child's Pose" over "Hold: 5-8 breaths"
     if _is_short_title(line) and over_text and not _labelled_line(line) and (not before or (not spaced and before.endswith(_TERMINAL))):
@@ -348,6 +352,19 @@ def _unstyled_heading(lines: list[str], i: int, spaced: bool) -> _Heading | None
     if _is_named_label(line) and after and not _is_named_label(after):
         return _Heading(i, "colon", line[:-1].strip(), None, None, None, line)
     return None
+
+
+def _text_below(lines: list[str], i: int) -> str:
+    """The first line under line i that is text: a step's label ("Step 1"), a picture's caption ("slide 1 of 10"),
+    the heading said again (an image's name) and a bare label ("Starting Position") stand between a heading and its text."""
+    return next((lines[j] for j in range(i + 1, len(lines)) if lines[j] and not _STEP_LABEL.match(lines[j])
+                 and not _is_caption_text(lines[j]) and lines[j] != lines[i] and not _is_bare_label(lines[j])), "")
+
+
+def _is_bare_label(line: str) -> bool:
+    """'Starting Position', 'Movement', 'Setup' alone on a line: a label the reader knows, over what it labels.
+    Amount labels are left out: 'Hold' alone is as likely a phase in a list of them."""
+    return LABEL_ROLES.get(line.strip().rstrip(":").strip().lower(), "amount") != "amount"
 
 
 def _cut_off(line: str, lines: list[str]) -> bool:
@@ -1042,7 +1059,7 @@ class _Paragraphs:
     def line(self, line: str, previous: str, width: int | None, continued: bool) -> None:
         """A line that is no step mark: a label, more of the open paragraph, a caption, or a new paragraph.
         continued: the next line goes on in lower case, so this one is no caption."""
-        if _is_label(line):
+        if _is_label(line) or _is_bare_label(line):
             self.add("label", line)
         elif self.kind is not None and previous and not _deliberate_break(previous, line, width):
             self.parts.append(line)
