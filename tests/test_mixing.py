@@ -96,3 +96,23 @@ def test_overlapping_sounds_dip_under_the_ceiling_alike_in_any_chunking_and_alon
     placed[sample_at(0.5) : sample_at(0.5) + voice.size] += voice
     placed[sample_at(2.0) : sample_at(2.0) + tone.size] += tone
     assert np.array_equal(mix, placed)
+
+
+def test_sounds_that_touch_are_kept_under_the_ceiling_where_they_meet() -> None:
+    """Each sound alone is under the ceiling, but two that meet without a gap can pass it between their
+    samples (here a last sample and a first sample alike: 0.89 between them), so the guard dips there
+    too, whatever the chunking, while the rest of the session goes through untouched."""
+    from voiceguide.audio.mixing import SAFETY_CEILING
+
+    first = np.zeros(SAMPLE_RATE // 2, dtype=np.float32)
+    first[-1] = 0.70
+    second = np.zeros(SAMPLE_RATE // 2, dtype=np.float32)
+    second[0] = 0.70
+    sounds = {"a": first, "b": second}
+    assert true_peak(first) <= SAFETY_CEILING and true_peak(second) <= SAFETY_CEILING
+    touching = [Event(1.0, 0.5, "speech", "a"), Event(1.5, 0.5, "cue", "b")]
+    assert true_peak(np.concatenate((first, second))) > 0.85  # what they give side by side, undipped
+    mixes = [np.concatenate(list(stream(touching, lambda e: sounds[e.text], chunk=size))) for size in (64, 3001, 4 * SAMPLE_RATE)]
+    assert all(np.array_equal(mixes[0], mix) for mix in mixes[1:])
+    assert true_peak(mixes[0]) <= SAFETY_CEILING * 1.001
+    assert not mixes[0][: sample_at(1.4)].any() and not mixes[0][sample_at(1.6) :].any()

@@ -7,6 +7,7 @@ function maps an event to its samples (or None for silence).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Iterator
 
 import numpy as np
@@ -73,13 +74,27 @@ def stream(
         out = np.zeros(stop - position, dtype=np.float32)
         for at, sound in playing:
             _add(out, sound, at - position)
+        alone = bed is None and not _near_each_other(playing, position, stop)
         if bed is not None:
             out += bed.samples(position, out.size, spans, end if upcoming is None else None)
             spans = [span for span in spans if span[1] + ahead > stop]
         playing = [(at, sound) for at, sound in playing if at + sound.size > stop]
         position = stop
-        yield from safety.feed(out)
+        yield from safety.feed(out, alone)
     yield from safety.flush()
+
+
+def _near_each_other(playing: list[tuple[int, np.ndarray]], first: int, stop: int) -> bool:
+    """Whether two sounds in [first, stop) overlap, or come close enough that the interpolator between samples
+    reads both: only there can the mix pass the ceiling that each sound alone keeps."""
+    reach = INTERPOLATOR_TAPS
+    spans = sorted((at, at + sound.size) for at, sound in playing if at < stop + reach and at + sound.size > first - reach)
+    reached = -math.inf  # the furthest any sound before it reaches
+    for start, end in spans:
+        if start < reached + reach:
+            return True
+        reached = max(reached, end)
+    return False
 
 
 class _Safety:
@@ -91,13 +106,27 @@ class _Safety:
         self.held = np.zeros(0, dtype=np.float32)  # mixed, not yet passed on
         self.passed = np.zeros(INTERPOLATOR_TAPS, dtype=np.float32)  # the last samples passed on: the interpolator reaches back
         self.before = np.ones(2 * SAFETY_WIDTH, dtype=np.float32)  # the gain needed by the samples passed on last
+        self.fed = 0  # samples fed so far
+        self.measure_until = 0  # where the last chunk whose sounds come near each other ends (in samples fed)
 
-    def feed(self, out: np.ndarray) -> Iterator[np.ndarray]:
+    def feed(self, out: np.ndarray, alone: bool = False) -> Iterator[np.ndarray]:
+        """alone: no two sounds in this chunk overlap or come near each other (nor is there a bed): each keeps under
+        the ceiling by itself, so samples whose neighbourhood is all such chunks go through unmeasured."""
+        self.fed += out.size
+        if not alone:
+            self.measure_until = self.fed
         both = np.concatenate((self.held, out)) if self.held.size else out
         keep = min(2 * SAFETY_WIDTH, both.size)  # a sample's gain looks 1.5 widths ahead
         ready, self.held = both[: both.size - keep], both[both.size - keep :]
-        if ready.size:
+        if not ready.size:
+            return
+        first = self.fed - both.size  # where `ready` starts; the interpolator reads this far back
+        if self.measure_until > first - INTERPOLATOR_TAPS or float(self.before.min()) < 1.0:  # or a dip is coming back up
             yield self._limited(ready, self.held)
+            return
+        self.passed = np.concatenate((self.passed, ready))[-self.passed.size :]
+        self.before = np.ones_like(self.before)
+        yield ready
 
     def flush(self) -> Iterator[np.ndarray]:
         if self.held.size:
