@@ -8,6 +8,7 @@ session is even and no join clicks.
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections import OrderedDict
 from typing import TYPE_CHECKING
 
@@ -208,8 +209,29 @@ class Leveled:
         raw = self.sounds.for_event(event)
         # Under the voice in loudness and in peaks: a short tick at the loudness alone would still read as sharp.
         # Its loudest 400 ms under what a meter hears of the voice: a bell's strike, not its average with its tail.
-        target = SESSION_LUFS - CUE_BELOW - CUE_MARGIN
-        return None if raw is None else level(raw, target, CEILING_DBTP - CUE_BELOW, loudest=True)
+        return None if raw is None else leveled_cue(raw)
+
+
+_cues: dict[bytes, np.ndarray] = {}  # leveled cue sounds by their samples' digest, shared by a render's two mixing threads
+_cues_lock = threading.Lock()
+
+
+def leveled_cue(raw: np.ndarray) -> np.ndarray:
+    """A cue sound as the mix takes it: its loudest 400 ms CUE_BELOW (and a margin) under the voice, its peaks as far
+    under the ceiling; leveled once per process (a few short sounds, kept)."""
+    key = hashlib.blake2b(raw.tobytes(), digest_size=16).digest()
+    with _cues_lock:
+        found = _cues.get(key)
+    if found is None:
+        # Under the voice in loudness and in peaks: a short tick at the loudness alone would still read as sharp.
+        # Its loudest 400 ms under what a meter hears of the voice: a bell's strike, not its average with its tail.
+        found = level(raw, SESSION_LUFS - CUE_BELOW - CUE_MARGIN, CEILING_DBTP - CUE_BELOW, loudest=True)
+        found.flags.writeable = False  # shared: the mix only reads it
+        with _cues_lock:
+            if len(_cues) >= 64:  # a long-lived process that met many cue folders
+                _cues.clear()
+            _cues[key] = found
+    return found
 
 
 def leveled_path(clips: Clips, text: str) -> Path:
