@@ -74,6 +74,49 @@ def test_a_range_request_is_answered_206_with_those_bytes(served, folder: Path):
     assert int(whole.getheader("Content-Length")) == audio.stat().st_size
 
 
+@pytest.mark.parametrize("asked", ["bytes=999999999-", "bytes=-0"])
+def test_a_range_past_the_end_is_answered_416_with_the_length_not_an_error(served, folder: Path, asked: str):
+    """A podcast app resuming a download it already has whole asks past the end: 416 and the length, as RFC 9110 says."""
+    server, log = served
+    prefix = urlsplit(server.address).path.rsplit("/", 1)[0]
+    audio = episode(folder)
+    response = ask(server, f"{prefix}/{audio.name}", headers={"Range": asked})
+    assert response.status == 416
+    assert response.getheader("Content-Range") == f"bytes */{audio.stat().st_size}"
+    time.sleep(0.2)
+    assert not any("Traceback" in line for line in log)
+
+
+def test_only_what_publish_wrote_is_served_not_other_files_of_its_kinds(served, folder: Path):
+    server, _ = served
+    prefix = urlsplit(server.address).path.rsplit("/", 1)[0]
+    for name in ("notes.json", "mine.html", "w1-mon-aaaaaaaaaaaa.mp3"):
+        (folder / name).write_text("my own file, not for the network")
+        try:
+            assert ask(server, f"{prefix}/{name}").status == 404
+        finally:
+            (folder / name).unlink()
+    assert ask(server, f"{prefix}/{episode(folder).with_suffix('.vtt').name}").status == 200
+
+
+@pytest.mark.parametrize(
+    ("where", "said"),
+    [(["--port", "-1"], "--port -1: a port is 1 to 65535"), (["--port", "65536"], "--port 65536: a port is 1 to 65535"),
+     (["--host", "999.1.1.1"], "cannot serve on '999.1.1.1': not an address of this machine"),
+     (["--host", "127.0.0.1", "--port", "{taken}"], "the port is in use")],
+)
+def test_an_address_it_cannot_serve_on_is_one_line_and_exit_2(served, folder: Path, where: list[str], said: str):
+    server, _ = served
+    taken = str(urlsplit(server.address).port)
+    result = subprocess.run(
+        [sys.executable, "-m", "voiceguide", "serve", str(folder), *(arg.format(taken=taken) for arg in where)],
+        capture_output=True, text=True, timeout=HANG_GUARD, cwd=ROOT,
+    )
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and said in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_the_served_feed_has_absolute_addresses_a_feed_parser_follows(served, folder: Path):
     server, _ = served
     feed = feedparser.parse(ask(server, urlsplit(server.address).path).body)

@@ -84,6 +84,12 @@ def memory(folder: Path) -> Memory:
         ) from None
 
 
+def published_names(folder: Path) -> set[str]:
+    """The names of the files publish wrote here (as its record says): each episode's files, the cover, the feed."""
+    stems = memory(folder).stems
+    return {FEED_NAME, COVER_NAME, *(f"{stem}{suffix}" for stem in stems for suffix in (*RENDERED, CHAPTERS))}
+
+
 def publish_folder(
     folder: Path, channel: Channel, planned: list[Planned], start: datetime.date, report: Callable[[str], None] | None = None
 ) -> Published:

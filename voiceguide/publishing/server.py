@@ -6,8 +6,8 @@ apps rely on to seek and resume; its threaded server lets a phone download one e
 reads the feed. (The standard library's http.server has no Range; an ASGI stack would bring an
 event loop and two packages more for one folder of files.)
 
-What it answers: GET and HEAD only; only the files directly in the folder that publish writes
-(by their kinds: audio, captions, chapters, pages, the cover, the feed), under a secret first path
+What it answers: GET and HEAD only; only the files directly in the folder that publish wrote
+(as its record in the folder names them: audio, captions, chapters, pages, the cover, the feed), under a secret first path
 segment (the folder's, kept by publish) so a neighbour on the network cannot find the sessions;
 no listings, no hidden files, nothing whose real path (symlinks followed) leaves the folder:
 anything else is 404. The feed is served with its URLs made absolute on the address the request
@@ -17,6 +17,7 @@ came to. Each request is one line of the log, its path with the secret left out.
 from __future__ import annotations
 
 import datetime
+import errno
 import io
 import secrets
 import socket
@@ -24,12 +25,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from werkzeug.exceptions import HTTPException
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.utils import send_file
 from werkzeug.wrappers import Request, Response
 
+from voiceguide.errors import VoiceguideError
 from voiceguide.printable import one_line
 from voiceguide.publishing.feed import FEED_NAME, absolute
+from voiceguide.publishing.folder import published_names
 
 TYPES = {
     ".mp3": "audio/mpeg", ".vtt": "text/vtt", ".srt": "application/x-subrip", ".json": "application/json",
@@ -42,7 +46,11 @@ class FeedServer:
     def __init__(self, folder: Path, secret: str, host: str, port: int, log: Callable[[str], None]) -> None:
         self.folder = folder.resolve()
         self.secret = secret
-        self.server: BaseWSGIServer = make_server(host, port, self.app, threaded=True, request_handler=_handler(log, secret))
+        check_address(host, port)  # werkzeug would print two lines of its own and exit 1
+        try:
+            self.server: BaseWSGIServer = make_server(host, port, self.app, threaded=True, request_handler=_handler(log, secret))
+        except SystemExit:  # taken since the check: werkzeug has said why
+            raise VoiceguideError(f"cannot serve on {host}:{port}") from None
 
     @property
     def address(self) -> str:
@@ -70,7 +78,11 @@ class FeedServer:
 
     def app(self, environ: dict[str, Any], start_response: Any) -> Any:
         request = Request(environ)
-        return self.respond(request)(environ, start_response)
+        try:
+            response = self.respond(request)
+        except HTTPException as exc:  # a Range past the end (416, with the length), a malformed request (400)
+            response = exc.get_response(environ)
+        return response(environ, start_response)
 
     def respond(self, request: Request) -> Response:
         if request.method not in ("GET", "HEAD"):
@@ -94,8 +106,35 @@ class FeedServer:
         name = url_path[len(first) + 2 :]
         if not name or "/" in name or "\\" in name or "\x00" in name or name.startswith(".") or Path(name).suffix not in TYPES:
             return None
+        try:
+            published = published_names(self.folder)  # read each time: a publish may run while we serve
+        except VoiceguideError:
+            return None
+        if name not in published:
+            return None
         path = (self.folder / name).resolve()
         return path if path.parent == self.folder and path.is_file() else None
+
+
+def check_address(host: str, port: int) -> None:
+    """Raise VoiceguideError (one line) unless a server can listen on host:port."""
+    if not 0 <= port <= 65535:
+        raise VoiceguideError(f"--port {port}: a port is 1 to 65535, or 0 for any free one")
+    try:
+        family, kind, _, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except (socket.gaierror, UnicodeError) as exc:
+        why = getattr(exc, "strerror", None) or exc
+        raise VoiceguideError(f"cannot serve on {host!r}: not an address of this machine ({why})") from None
+    with socket.socket(family, kind) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise VoiceguideError(
+                    f"cannot serve on {host}:{port}: the port is in use (another 'voiceguide serve'?); --port chooses another"
+                ) from None
+            raise VoiceguideError(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None
 
 
 def _handler(log: Callable[[str], None], secret: str) -> type[WSGIRequestHandler]:
