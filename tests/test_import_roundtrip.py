@@ -15,6 +15,7 @@ import pytest
 
 from tests.conftest import ROOT
 from voiceguide import api, parse_routine
+from voiceguide.errors import VoiceguideError
 from voiceguide.importer.writing import import_article
 from voiceguide.rendering.page import page_html
 from voiceguide.routine import Breath, Breathe, Exercise, Hold, Routine, Say
@@ -98,3 +99,45 @@ def test_the_docs_example_article_imports_to_the_built_in_routine_written_from_i
                 assert original.amount.low <= hold.amount.low <= hold.amount.high <= original.amount.high, exercise.name
         breath_steps = [type(s) for s in exercise.steps if isinstance(s, Breath)]
         assert [type(s) for s in exercise_back.steps if isinstance(s, Breath)] == breath_steps, exercise.name
+
+
+COUNTED = {  # sets, rounds, tempos and sides together: each comes back as written, so the session is the same
+    "sets-alone": "title: S\nexercises:\n  - name: Pose\n    sets: 3\n    steps:\n      - say: Lift.\n      - hold: 5 seconds\n",
+    "tempo-sides-sets": (
+        "title: T\nexercises:\n  - name: Squats\n    sides: [right, left]\n    tempo: 2-1-2\n    sets: 2\n"
+        "    rest_between_sets: 10 seconds\n    repeat: 3\n    steps:\n      - say: Lower on your {side} leg.\n"
+    ),
+    "tempo-sets": "title: U\nexercises:\n  - name: Pose\n    tempo: 3\n    repeat: 4\n    sets: 2\n    steps:\n      - say: Lift.\n",
+    "rounds-sets": (
+        "title: V\nexercises:\n  - name: Jacks\n    rounds: 3\n    sets: 2\n    rest_between_sets: 45\n    steps:\n"
+        "      - work: 30 seconds\n        say: Jump.\n      - rest: 15 seconds\n"
+    ),
+}
+
+
+def heard(plan) -> list[tuple]:
+    return [(e.kind, round(e.start, 3), round(e.duration, 3), e.text, e.role, e.side, e.rep) for e in plan.events]
+
+
+@pytest.mark.parametrize("name", sorted(COUNTED))
+def test_a_session_page_with_sets_rounds_and_tempos_imports_to_the_same_session(name, tmp_path):
+    source = tmp_path / f"{name}.yaml"
+    source.write_text(COUNTED[name])
+    plan = api.plan(source, config=False, voice="en-us")
+    back = tmp_path / "back.yaml"
+    back.write_text(import_article(page_html(plan, f"{name}.mp3", "mp3"), f"{name}.html"))
+    assert heard(api.plan(back, config=False, voice="en-us")) == heard(plan)
+
+
+@pytest.mark.parametrize(
+    ("damage", "said"),
+    [(('"events":[{"start":0.0,"duration"', '"events":[{"start":0.0,"durat1on"'), "no duration"),
+     (('"events":[{"start":0.0', '"events":[{"start":"x"'), "start is 'x'"),
+     (('"events":[{"start":0.0,"duration":2.0,"kind":"cue"', '"events":[{"start":0.0,"duration":2.0,"kind":"song"'), "kind is 'song'")],
+)
+def test_a_damaged_session_page_is_refused_in_one_line(damage, said):
+    page = page_html(api.plan("quick-neck", config=False, voice="en-us"), "neck.mp3", "mp3")
+    old, new = damage
+    assert old in page
+    with pytest.raises(VoiceguideError, match=f"neck.html: the session page's timeline is damaged \\(event 1: {said}\\)"):
+        import_article(page.replace(old, new, 1), "neck.html")

@@ -140,6 +140,8 @@ def _step_yaml(step: DraftStep) -> list[str]:
         out = [f"      - {step.kind}: {step.amount.value()}" + _comment(comments)]
         if step.kind == "hold" and step.text:
             out += _field("note", step.text, 8)
+        if step.kind == "work" and step.text:
+            out += _field("say", step.text, 8)
         return out
     comments = "; ".join(filter(None, [step.amount.comment() if step.amount else None, step.comment]))
     return _field(step.kind, step.text, 6, comment=comments or None, item=True)
