@@ -160,6 +160,7 @@ def surfaces(timeline: Timeline, language: str, description: str | None) -> dict
         "page": page_texts(page_html(timeline, "session.mp3", "mp3", language=language)),
         "plan": [console.export_text()],
         "chapters": [c.title for c in tags_for(timeline, description, language).chapters],
+        "timeline": [c["title"] for c in timeline.to_dict()["chapters"]],  # plan --json, render --timeline
         "captions": [captions.srt(timeline), captions.vtt(timeline)],
         "panel": panel_texts(timeline, language),
     }
@@ -173,7 +174,7 @@ def session(request) -> tuple[str, Path, Timeline, str | None]:
     return language, path, api.plan(str(path), cues="full"), routine.description
 
 
-@pytest.mark.parametrize("surface", ["page", "plan", "chapters", "captions", "panel"])
+@pytest.mark.parametrize("surface", ["page", "plan", "chapters", "timeline", "captions", "panel"])
 def test_no_english_word_on_any_surface(session, surface: str) -> None:
     language, path, timeline, description = session
     texts = surfaces(timeline, language, description)[surface]

@@ -78,6 +78,7 @@ class Timeline:
     exercises: tuple[str, ...] = field(default=())
     fit: str | None = None  # what --length chose, in words (fitting.Fit.describe)
     language: str | None = None  # the session's (BCP 47: "en" unless it says another), for every label shown around it
+    side_names: tuple[tuple[str, str], ...] = ()  # each side as the session's language says it, for chapter titles
 
     def speech(self) -> list[Event]:
         return [e for e in self.events if e.kind == "speech"]
@@ -92,7 +93,7 @@ class Timeline:
             seen.add((event.index, event.side))
             title = event.exercise or ""
             if event.side:
-                title = f"{title} ({event.side})"
+                title = f"{title} ({dict(self.side_names).get(event.side, event.side)})"
             if starts and starts[-1][1] == event.index and starts[-1][3] is None:
                 # The exercise's intro opens the chapter of its first side.
                 starts[-1] = (starts[-1][0], event.index, title, event.side)

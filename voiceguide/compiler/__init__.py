@@ -46,6 +46,7 @@ from voiceguide.compiler.rules import (
 from voiceguide.compiler.session import session_events
 from voiceguide.cue_places import BUILTIN_LENGTHS
 from voiceguide.options import Options
+from voiceguide.phrases import Phrases
 from voiceguide.routine import Routine
 from voiceguide.timeline import Event, Timeline, session_total
 
@@ -108,7 +109,12 @@ def texts_to_speak(routine: Routine, options: Options, cue_lengths: Mapping[str,
 def timeline_of(routine: Routine, events: Iterable[Event], language: str | None) -> Timeline:
     """The routine's compiled events as a Timeline: the one place a timeline is put together."""
     events = tuple(events)
-    return Timeline(routine.title, events, session_total(events), tuple(e.name for e in routine.exercises), language=language)
+    phrases = Phrases(language or "en")
+    sides = dict.fromkeys(side for exercise in routine.exercises for side in exercise.sides)
+    return Timeline(
+        routine.title, events, session_total(events), tuple(e.name for e in routine.exercises), language=language,
+        side_names=tuple((side, phrases.side_name(side)) for side in sides),
+    )
 
 
 def iter_events(
