@@ -287,3 +287,15 @@ def test_a_routines_closing_words_replace_the_built_in_ones_and_the_schema_knows
     schema_validator().validate(yaml.load(text, Loader=RoutineLoader))
     with pytest.raises(RoutineError, match=r"^<routine>:2: unknown placeholder \{n\} in closing"):
         parse_routine(text.replace("drink some water", "drink {n} glasses"))
+
+
+@pytest.mark.parametrize("written", ["2", "both", "Both", "true", "yes"])
+def test_sides_both_or_true_means_right_then_left_not_one_side_named_so(written: str) -> None:
+    routine = parse_routine(f"title: S\nexercises:\n  - name: A\n    sides: {written}\n    steps:\n      - say: Lift.\n")
+    assert routine.exercises[0].sides == ("right", "left")
+
+
+@pytest.mark.parametrize("written", ["1", "no", "false"])
+def test_sides_that_say_one_or_none_are_refused_at_their_line(written: str) -> None:
+    with pytest.raises(RoutineError, match=r"<routine>:4: sides must be 2 \(right then left\) or side names"):
+        parse_routine(f"title: S\nexercises:\n  - name: A\n    sides: {written}\n    steps:\n      - say: Lift.\n")

@@ -326,6 +326,7 @@ def _check_expanded_size(root: yaml.Node, source: str) -> None:
 _NUMBER = r"\d+(?:\.\d+)?"
 _SPAN = re.compile(rf"^\s*({_NUMBER})\s*(?:(?:-|–|to)\s*({_NUMBER}))?\s*([a-z]*)\s*$", re.IGNORECASE)
 SIDE_PAIR = ("right", "left")  # what `sides: 2` means
+BOTH_SIDES = ("2", "both", "true", "yes", "on")  # `sides: both` (or YAML's true) is two sides too, not one named "both"
 _UNITS = {
     "": ("seconds", 1.0), "s": ("seconds", 1.0), "sec": ("seconds", 1.0), "secs": ("seconds", 1.0),
     "second": ("seconds", 1.0), "seconds": ("seconds", 1.0),
@@ -596,11 +597,13 @@ class _Reader(_Nodes):
         return repeat
 
     def sides(self, node: yaml.Node) -> tuple[str, ...]:
-        """`sides: 2` is both sides, right then left; otherwise the sides' names, each a word, none twice. Left and
+        """`sides: 2` (or `both`) is both sides, right then left; otherwise the sides' names, each a word, none twice. Left and
         right may be written in any catalogue's words and inflection ('linke Seite', 'lado izquierdo'); a name
         that says left or right in a form no catalogue has ('linker Arm') is an error, not a side of its own."""
-        if isinstance(node, yaml.ScalarNode) and node.value.strip() == "2":
+        if isinstance(node, yaml.ScalarNode) and node.value.strip().lower() in BOTH_SIDES:
             return SIDE_PAIR
+        if isinstance(node, yaml.ScalarNode) and node.value.strip().lower() in ("false", "no", "off", "0", "1"):
+            raise self.fail(node, f"sides must be 2 (right then left) or side names like [left, right], not '{node.value}'")
         sides = self.texts(node, "sides")
         for side in sides:
             if not any(c.isalpha() for c in side):
