@@ -203,3 +203,9 @@ def test_play_device_plays_on_that_output_and_not_the_default(sink, tmp_path: Pa
     assert onsets(np.frombuffer(data[: len(data) // 2 * 2], dtype="<i2")).size >= 2, "the headphones heard nothing"
     assert room.samples.size > RATE
     assert not loud_frames(room.samples).any(), "the default output played too"
+
+
+def test_a_fractional_rep_count_is_refused_not_rounded() -> None:
+    result = cli("plan", "quick-neck", "--voice", "en-us", "--reps", "1.5")
+    assert result.returncode == 2
+    assert result.stderr == "voiceguide: reps must be a whole number, not 1.5\n"

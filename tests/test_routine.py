@@ -299,3 +299,9 @@ def test_sides_both_or_true_means_right_then_left_not_one_side_named_so(written:
 def test_sides_that_say_one_or_none_are_refused_at_their_line(written: str) -> None:
     with pytest.raises(RoutineError, match=r"<routine>:4: sides must be 2 \(right then left\) or side names"):
         parse_routine(f"title: S\nexercises:\n  - name: A\n    sides: {written}\n    steps:\n      - say: Lift.\n")
+
+
+def test_a_work_interval_under_a_second_is_refused_at_its_line() -> None:
+    """Its countdown and its label count whole seconds: half a second was shown as 'hold 1 second' and never began."""
+    with pytest.raises(RoutineError, match=r"<routine>:6: work must be at least 1 second, not '0.5 seconds'"):
+        parse_routine("title: S\nexercises:\n  - name: A\n    rounds: 2\n    steps:\n      - work: 0.5 seconds\n")

@@ -51,7 +51,7 @@ def check_options(options: Options) -> None:
     if not slowest <= options.rate <= fastest:
         raise ValueError(f"rate must be between {slowest} and {fastest} words per minute, not {options.rate}")
     _check_pick("hold", options.hold, *number_range("hold"))
-    _check_pick("reps", options.reps, *number_range("reps"))
+    _check_pick("reps", options.reps, *number_range("reps"), whole=True)
     least, most = number_range("hold_scale")
     if not least <= options.hold_scale <= most:
         raise ValueError(f"hold scale must be between {least:g} and {most:g}, not {options.hold_scale:g}")
@@ -71,7 +71,7 @@ def check_options(options: Options) -> None:
         raise ValueError(f"cues must be {', '.join(CUE_LEVELS[:-1])} or {CUE_LEVELS[-1]}, not '{options.cues}'")
 
 
-def _check_pick(name: str, value: str, low: float, high: float) -> None:
+def _check_pick(name: str, value: str, low: float, high: float, whole: bool = False) -> None:
     if is_pick(value):
         try:
             pick_position(value)  # a position past 100% is refused here
@@ -84,6 +84,8 @@ def _check_pick(name: str, value: str, low: float, high: float) -> None:
         raise ValueError(f"{name} must be low, mid, high, a position like 40% or a number, not '{value}'") from None
     if not low <= number <= high:
         raise ValueError(f"{name} must be between {low:g} and {high:g}, not {value}")
+    if whole and not number.is_integer():  # a count is done whole: 1.5 reps is not two
+        raise ValueError(f"{name} must be a whole number, not {value}")
 
 
 def options_for(routine: Routine, config: Mapping[str, object] | None = None, **overrides: object) -> Options:

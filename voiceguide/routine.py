@@ -431,13 +431,15 @@ class _Nodes:
         self.number(node, what, low, high)
         return value
 
-    def seconds(self, node: yaml.Node, what: str, high: float) -> float:
+    def seconds(self, node: yaml.Node, what: str, high: float, low: float = 0.0) -> float:
         """One amount of time ('20 seconds', '1 minute', '45'), no range, no breaths."""
         span, unit = self.span(node, what, "20 seconds or 1 minute")
         if unit != "seconds" or span.low != span.high:
             raise self.fail(node, f"{what} must be one amount of time like 20 seconds, not '{node.value}'")
         if span.low > high:
             raise self.fail(node, f"{what} must be at most {say_limit(high)}")
+        if span.low < low:
+            raise self.fail(node, f"{what} must be at least {say_limit(low)}, not '{node.value}'")
         return span.low
 
     def count(self, node: yaml.Node, what: str, high: int, words: tuple[str, ...] = ()) -> int:
@@ -668,7 +670,8 @@ class _Reader(_Nodes):
             return Breathe(self.count(keys["breathe"], "breathe", MAX_BREATHS, ("cycles", "cycle", "breaths", "breath")), line)
         if kind == "work":
             text = self.text(keys["say"], "say") if "say" in keys else None
-            return Work(self.seconds(keys["work"], "work", MAX_HOLD_SECONDS), text, line)
+            # at least a second, as a hold: its countdown and its label count whole seconds
+            return Work(self.seconds(keys["work"], "work", MAX_HOLD_SECONDS, MIN_HOLD_SECONDS), text, line)
         if kind == "rest":
             return Rest(self.seconds(keys["rest"], "rest", MAX_REST), line)
         return self.hold(keys, line)
@@ -716,7 +719,7 @@ STEP_KINDS = ("say", "hold", "inhale", "exhale", "breathe", "work", "rest")
 
 
 def say_limit(seconds: float) -> str:
-    return f"{seconds / 60:g} minutes" if seconds >= 120 else f"{seconds:g} seconds"
+    return f"{seconds / 60:g} minutes" if seconds >= 120 else f"{seconds:g} second{'' if seconds == 1 else 's'}"
 
 
 _POSITION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%\s*$")
