@@ -49,6 +49,20 @@ def test_a_language_names_its_voice_and_a_region_falls_back_to_the_language() ->
     assert [voices.resolve(spec) for spec in ("de", "DE-at", "es-419", "fr")] == ["gmw/de", "gmw/de", "roa/es-419", "roa/fr"]
 
 
+def test_a_language_another_voice_speaks_for_finds_that_voice() -> None:
+    """espeak's Mandarin voice speaks for zh (and Cantonese's for zh-yue), Bokmål's for no: its Other Languages column."""
+    voices = espeak_voices()
+    assert [voices.resolve(spec) for spec in ("zh", "zh-CN", "zh-yue", "no")] == ["sit/cmn", "sit/cmn", "sit/yue", "gmq/nb"]
+    assert "sit/cmn" in [v.id for v in voices.speaking("zh")]
+
+
+def test_a_language_no_voice_speaks_says_so_in_one_line() -> None:
+    routine = parse_routine("title: X\nlanguage: tl\nexercises:\n  - name: A\n    steps:\n      - say: Kumusta.\n")
+    with pytest.raises(VoiceguideError, match=r"^language tl: no installed voice speaks it .*--voice"):
+        spoken_by(routine)
+    assert spoken_by(routine, voice="en-us") == "gmw/en-us"
+
+
 def test_a_female_variant_is_usable_and_sounds_higher() -> None:
     base, female = Speech("en-us").samples(TEXT), Speech("en-us+f2").samples(TEXT)
     assert pitch(female) > 1.4 * pitch(base)

@@ -169,6 +169,11 @@ def resolve_voice(spec: str | None = None, language: str | None = None) -> Voice
         natural = _natural(tag)
         if natural is not None:
             return natural
+    if espeak_voices().voice(tag) is None:  # the session's language, not a voice anyone typed
+        raise VoiceguideError(
+            f"language {tag}: no installed voice speaks it ('voiceguide voices' lists those that do); "
+            "name a voice with --voice, or another language in the routine"
+        )
     return _espeak_voice(tag + wanted)
 
 

@@ -29,7 +29,8 @@ from voiceguide.speech.voices import VoiceInfo, Voices
 
 SYNTH_TIMEOUT = 60.0  # seconds: a clip of the longest allowed text takes espeak about 2 s
 GENDERS = {"M": "male", "F": "female"}
-LANGUAGE_ROW = re.compile(r"\s*\d+\s+(\S+)\s+\S*/[MF-]\s+(\S+)\s+(\S+)(?:\s+\(.*\))?\s*$")  # a row of `espeak-ng --voices`
+LANGUAGE_ROW = re.compile(r"\s*\d+\s+(\S+)\s+\S*/[MF-]\s+(\S+)\s+(\S+)((?:\s*\(\S+ \d+\))*)\s*$")  # a row of `espeak-ng --voices`
+OTHER_LANGUAGE = re.compile(r"\((\S+) (\d+)\)")  # its "Other Languages": (zh 5) - Mandarin's voice speaks for zh too
 VARIANT_ROW = re.compile(r"\s*\d+\s+variant\s+\S*/([MF-])\s+(.*?)\s+!v/(.+?)(?:\s+\(.*\))?\s*$")  # a row of `espeak-ng --voices=variant`
 WAV_HEADER = 44  # espeak-ng --stdout writes the canonical header, then 16-bit mono samples
 ESPEAK_RATE = 22050  # Hz: every espeak-ng voice's rate (mbrola voices, which differ, are not listed)
@@ -89,7 +90,11 @@ class Espeak:
 def _languages(binary: str) -> tuple[VoiceInfo, ...]:
     """espeak-ng's language voices, as its `--voices` table lists them (names there have _ for spaces)."""
     rows = (LANGUAGE_ROW.match(row) for row in _run([binary, "--voices"], text=True).stdout.splitlines()[1:])
-    return tuple(VoiceInfo(ident.lower(), name.replace("_", " "), (language,)) for language, name, ident in (r.groups() for r in rows if r))
+    return tuple(
+        VoiceInfo(ident.lower(), name.replace("_", " "), (language,),
+                  other_languages=tuple((code.lower(), int(priority)) for code, priority in OTHER_LANGUAGE.findall(others)))
+        for language, name, ident, others in (r.groups() for r in rows if r)
+    )
 
 
 def _variants(binary: str) -> tuple[VoiceInfo, ...]:

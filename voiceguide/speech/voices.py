@@ -43,6 +43,8 @@ class VoiceInfo:
     gender: str = ""  # "male", "female" or "" (the voice data does not say)
     engine: str = "espeak"  # or "piper"
     quality: str = ""  # Piper's x_low, low, medium or high
+    # Languages it also speaks for, with espeak's priority (lower first): Mandarin's voice for zh, Bokmål's for no
+    other_languages: tuple[tuple[str, int], ...] = ()
 
     @property
     def language(self) -> str:
@@ -62,7 +64,7 @@ class VoiceInfo:
     def speaks(self, tag: str) -> bool:
         """Whether the voice is for language `tag` or one of its regions ('en' covers en-us and en-gb)."""
         tag = tag.lower()
-        codes = [lang.lower() for lang in self.languages] + [self.tail]
+        codes = [lang.lower() for lang in self.languages] + [self.tail] + [code for code, _ in self.other_languages]
         return any(code == tag or code.startswith(tag + "-") for code in codes)
 
 
@@ -114,6 +116,9 @@ class Voices:
             found = next((v for v in self.voices if matches(v)), None)
             if found is not None:
                 return found
+        also = [(priority, n, v) for n, v in enumerate(self.voices) for code, priority in v.other_languages if code == tag]
+        if also:  # a language another voice speaks for: zh -> Mandarin, no -> Bokmål (espeak's priority, then its order)
+            return min(also, key=lambda found: found[:2])[2]
         parent = regional_parent(tag)
         if parent and "_" not in tag:  # not a Piper voice's name (de_DE-thorsten): that is no German espeak
             return self.voice(parent)
