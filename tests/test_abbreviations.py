@@ -26,6 +26,10 @@ pytestmark = pytest.mark.espeak
         ("fr", "41 répétitions, env. 21 min", "quarante et une répétitions, environ vingt et une minutes"),
         ("en", "Hold approx. 30 secs, e.g. 2x.", "Hold approximately 30 seconds, for example twice."),
         ("en", "Repeat 21x, then 1 min.", "Repeat twenty-one times, then one minute."),
+        # one of a unit is singular, and a full stop that ends a sentence stays, so the sentences do not run together
+        ("es", "Mantén 1 min. Luego 1 seg. Después 2 min y 1 min.", "Mantén un minuto. Luego un segundo. Después 2 minutos y un minuto."),
+        ("fr", "Tenez 1 min. Puis 1 sec.", "Tenez une minute. Puis une seconde."),
+        ("de", "Halte 1 Min. Pause machen.", "Halte eine Minute Pause machen."),  # a capital starts a German noun, not a sentence
     ],
 )  # fmt: skip
 def test_abbreviations_are_written_out_in_the_language(language: str, written: str, said: str) -> None:

@@ -167,6 +167,9 @@ def _own(language: str, context: str, msgid: str) -> str | None:
     return None
 
 
+CAPITALIZED_NOUNS = frozenset({"de", "lb"})  # languages that write every noun with a capital: a capital starts no sentence
+
+
 def _pattern(written: str) -> re.Pattern[str]:
     """An abbreviation as a routine may write it: any case, spaces optional ('z.B.' for 'z. B.'), {n} a number."""
     parts = [re.escape(part).replace(r"\ ", r"\s*") for part in written.split("{n}")]
@@ -312,15 +315,22 @@ class Phrases:
 
     def spoken(self, text: str) -> str:
         """A text as the voice should read it: the language's abbreviations written out ('z. B.' -> 'zum Beispiel',
-        '2x' -> 'zweimal', '21 veces' -> 'veintiuna veces'); an abbreviation's full stop that ends the text stays."""
+        '2x' -> 'zweimal', '21 veces' -> 'veintiuna veces'); an abbreviation's full stop that ends a sentence stays."""
         for pattern, said in abbreviations(self.language):
-            text = pattern.sub(functools.partial(self._expanded, said=said, length=len(text)), text)
+            text = pattern.sub(functools.partial(self._expanded, said=said), text)
         return text
 
-    def _expanded(self, match: re.Match[str], said: str, length: int) -> str:
+    def _expanded(self, match: re.Match[str], said: str) -> str:
         values: dict[str, object] = {"n": int(match.group(1))} if match.groups() else {}
-        ends = match.group(0).endswith(".") and match.end() == length
-        return self.fill(said, values) + ("." if ends else "")
+        return self.fill(said, values) + ("." if self._ends_sentence(match) else "")
+
+    def _ends_sentence(self, match: re.Match[str]) -> bool:
+        """Whether an abbreviation's full stop also ends its sentence: at the end of the text, or before a capital
+        letter (not in a language that capitalizes its nouns: German's '1 Min. Pause' goes on)."""
+        if not match.group(0).endswith("."):
+            return False
+        after = match.string[match.end() :].lstrip()
+        return not after or (after[0].isupper() and self.language.split("-")[0].lower() not in CAPITALIZED_NOUNS)
 
     def shorter(self, msgid: str) -> str | None:
         """The catalogue's shorter form of a phrase said inside a timed phase (SHORTENED), where it has one."""
