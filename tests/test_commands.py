@@ -209,3 +209,25 @@ def test_a_fractional_rep_count_is_refused_not_rounded() -> None:
     result = cli("plan", "quick-neck", "--voice", "en-us", "--reps", "1.5")
     assert result.returncode == 2
     assert result.stderr == "voiceguide: reps must be a whole number, not 1.5\n"
+
+
+@pytest.mark.parametrize(("seconds", "shown"), [(59.96, "1:00.0"), (245.3, "4:05.3"), (5372.9, "1:29:32.9")])
+def test_the_plans_clock_counts_hours_past_an_hour_and_never_shows_sixty_seconds(seconds: float, shown: str) -> None:
+    from voiceguide.clock import clock
+
+    assert clock(seconds, tenths=True) == shown
+
+
+def test_voices_for_a_language_no_voice_speaks_is_one_line_and_exit_2() -> None:
+    result = cli("voices", "--language", "zz")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == "voiceguide: no installed voice speaks language 'zz': 'voiceguide voices' lists them all\n"
+
+
+def test_import_to_dash_writes_the_routine_to_standard_output(tmp_path: Path) -> None:
+    article = "Neck\n\n1. Chin tuck\nPull your chin back. Hold for 5 seconds. Repeat 10 times.\n"
+    result = subprocess.run([sys.executable, "-m", "voiceguide", "import", "-", "-o", "-"], input=article, text=True,
+                            capture_output=True, cwd=tmp_path, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "name: Chin tuck" in result.stdout
+    assert not (tmp_path / "-").exists()

@@ -146,7 +146,10 @@ def voices(language: str | None = None) -> list[VoiceInfo]:
     then espeak-ng's variants (ids like '+f2'), which go on any espeak voice: --voice de+f2."""
     from voiceguide.speech.engine import installed_voices
 
-    return installed_voices(language)
+    found = installed_voices(language)
+    if language is not None and not any(v.language for v in found):  # the variants alone speak no language
+        raise VoiceguideError(f"no installed voice speaks language '{language}': 'voiceguide voices' lists them all")
+    return found
 
 
 def cache_size() -> CacheSize:

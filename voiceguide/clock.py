@@ -12,9 +12,9 @@ def clock(seconds: float | None, fraction: str | None = None, tenths: bool = Fal
         millis = round(max(0.0, seconds) * 1000)
         whole, millis = divmod(millis, 1000)
         return f"{whole // 3600:02d}:{whole // 60 % 60:02d}:{whole % 60:02d}{fraction}{millis:03d}"
-    if tenths:
-        minutes, secs = divmod(max(0.0, seconds), 60)
-        return f"{int(minutes)}:{secs:04.1f}"
+    if tenths:  # counted in whole tenths, so 59.96 s is 1:00.0, never 0:60.0
+        whole, tenth = divmod(round(max(0.0, seconds) * 10), 10)
+        return f"{clock(whole)}.{tenth}"
     whole = max(0, int(seconds))
     if whole >= 3600:
         return f"{whole // 3600}:{whole // 60 % 60:02d}:{whole % 60:02d}"

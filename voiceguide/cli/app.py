@@ -305,10 +305,11 @@ def schema() -> None:
 def import_article(
     article: Annotated[str, typer.Argument(help="An exercise article: a text, Markdown or saved HTML file, or - for standard input.")],
     output: Annotated[
-        str | None, typer.Option("-o", "--output", help="Write the routine YAML here instead of standard output.")
+        str | None, typer.Option("-o", "--output", help="Write the routine YAML here instead of standard output (-: there too).")
     ] = None,
 ) -> None:
     """Turn a written exercise article or web page into a routine (check the '# from' comments it adds)."""
+    output = None if output == "-" else output  # '-' is standard output, as it is standard input for the article
     imported = api.import_routine(article, output)
     if output is None:
         say(imported.text, lines=True, nl=False)
