@@ -141,3 +141,16 @@ def test_a_damaged_session_page_is_refused_in_one_line(damage, said):
     assert old in page
     with pytest.raises(VoiceguideError, match=f"neck.html: the session page's timeline is damaged \\(event 1: {said}\\)"):
         import_article(page.replace(old, new, 1), "neck.html")
+
+
+def test_a_side_that_starts_a_sentence_is_said_with_a_capital_and_comes_back_as_side(tmp_path):
+    source = tmp_path / "circles.yaml"
+    source.write_text(
+        "title: C\nexercises:\n  - name: Arm circles\n    sides: [clockwise, anticlockwise]\n    steps:\n"
+        '      - say: "{side}: circle the arm. Then {side} again."\n'
+    )
+    plan = api.plan(source, config=False, voice="en-us")
+    said = [e.text for e in plan.speech() if "circle the arm" in e.text]
+    assert said == ["Clockwise: circle the arm. Then clockwise again.", "Anticlockwise: circle the arm. Then anticlockwise again."]
+    back = parse_routine(import_article(page_html(plan, "c.mp3", "mp3"), "c.html"), "c.html")
+    assert back.exercises[0].steps[0].text == "{side}: circle the arm. Then {side} again."

@@ -147,3 +147,12 @@ def test_check_reads_a_programme_and_its_routines():
     result = cli("check", str(FOUR_WEEKS))
     assert result.returncode == 0
     assert "12 sessions over 4 weeks" in result.stdout
+
+
+def test_a_programme_given_where_a_routine_goes_says_to_publish_it() -> None:
+    from voiceguide.errors import RoutineError
+    from voiceguide.routine import load_routine
+
+    path = ROOT / "tests" / "programs" / "four-weeks.yaml"
+    with pytest.raises(RoutineError, match=r"four-weeks.yaml:\d+: this is a programme, not a routine: 'voiceguide publish "):
+        load_routine(path)

@@ -367,6 +367,9 @@ class _Nodes:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise self.fail(key_node, f"{what}: keys must be plain words")
             key = key_node.value
+            if key == "program" and what == "routine":  # a programme file given where a routine goes
+                raise self.fail(key_node, f"this is a programme, not a routine: 'voiceguide publish {self.source} -o FOLDER' "
+                                          f"renders its sessions ('voiceguide plan {self.source}' shows them)")
             if key not in allowed:
                 raise self.fail(key_node, f"unknown key '{key}' in {what}{_suggestion(key, allowed)}")
             if key in out:

@@ -7,6 +7,7 @@ length, and what is said inside them is placed where it fits or not at all (`Str
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -94,8 +95,12 @@ class Cursor:
         return self.last_said == "countdown" or (paced and not self.led_in)
 
     def fill(self, text: str, side: str | None) -> str:
-        """A routine's text with {side} as the language says it."""
-        return text.replace("{side}", self.words.side_name(side)) if side else text
+        """A routine's text with {side} as the language says it; capitalized where it starts a sentence."""
+        if not side:
+            return text
+        name = self.words.side_name(side)
+        text = re.sub(r"(^|[.!?]\s+)\{side\}", lambda m: m[1] + name[:1].upper() + name[1:], text)
+        return text.replace("{side}", name)
 
     def countdown(self, start: float, end: float) -> Group:
         return [(end - k, self.words.counted(k), "countdown") for k in range(COUNTDOWN_FROM, 0, -1) if end - k >= start]

@@ -196,8 +196,8 @@ def _with_side_placeholder(first: list[DraftStep], second: list[DraftStep], side
     names = [phrases.side_name(side) for side in sides[:2]]
     out = []
     for one, other in zip(first, second, strict=False):
-        general = re.sub(rf"\b{re.escape(names[0])}\b", "{side}", one.text)
-        if general != one.text and general == re.sub(rf"\b{re.escape(names[1])}\b", "{side}", other.text):
+        general = re.sub(rf"\b{re.escape(names[0])}\b", "{side}", one.text, flags=re.IGNORECASE)  # "Right: ..." starts a sentence
+        if general != one.text and general == re.sub(rf"\b{re.escape(names[1])}\b", "{side}", other.text, flags=re.IGNORECASE):
             one = DraftStep(one.kind, general, one.amount, one.comment)
         out.append(one)
     return out + first[len(out):]

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 DEFAULT_BASE = "en"  # a variant alone ("+f2") goes on espeak's default English voice
 NEAREST = 3  # suggestions for an unknown voice
 PIPER_LOCALE = re.compile(r"[a-z]{2,3}_[a-z]{2}")  # en_GB: a language and region as Piper's voices write them
+LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(-[a-z]{4})?(-([a-z]{2}|\d{3}))?")  # language, script, region: zh-hans-cn, es-419
 LEADING_LANGUAGE = re.compile(r"([a-z]{2,3})(?:[-_]|$)")  # the language a name starts with: de_DE-thorsten
 # Regions that speak a regional form espeak has a voice for, when the region itself has none: Spanish of the
 # Americas (UN M.49 419) for Mexico, Argentina, the US and the rest, not Castilian.
@@ -28,6 +29,8 @@ REGION_GROUPS = {
 
 def regional_parent(tag: str) -> str | None:
     """The tag to try when no voice speaks `tag`: its region's group ('es-mx' -> 'es-419'), else its language."""
+    if not LANGUAGE_TAG.fullmatch(tag):  # a name that only looks like a tag in part: "no-such-voice" is no Norwegian
+        return None
     language, _, region = tag.partition("-")
     group = REGION_GROUPS.get(language)
     if group and region.split("-")[0] in group[1] and tag != group[0]:
