@@ -231,3 +231,10 @@ def test_import_to_dash_writes_the_routine_to_standard_output(tmp_path: Path) ->
     assert result.returncode == 0, result.stderr
     assert "name: Chin tuck" in result.stdout
     assert not (tmp_path / "-").exists()
+
+
+def test_a_word_option_is_read_in_any_case() -> None:
+    upper = cli("plan", "quick-neck", "--voice", "en-us", "--hold", "HIGH", "--talk", "Minimal", "--json")
+    lower = cli("plan", "quick-neck", "--voice", "en-us", "--hold", "high", "--talk", "minimal", "--json")
+    assert upper.returncode == 0, upper.stderr
+    assert json.loads(upper.stdout)["total"] == json.loads(lower.stdout)["total"]

@@ -126,9 +126,15 @@ def options_from(values: Mapping[str, object]) -> Options:
     return replace(Options(), **_typed(dict(values)))  # type: ignore[arg-type]
 
 
+WORD_CHOICES = ("hold", "reps", "talk", "cues")  # options chosen by a word (low, mid, high; full, normal, minimal; ...)
+
+
 def _typed(values: dict[str, object]) -> dict[str, object]:
     """The command line's text for breath, length and cue_dir as Options holds them."""
     typed = dict(values)
+    for name in WORD_CHOICES:  # --hold MID and --talk FULL as --hold mid and --talk full: a word, not its case
+        if isinstance(typed.get(name), str):
+            typed[name] = str(typed[name]).strip().lower()
     if isinstance(typed.get("breath"), str):
         typed["breath"] = parse_breath_pace(typed["breath"])  # type: ignore[arg-type]
     if isinstance(typed.get("cue_dir"), str):
