@@ -107,7 +107,7 @@ def test_the_configs_voice_speaks_its_language_and_a_routine_in_another_its_own(
     ("[voice]\nname = 'joe'\n", 1, "voice must be text in quotes, not a table"),
     ('voice = "no-such-voice"\n', 1, "voice: unknown voice 'no-such-voice'"),
     ('\nbackground = "/no/such/rain.ogg"\n', 2, "background: /no/such/rain.ogg: background sound is missing"),
-    ('language = "xx-nonsense"\n', 1, "language: unknown voice 'xx-nonsense'"),
+    ('language = "xx-nonsense"\n', 1, "language: no installed voice speaks language 'xx-nonsense'"),
     ('rate = 160\nlisten = "yes"\n', 2, 'listen must be true or false, not "yes"'),  # live play's own option, checked alike
 ])  # fmt: skip
 def test_a_mistake_in_the_config_is_one_line_naming_file_and_line_exit_2(home: Path, text: str, line: int, message: str) -> None:

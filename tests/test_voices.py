@@ -58,7 +58,7 @@ def test_a_language_another_voice_speaks_for_finds_that_voice() -> None:
 
 def test_a_language_no_voice_speaks_says_so_in_one_line() -> None:
     routine = parse_routine("title: X\nlanguage: tl\nexercises:\n  - name: A\n    steps:\n      - say: Kumusta.\n")
-    with pytest.raises(VoiceguideError, match=r"^language tl: no installed voice speaks it .*--voice"):
+    with pytest.raises(VoiceguideError, match=r"^no installed voice speaks language 'tl' .*--voice"):
         spoken_by(routine)
     assert spoken_by(routine, voice="en-us") == "gmw/en-us"
 

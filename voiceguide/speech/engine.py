@@ -171,8 +171,8 @@ def resolve_voice(spec: str | None = None, language: str | None = None) -> Voice
             return natural
     if espeak_voices().voice(tag) is None:  # the session's language, not a voice anyone typed
         raise VoiceguideError(
-            f"language {tag}: no installed voice speaks it ('voiceguide voices' lists those that do); "
-            "name a voice with --voice, or another language in the routine"
+            f"no installed voice speaks language '{tag}' ('voiceguide voices' lists those that do): "
+            "name a voice with --voice, or another language"
         )
     return _espeak_voice(tag + wanted)
 
