@@ -113,7 +113,8 @@ def test_an_address_it_cannot_serve_on_is_one_line_and_exit_2(served, folder: Pa
         capture_output=True, text=True, timeout=HANG_GUARD, cwd=ROOT,
     )
     assert result.returncode == 2
-    assert result.stderr.count("\n") == 1 and said in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert said in result.stderr
     assert "Traceback" not in result.stderr
 
 
