@@ -24,7 +24,9 @@ from voiceguide.importer.reading import plural as _plural
 from voiceguide.importer.session_page import session_draft, session_timeline
 from voiceguide.importer.within_format import within_format
 from voiceguide.limits import MAX_INPUT_BYTES
+from voiceguide.options import Options
 from voiceguide.routine import parse_routine
+from voiceguide.session_size import check_session_size
 
 WIDTH = 100
 
@@ -160,7 +162,8 @@ def import_report(data: bytes | str, source: str = "<article>") -> tuple[str, st
     the heading it came from, then one line of what was found ('5 exercises, 2 two-sided, ...')."""
     draft = within_format(read_draft(data, source))
     text = routine_yaml(draft)
-    parse_routine(text, f"{source} (imported)")  # the importer's own output must be a valid routine
+    # The importer's own output must be a routine `check` accepts: valid, and a session of a size it will make
+    check_session_size(parse_routine(text, f"{source} (imported)"), Options())
     doubts = draft.doubts()
     if not doubts:
         return text, draft.summary()
