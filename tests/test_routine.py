@@ -135,9 +135,12 @@ def test_every_new_key_parses_as_written() -> None:
             tempo: 2-1-2
             breath: 4:7:8
             rest: 20 seconds
-            release: Stand up slowly.
             steps:
               - say: Sit back as if into a chair.
+          - name: Wall sit
+            release: Stand up slowly.
+            steps:
+              - hold: 40 seconds
           - name: Intervals
             rounds: 4
             steps:
@@ -146,9 +149,9 @@ def test_every_new_key_parses_as_written() -> None:
               - rest: 20
               - breathe: 3 breaths
     """))
-    squats, intervals = routine.exercises
+    squats, wall_sit, intervals = routine.exercises
     assert (squats.sets, squats.set_rest, squats.repeat, squats.tempo) == (3, 60.0, Span(10, 10), (2.0, 1.0, 2.0))
-    assert (squats.breath, squats.rest, squats.release, squats.rounds) == ((4.0, 7.0, 8.0), 20.0, "Stand up slowly.", False)
+    assert (squats.breath, squats.rest, squats.rounds, wall_sit.release) == ((4.0, 7.0, 8.0), 20.0, False, "Stand up slowly.")
     assert intervals.rounds
     assert intervals.repeat == Span(4, 4)
     work, rest, breathe = intervals.steps
@@ -305,3 +308,13 @@ def test_a_work_interval_under_a_second_is_refused_at_its_line() -> None:
     """Its countdown and its label count whole seconds: half a second was shown as 'hold 1 second' and never began."""
     with pytest.raises(RoutineError, match=r"<routine>:6: work must be at least 1 second, not '0.5 seconds'"):
         parse_routine("title: S\nexercises:\n  - name: A\n    rounds: 2\n    steps:\n      - work: 0.5 seconds\n")
+
+
+@pytest.mark.parametrize(
+    ("exercise", "said"),
+    [("    release: Stand up.\n    steps:\n      - say: Lift.\n", "release is said as a hold ends: this exercise has no hold step"),
+     ("    rounds: 3\n    steps:\n      - say: Lift.\n", "rounds are of a work interval")],
+)
+def test_a_key_that_would_do_nothing_is_refused_at_its_line(exercise: str, said: str) -> None:
+    with pytest.raises(RoutineError, match=f"^<routine>:4: {said}"):
+        parse_routine("title: S\nexercises:\n  - name: A\n" + exercise)

@@ -566,6 +566,10 @@ class _Reader(_Nodes):
         release = self.text(keys["release"], "release") if "release" in keys else None
         if release:
             self.placeholders(keys["release"], release, bool(sides))
+            if not any(isinstance(step, Hold) for step in steps):  # it would never be said
+                raise self.fail(keys["release"], "release is said as a hold ends: this exercise has no hold step")
+        if "rounds" in keys and not any(isinstance(step, Work) for step in steps):
+            raise self.fail(keys["rounds"], "rounds are of a work interval (a work: step); for repetitions, write repeat")
         return Exercise(
             name=name,
             steps=steps,
