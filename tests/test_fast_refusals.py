@@ -115,12 +115,12 @@ def test_errors_found_by_libyaml_name_the_right_line(text: str, where: int, mess
 
 
 def test_an_article_whose_session_would_be_too_large_is_refused_not_imported() -> None:
-    """`import` never writes a routine `check` refuses: 900 two-sided stretches of up to ten reps are too many steps."""
+    """`import` never writes a routine `check` refuses: 200 two-sided stretches of 30 reps are too many steps."""
     from voiceguide.importer.writing import import_article
 
     lines = ["Big article", ""]
-    for n in range(900):
+    for n in range(200):
         lines += [f"{n + 1}. Stretch number {n + 1}", "Lie on your back and lift your leg slowly. Hold for 20 seconds. "
-                  "Repeat on the other side. Do this 10 times.", ""]
+                  "Repeat on the other side. Do this 30 times.", ""]
     with pytest.raises(RoutineError, match=r"^big.txt \(imported\): the session would have [\d,]+ steps .* at most 20,000$"):
         import_article("\n".join(lines), "big.txt")
