@@ -342,3 +342,14 @@ def test_a_language_without_a_catalogue_or_with_a_partial_one_is_named_in_one_li
         monkeypatch.undo()
         for cached in (module._single, module._translations, module.side_forms, module.body_side_words, module.abbreviations):
             cached.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [("en", "Three sets on each side."), ("de", "Drei Sätze auf jeder Seite."), ("es", "Tres series por cada lado."),
+     ("fr", "Trois séries de chaque côté.")],
+)
+def test_sets_of_one_rep_are_announced_without_of_one(language: str, said: str) -> None:
+    from voiceguide.wording import Wording
+
+    assert Wording(language).how_many(1, False, 3, 2) == said

@@ -75,6 +75,10 @@ class Wording:
         """The heading's second sentence, whole: never a stranded 'On each side.'"""
         p = self.phrases
         each = sides > 1
+        if sets > 1 and reps == 1:  # "Three sets.", not "Three sets of one."
+            if each:
+                return p.plural("One set on each side.", "{n} sets on each side.", sets)
+            return p.plural("One set.", "{n} sets.", sets)
         if sets > 1:
             if each:
                 return p.plural("One set of {reps} on each side.", "{n} sets of {reps} on each side.", sets, reps=reps)
