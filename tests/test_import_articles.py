@@ -19,7 +19,7 @@ import yaml
 from tests.conftest import HANG_GUARD, NEEDS_TIMING_KEYS, ROOT
 from voiceguide import import_article, parse_routine
 from voiceguide.errors import RoutineError
-from voiceguide.importer.amounts import Amount, find_rest_between_sets, find_sets
+from voiceguide.importer.amounts import Amount, find_circuit, find_duration, find_reps, find_rest_between_sets, find_sets
 from voiceguide.importer.reading import read_article
 from voiceguide.importer.within_format import within_format
 from voiceguide.importer.writing import import_report, routine_yaml
@@ -673,3 +673,198 @@ def test_a_breath_written_out_for_each_nostril_is_one_pattern_and_its_rounds():
     assert exercise.breath == (4.0, 4.0, 8.0)
     assert [s.amount.low for s in exercise.steps if s.kind == "breathe"] == [5.0]
     assert not any("balancing form" in s.text for s in exercise.steps)  # the background is no step
+
+
+# --- batch 6 of issue 25: page layouts the reader now finds its way through ------------------
+
+
+def test_a_caption_or_the_name_again_between_a_heading_and_its_text_hides_no_heading():
+    article = ("Ankle Sprain: Rehab Exercises\n\nHere are some examples of exercises for you to try.\n\nAnkle alphabet\n\n"
+               "slide 1 of 3\nslide 1 of 3, Ankle alphabet,\n  1. Sit in a chair with your feet flat on the floor.\n"
+               "  2. Slowly trace the letters of the alphabet with your toe.\n\nTowel stretch\n\nTowel stretch\n"
+               "  1. Sit with your legs out straight and loop a towel around your foot.\n  2. Hold for 15 to 30 seconds.\n")
+    assert names_of(article, "ankle.txt") == ["Ankle alphabet", "Towel stretch"]
+
+
+def test_lines_typed_one_under_another_head_their_dashed_steps_and_a_dash_between_numbers_is_a_range():
+    article = ("Static Lower Body Stretches\nDescription of stretches\nStanding calf stretch\n- Put one foot back and lean on the wall\n"
+               "- Hold for 20 – 30 seconds\n- Repeat 2/3 times each leg\nStanding quad stretch\n- Start by standing up straight\n"
+               "- Bend one knee and hold your ankle\n- Hold for 20 – 30 seconds\n- Repeat 2/3 times each leg\n")
+    draft = draft_of(article, "stretches.txt")
+    assert [e.name for e in draft.exercises] == ["Standing calf stretch", "Standing quad stretch"]
+    for exercise in draft.exercises:
+        assert [(s.amount.low, s.amount.high) for s in exercise.steps if s.kind == "hold"] == [(20, 30)]
+        assert (exercise.repeat.low, exercise.repeat.high) == (2, 3)
+        assert exercise.sides
+
+
+def test_titles_ending_in_a_full_stop_head_a_page_only_as_a_series():
+    article = ("Leg Stretches\n\nHamstring (back of the upper leg) stretch.\n\nStand upright with your foot on a low stool. "
+               "Lean into your straight leg. Hold for 10-30 seconds.\n\nCalf (back of the lower leg) stretch.\n\nStand facing a wall "
+               "and lean into your hands. Hold for 10-30 seconds.\n")
+    assert names_of(article, "legs.txt") == ["Hamstring (back of the upper leg) stretch", "Calf (back of the lower leg) stretch"]
+    single = "Calf Stretch\n\nHelps prevent calf pulls.\n\nStand about a foot from a wall. Lean in. Hold this position for 30 seconds.\n"
+    assert names_of(single, "calf.txt") == ["Calf Stretch"]
+
+
+def test_a_heading_run_straight_into_its_amount_and_bare_labels_inside_an_exercise():
+    article = ("Ankle Sprain Guide\n\nAnkle Pumps 3 sets of 20 reps\nStarting Position\n- Sit with your leg extended.\nMovement\n"
+               "- Point your toes down, then flex your foot up.\n\nTowel Scrunches 2 sets of 10 reps\nSetup\n"
+               "- Place a small towel on the floor.\nMovement\n- Scrunch the towel towards you with your toes.\n")
+    draft = draft_of(article, "ankle.txt")
+    assert [e.name for e in draft.exercises] == ["Ankle Pumps", "Towel Scrunches"]
+    assert [(e.sets.low, e.repeat.low) for e in draft.exercises] == [(3, 20), (2, 10)]
+
+
+def test_a_list_of_whole_unnamed_exercises_is_each_an_exercise_named_by_its_movement():
+    article = ("Stretching Neck and Shoulders\n\n"
+               "  • Bring the top of your shoulders toward your ears until you feel some tension. Hold this pose for three to five "
+               "seconds. Repeat this stretch two or three times.\n"
+               "  • While sitting or standing – without lifting your chin – glide your head straight back. Hold for 20 counts and "
+               "repeat five to 10 times.\n"
+               "  • Slowly drop your head to the left. Hold and then repeat on the right side.\n"
+               "  • Placing your hands behind your head, squeeze your shoulder blades together.\n")
+    assert names_of(article, "neck.txt") == ["Bring the top of your shoulders toward your ears", "Glide your head straight back",
+                                             "Drop your head to the left", "Squeeze your shoulder blades together"]
+    steps = ("Bridge\n\n- Lie on your back with your knees bent.\n- Lift your hips, tighten your tummy and hold for 5 seconds.\n"
+             "- Lower your hips slowly to the floor. Repeat 10 times.\n")
+    assert names_of(steps, "bridge.txt") == ["Bridge"]  # one exercise's steps say their hold and count once
+
+
+def test_a_counted_in_and_out_breath_is_the_exercises_pattern_even_with_more_words_of_a_phase_between():
+    draft = draft_of("Pursed lip breathing\n\n  1. Breathe in slowly through your nose for 2 counts.\n"
+                     "  2. Feel your belly get larger as you breathe in.\n  3. Pucker your lips.\n"
+                     "  4. Breathe out slowly through your lips for 4 or more counts.\n\nRepeat these steps until your breathing slows.\n",
+                     "pursed.txt")
+    [exercise] = draft.exercises
+    assert exercise.breath == (2.0, 4.0)
+    assert draft.breath == (2.0, 4.0)
+
+
+def test_a_block_of_links_to_other_pages_after_the_article_is_never_an_exercise():
+    article = ("Knee exercises\n\nHamstring stretch\n\nPut one leg on a bed and lean forward. Hold the stretch for 10 seconds.\n\n"
+               "Calf stretch\n\nLean on a wall with one leg back. Hold for 20 seconds.\n\nRelated articles\n\n"
+               "Best stretches for runners\n\nWhy your back hurts\n\nShare this page\n")
+    draft = draft_of(article, "knee.txt")
+    assert [e.name for e in draft.exercises] == ["Hamstring stretch", "Calf stretch"]
+    assert not any("runners" in text for text in spoken_texts(draft))
+
+
+def test_a_run_in_name_whose_sentence_describes_the_move_heads_it():
+    article = ("Hip exercises\n\nThe following exercises can be done lying down.\n\n"
+               "Ankle pumps – This exercise is important to help with your circulation.\n"
+               "Bend and straighten your ankles briskly. Repeat 20 times.\n\n"
+               "Static quads – This exercise strengthens your thigh.\n"
+               "Push the backs of your knees down into the bed. Hold for five seconds. Repeat 10 times.\n")
+    assert names_of(article, "hip.txt") == ["Ankle pumps", "Static quads"]
+
+
+def test_more_wordings_of_counts_and_a_circuits_timing():
+    assert find_reps("Do about 10 of these at first")[2].low == 10
+    assert (find_reps("Repeat 2/3 times each leg")[2].low, find_reps("Repeat 2/3 times each leg")[2].high) == (2, 3)
+    assert find_duration("Breathe out for 4 or more counts")[2].low == 4
+    work, rest, rounds = find_circuit("Work for 40 seconds, rest for 20 seconds. Go through the circuit three times.")
+    assert (work.low, rest.low, rounds.low) == (40, 20, 3)
+    work, rest, rounds = find_circuit("45 seconds per exercise, 15 seconds rest. Repeat the whole workout twice.")
+    assert (work.low, rest.low, rounds.low) == (45, 15, 2)
+
+
+def test_a_tables_rest_column_is_the_rest_between_sets_and_its_rows_meet_their_instructions_below():
+    article = ("# Lower body workout\n\n| Exercise | Sets | Reps | Rest |\n|---|---|---|---|\n| Squat | 3 | 12 | 60 seconds |\n"
+               "| Lunge | 3 | 10 each leg | 60 seconds |\n\n## Squat\nStand with feet apart. Sit back and down, then stand up.\n\n"
+               "## Lunge\nStep forward and lower your back knee. Push back to standing.\n")
+    draft = draft_of(article, "legs.md")
+    assert [e.name for e in draft.exercises] == ["Squat", "Lunge"]
+    for exercise in draft.exercises:
+        assert (exercise.sets.low, exercise.rest_between_sets.low) == (3, 60)
+        assert not [s for s in exercise.steps if s.kind == "hold"]
+    assert draft.exercises[1].sides
+
+
+@pytest.mark.parametrize(("article", "pattern", "cycles"), [
+    ("Relaxing breath\n\nSit comfortably.\n\nInhale (4 seconds) → Hold (7 seconds) → Exhale (8 seconds)\n\nRepeat 4 times.\n",
+     (4.0, 7.0, 8.0), 4),
+    ("Box breathing\n\nBreathe in for 4, hold for 4, breathe out for 4, hold for 4. Do 5 rounds.\n", (4.0, 4.0, 4.0, 4.0), 5),
+    ("Calm breathing\n\nBreathe in for a count of 5 and out for a count of 5. Continue for 10 breaths.\n", (5.0, 5.0), 10),
+], ids=["arrows", "counts-without-a-unit", "one-sentence-pace"])
+def test_a_counted_breath_however_it_is_written_is_a_pattern_and_its_cycles(article, pattern, cycles):
+    [exercise] = draft_of(article, "breath.txt").exercises
+    assert exercise.breath == pattern
+    assert [s.amount.low for s in exercise.steps if s.kind == "breathe"] == [cycles]
+    assert exercise.repeat is None
+
+
+def test_a_pages_each_stretch_on_both_sides_governs_a_stretch_of_one_limb_and_a_roll_for_a_time_is_worked():
+    draft = draft_of("Hamstring stretches\n\nDo each stretch on both sides, holding for 30 seconds.\n\nStanding hamstring stretch\n"
+                     "Place your heel on a step and lean forward.\n\nChin tuck\nPull your chin straight back.\n\n"
+                     "Calf roll\nRoll your calf slowly on the roller for 1 minute.\n", "stretches.txt")
+    assert [bool(e.sides) for e in draft.exercises] == [True, False, True]
+    assert [s.kind for s in draft.exercises[2].steps if s.kind != "say"] == ["work"]
+
+
+def test_a_page_copied_from_its_first_exercise_on_keeps_that_exercise_and_a_title_over_an_introduction_stays_the_title():
+    moves = ("Hamstring stretch\n\nPlace one leg on a table. Lean forward until you feel a stretch. Hold for 10 seconds.\n\n"
+             "Calf stretch\n\nLean on a wall with one leg back. Hold for 20 seconds.\n\n"
+             "Quad stretch\n\nHold your ankle behind you. Hold for 20 seconds.\n")
+    assert names_of(moves, "legs.txt") == ["Hamstring stretch", "Calf stretch", "Quad stretch"]
+    titled = ("Back pain\n\nThe following exercises should be started gently. Try each one 5-10 times.\n\n" + moves)
+    draft = draft_of(titled, "back.txt")
+    assert draft.title == "Back pain"
+    assert [e.name for e in draft.exercises] == ["Hamstring stretch", "Calf stretch", "Quad stretch"]
+
+
+@pytest.mark.parametrize(("article", "names"), [
+    ("Falls prevention\n\nHeel raises\nStep one: Hold the back of a chair.\nStep two: Rise up on your toes. Hold for 3 seconds.\n"
+     "Step three: Lower down. Repeat 10 times.\n\nToe raises\nStep one: Hold the chair.\nStep two: Lift your toes. Repeat 10 times.\n",
+     ["Heel raises", "Toe raises"]),
+    ("Hip\n\nI. Bridge\nLie on your back and lift your hips. Hold for 5 seconds.\n\nII. Clamshell\nLie on your side and open your knees. "
+     "Repeat 10 times.\n\nIII. Side plank\nTurn onto one side and lift your hips. Hold for 10 seconds.\n",
+     ["Bridge", "Clamshell", "Side plank"]),
+    ("Desk stretches\n\n✅ Neck roll – Roll your head slowly. Hold for 5 seconds. Repeat 10 times.\n\n"
+     "✅ Wrist stretch – Pull your fingers back. Hold for 5 seconds. Repeat 10 times.\n", ["Neck roll", "Wrist stretch"]),
+], ids=["step-words", "roman-numerals", "symbol-bullets"])
+def test_more_ways_of_numbering_steps_and_marking_exercises(article, names):
+    assert names_of(article, "page.txt") == names
+
+
+def test_figures_written_as_fractions_or_glossed_in_brackets_are_read():
+    draft = draft_of("Stretches\n\nWall push\nLean into the wall. Hold for 1½ minutes.\n\nCalf raise\nRise onto your toes. "
+                     "Hold for ½ minute. Repeat ten (10) times.\n", "stretches.txt")
+    assert [[s.amount.low for s in e.steps if s.kind == "hold"] for e in draft.exercises] == [[90], [30]]
+    assert draft.exercises[1].repeat.low == 10
+
+
+def test_two_title_lines_over_each_move_name_it_by_the_first_and_one_label_over_the_first_move_does_not():
+    poses = ("Yoga for beginners\n\nDownward Dog\nAdho Mukha Svanasana\nFrom all fours, lift your hips up and back. Hold for 5 breaths.\n\n"
+             "Child's Pose\nBalasana\nKneel and sit back on your heels. Hold for 10 breaths.\n\n"
+             "Cobra\nBhujangasana\nLie on your belly and press your chest up. Hold for 3 breaths.\n")
+    assert names_of(poses, "yoga.txt") == ["Downward Dog", "Child's Pose", "Cobra"]
+    labelled = ("Static stretches\nDescription of stretches\nStanding calf stretch\n- Put one foot back and lean on the wall\n"
+                "- Hold for 20 seconds\nStanding quad stretch\n- Bend one knee and hold your ankle\n- Hold for 20 seconds\n")
+    assert names_of(labelled, "stretches.txt") == ["Standing calf stretch", "Standing quad stretch"]
+
+
+def test_a_name_then_its_amount_after_a_multiplication_sign():
+    draft = draft_of("Core workout\n\nPlank x 30 seconds\nHold your body in a straight line from head to heels.\n\n"
+                     "Dead bug x 10\nLie on your back and lower your opposite arm and leg.\n", "core.txt")
+    assert [e.name for e in draft.exercises] == ["Plank", "Dead bug"]
+    assert [s.amount.low for s in draft.exercises[0].steps if s.kind == "hold"] == [30]
+    assert draft.exercises[1].repeat.low == 10
+
+
+def test_numbering_started_again_under_each_part_of_a_programme_keeps_every_part():
+    article = ("Knee rehab programme\n\nPhase 1: weeks 0-2\n\n1. Quad sets\nTighten your thigh and press your knee down. Hold for 5 "
+               "seconds. Repeat 10 times.\n\n2. Heel slides\nSlide your heel towards your bottom and back. Repeat 10 times.\n\n"
+               "Phase 2: weeks 2-6\n\n1. Mini squats\nBend your knees slightly and stand up again. Repeat 10 times.\n\n2. Step ups\n"
+               "Step up onto a low step and down again. Repeat 10 times.\n\n3. Bridges\nLie on your back and lift your hips. "
+               "Repeat 10 times.\n")
+    assert names_of(article, "knee.txt") == ["Quad sets", "Heel slides", "Mini squats", "Step ups", "Bridges"]
+
+
+def test_a_table_with_a_column_of_instructions_beside_its_amounts_is_one_exercise_a_row():
+    draft = draft_of("# Desk stretches\n\n| Stretch | How to do it | Hold |\n|---|---|---|\n"
+                     "| Neck tilt | Tilt your ear to your shoulder. | 20 seconds |\n"
+                     "| Seated twist | Turn your chest to one side, then the other. | 15 seconds |\n", "desk.md")
+    assert [e.name for e in draft.exercises] == ["Neck tilt", "Seated twist"]
+    assert [[s.amount.low for s in e.steps if s.kind == "hold"] for e in draft.exercises] == [[20], [15]]
+    assert any("Tilt your ear" in s.text for s in draft.exercises[0].steps)

@@ -19,7 +19,7 @@ from voiceguide.importer.reading import read_article
 from voiceguide.importer.writing import import_article
 
 NO_EXERCISES = "(expected headings like '1. Cat-cow stretch' or 'Knee rolls', or numbered steps)"
-DEVELOPMENT_REACHED = 0.924  # scripts/import_score.py: 1194/1291 on the development halves of the five batches
+DEVELOPMENT_REACHED = 0.945  # scripts/import_score.py: 1472/1557 on the development halves of the six batches
 
 
 def test_the_corpus_is_at_least_forty_pages_each_with_its_address_and_facts():

@@ -46,6 +46,7 @@ _UNIT_WORDS = {
 _UNIT = r"(?:seconds|second|secs|sec|s|minutes|minute|mins|min|breaths|breath)\b"
 _QUALIFIER = r"(?:(at least|a minimum of|about|around|roughly|approximately|up to|a maximum of)\s+)?"
 _FOR = r"(?:\bfor\s+)?"
+_OR_MORE = r"(?:\s+or\s+(?:more|longer))?"  # "4 or more counts": the figure given, as "at least 4" is
 
 
 @dataclass(frozen=True)
@@ -117,12 +118,12 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         rf"{_FOR}{_QUALIFIER}(a few|a couple of|a couple|several)\s+{_ADJ}(minutes|seconds|breaths)\b", re.I)),
     ("one_breath", re.compile(rf"\bfor\s+(?:a|one)\s+{_ADJ}breath\b(?!\s+(?:in|out)\b)", re.I)),  # "hold for a breath"
     ("count", re.compile(
-        rf"(?:(?:\bfor|\bto)\s+)?(?:a\s+)?(?:slow\s+)?count\s+of\s+({NUM})\b|{_FOR}\b({NUM})\s+(?:slow\s+)?counts?\b"
+        rf"(?:(?:\bfor|\bto)\s+)?(?:a\s+)?(?:slow\s+)?count\s+of\s+({NUM})\b|{_FOR}\b({NUM}){_OR_MORE}\s+(?:slow\s+)?counts?\b"
         rf"|\bcount(?:ing)?\s+(?:slowly\s+)?to\s+({NUM})\b", re.I)),
     ("mixed", re.compile(rf"{_FOR}\b({NUM})\s+({_UNIT}){_TO}({NUM})\s+({_UNIT})", re.I)),
     ("half", re.compile(rf"{_FOR}(?:a\s+)?half(?: a|-a)? minute\b", re.I)),
     ("span", re.compile(
-        rf"{_FOR}{_QUALIFIER}\b({NUM})(?:{_TO}({NUM}))?\s*{_ADJ}({_UNIT})(?!\s+(?:time|set|round)\b)", re.I)),
+        rf"{_FOR}{_QUALIFIER}\b({NUM})(?:{_TO}({NUM}))?{_OR_MORE}\s*{_ADJ}({_UNIT})(?!\s+(?:time|set|round)\b)", re.I)),
 ]
 
 
@@ -209,6 +210,7 @@ def _span_duration(m: re.Match[str], phrase: str) -> Amount | None:
         return None
     unit = _UNIT_WORDS[unit_word]
     low, high, changed = _qualified(low, high, qualifier)
+    changed = changed or re.search(r"\bor\s+(?:more|longer)\b", phrase, re.I) is not None
     if unit == "breaths":
         low, high = float(round(low)), float(round(high))
     converted = _in_seconds_or_minutes(low, high, unit)
@@ -219,7 +221,7 @@ def _span_duration(m: re.Match[str], phrase: str) -> Amount | None:
 
 
 _REPS = re.compile(
-    rf"{_QUALIFIER}\b(?:\b({NUM})(?:{_TO}({NUM}))?\s+(?:more\s+|slow\s+|controlled\s+|full\s+)?(?:times|reps|repetitions|iterations|holds|rounds|cycles)\b|(twice))"
+    rf"{_QUALIFIER}\b(?:\b({NUM})(?:(?:{_TO}|\s*/\s*)({NUM}))?\s+(?:more\s+|slow\s+|controlled\s+|full\s+)?(?:times|reps|repetitions|iterations|holds|rounds|cycles)\b|(twice))"
     rf"(?!\s+(?:(?:a|per|each|every)\s+(?:day|week|morning|evening|night)|daily|weekly|nightly)\b)",
     re.I,
 )
@@ -242,7 +244,8 @@ _COUNT = re.compile(
     rf"\b(?:reps?|repetitions?|repeats)\s*:\s*(\b{NUM})(?:{_TO}({NUM}))?"
     rf"|\b(\b{NUM})(?:{_TO}({NUM}))?(?=\s+(?:per|each|on each|on both|on either|in each|in either|in both)\s+(?:side|leg|arm|hand|foot|direction)s?\b)"
     rf"|(?:(?<=\bdo )|(?<=\bmake )|(?<=\brepeat for ))(\b{NUM})(?:{_TO}({NUM}))?\s+(?:more\s+|slow\s+|full\s+)?(?!(?:secs|seconds|mins|minutes|hrs|hours|breaths)\b)[a-z]+s\b"
-    rf"|(?:(?<=\btake )|(?<=\bwalk ))(\b{NUM})(?:{_TO}({NUM}))?\s+(?:more\s+|slow\s+|small\s+)?steps\b",
+    rf"|(?:(?<=\btake )|(?<=\bwalk ))(\b{NUM})(?:{_TO}({NUM}))?\s+(?:more\s+|slow\s+|small\s+)?steps\b"
+    rf"|\bdo\s+(?:about\s+|around\s+|roughly\s+)?(\b{NUM})(?:{_TO}({NUM}))?\s+of\s+(?:these|them|those)\b",  # "Do about 10 of these"
     re.I,
 )
 
@@ -253,7 +256,8 @@ _TIMES_X = re.compile(
     r"\b(?:repeat|reps?|repetitions?|do|perform|complete)\s*[x×]\s*(\d{1,3})\b"
     r"|\b(\d{1,2})\s*[x×]\s*(?=\d{1,3}(?:\s*[-–]\s*\d{1,3})?\s*(?:seconds|second|secs|sec|s|minutes|minute|mins|min)\b)"
     r"|\b(\d{1,3})\s*[x×](?=\s*(?:$|[.,;)]|each\b|per\b|on\b|daily\b|a day\b|with\b))"
-    r"|(?:(?<=seconds)|(?<=second)|(?<=secs)|(?<=sec)|(?<=breaths))\s*[x×]\s*(\d{1,3})\b",
+    r"|(?:(?<=seconds)|(?<=second)|(?<=secs)|(?<=sec)|(?<=breaths))\s*[x×]\s*(\d{1,3})\b"
+    r"|^\s*[x×]\s*(\d{1,3})\b(?!\s*(?:-\s*\d+\s*)?(?:seconds|second|secs|sec|s|minutes|minute|mins|min|breaths?)\b)",  # "x 10" after a name
     re.I,
 )
 
@@ -286,6 +290,8 @@ def find_reps(text: str) -> tuple[int, int, Amount] | None:
                 continue
             low = number(m.group(2))
             high = number(m.group(3)) if m.group(3) else low
+            if "/" in m.group(0) and high <= low:
+                continue  # "2/3 times" is two or three times; "3/2" is no range
             read = _is_digits(m.group(2)) and (m.group(3) is None or _is_digits(m.group(3)))
         low, high, changed = _qualified(low, high, qualifier)
         low, high = float(round(low)), float(round(high))
@@ -380,16 +386,21 @@ def find_another_set(text: str) -> tuple[int, int, Amount, Amount] | None:
 # "20 seconds of work followed by 10 seconds of rest for eight rounds", "repeat the whole circuit four times".
 _SECONDS = r"(seconds?|secs?|s)\b"
 _CIRCUIT_WORK = re.compile(
-    rf"\b(?:each|every)\s+(?:exercise|move|movement)\s+for\s+({NUM})\s*-?\s*{_SECONDS}"
-    rf"|\b({NUM})\s*-?\s*{_SECONDS}\s+(?:of\s+)?(?:work|on\b|all[- ]out|exercise|exercising|effort)",
+    rf"\b(?:each|every)\s+(?:exercise|move|movement)\s*(?:for|:)\s*({NUM})\s*-?\s*{_SECONDS}"  # "Each exercise: 45 seconds"
+    rf"|\b({NUM})\s*-?\s*{_SECONDS}\s+(?:of\s+)?(?:work|on\b|all[- ]out|exercise|exercising|effort)"
+    rf"|\bwork\s+(?:for\s+)?({NUM})\s*-?\s*{_SECONDS}"  # "Work for 40 seconds, rest for 20"
+    rf"|\b({NUM})\s*-?\s*{_SECONDS}\s+(?:per|for each|each)\s+(?:exercise|move|movement)\b",  # "45 seconds per exercise"
     re.I,
 )
+_WORK_FIGURES = ((1, 2), (3, 4), (5, 6), (7, 8))
 _CIRCUIT_REST = re.compile(
-    rf"\b({NUM})\s*-?\s*{_SECONDS}\s+(?:of\s+)?(?:rest|break|off\b|recovery)|\b(?:rest|break)\s+(?:for\s+)?({NUM})\s*-?\s*{_SECONDS}",
+    rf"\b({NUM})\s*-?\s*{_SECONDS}\s+(?:of\s+)?(?:rest|break|off\b|recovery)"
+    rf"|\b(?:rest|break)\s*:?\s+(?:for\s+)?({NUM})\s*-?\s*{_SECONDS}",  # "rest for 20 seconds", "Rest: 15 seconds"
     re.I,
 )
 _CIRCUIT_ROUNDS = re.compile(
-    rf"\b(?:repeat|do|complete)\s+(?:the\s+)?(?:whole\s+|entire\s+)?(?:circuit|workout|sequence)\s+(?:at least\s+)?({NUM})\s+times\b"
+    rf"\b(?:repeat|do|complete|go through|run through)\s+(?:the\s+)?(?:whole\s+|entire\s+)?(?:circuit|workout|sequence)\s+"
+    rf"(?:at least\s+)?(?:({NUM})\s+times|(twice))\b"
     rf"|\b(?:for\s+)?({NUM})\s+rounds\b",
     re.I,
 )
@@ -407,13 +418,13 @@ def _seconds_of(match: re.Match[str], pairs: tuple[tuple[int, int], ...]) -> Amo
 def find_circuit(text: str) -> tuple[Amount | None, Amount | None, Amount | None]:
     """A circuit's work, rest and rounds, each None where the text does not say; no work, no circuit."""
     work = _CIRCUIT_WORK.search(text)
-    work_amount = _seconds_of(work, ((1, 2), (3, 4))) if work else None
+    work_amount = _seconds_of(work, _WORK_FIGURES) if work else None
     if work_amount is None:
         return None, None, None
     rest = _CIRCUIT_REST.search(text)
     rounds = _CIRCUIT_ROUNDS.search(text)
     rounds_amount = None
     if rounds:
-        figure = rounds.group(1) or rounds.group(2)
+        figure = rounds.group(1) or ("2" if rounds.group(2) else rounds.group(3))  # "twice"
         rounds_amount = _count(figure, None, rounds.group(0).strip())
     return work_amount, _seconds_of(rest, ((1, 2), (3, 4))) if rest else None, rounds_amount

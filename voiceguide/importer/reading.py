@@ -191,6 +191,7 @@ def _namesakes_merged(exercises: list[DraftExercise]) -> list[DraftExercise]:
         out[bare] = replace(
             exercise, repeat=exercise.repeat or counts.repeat, sets=exercise.sets or counts.sets,
             rest_between_sets=exercise.rest_between_sets or counts.rest_between_sets, rounds=exercise.rounds or counts.rounds,
+            sides=exercise.sides or counts.sides, sides_from=exercise.sides_from or counts.sides_from,  # "10 each leg" in the table
             steps=exercise.steps if any(s.kind != "say" for s in exercise.steps) else exercise.steps + holds,
         )  # in the table's place: the table gives the workout's order
     return out
@@ -402,7 +403,8 @@ _SIDE_SWITCH = re.compile(
     r"|\b(?:repeat|do the same|the same)\b.*?\b(?:on|with|using)\s+(?:your|the)\s+(?:left|right|good|other|opposite|uninjured|healthy|unaffected)(?:\s+(?:side|leg|arm|hand|foot|knee))?\b",
     re.I,
 )
-_SEPARATOR = re.compile(r"(,\s*(?:and then|and|then|or|but)?\s*|;\s*|\s+(?:and then|then|and)\s+)", re.I)
+# (an arrow between phases is a "then": "Inhale (4 seconds) → Hold (7 seconds) → Exhale (8 seconds)")
+_SEPARATOR = re.compile(r"(,\s*(?:and then|and|then|or|but)?\s*|;\s*|\s+(?:and then|then|and)\s+|\s*(?:→|->|⟶|=>)\s*)", re.I)
 _INHALE = re.compile(r"(?<!the )(?<!next )(?<!each )(?<!every )(?<!your )(?<!an )\b(?:inhale|inhaling|breathe in|breathing in|breath in(?!\s+(?:the|your|a|an|each|one|both|and)\b)|in-breath)\b", re.I)
 _EXHALE = re.compile(
     r"(?<!the )(?<!next )(?<!each )(?<!every )(?<!your )(?<!an )\b(?:exhale|exhaling|breathe out|breathing out|breath out|out-breath"
@@ -638,10 +640,23 @@ def _take_counts(clause: str, shape: _Shape) -> tuple[str, bool]:
         clause, took = _take(clause, start, end)
         changed = changed or took
     for match in list(_SIDE_ADVERB.finditer(clause))[::-1]:
+        if _GRIP.fullmatch(match.group(0)):
+            continue  # "Hold each end of the towel in each hand": what the hands hold, both at once
         shape.side_phrases += (match.group(0).strip(" .,;!?"),)
         shape.directional |= "direction" in match.group(0).lower()
         clause, changed = clause[: match.start()] + clause[match.end():], True
+    both = _BOTH_LIMBS.search(clause)
+    if both and (found or _REPEATED.match(clause)):  # "Repeat 2-3 times on both legs": each leg in turn, not both at once
+        shape.side_phrases += (both.group(0).strip(),)
+        clause, changed = clause[: both.start()] + clause[both.end():], True
     return clause, changed
+
+
+_GRIP = re.compile(r"\s*in\s+(?:each|either)\s+hands?\s*", re.I)  # ("10 times with each hand" is per side)
+# "on both legs" after a count: each side in turn ("stand on both legs", with no count, is a stance; "jump 10 times with
+# both feet" is both at once)
+_BOTH_LIMBS = re.compile(r"\s*\b(?:on|for)\s+both\s+(?:legs|arms|feet|hands|knees|hips|shoulders|ankles|wrists)\b", re.I)
+_REPEATED = re.compile(r"^\s*(?:then\s+)?(?:repeat|do|perform)\b", re.I)
 
 
 _PACED = re.compile(
@@ -704,9 +719,12 @@ def _steps_of(sentence: str) -> list[DraftStep]:
     phases = _BOTH_PHASES.search(sentence) is None  # "breathe in and out" paces nothing
     steps = _SentenceSteps()
     timeless = _TREATMENT.search(sentence) or _MOMENT.search(sentence)
+    breathing = phases and (_INHALE.search(sentence) is not None or _EXHALE.search(sentence) is not None)
     for sep, clause in _clauses(sentence):
         phase = _phase(clause) if phases else None
         duration = None if timeless else find_duration(clause)
+        if duration is None and breathing and (phase or _HOLD_START.match(clause)):
+            duration = _bare_count(clause)  # "breathe in for 4, hold for 4": counts of a breath, said without a unit
         timed = _TIMED.search(clause) if duration is not None and duration[2].unit != "breaths" else None
         if timed and phase is None and duration is not None:
             steps.work(sep, clause, duration)  # "Repeat these movements for about 5 minutes": moving, not holding
@@ -721,6 +739,20 @@ def _steps_of(sentence: str) -> list[DraftStep]:
     return steps.finish()
 
 
+_HOLD_START = re.compile(r"^\s*(?:and\s+)?(?:then\s+)?hold\b", re.I)
+_BARE_COUNT = re.compile(rf"\bfor\s+({NUM})\s*(?=$|[,.;:!)]|\s+(?:and|then)\b)", re.I)
+
+
+def _bare_count(clause: str) -> tuple[int, int, Amount] | None:
+    """'for 4' at a breath phase's end: that many counts, a count being a second (the figure stated, its unit inferred)."""
+    match = _BARE_COUNT.search(clause)
+    if match is None or match.group(1).lower() in ("a", "an"):
+        return None
+    value = number(match.group(1))
+    amount = Amount(value, value, "seconds", match.group(0), True)
+    return (match.start(), match.end(), amount) if 0 < value <= BREATH_PHASE_LIMITS[1] else None
+
+
 # Ice, heat and the like are treatments: their minutes are no hold ("Ice for 15 to 20 minutes").
 _TREATMENT = re.compile(r"\b(?:ice|icing|iced|ice pack|cold pack|heat pack|heating pad|hot water bottle|warm compress|heat)\b", re.I)
 # A moment, not a length: "will weaken at approximately three seconds, six seconds and nine", "after 10 seconds".
@@ -729,11 +761,14 @@ _MOMENT = re.compile(rf"\b(?:at|after|within|every)\s+(?:about\s+|approximately\
 _HEDGE = re.compile(r",?\s*\bor as (?:often as )?(?:directed|advised|instructed|prescribed)(?: by [\w' ]+?)?(?=[.!?]?$)", re.I)
 # "After 10 seconds, lower your leg", "After a few breaths of holding, switch sides": a hold, then the next move.
 _AFTER_A_TIME = re.compile(
-    rf"^after\s+((?:about\s+|around\s+)?(?:{NUM}|a few|a couple of|several)\s*(?:slow\s+|deep\s+)?(?:seconds?|minutes?|breaths?))"
+    rf"^after\s+((?:about\s+|around\s+)?(?:{NUM}|a few|a couple of|several)\s*(?:slow\s+|deep\s+)?(?:seconds?|secs?|minutes?|mins?|breaths?|s(?=\W)))"
     rf"(?:\s+of\s+holding)?(?:\s*,\s*(\w.*)|\s*[.!]?)$", re.I)
 # A time spent moving, not holding still: "Repeat for 5 minutes", "Row for 20 seconds of maximal work", "as many as you can"
 _TIMED = re.compile(
     r"^\s*(?:\w+ly\s+)?(?:repeat|continue|keep going|keep repeating|carry on)\b"
+    # "Slowly move your knee from side to side for 2 to 3 minutes": a movement kept up, not a position held
+    r"|^\s*(?:\w+ly\s+)?(?:move|march|walk|jog|run|swing|rock|shake|pedal|cycle|bounce|roll|circle|pump|kick|punch|jump|hop|skip|tap)"
+    r"\b(?!.*\b(?:hold|stay|remain)\b)"
     r"|\bof\s+(?:max(?:imal|imum)?\s+|all[- ]out\s+|hard\s+|intense\s+)?(?:work|effort)\b"
     r"|\bas\s+(?:many\s+(?:reps\s+|repetitions\s+|rounds\s+|times\s+)?|fast\s+|hard\s+)as\s+(?:you\s+)?(?:can|possible)\b",
     re.I,
@@ -862,8 +897,6 @@ def _exercise(
     paced_lines = {line.text for line in lines if shape.breath and _PACED.search(line.text)}
     sides, sides_from, stripped = _exercise_sides(stripped, shape, page)
     setup, final = _said_steps(stripped, paced_lines, blocks.setup, shape.repeat)
-    if shape.breath is not None:  # "Continue for 5 minutes" of a paced breath: breathing held for that long, not a work interval
-        final = [DraftStep("hold", "", s.amount) if s.kind == "work" else s for s in final]
     if stated_holds and not any(step.kind in ("hold", "work") for step in final):
         interval = [step for step in stated_holds if step.kind in ("work", "rest")]
         final += interval or stated_holds[:1]
@@ -872,6 +905,7 @@ def _exercise(
         final = _cycles_for_a_time(final, breath)
     if breath is None and shape.breath is not None:
         breath, breath_from = shape.breath, shape.breath_from
+        final, repeat = _paced_cycles(final, repeat, breath)
     repeat = _from_page(final, repeat, shape, page)
     rounds = _circuit(final, repeat, page)
     final = _rest_after_work(final)
@@ -957,6 +991,12 @@ def _stated_holds(blocks: _Blocks, section: Section, shape: _Shape) -> list[Draf
         left = _strip_shape(text, shape)
         duration = find_duration(left)
         where = f'from the heading "{section.heading}"' if text == section.heading_amount else f'from "{text}"'
+        if duration and _REST_LABEL.match(text):  # "Rest: 60 seconds" beside "Sets: 3": the rest between sets, never a hold
+            if shape.sets is not None and shape.rest_between_sets is None:
+                shape.rest_between_sets = duration[2]
+            else:
+                blocks.unspoken.append(text)
+            continue
         if duration:
             stated_holds.append(DraftStep("hold", "", duration[2], comment=where))
             left = left[: duration[0]] + left[duration[1]:]
@@ -965,12 +1005,21 @@ def _stated_holds(blocks: _Blocks, section: Section, shape: _Shape) -> list[Draf
     return stated_holds
 
 
+_REST_LABEL = re.compile(r"^\s*(?:rest|recovery|rest between sets)\s*:", re.I)
+
+
+# "Place your heel on a step": one limb of a pair, so a page's "each stretch on both sides" governs this one
+_SINGLE_LIMB = re.compile(r"\byour\s+(?:heel|leg|foot|arm|hand|knee|ankle|elbow|wrist|thigh|calf)\b(?!s)", re.I)
+
+
 def _exercise_sides(
     stripped: list[tuple[str, _Line]], shape: _Shape, page: _PageAmounts
 ) -> tuple[tuple[str, ...], str | None, list[tuple[str, _Line]]]:
     """The exercise's sides, where they came from, and its lines with the first side written {side}."""
     texts = [t for t, _ in stripped]
-    if not shape.side_phrases and page.sides and (_SIDE_WORD.search(" ".join(texts)) or _ONE_LIMB.search(" ".join(texts))):
+    joined = " ".join(texts)
+    one_sided = _SIDE_WORD.search(joined) or _ONE_LIMB.search(joined) or _SINGLE_LIMB.search(joined)
+    if not shape.side_phrases and page.sides and one_sided:
         shape.side_phrases = (page.sides,)  # the page said "switch sides" once, for every one-sided exercise
     sides, sides_from = _sides(texts, shape)
     if sides and shape.side_phrases == (page.sides,):
@@ -1002,7 +1051,8 @@ def _from_page(final: list[DraftStep], repeat: Amount | None, shape: _Shape, pag
     returns, or a hold appended to final."""
     if repeat is None and page.repeat is not None and not any(s.kind == "breathe" for s in final) and shape.breath is None:
         repeat = page.repeat
-    if page.hold is not None and (repeat is None or page.single) and not any(s.kind in ("hold", "breathe") for s in final):
+    # (a move timed as work, "Roll your calf for 1 minute", is timed already: the page's hold is for the held ones)
+    if page.hold is not None and (repeat is None or page.single) and not any(s.kind in ("hold", "breathe", "work") for s in final):
         final.append(DraftStep("hold", "", page.hold))
     return repeat
 
@@ -1071,7 +1121,8 @@ DEFAULT_CYCLES = 4  # a breathing pattern whose article does not say how many ro
 _PATTERN_LIMIT = 12.0  # seconds: longer "holds" inside a breath are poses, not parts of a breath
 
 
-_PATTERNS = (("inhale", "hold", "exhale"), ("inhale", "hold", "exhale", "hold"))
+# "In for 2 counts, out for 4" is a pattern too (pursed lips, coherent breathing): both phases counted.
+_PATTERNS = (("inhale", "exhale"), ("inhale", "hold", "exhale"), ("inhale", "hold", "exhale", "hold"))
 _BETWEEN_PHASES = 2  # said sentences a pattern's phases may have between them ("Try and lift your chest.")
 
 
@@ -1104,6 +1155,14 @@ def _breath_pattern(
         after = [s for s in after if s not in counted_here]
         return steps[:first] + said + counted_here + [DraftStep("breathe", "", cycles)] + after, pattern, f"from {phrases}", None
     return steps, None, None, repeat
+
+
+def _paced_cycles(steps: list[DraftStep], repeat: Amount | None, pace: tuple[float, ...]) -> tuple[list[DraftStep], None]:
+    """A pace said in one sentence ("Breathe in for a count of 5 and out for 5") is a pattern like one said phase by
+    phase: its count ("Continue for 10 breaths") or its time ("for 2 minutes") is how many cycles, never a hold."""
+    cycles = one_count(repeat) or Amount(
+        DEFAULT_CYCLES, DEFAULT_CYCLES, "times", "", True, "default: the article does not say how many rounds")
+    return _cycles_for_a_time([*steps, DraftStep("breathe", "", cycles)], pace), None
 
 
 def _cycles_for_a_time(steps: list[DraftStep], pattern: tuple[float, ...]) -> list[DraftStep]:
@@ -1149,7 +1208,7 @@ def _same(a: Amount | None, b: Amount | None) -> bool:
 
 def _one_period(run: list[int], steps: list[DraftStep]) -> list[int]:
     """The run's first breath when the run is that breath written out again and again (each phase the same length)."""
-    for period in (3, 4):
+    for period in (2, 3, 4):
         if len(run) > period and len(run) % period == 0 and all(
             steps[run[k]].kind == steps[run[k % period]].kind and _same(steps[run[k]].amount, steps[run[k % period]].amount)
             for k in range(len(run))
@@ -1168,7 +1227,11 @@ def _phase_runs(steps: list[DraftStep]) -> list[list[int]]:
     for i, step in enumerate(steps):
         if not counted(step):
             continue
-        if runs and i - runs[-1][-1] - 1 <= _BETWEEN_PHASES and all(s.kind == "say" for s in steps[runs[-1][-1] + 1: i]):
+        # between two counted phases: sentences said, or more words of the phase before ("Feel your belly rise as you
+        # breathe in" after "Breathe in for 2 counts")
+        prior = steps[runs[-1][-1]].kind if runs else None
+        if runs and i - runs[-1][-1] - 1 <= _BETWEEN_PHASES and all(
+                s.kind == "say" or (s.kind == prior and s.amount is None) for s in steps[runs[-1][-1] + 1: i]):
             runs[-1].append(i)
         else:
             runs.append([i])
@@ -1230,6 +1293,10 @@ def _breath_pace(exercises: list[DraftExercise]) -> tuple[tuple[float, float] | 
             if step.kind in counted and step.amount is not None:
                 counted[step.kind].add(step.amount.low)
                 phrases.append(step.amount.words())
+        if exercise.breath is not None and len(exercise.breath) == 2:  # "in for 4, out for 6", made the exercise's pattern
+            counted["inhale"].add(exercise.breath[0])
+            counted["exhale"].add(exercise.breath[1])
+            phrases += re.findall(r'"([^"]+)"', exercise.breath_from or "")
     if not phrases or any(len(values) > 1 for values in counted.values()):
         return None, None
     inhale = next(iter(counted["inhale"]), DEFAULT_BREATH[0])
