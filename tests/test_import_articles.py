@@ -786,7 +786,10 @@ def test_a_tables_rest_column_is_the_rest_between_sets_and_its_rows_meet_their_i
      (4.0, 7.0, 8.0), 4),
     ("Box breathing\n\nBreathe in for 4, hold for 4, breathe out for 4, hold for 4. Do 5 rounds.\n", (4.0, 4.0, 4.0, 4.0), 5),
     ("Calm breathing\n\nBreathe in for a count of 5 and out for a count of 5. Continue for 10 breaths.\n", (5.0, 5.0), 10),
-], ids=["arrows", "counts-without-a-unit", "one-sentence-pace"])
+    # a phase said by its direction alone: docs/import.md's own example, and a pace with no verb at all
+    ("Calm breathing\n\n1. Breathing\nBreathe in for four, hold for seven, out for eight. Repeat four times.\n", (4.0, 7.0, 8.0), 4),
+    ("Calm breathing\n\n1. Breathing\nIn for four, out for six. Do five cycles.\n", (4.0, 6.0), 5),
+], ids=["arrows", "counts-without-a-unit", "one-sentence-pace", "in-hold-out-by-direction", "in-out-by-direction"])
 def test_a_counted_breath_however_it_is_written_is_a_pattern_and_its_cycles(article, pattern, cycles):
     [exercise] = draft_of(article, "breath.txt").exercises
     assert exercise.breath == pattern

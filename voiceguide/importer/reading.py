@@ -466,6 +466,7 @@ def _is_instruction(sentence: str) -> bool:
     return (
         first in IMPERATIVES or first in ("don't", "never") or find_duration(sentence) is not None
         or find_reps(sentence) is not None or bool(_SIDE_SWITCH.search(sentence) or _SIDE_ADVERB.search(sentence))
+        or (_ELLIPTIC_PHASE.match(sentence) is not None and _bare_count(sentence) is not None)  # "In for four, out for six."
     )
 
 
@@ -719,9 +720,13 @@ def _steps_of(sentence: str) -> list[DraftStep]:
     phases = _BOTH_PHASES.search(sentence) is None  # "breathe in and out" paces nothing
     steps = _SentenceSteps()
     timeless = _TREATMENT.search(sentence) or _MOMENT.search(sentence)
-    breathing = phases and (_INHALE.search(sentence) is not None or _EXHALE.search(sentence) is not None)
-    for sep, clause in _clauses(sentence):
-        phase = _phase(clause) if phases else None
+    clauses = _clauses(sentence)
+    # "In for four, out for six", "breathe in for 4, hold for 7, out for 8": a phase named by "in" or "out" alone
+    elliptic = {m[1].lower() for _, clause in clauses if (m := _ELLIPTIC_PHASE.match(clause))}
+    named = _INHALE.search(sentence) is not None or _EXHALE.search(sentence) is not None
+    breathing = phases and (named or elliptic == {"in", "out"})
+    for sep, clause in clauses:
+        phase = (_phase(clause) or (_elliptic_phase(clause) if named or elliptic == {"in", "out"} else None)) if phases else None
         duration = None if timeless else find_duration(clause)
         if duration is None and breathing and (phase or _HOLD_START.match(clause)):
             duration = _bare_count(clause)  # "breathe in for 4, hold for 4": counts of a breath, said without a unit
@@ -777,6 +782,15 @@ _TIMED = re.compile(
 
 def _phase(clause: str) -> Literal["inhale", "exhale"] | None:
     return "inhale" if _INHALE.search(clause) else "exhale" if _EXHALE.search(clause) else None
+
+
+# "out for eight", "and in through the nose for 4": a breath's phase said by its direction alone, with its count
+_ELLIPTIC_PHASE = re.compile(r"^\s*(?:and\s+)?(?:then\s+)?(in|out)\b(?=\s+(?:for|through|to)\b)", re.I)
+
+
+def _elliptic_phase(clause: str) -> Literal["inhale", "exhale"] | None:
+    match = _ELLIPTIC_PHASE.match(clause)
+    return None if match is None else "inhale" if match[1].lower() == "in" else "exhale"
 
 
 # A clause that goes on with the one before: "taking a deep breath", "as you count to three", "while counting to four".
