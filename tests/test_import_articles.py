@@ -769,6 +769,14 @@ def test_more_wordings_of_counts_and_a_circuits_timing():
     assert (work.low, rest.low, rounds.low) == (45, 15, 2)
 
 
+def test_a_note_under_a_table_of_exercises_speaks_for_every_row_not_the_last():
+    article = ("# Leg day\n\n| Exercise | Sets | Reps |\n|---|---|---|\n| Squats | 3 | 10 |\n| Lunges | 3 | 12 per leg |\n"
+               "| Calf raises | 2 | 15-20 |\n\nRest 90 seconds between sets.\n")
+    draft = draft_of(article, "legs.md")
+    assert [e.name for e in draft.exercises] == ["Squats", "Lunges", "Calf raises"]
+    assert [e.rest_between_sets.low if e.rest_between_sets else None for e in draft.exercises] == [90, 90, 90]
+
+
 def test_a_tables_rest_column_is_the_rest_between_sets_and_its_rows_meet_their_instructions_below():
     article = ("# Lower body workout\n\n| Exercise | Sets | Reps | Rest |\n|---|---|---|---|\n| Squat | 3 | 12 | 60 seconds |\n"
                "| Lunge | 3 | 10 each leg | 60 seconds |\n\n## Squat\nStand with feet apart. Sit back and down, then stand up.\n\n"

@@ -778,7 +778,55 @@ _TABLE_AMOUNT = re.compile(r"^(?:sets?|reps?|repetitions?|hold|time|duration|res
 
 def _tables_as_lines(raw: list[str]) -> list[str]:
     """Markdown tables as lines the reader knows: a table of exercises and their amounts ('| Exercise | Sets | Reps |')
-    becomes one '**Squat** Sets: 3. Reps: 10.' line a row; any other table, its rows' cells as one line each."""
+    becomes one '**Squat** Sets: 3. Reps: 10.' line a row; any other table, its rows' cells as one line each.
+    A note under a table of exercises that only states amounts ('Rest 90 seconds between sets.') speaks for every row,
+    not the last one: it is read as if said above the table, where a page's amounts for every exercise stand."""
+    return _notes_above_tables(_table_lines(raw))
+
+
+def _notes_above_tables(lines: list[str]) -> list[str]:
+    for start, end in _exercise_tables(lines):
+        note = _table_note(lines, end)
+        if note is not None:
+            first, last = note
+            moved = lines[first:last]
+            return _notes_above_tables([*lines[:start], *moved, "", *lines[start:first], *lines[last:]])
+    return lines
+
+
+def _exercise_tables(lines: list[str]) -> list[tuple[int, int]]:
+    """(first, past-the-last) line of each run of table rows turned into '**Name** Sets: ...' lines."""
+    runs, start = [], None
+    for i, line in enumerate([*lines, ""]):
+        row = _TABLE_ROW_LINE.match(line) is not None
+        if row and start is None:
+            start = i
+        elif not row and start is not None:
+            runs.append((start, i))
+            start = None
+    return runs
+
+
+_TABLE_ROW_LINE = re.compile(r"^\*\*[^*]+\*\* (?:[A-Z][\w ]*: [^.]+\. ?)+$")
+
+
+def _table_note(lines: list[str], end: int) -> tuple[int, int] | None:
+    """The paragraph right under a table, when it only states amounts (each sentence an amount, at most three) and
+    the page ends after it or goes on with a heading: (first line, past its last line)."""
+    first = next((k for k in range(end, len(lines)) if lines[k]), None)
+    if first is None:
+        return None
+    last = next((k for k in range(first, len(lines)) if not lines[k]), len(lines))
+    said = sentences(" ".join(lines[first:last]))
+    if not 1 <= len(said) <= 3 or lines[first].startswith(("#", "**", "|")):
+        return None
+    if not all(find_duration(s) or find_sets(s) or find_reps(s) for s in said):
+        return None
+    after = next((lines[k] for k in range(last, len(lines)) if lines[k]), None)
+    return (first, last) if after is None or after.startswith("#") else None
+
+
+def _table_lines(raw: list[str]) -> list[str]:
     out = list(raw)
     header: list[str] | None = None
     rows = _table_rows(raw)
