@@ -78,8 +78,8 @@ OPTIONS = (
     OptionSpec("reps", "low|mid|high|N", str, "where to pick in rep ranges (or a position like `40%`), or fix them", "mid",
                _pick(MAX_REPEAT, "a count", integer=True)),
     OptionSpec("breath", "PATTERN", str, "breath pattern in seconds: `IN:OUT`, `IN:HOLD:OUT` (`4:7:8`) or `IN:HOLD:OUT:HOLD` "
-               "(`4:4:4:4`)", "4:6", {"oneOf": [{"type": "string", "format": "voiceguide-breath"},
-                                               _number(*BREATH_PHASE_LIMITS, "seconds in and out")]}),
+               "(`4:4:4:4`); one number is as long in as out (`4` is `4:4`)", "4:6",
+               {"oneOf": [{"type": "string", "format": "voiceguide-breath"}, _number(*BREATH_PHASE_LIMITS, "seconds in and out")]}),
     OptionSpec("rest", "SECONDS", float, "quiet between exercises", "5", _number(0, MAX_REST, "seconds between exercises")),
     OptionSpec("length", "15m", str, "fit the session to a length: `15m`, `90s`, `1h`, `20:00` (ranges first, then holds)", "as written",
                {"oneOf": [{"type": "string", "format": "voiceguide-length"},
