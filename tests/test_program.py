@@ -156,3 +156,8 @@ def test_a_programme_given_where_a_routine_goes_says_to_publish_it() -> None:
     path = ROOT / "tests" / "programs" / "four-weeks.yaml"
     with pytest.raises(RoutineError, match=r"four-weeks.yaml:\d+: this is a programme, not a routine: 'voiceguide publish "):
         load_routine(path)
+
+
+def test_a_start_too_near_the_calendars_end_for_its_weeks_is_refused_at_its_line() -> None:
+    with pytest.raises(RoutineError, match=r"^p.yaml:3: start 9999-12-27 leaves no room for 2 weeks"):
+        parse_program("program: P\nweeks: 2\nstart: 9999-12-27\nsessions:\n  - {day: monday, routine: quick-neck}\n", "p.yaml")

@@ -161,16 +161,19 @@ class _ProgramReader(_Nodes):
             title=self.text(keys["program"], "program"),
             description=self.text(keys["description"], "description") if "description" in keys else None,
             weeks=weeks,
-            start=self.start(keys["start"]) if "start" in keys else None,
+            start=self.start(keys["start"], weeks) if "start" in keys else None,
             sessions=tuple(sessions),
             source=self.source,
         )
 
-    def start(self, node: yaml.Node) -> datetime.date:
+    def start(self, node: yaml.Node, weeks: int) -> datetime.date:
         try:
-            return datetime.date.fromisoformat(str(node.value).strip())
+            start = datetime.date.fromisoformat(str(node.value).strip())
         except (TypeError, ValueError):
             raise self.fail(node, f"start must be a date like 2025-03-03, not '{node.value}'") from None
+        if datetime.date.max - start < datetime.timedelta(weeks=weeks):  # its last week's dates must be dates too
+            raise self.fail(node, f"start {start} leaves no room for {weeks} weeks before the calendar ends")
+        return start
 
     def session(
         self, node: yaml.Node, weeks: int, common: dict[str, object], common_progress: dict[str, yaml.Node]
