@@ -130,3 +130,14 @@ def test_publishing_into_a_file_is_one_line(tmp_path: Path):
     result = cli("publish", str(SHORT), "-o", str(tmp_path / "x"))
     assert result.returncode == 2
     assert result.stderr == f"voiceguide: {tmp_path / 'x'}: not a folder (publish writes a feed and its episodes into a folder)\n"
+
+
+def test_two_sessions_on_one_day_are_two_episodes(tmp_path: Path):
+    programme = tmp_path / "twice.yaml"
+    programme.write_text(f"program: Twice\nweeks: 1\nsessions:\n  - {{day: monday, routine: {SHORT}}}\n"
+                         f"  - {{day: monday, routine: {SHORT}}}\n")
+    published = api.publish(programme, tmp_path / "feed", brief=True, rest=1)
+    feed = feedparser.parse((tmp_path / "feed" / "feed.xml").read_bytes())
+    assert published.episodes == 2
+    assert len({entry.id for entry in feed.entries}) == 2
+    assert len({entry.enclosures[0].href for entry in feed.entries}) == 2

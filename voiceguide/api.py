@@ -6,6 +6,7 @@ functions that use them, so `check` and `routines` start in a few milliseconds.
 
 from __future__ import annotations
 
+import collections
 import datetime
 import functools
 import sys
@@ -418,14 +419,16 @@ def publish(
         raise VoiceguideError(f"{target}: not a folder (publish writes a feed and its episodes into a folder)")
     program = load_program(source)
     start = program.start or (memory(target).start if target.is_dir() else None) or datetime.date.today()
-    planned, languages = [], []
+    planned, languages, slots = [], [], collections.Counter[str]()
     for number, session in enumerate(program_sessions(program, start, **choices), 1):
+        slots[session.session.slot] += 1  # two sessions on one day are two episodes: w1-mon, then w1-mon-2
+        slot = session.session.slot + (f"-{slots[session.session.slot]}" if slots[session.session.slot] > 1 else "")
         loaded, options = resolve(session.routine, fit=False, **session.choices)
         languages.append(options.language or "en")
         inputs = [path for path, _ in _render_inputs(loaded, options)[1:]]  # the routine itself is in the key as parsed
         many = len(program.sessions) > 1
         planned.append(Planned(
-            slot=session.session.slot, key=render_key(loaded, options, inputs, bitrate),
+            slot=slot, key=render_key(loaded, options, inputs, bitrate),
             title=f"Week {session.session.week}, {session.session.day_name}: {loaded.title}" if many else loaded.title,
             description=_episode_description(loaded, session), season=session.session.week, number=number,
             published=datetime.datetime.combine(session.date, datetime.time(6), datetime.timezone.utc),
