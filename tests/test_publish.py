@@ -141,3 +141,45 @@ def test_two_sessions_on_one_day_are_two_episodes(tmp_path: Path):
     assert published.episodes == 2
     assert len({entry.id for entry in feed.entries}) == 2
     assert len({entry.enclosures[0].href for entry in feed.entries}) == 2
+
+
+def test_an_episode_file_cut_short_is_rendered_again_not_kept(tmp_path: Path):
+    folder = tmp_path / "feed"
+    api.publish(SHORT, folder, brief=True, rest=1)
+    [audio] = folder.glob("*.mp3")
+    whole = audio.read_bytes()
+    audio.write_bytes(whole[:1000])
+    report: list[str] = []
+    api.publish(SHORT, folder, brief=True, rest=1, report=report.append)
+    assert report == [f"{audio.stem}: rendered"]
+    assert audio.stat().st_size == len(whole)
+
+
+def test_the_files_of_an_interrupted_publish_go_at_the_next(tmp_path: Path):
+    """A publish stopped part way records each episode before rendering it, so the next publish knows its files."""
+    folder = tmp_path / "feed"
+    api.publish(SHORT, folder, brief=True, rest=1)
+    record = json.loads((folder / ".voiceguide-feed.json").read_text())
+    stray = "w1-d2-0123456789ab"  # as a run with other options would have named it, stopped before its feed
+    record["episodes"].append(stray)
+    (folder / ".voiceguide-feed.json").write_text(json.dumps(record))
+    for suffix in (".mp3", ".vtt", ".chapters.json"):
+        (folder / f"{stray}{suffix}").write_text("part of an interrupted publish")
+    api.publish(SHORT, folder, brief=True, rest=1)
+    assert not list(folder.glob(f"{stray}*"))
+
+
+def test_an_episode_is_recorded_before_it_is_rendered(tmp_path: Path):
+    import datetime
+
+    from voiceguide.publishing.feed import Channel
+    from voiceguide.publishing.folder import MANIFEST, Planned, publish_folder
+
+    def stopped(target: Path) -> None:
+        target.write_text("half an episode")
+        raise KeyboardInterrupt
+
+    session = Planned("w1-mon", "0123456789ab", "T", "D", datetime.datetime(2026, 1, 5, tzinfo=datetime.timezone.utc), 1, 1, stopped)
+    with pytest.raises(KeyboardInterrupt):
+        publish_folder(tmp_path, Channel("T", "D", "en"), [session], datetime.date(2026, 1, 5))
+    assert json.loads((tmp_path / MANIFEST).read_text())["episodes"] == ["w1-mon-0123456789ab"]

@@ -6,7 +6,9 @@ name never changes its bytes: an episode whose files are there is not rendered a
 session is identical to another's is linked to that one's files, and only the rest are rendered.
 The feed is written last, then the files no episode names any more are removed: an interrupted
 publish leaves the old feed with all it names. `.voiceguide-feed.json` keeps the programme's
-start (when it names none), the feed's id and the server's path secret across runs.
+start (when it names none), the feed's id and the server's path secret across runs, every
+episode a publish began (so the next one removes an interrupted run's files), and each published
+file's size (a file changed since, cut short say, is rendered again).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import secrets
 import shutil
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import quote
 
@@ -63,11 +65,13 @@ class Memory:
     feed_id: str
     secret: str  # the server's path prefix: unguessable, and the same each time, so a subscription lasts
     start: datetime.date | None = None
-    stems: tuple[str, ...] = ()
+    stems: tuple[str, ...] = ()  # the episodes it published, and any a publish began rendering (so an interrupted one's go)
+    sizes: tuple[tuple[str, int], ...] = ()  # each published file's size: a file changed since is rendered again
 
     def to_json(self) -> str:
         start = self.start.isoformat() if self.start else None
-        return json.dumps({"feed": self.feed_id, "secret": self.secret, "start": start, "episodes": list(self.stems)}, indent=2) + "\n"
+        record = {"feed": self.feed_id, "secret": self.secret, "start": start, "episodes": list(self.stems), "sizes": dict(self.sizes)}
+        return json.dumps(record, indent=2) + "\n"
 
 
 def memory(folder: Path) -> Memory:
@@ -75,7 +79,8 @@ def memory(folder: Path) -> Memory:
     try:
         found = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
         start = datetime.date.fromisoformat(found["start"]) if found.get("start") else None
-        return Memory(str(found["feed"]), str(found["secret"]), start, tuple(str(s) for s in found.get("episodes", ())))
+        sizes = tuple((str(name), int(size)) for name, size in dict(found.get("sizes") or {}).items())
+        return Memory(str(found["feed"]), str(found["secret"]), start, tuple(str(s) for s in found.get("episodes", ())), sizes)
     except FileNotFoundError:
         return Memory(str(uuid.uuid4()), secrets.token_urlsafe(16))
     except (OSError, ValueError, KeyError, TypeError) as exc:
@@ -97,9 +102,14 @@ def publish_folder(
     done: dict[str, str] = {}  # key -> the stem whose files hold that render
     episodes: list[Episode] = []
     rendered = kept = 0
+    recorded = dict(remembered.sizes)
+    begun = list(remembered.stems)
     for session in planned:
         stem = f"{session.slot}-{session.key}"
-        if _complete(folder, stem):
+        if stem not in begun:  # recorded before its files are written: a publish stopped part way leaves none unknown
+            begun.append(stem)
+            write_atomic(folder / MANIFEST, replace(remembered, stems=tuple(begun)).to_json())
+        if _complete(folder, stem, recorded):
             kept += 1
             said = "unchanged"
         elif session.key in done:
@@ -117,17 +127,30 @@ def publish_folder(
     write_atomic(folder / COVER_NAME, cover_png(channel.title))
     write_atomic(folder / FEED_NAME, feed_xml(channel, episodes))
     stems = tuple(f"{s.slot}-{s.key}" for s in planned)
-    gone = [stem for stem in remembered.stems if stem not in stems]
+    gone = [stem for stem in begun if stem not in stems]
     for stem in gone:
         for suffix in (*RENDERED, CHAPTERS):
             with contextlib.suppress(FileNotFoundError):
                 (folder / f"{stem}{suffix}").unlink()
-    write_atomic(folder / MANIFEST, Memory(remembered.feed_id, remembered.secret, start, stems).to_json())
+    sizes = tuple((name, (folder / name).stat().st_size) for stem in stems for name in _files(stem))
+    write_atomic(folder / MANIFEST, Memory(remembered.feed_id, remembered.secret, start, stems, sizes).to_json())
     return Published(folder / FEED_NAME, len(episodes), rendered, kept, len(gone))
 
 
-def _complete(folder: Path, stem: str) -> bool:
-    return all((folder / f"{stem}{suffix}").is_file() for suffix in (*RENDERED, CHAPTERS))
+def _files(stem: str) -> list[str]:
+    return [f"{stem}{suffix}" for suffix in (*RENDERED, CHAPTERS)]
+
+
+def _complete(folder: Path, stem: str, recorded: dict[str, int]) -> bool:
+    """Whether an episode's files are all there, each as large as when it was published (a file cut short is not)."""
+    for name in _files(stem):
+        try:
+            size = (folder / name).stat().st_size
+        except OSError:
+            return False
+        if recorded.get(name, size) != size:
+            return False
+    return True
 
 
 def _link(folder: Path, source: str, stem: str) -> None:
