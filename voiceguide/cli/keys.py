@@ -5,9 +5,11 @@ from __future__ import annotations
 import contextlib
 import os
 import select
+import signal
 import sys
 import termios
 import tty
+from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:  # types only: the CLI reaches live play through api
@@ -45,18 +47,31 @@ class KeyReader:
             self.fd = None
         self._saved: list | None = None
         self._hung_up = False
+        self._on_continue: signal.Handlers | Callable[..., object] | int | None = None  # SIGCONT's handler before ours
 
     def __enter__(self) -> KeyReader:
         if self.fd is not None:
             self._saved = termios.tcgetattr(self.fd)
             tty.setcbreak(self.fd, termios.TCSANOW)  # not TCSAFLUSH: a key pressed while play starts is kept
+            # Ctrl-Z, then fg: the shell gave the terminal back in line mode with echo; take single keys again
+            with contextlib.suppress(ValueError):  # not the main thread: no handler, and no job control to meet
+                self._on_continue = signal.signal(signal.SIGCONT, self._continued)
         return self
+
+    def _continued(self, *_: object) -> None:
+        if self.fd is not None and self._saved is not None:
+            with contextlib.suppress(termios.error):
+                tty.setcbreak(self.fd, termios.TCSANOW)
 
     def __exit__(self, *exc: object) -> None:
         if self.fd is not None and self._saved is not None:
             with contextlib.suppress(termios.error):  # the terminal is gone: nothing left to restore
                 termios.tcsetattr(self.fd, termios.TCSADRAIN, self._saved)
             self._saved = None
+            if self._on_continue is not None:
+                with contextlib.suppress(ValueError):
+                    signal.signal(signal.SIGCONT, self._on_continue)
+                self._on_continue = None
 
     def read(self, timeout: float) -> list[str]:
         """Keys pressed within `timeout` seconds (none if stdin is not a terminal: it just waits)."""
