@@ -531,6 +531,23 @@ def test_plus_during_an_8_s_hold_makes_it_18_s(sink, speech):
     assert held == pytest.approx(after.start - before.start + 10, abs=TOLERANCE)
 
 
+@pytest.mark.plays(30)
+@pytest.mark.usefixtures("sink")  # the sound server it plays into
+def test_plus_once_three_two_one_has_begun_is_ignored_and_the_count_is_not_split(speech):
+    timeline = voiceguide.plan(SHORT, speech=speech, **CHOICES)
+    hold = next(e for e in timeline.events if e.kind == "hold")
+    three = next(e for e in timeline.events if e.role == "countdown" and hold.start <= e.start < hold.end)
+    session = voiceguide.play(SHORT, wait=False, speech=speech, **CHOICES)
+    try:
+        while session.position() < three.start + 0.5:  # "Three." heard
+            time.sleep(0.01)
+        assert session.stay_longer() is None
+        assert session.status().hold_left == pytest.approx(hold.end - session.position(), abs=0.2)
+    finally:
+        session.quit()
+    assert not [m for m in session.history if m.action == "extend"]
+
+
 @pytest.mark.slow
 @pytest.mark.realtime  # a sound server of its own, playing in real time
 def test_losing_the_sound_server_mid_play_stops_with_one_line_and_exit_1(tmp_path):

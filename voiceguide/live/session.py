@@ -49,6 +49,7 @@ VOLUME_STEP = 3.0  # dB one press of the volume keys moves
 VOLUME_RANGE = (-30.0, 3.0)  # dB around the leveled mix: its peaks sit at -3 dBTP, so +3 reaches full scale
 STARTED_WITHIN = 0.5  # a stream has begun to be heard this soon after it was asked for
 STRETCHABLE = ("hold", "rest")  # kinds of event 'stay longer' extends
+COUNT_BEAT = 1.5  # seconds: a closing count's ticks and words come at most this far apart
 INSTRUCTIONS = ("announce", "setup", "side", "teach", "step", "note", "release")  # speech roles 'repeat' goes back to
 
 State = Literal["ready", "playing", "paused", "finished", "stopped"]
@@ -418,8 +419,8 @@ class Session:
         """Add time to the hold (or rest) in progress: the rest of the session moves later, as after a pause.
 
         The time goes in at the first quiet moment not yet handed to the device, so nothing
-        already playing is cut, and no later than the hold's end. Returns that plan position,
-        or None when no hold is in progress.
+        already playing is cut, and before the hold's closing count ("Three. Two. One."), which moves
+        with its end. Returns that plan position, or None when no hold is in progress or its count has begun.
         """
         with self._cond:
             if self._state not in ("playing", "paused"):
@@ -429,12 +430,15 @@ class Session:
             held = max((e for e in stretchable if e is not None), key=lambda e: e.start, default=None)
             if held is None:
                 return None
+            counted = self._closing_count(held)
+            if counted is not None and position >= counted:
+                return None  # "Three. Two. One." has begun: the hold ends as counted, never split by silence
             at = position
             if self._state == "playing" and self._player is not None:
                 at = max(at, self.timing.to_plan(self._player.written() / SAMPLE_RATE))
             while sounding := self.score.sounding(at):  # not in the middle of a sound
                 at = max(e.start + s.size / SAMPLE_RATE for e, s in sounding)
-            at = min(at, held.end)
+            at = min(at, held.end if counted is None else counted)  # before the closing count, which moves with the end
             heard, added_from = self._stream_now(), self.timing.to_stream(at)  # where the new time will begin
             self.timing.add(Stretch(at, seconds))
             self._mark(at, "extend")
@@ -612,6 +616,17 @@ class Session:
         """Whether the feeder has compiled the session beyond `position` (so its first sound is there): a later
         event, or a sound that plays on past it (the opening bell, while the title after it is synthesized)."""
         return self._total is not None or self.score.known_until > position  # known_until is never before the latest start
+
+    def _closing_count(self, held: Event) -> float | None:
+        """Where the count that closes a hold or rest starts: its ticks and "Three. Two. One.", a beat apart (a "Get
+        ready." further before them is not part of it)."""
+        starts = sorted(e.start for e in self._events if e.role == "countdown" and held.start <= e.start < held.end)
+        if not starts:
+            return None
+        first = len(starts) - 1
+        while first > 0 and starts[first] - starts[first - 1] <= COUNT_BEAT:
+            first -= 1
+        return starts[first]
 
     def _around(self, kind: str, position: float) -> Event | None:
         """The event of this kind going on at `position`, if any (events of one kind never overlap)."""
