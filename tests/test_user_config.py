@@ -5,12 +5,13 @@ FILE:LINE line, exit 2. (Every option it may set reaches the session: tests/test
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import cli, run_cli
+from tests.conftest import ROOT, cli, run_cli
 from voiceguide.option_table import CONFIG_KEYS, PLAY_CONFIG_KEYS
 
 if sys.version_info >= (3, 11):
@@ -175,3 +176,14 @@ def test_the_configs_listen_makes_play_listen_unless_no_listen_is_given(home: Pa
     assert shown.stdout.splitlines()[:2] == [f"# {path}", "listen = true"]
     assert set(PLAY_CONFIG_KEYS) == {"listen"}  # the only play option a config sets; none of them a session's
     assert not set(PLAY_CONFIG_KEYS) & set(CONFIG_KEYS)
+
+
+def test_a_relative_cue_folder_in_the_config_is_found_beside_it(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from voiceguide.user_config import load_config
+
+    path = write_config(home, 'cue_dir = "cues"\n')
+    (path.parent / "cues").mkdir()
+    for name in ("bell", "chime", "switch", "tick", "inhale", "exhale"):
+        shutil.copy(ROOT / "audio_cues" / f"{name}.wav", path.parent / "cues" / f"{name}.wav")
+    monkeypatch.chdir(tmp_path)  # a session started anywhere else
+    assert load_config().values["cue_dir"] == str(path.parent / "cues")

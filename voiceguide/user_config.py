@@ -73,9 +73,20 @@ def load_config() -> UserConfig:
         if option is None:
             keys = ", ".join([*CONFIG_KEYS, *PLAY_CONFIG_KEYS])
             raise ConfigError(str(path), lines[key], f"unknown key '{key}'; a config file may set {keys}")
-        values[key] = _choice(option, value, path, lines[key])
+        values[key] = _beside(path, key, _choice(option, value, path, lines[key]))
     _look_up(values, path, lines)
     return UserConfig(path, True, values, lines, play)
+
+
+FILE_KEYS = ("background", "cue_dir")  # options that name a file or a folder
+
+
+def _beside(path: Path, key: str, value: object) -> object:
+    """A relative file or folder the config names is found beside the config file, wherever a session is started."""
+    if key not in FILE_KEYS or not isinstance(value, str) or value.startswith("builtin:"):
+        return value
+    named = Path(value).expanduser()
+    return value if named.is_absolute() else str(path.parent / named)
 
 
 def _parse(text: str, path: Path) -> dict[str, object]:
