@@ -161,3 +161,14 @@ def test_a_programme_given_where_a_routine_goes_says_to_publish_it() -> None:
 def test_a_start_too_near_the_calendars_end_for_its_weeks_is_refused_at_its_line() -> None:
     with pytest.raises(RoutineError, match=r"^p.yaml:3: start 9999-12-27 leaves no room for 2 weeks"):
         parse_program("program: P\nweeks: 2\nstart: 9999-12-27\nsessions:\n  - {day: monday, routine: quick-neck}\n", "p.yaml")
+
+
+def test_a_progressed_length_a_session_cannot_fill_names_the_programmes_line_and_week(tmp_path: Path) -> None:
+    programme = tmp_path / "p.yaml"
+    programme.write_text("program: P\nweeks: 3\nsettings: {length: 5m}\nprogress: {length: +2 minutes}\n"
+                         "sessions:\n  - {day: monday, routine: quick-neck}\n")
+    result = cli("plan", str(programme), "--voice", "en-us")
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"{programme}:6: cannot fill 7:00")  # FILE:LINE, as a routine's errors are
+    assert result.stderr.endswith("(Monday, week 2)\n")
+    assert result.stderr.count("\n") == 1

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from voiceguide.audio.cue_files import cue_path, session_cue_lengths
 from voiceguide.cue_places import CUE_NAMES
@@ -401,6 +401,27 @@ def program_sessions(program: Program, start: datetime.date | None = None, **cho
     return planned
 
 
+_T = TypeVar("_T")
+
+
+def plan_program(program: Program, **choices: Any) -> list[tuple[PlannedSession, Timeline]]:
+    """Each session of the programme in the order they fall, with its timeline; a session that cannot be planned
+    (a length it cannot fill, say) is one line naming the programme's line for it and the week."""
+    return [(planned, _in_session(program, planned, plan, planned.routine, **planned.choices))
+            for planned in program_sessions(program, **choices)]
+
+
+def _in_session(program: Program, planned: PlannedSession, work: Callable[..., _T], *args: Any, **kwargs: Any) -> _T:
+    """work(*args, **kwargs), its errors located at the programme's session that asked for it."""
+    try:
+        return work(*args, **kwargs)
+    except RoutineError:
+        raise  # located already, in the routine
+    except VoiceguideError as exc:
+        where = f"{planned.session.day_name}, week {planned.session.week}"
+        raise RoutineError(program.source, planned.session.line or None, f"{exc} ({where})") from None
+
+
 def publish(
     source: str | Path, folder: str | Path, *, bitrate: str | None = None, report: Callable[[str], None] | None = None,
     **choices: Any,
@@ -432,7 +453,7 @@ def publish(
             title=f"Week {session.session.week}, {session.session.day_name}: {loaded.title}" if many else loaded.title,
             description=_episode_description(loaded, session), season=session.session.week, number=number,
             published=datetime.datetime.combine(session.date, datetime.time(6), datetime.timezone.utc),
-            render=functools.partial(_render_episode, loaded, bitrate, session.choices),
+            render=functools.partial(_in_session, program, session, _render_episode, loaded, bitrate, session.choices),
         ))
     channel = Channel(program.title, program.description or _program_description(program), languages[0] if languages else "en")
     target.mkdir(parents=True, exist_ok=True)

@@ -162,7 +162,7 @@ def plan(
 def plan_program(source: str, as_json: bool, choices: dict) -> None:
     """The programme as a table: each session's week, day, date, routine, options and length."""
     program = api.load_program(source)
-    rows = [(planned, api.plan(planned.routine, **planned.choices)) for planned in api.program_sessions(program, **choices)]
+    rows = api.plan_program(program, **choices)
     if as_json:
         sessions = [
             {"week": p.session.week, "day": p.session.day_name, "date": p.date.isoformat(), "routine": p.session.routine,
