@@ -183,3 +183,16 @@ def test_an_episode_is_recorded_before_it_is_rendered(tmp_path: Path):
     with pytest.raises(KeyboardInterrupt):
         publish_folder(tmp_path, Channel("T", "D", "en"), [session], datetime.date(2026, 1, 5))
     assert json.loads((tmp_path / MANIFEST).read_text())["episodes"] == ["w1-mon-0123456789ab"]
+
+
+def test_a_german_programmes_feed_speaks_german_in_its_titles_and_descriptions(tmp_path: Path):
+    programme = tmp_path / "nacken.yaml"
+    programme.write_text("program: Nacken\nweeks: 1\nsessions:\n  - {day: monday, routine: nacken-kurz}\n"
+                         "  - {day: friday, routine: nacken-kurz, settings: {rate: 170}}\n")
+    api.publish(programme, tmp_path / "feed", brief=True, rest=1)
+    feed = feedparser.parse((tmp_path / "feed" / "feed.xml").read_bytes())
+    assert feed.feed.language == "de"
+    assert feed.feed.description == "Nacken: 2 Einheiten in 1 Woche."
+    titles = sorted(entry.title for entry in feed.entries)
+    assert titles == ["Woche 1, Freitag: Kurze Nackenlockerung", "Woche 1, Montag: Kurze Nackenlockerung"]
+    assert all("Übungen: Kopfdrehen" in entry.description for entry in feed.entries)

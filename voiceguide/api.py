@@ -20,10 +20,10 @@ from voiceguide.cue_places import CUE_NAMES
 from voiceguide.errors import RoutineError, VoiceguideError
 from voiceguide.files import check_not_input, check_target
 from voiceguide.fitting import fit_length
-from voiceguide.numbers import plural
 from voiceguide.options import Options, options_for
 from voiceguide.phrases import Phrases
 from voiceguide.phrases.catalogue import Entry, check_language, untranslated
+from voiceguide.phrases.labels import Labels
 from voiceguide.program import Program, single_session
 from voiceguide.program import Session as ProgramSession
 from voiceguide.program import is_program as is_program_file
@@ -446,16 +446,19 @@ def publish(
         slot = session.session.slot + (f"-{slots[session.session.slot]}" if slots[session.session.slot] > 1 else "")
         loaded, options = resolve(session.routine, fit=False, **session.choices)
         languages.append(options.language or "en")
+        labels = Labels(languages[-1])  # the feed's words in the session's language, as its page and chapters are
         inputs = [path for path, _ in _render_inputs(loaded, options)[1:]]  # the routine itself is in the key as parsed
         many = len(program.sessions) > 1
         planned.append(Planned(
             slot=slot, key=render_key(loaded, options, inputs, bitrate),
-            title=f"Week {session.session.week}, {session.session.day_name}: {loaded.title}" if many else loaded.title,
-            description=_episode_description(loaded, session), season=session.session.week, number=number,
+            title=labels.episode_title(session.session.week, session.session.day, loaded.title) if many else loaded.title,
+            description=_episode_description(loaded, session, labels), season=session.session.week, number=number,
             published=datetime.datetime.combine(session.date, datetime.time(6), datetime.timezone.utc),
             render=functools.partial(_in_session, program, session, _render_episode, loaded, bitrate, session.choices),
         ))
-    channel = Channel(program.title, program.description or _program_description(program), languages[0] if languages else "en")
+    language = languages[0] if languages else "en"
+    described = program.description or Labels(language).programme(program.title, len(program.sessions), program.weeks)
+    channel = Channel(program.title, described, language)
     target.mkdir(parents=True, exist_ok=True)
     return publish_folder(target, channel, planned, start, report)
 
@@ -464,18 +467,14 @@ def _render_episode(loaded: Routine, bitrate: str | None, choices: dict, target:
     render(loaded, target, bitrate=bitrate, captions=True, timeline=True, page=True, **choices)
 
 
-def _episode_description(loaded: Routine, session: PlannedSession) -> str:
+def _episode_description(loaded: Routine, session: PlannedSession, labels: Labels) -> str:
     """What a podcast app shows under the episode: the routine's description, its exercises, what progressed this week."""
     parts = [loaded.description] if loaded.description else []
-    parts.append("Exercises: " + ", ".join(exercise.name for exercise in loaded.exercises) + ".")
+    parts.append(labels.exercises([exercise.name for exercise in loaded.exercises]))
     changed = dict(session.session.choices)
     if session.session.progressed:
-        parts.append("This week: " + ", ".join(f"{name.replace('_', ' ')} {changed[name]}" for name in session.session.progressed) + ".")
+        parts.append(labels.this_week(", ".join(f"{name.replace('_', ' ')} {changed[name]}" for name in session.session.progressed)))
     return " ".join(parts)
-
-
-def _program_description(program: Program) -> str:
-    return f"{program.title}: {plural(len(program.sessions), 'session')} over {plural(program.weeks, 'week')}."
 
 
 def serve(folder: str | Path, host: str | None = None, port: int | None = None, log: Callable[[str], None] = print) -> FeedServer:

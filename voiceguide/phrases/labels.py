@@ -67,6 +67,38 @@ class Labels:
                 titles.append(name)
         return titles
 
+    # -- a programme in a podcast feed --
+
+    def episode_title(self, week: int, day: str | int, title: str) -> str:
+        """'Week 2, Monday: Quick neck release', 'Woche 2, Montag: ...'."""
+        return self.phrases.label("Week {week}, {day}: {title}", week=week, day=self.day(day), title=title)
+
+    def day(self, day: str | int) -> str:
+        """A programme's day: a weekday (monday..sunday) or the week's day number."""
+        if isinstance(day, int):
+            return self.phrases.label("Day {n}", n=day)
+        p = self.phrases
+        names = {  # each written out, so the catalogue's extraction sees them
+            "monday": p.label("Monday"), "tuesday": p.label("Tuesday"), "wednesday": p.label("Wednesday"),
+            "thursday": p.label("Thursday"), "friday": p.label("Friday"), "saturday": p.label("Saturday"),
+            "sunday": p.label("Sunday"),
+        }  # fmt: skip
+        return names.get(day.lower(), day)
+
+    def exercises(self, names: list[str]) -> str:
+        return self.phrases.label("Exercises: {names}.", names=", ".join(names))
+
+    def this_week(self, changes: str) -> str:
+        return self.phrases.label("This week: {changes}.", changes=changes)
+
+    def programme(self, title: str, sessions: int, weeks: int) -> str:
+        """'Four weeks: 12 sessions over 4 weeks.'"""
+        return self.phrases.label(
+            "{title}: {sessions} over {weeks}.", title=title,
+            sessions=self.phrases.label_plural("{n} session", "{n} sessions", sessions),
+            weeks=self.phrases.label_plural("{n} week", "{n} weeks", weeks),
+        )
+
     def tempo_beat(self, name: str) -> str:
         return self.phrases.translated("tempo beat", name)
 
