@@ -289,7 +289,11 @@ def test_plan_json_marks_teaching_apart_from_pacing() -> None:
                       "Breathe out, round your back and lower your head."]
     assert {e["role"] for e in catcow} >= {"announce", "intro", "setup", "teach", "countdown", "pace"}
     brief = cli("plan", "lower-back", "--json", "--brief")
-    assert not [e for e in json.loads(brief.stdout)["events"] if e["role"] in ("teach", "intro", "setup", "note")]
+    briefly = json.loads(brief.stdout)["events"]
+    assert not [e for e in briefly if e["role"] in ("teach", "intro", "setup", "note")]
+    # minimal still says each instruction's first clause once, before the breath-paced reps too
+    assert [e["text"] for e in briefly if e["exercise"] == "Cat-cow stretch" and e["role"] == "step"][:2] == [
+        "Breathe in deeply and slowly arch your back.", "Breathe out."]
 
 
 def test_long_holds_end_with_a_release_and_hip_lifts_keep_their_tempo(speech) -> None:

@@ -116,14 +116,14 @@ def announce_side(cursor: Cursor, walk: Walk, side_number: int, side: str) -> It
 
 def set_events(cursor: Cursor, walk: Walk, side_number: int, set_number: int, teaches: bool) -> Iterator[Event]:
     """One set on one side: the rest before it (after the first), the lesson of a paced exercise, its reps.
-    teaches: this side's words are new (taught on its first rep, or in its lesson, unless talk is minimal)."""
+    teaches: this side's words are new (taught on its first rep, or in its lesson: at talk minimal, first clauses)."""
     exercise, side = walk.exercise, walk.sides[side_number]
     cursor.context = replace(walk.base, side=side)
     if set_number > 1:
         yield from between_sets(cursor, walk, set_number)
-    if walk.paced and teaches and set_number == 1 and cursor.talk != "minimal":
+    if walk.paced and teaches and set_number == 1:
         for text in lesson(cursor, exercise, side):
-            yield from cursor.speak(text, "teach")
+            yield from cursor.speak(text, "step" if cursor.talk == "minimal" else "teach")  # as a counted rep's first clause
     for rep in range(1, walk.reps + 1):
         cursor.context = replace(walk.base, side=side, rep=rep, reps=walk.reps)
         last = walk.following if walk.ends_on(side_number, set_number, rep) else None

@@ -77,15 +77,17 @@ def tempo_rep(cursor: Cursor, tempo: tuple[float, ...], count: list[str]) -> Ite
 
 
 def lesson(cursor: Cursor, exercise: Exercise, side: str | None) -> list[str]:
-    """What a paced exercise teaches before its first rep: every instruction in full, once."""
+    """What a paced exercise teaches before its first rep: every instruction in full, once (talk minimal: its first
+    clause, as a counted exercise's first rep says it)."""
+    said = short_form if cursor.talk == "minimal" else (lambda text: text)
     texts = []
     for step in exercise.steps:
         if isinstance(step, Say):
-            texts.append(cursor.fill(step.text, side))
+            texts.append(said(cursor.fill(step.text, side)))
         elif isinstance(step, Breath):
-            texts.append(cursor.words.breath_step(step.phase, cursor.fill(step.text, side)))
+            texts.append(cursor.words.breath_step(step.phase, said(cursor.fill(step.text, side))))
         elif isinstance(step, Work) and step.text:
-            texts.append(cursor.fill(step.text, side))
+            texts.append(said(cursor.fill(step.text, side)))
     return texts
 
 
