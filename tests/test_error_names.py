@@ -13,6 +13,7 @@ pytestmark = [pytest.mark.espeak, pytest.mark.ffmpeg]
 SHORT = ROOT / "tests" / "routines" / "short.yaml"
 
 
+@pytest.mark.slow  # a long fault test: renders a session to a disk that fills
 def test_a_full_disk_while_writing_the_page_names_the_page_and_keeps_the_old_files(tmp_path):
     """The MP3 fits, the page that holds it (base64, a third larger) does not."""
     sample = tmp_path / "sample.mp3"

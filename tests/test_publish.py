@@ -185,6 +185,7 @@ def test_an_episode_is_recorded_before_it_is_rendered(tmp_path: Path):
     assert json.loads((tmp_path / MANIFEST).read_text())["episodes"] == ["w1-mon-0123456789ab"]
 
 
+@pytest.mark.slow  # renders two sessions
 def test_a_german_programmes_feed_speaks_german_in_its_titles_and_descriptions(tmp_path: Path):
     programme = tmp_path / "nacken.yaml"
     programme.write_text("program: Nacken\nweeks: 1\nsessions:\n  - {day: monday, routine: nacken-kurz}\n"

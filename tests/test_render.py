@@ -409,6 +409,7 @@ def _on_a_terminal(*args: str) -> str:
     return drawn.decode(errors="replace")
 
 
+@pytest.mark.slow  # two renders, one in a pseudo-terminal
 @pytest.mark.espeak
 @pytest.mark.ffmpeg
 def test_progress_bar_only_on_a_terminal(tmp_path):
