@@ -609,9 +609,10 @@ class _Reader(_Nodes):
         """`sides: 2` (or `both`) is both sides, right then left; otherwise the sides' names, each a word, none twice. Left and
         right may be written in any catalogue's words and inflection ('linke Seite', 'lado izquierdo'); a name
         that says left or right in a form no catalogue has ('linker Arm') is an error, not a side of its own."""
-        if isinstance(node, yaml.ScalarNode) and node.value.strip().lower() in BOTH_SIDES:
+        written = node.value.strip().lower() if isinstance(node, yaml.ScalarNode) else None
+        if written in BOTH_SIDES:
             return SIDE_PAIR
-        if isinstance(node, yaml.ScalarNode) and node.value.strip().lower() in ("false", "no", "off", "0", "1"):
+        if written in ("false", "no", "off", "0", "1"):
             raise self.fail(node, f"sides must be 2 (right then left) or side names like [left, right], not '{node.value}'")
         sides = self.texts(node, "sides")
         for side in sides:

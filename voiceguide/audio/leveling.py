@@ -207,8 +207,6 @@ class Leveled:
 
     def _other(self, event: Event) -> np.ndarray | None:
         raw = self.sounds.for_event(event)
-        # Under the voice in loudness and in peaks: a short tick at the loudness alone would still read as sharp.
-        # Its loudest 400 ms under what a meter hears of the voice: a bell's strike, not its average with its tail.
         return None if raw is None else leveled_cue(raw)
 
 

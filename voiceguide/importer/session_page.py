@@ -14,12 +14,13 @@ import math
 import re
 from collections.abc import Iterator
 from itertools import groupby
+from typing import get_args
 
 from voiceguide.errors import VoiceguideError
 from voiceguide.importer.amounts import Amount
 from voiceguide.importer.reading import Draft, DraftExercise, DraftStep
 from voiceguide.phrases import Phrases
-from voiceguide.timeline import Event
+from voiceguide.timeline import Event, Kind
 
 _TIMELINE = re.compile(r'<script type="application/json" id="timeline">(.*?)</script>', re.S)
 _HOLD = re.compile(r"^(\d+(?:\.\d+)?) (seconds?|minutes?|breaths?)$")
@@ -55,7 +56,7 @@ _FIELDS = {  # an event's fields in the timeline JSON, and the types each may ha
     "start": (int, float), "duration": (int, float), "kind": (str,), "text": (str, None), "role": (str, None),
     "exercise": (str, None), "index": (int, None), "side": (str, None), "rep": (int, None), "reps": (int, None),
 }  # fmt: skip
-_KINDS = ("speech", "breath", "hold", "cue", "rest", "move")
+_KINDS = get_args(Kind)
 
 
 def _event(raw: object, number: int, source: str) -> Event:

@@ -92,7 +92,7 @@ def memory(folder: Path) -> Memory:
 def published_names(folder: Path) -> set[str]:
     """The names of the files publish wrote here (as its record says): each episode's files, the cover, the feed."""
     stems = memory(folder).stems
-    return {FEED_NAME, COVER_NAME, *(f"{stem}{suffix}" for stem in stems for suffix in (*RENDERED, CHAPTERS))}
+    return {FEED_NAME, COVER_NAME, *(name for stem in stems for name in _files(stem))}
 
 
 def publish_folder(
@@ -129,15 +129,16 @@ def publish_folder(
     stems = tuple(f"{s.slot}-{s.key}" for s in planned)
     gone = [stem for stem in begun if stem not in stems]
     for stem in gone:
-        for suffix in (*RENDERED, CHAPTERS):
+        for name in _files(stem):
             with contextlib.suppress(FileNotFoundError):
-                (folder / f"{stem}{suffix}").unlink()
+                (folder / name).unlink()
     sizes = tuple((name, (folder / name).stat().st_size) for stem in stems for name in _files(stem))
     write_atomic(folder / MANIFEST, Memory(remembered.feed_id, remembered.secret, start, stems, sizes).to_json())
     return Published(folder / FEED_NAME, len(episodes), rendered, kept, len(gone))
 
 
 def _files(stem: str) -> list[str]:
+    """The names of an episode's files: its audio, captions, timeline, page and chapters."""
     return [f"{stem}{suffix}" for suffix in (*RENDERED, CHAPTERS)]
 
 
