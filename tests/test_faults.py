@@ -309,7 +309,7 @@ def test_a_one_sample_cue_sound_is_refused_at_plan_naming_the_file(tmp_path):
 # --- inputs that never end or blow up --------------------------------------------------------------
 
 
-@pytest.mark.parametrize("command", ["check", "import"])
+@pytest.mark.parametrize("command", ["check", pytest.param("import", marks=pytest.mark.slow)])  # check's alike, at once
 def test_dev_zero_a_fifo_and_a_huge_file_are_refused_at_once(tmp_path, command):
     fifo = tmp_path / "pipe.yaml"
     os.mkfifo(fifo)

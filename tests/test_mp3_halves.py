@@ -174,6 +174,7 @@ def test_when_the_halves_cannot_join_the_render_uses_one_encoder(session, tmp_pa
     assert leftovers(tmp_path) == []
 
 
+@pytest.mark.slow  # a whole render, decoded three ways
 def test_a_one_encoder_mp3_decodes_to_the_planned_length_in_every_decoder(tmp_path):
     """Over a background (never silent, so never cut in two) one encoder writes the MP3: ffmpeg's own
     LAME tag gave its decoders 41 samples more than the session; the render sets the tag right."""

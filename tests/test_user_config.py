@@ -155,6 +155,7 @@ pcm.!default { type asym playback.pcm { type null } capture.pcm "voiceguide_no_s
 """
 
 
+@pytest.mark.slow  # plays a session twice
 @pytest.mark.espeak
 def test_the_configs_listen_makes_play_listen_unless_no_listen_is_given(home: Path, tmp_path: Path) -> None:
     (tmp_path / "asound.conf").write_text(NO_MICROPHONE_ALSA)
